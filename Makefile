@@ -1,0 +1,101 @@
+# id06desk — `make run` and `make test` work alone on a fresh Debian 12
+# machine (as root, or with sudo) from a clean clone.
+
+SHELL       := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO        ?= go
+TAGS      := desktop,production,webkit2_41
+VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0-dev)
+LDFLAGS   := -s -w -X main.version=$(VERSION)
+BIN       := build/bin/id06desk
+ADDR      ?= 127.0.0.1:8080
+APT_PKGS  := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium gcc libc6-dev pkg-config
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/public frontend/vite.config.ts frontend/svelte.config.js frontend/tsconfig.json -type f 2>/dev/null)
+GO_SRC    := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) $(shell find internal -name '*.sql' 2>/dev/null) go.mod go.sum build/appicon.png
+
+.PHONY: help deps deps-apt deps-npm build run test test-go test-frontend test-e2e test-smoke lint bench clean
+
+help:
+	@echo "make run    install what is missing, build, start (window with a display, else serve on $(ADDR))"
+	@echo "make test   install what is missing, build, run every test"
+	@echo "make bench  run the benchmarks"
+	@echo "make build  build $(BIN)"
+
+## deps: install only what is missing; silent when everything is there.
+deps: deps-apt deps-npm
+
+deps-apt:
+	@missing=""; for p in $(APT_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+deps-npm: frontend/node_modules/.package-lock.json
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json frontend/package.json
+	@echo "Installing frontend packages (npm ci)"
+	@cd frontend && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+## build
+build: deps $(BIN)
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
+	@echo "Building the frontend"
+	@cd frontend && npm run --silent build >/dev/null
+
+$(BIN): frontend/dist/index.html $(GO_SRC)
+	@echo "Building $(BIN) ($(VERSION))"
+	@mkdir -p build/bin
+	@$(GO) build -tags $(TAGS) -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+## run: the window where there is a display, otherwise the same UI over HTTP.
+run: build
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  exec $(BIN) $(ARGS); \
+	else \
+	  echo "No display: serving the UI over HTTP instead of opening a window."; \
+	  exec $(BIN) serve --addr $(ADDR) $(ARGS); \
+	fi
+
+## test: everything, in order of speed.
+test: build lint test-go test-frontend test-e2e test-smoke
+	@echo "All tests passed."
+
+lint:
+	@unformatted=$$(gofmt -l main.go app internal); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	@$(GO) vet -tags $(TAGS) ./...
+
+test-go: frontend/dist/index.html
+	@$(GO) test -race -count=1 ./...
+
+test-frontend: deps-npm
+	@cd frontend && npx vitest run --reporter=dot
+
+test-e2e: $(BIN)
+	@cd frontend && ID06DESK_BIN=$(CURDIR)/$(BIN) npm run --silent e2e
+
+# The real Wails window under Xvfb: exits 0 once the UI has called the API.
+test-smoke: $(BIN)
+	@for mode in "" "--kiosk"; do \
+	  d=$$(mktemp -d); \
+	  timeout 90 xvfb-run -a -s "-screen 0 1280x800x24" $(BIN) --smoke $$mode --data-dir $$d >$$d.log 2>&1 \
+	    || { echo "Window smoke test $$mode failed:"; cat $$d.log; rm -rf $$d $$d.log; exit 1; }; \
+	  grep -q "smoke test passed" $$d.log || { cat $$d.log; exit 1; }; \
+	  echo "Window smoke test $${mode:-(admin)}: the UI loaded"; \
+	  rm -rf $$d $$d.log; \
+	done
+
+bench: frontend/dist/index.html
+	@$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+
+clean:
+	rm -rf build/bin frontend/dist

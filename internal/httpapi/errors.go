@@ -1,0 +1,123 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Code is a machine-readable error code the frontend maps to its own
+// translated text.
+type Code string
+
+const (
+	CodeBadRequest      Code = "bad_request"
+	CodeInvalid         Code = "invalid"
+	CodeUnauthorized    Code = "unauthorized"
+	CodeForbidden       Code = "forbidden"
+	CodeNotFound        Code = "not_found"
+	CodeMethod          Code = "method_not_allowed"
+	CodeConflict        Code = "conflict"
+	CodeTooLarge        Code = "too_large"
+	CodeRateLimited     Code = "rate_limited"
+	CodeInvalidPassword Code = "invalid_password"
+	CodeNoPassword      Code = "no_password"
+	CodeUnavailable     Code = "unavailable"
+	CodeInternal        Code = "internal"
+)
+
+// Error is the one error type of the API: a code and a human message
+// (English; the UI shows its own translation by code and falls back to it).
+type Error struct {
+	Code       Code              `json:"code"`
+	Message    string            `json:"message"`
+	Fields     map[string]string `json:"fields,omitempty"`
+	RetryAfter time.Duration     `json:"-"`
+	Err        error             `json:"-"` // cause, logged, never sent
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return string(e.Code) + ": " + e.Message + ": " + e.Err.Error()
+	}
+	return string(e.Code) + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf makes an *Error.
+func Errorf(code Code, msg string) *Error { return &Error{Code: code, Message: msg} }
+
+// status maps codes to HTTP status: the only place that does.
+func status(c Code) int {
+	switch c {
+	case CodeBadRequest, CodeInvalid:
+		return http.StatusBadRequest
+	case CodeUnauthorized, CodeInvalidPassword:
+		return http.StatusUnauthorized
+	case CodeForbidden:
+		return http.StatusForbidden
+	case CodeNotFound:
+		return http.StatusNotFound
+	case CodeMethod:
+		return http.StatusMethodNotAllowed
+	case CodeConflict, CodeNoPassword:
+		return http.StatusConflict
+	case CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case CodeRateLimited:
+		return http.StatusTooManyRequests
+	case CodeUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// writeError answers with the error's status and JSON body. Anything that is
+// not an *Error is logged and answered as a generic internal error so no
+// internals (or personal data inside them) leak to the client.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var e *Error
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &e):
+	case errors.As(err, &mbe):
+		e = &Error{Code: CodeTooLarge, Message: "The request is too large (limit " + strconv.FormatInt(mbe.Limit, 10) + " bytes)."}
+	default:
+		e = &Error{Code: CodeInternal, Message: "Something went wrong on our side. Try again; if it keeps happening, check the log.", Err: err}
+	}
+	st := status(e.Code)
+	if st >= 500 {
+		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "code", e.Code, "err", e.Err)
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
+	}
+	writeJSON(w, st, map[string]*Error{"error": e})
+}
+
+func writeJSON(w http.ResponseWriter, st int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(st)
+	enc := json.NewEncoder(w)
+	enc.Encode(v)
+}
+
+// decodeJSON reads a JSON body into v; size is limited by the middleware.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return &Error{Code: CodeBadRequest, Message: "The request body is not valid JSON: " + err.Error()}
+	}
+	return nil
+}

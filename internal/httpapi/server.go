@@ -1,0 +1,344 @@
+// Package httpapi is the one HTTP JSON API of id06desk. The same handler is
+// mounted as the Wails AssetServer handler inside the desktop window and on
+// a TCP port by `id06desk serve`.
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"id06desk/internal/adminauth"
+	"id06desk/internal/sqlite"
+)
+
+// Mode says where the handler runs.
+type Mode string
+
+const (
+	// ModeWindow: inside the Wails window; the desktop user is the admin
+	// (unless the window is a kiosk).
+	ModeWindow Mode = "window"
+	// ModeServe: on a TCP port; the admin API needs a login.
+	ModeServe Mode = "serve"
+)
+
+// MaxBodyBytes limits request bodies unless a route says otherwise.
+const MaxBodyBytes = 1 << 20
+
+// SessionCookie is the admin session cookie's name.
+const SessionCookie = "id06desk_session"
+
+// CSP allows only same-origin resources (images may also be data:/blob:
+// URLs the app made itself, e.g. a photo preview).
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// Store is what the API needs from storage.
+type Store interface {
+	Status(ctx context.Context) sqlite.Status
+	RecentAudit(ctx context.Context, limit int) ([]sqlite.AuditEntry, error)
+}
+
+// Config holds the server's dependencies, built in main.go.
+type Config struct {
+	Version string
+	Mode    Mode
+	Kiosk   bool
+	DataDir string
+	DB      Store
+	Auth    *adminauth.Service
+	Log     *slog.Logger
+	// Assets is the built frontend (frontend/dist); served by Site in
+	// serve mode. Inside the window Wails serves it itself.
+	Assets fs.FS
+	// OnUIReady is called once when the frontend reports it has started.
+	OnUIReady func(route string)
+}
+
+// Server is the API.
+type Server struct {
+	cfg     Config
+	mux     *http.ServeMux
+	paths   map[string]bool
+	readyMu sync.Once
+}
+
+// access says who may call a route.
+type access int
+
+const (
+	public access = iota // anyone (health, session, login, registration by token)
+	admin                // the admin: window (not kiosk) or a logged-in session
+)
+
+// New builds the API.
+func New(cfg Config) *Server {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), paths: map[string]bool{}}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.handle("GET /api/health", public, s.health)
+	s.handle("GET /api/session", public, s.session)
+	s.handle("POST /api/login", public, s.login)
+	s.handle("POST /api/logout", public, s.logout)
+	s.handle("POST /api/ui-ready", public, s.uiReady)
+	s.handle("GET /api/audit", admin, s.audit)
+}
+
+// handlerFunc is an API handler that returns an error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(pattern string, acc access, h handlerFunc) {
+	_, path, _ := strings.Cut(pattern, " ")
+	s.paths[path] = true
+	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if acc == admin {
+			if err := s.requireAdmin(r); err != nil {
+				writeError(w, r, s.cfg.Log, err)
+				return
+			}
+		}
+		if err := h(w, r); err != nil {
+			writeError(w, r, s.cfg.Log, err)
+		}
+	}))
+}
+
+// ServeHTTP is the API handler (only /api/... paths).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	setSecurityHeaders(w)
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		writeError(w, r, s.cfg.Log, Errorf(CodeNotFound, "Not found: "+r.URL.Path))
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) {
+		writeError(w, r, s.cfg.Log, Errorf(CodeForbidden, "Cross-site requests are not accepted."))
+		return
+	}
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	}
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		if s.paths[r.URL.Path] {
+			writeError(w, r, s.cfg.Log, Errorf(CodeMethod, r.Method+" is not allowed on "+r.URL.Path+"."))
+		} else {
+			writeError(w, r, s.cfg.Log, Errorf(CodeNotFound, "There is no API endpoint "+r.URL.Path+"."))
+		}
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func setSecurityHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", CSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+// sameOrigin refuses state-changing requests sent by another site's page.
+// Requests without an Origin header (CLI tools, the Wails webview) pass.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		return true
+	}
+	if strings.HasPrefix(origin, "wails://") {
+		return true
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(origin, "http://"), "https://")
+	return host == r.Host
+}
+
+// Site serves the built frontend and the API on one handler (serve mode).
+func (s *Server) Site() http.Handler {
+	files := http.FileServerFS(s.cfg.Assets)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api" {
+			s.ServeHTTP(w, r)
+			return
+		}
+		setSecurityHeaders(w)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			writeError(w, r, s.cfg.Log, Errorf(CodeMethod, r.Method+" is not allowed here."))
+			return
+		}
+		if s.cfg.Assets == nil {
+			writeError(w, r, s.cfg.Log, Errorf(CodeUnavailable, "The user interface is not built into this binary: run `make build`."))
+			return
+		}
+		if r.URL.Path == "/" || r.URL.Path == "/index.html" {
+			w.Header().Set("Cache-Control", "no-cache")
+		} else if strings.HasPrefix(r.URL.Path, "/assets/") {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+// isAdmin reports whether the request comes from the admin.
+func (s *Server) isAdmin(r *http.Request) bool {
+	if s.cfg.Kiosk {
+		return false
+	}
+	if s.cfg.Mode == ModeWindow {
+		return true
+	}
+	c, err := r.Cookie(SessionCookie)
+	return err == nil && s.cfg.Auth != nil && s.cfg.Auth.Valid(r.Context(), c.Value)
+}
+
+func (s *Server) requireAdmin(r *http.Request) error {
+	if s.cfg.Kiosk {
+		return Errorf(CodeForbidden, "The admin console is not available on a registration kiosk.")
+	}
+	if !s.isAdmin(r) {
+		return Errorf(CodeUnauthorized, "Log in as admin to continue.")
+	}
+	return nil
+}
+
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	st := s.cfg.DB.Status(r.Context())
+	body := map[string]any{
+		"status":  "ok",
+		"version": s.cfg.Version,
+		"mode":    s.cfg.Mode,
+		"kiosk":   s.cfg.Kiosk,
+	}
+	code := http.StatusOK
+	if !st.OK {
+		body["status"] = "degraded"
+		code = http.StatusServiceUnavailable
+	}
+	db := map[string]any{"ok": st.OK, "schemaVersion": st.SchemaVersion}
+	if s.isAdmin(r) {
+		// Paths and error details only for the admin.
+		db["path"] = st.Path
+		if st.Error != "" {
+			db["error"] = st.Error
+		}
+		body["dataDir"] = s.cfg.DataDir
+	}
+	body["database"] = db
+	writeJSON(w, code, body)
+	return nil
+}
+
+func (s *Server) session(w http.ResponseWriter, r *http.Request) error {
+	set := true
+	if s.cfg.Mode == ModeServe && s.cfg.Auth != nil {
+		var err error
+		if set, err = s.cfg.Auth.PasswordSet(r.Context()); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"mode":          s.cfg.Mode,
+		"kiosk":         s.cfg.Kiosk,
+		"authenticated": s.isAdmin(r),
+		"passwordSet":   set,
+	})
+	return nil
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.Mode != ModeServe || s.cfg.Kiosk || s.cfg.Auth == nil {
+		return Errorf(CodeBadRequest, "No login is needed here.")
+	}
+	var in struct {
+		Password string `json:"password"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	token, expires, err := s.cfg.Auth.Login(r.Context(), clientAddr(r), in.Password)
+	var rl *adminauth.RateLimitedError
+	switch {
+	case errors.As(err, &rl):
+		return &Error{Code: CodeRateLimited, Message: rl.Error() + ".", RetryAfter: rl.RetryAfter}
+	case errors.Is(err, adminauth.ErrNoPassword):
+		return Errorf(CodeNoPassword, "No admin password is set. On this computer, run: id06desk admin password")
+	case errors.Is(err, adminauth.ErrWrongPassword):
+		s.cfg.Log.Warn("admin login failed", "client", clientAddr(r))
+		return Errorf(CodeInvalidPassword, "Wrong password.")
+	case err != nil:
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
+	})
+	s.cfg.Log.Info("admin logged in", "client", clientAddr(r))
+	writeJSON(w, http.StatusOK, map[string]bool{"authenticated": true})
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(SessionCookie); err == nil && s.cfg.Auth != nil {
+		if err := s.cfg.Auth.Logout(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) uiReady(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Route string `json:"route"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	s.readyMu.Do(func() {
+		s.cfg.Log.Info("user interface started", "route", in.Route)
+		if s.cfg.OnUIReady != nil {
+			s.cfg.OnUIReady(in.Route)
+		}
+	})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
+	entries, err := s.cfg.DB.RecentAudit(r.Context(), 200)
+	if err != nil {
+		return err
+	}
+	type item struct {
+		At      string `json:"at"`
+		Actor   string `json:"actor"`
+		Action  string `json:"action"`
+		Subject string `json:"subject,omitempty"`
+		Detail  string `json:"detail,omitempty"`
+	}
+	out := make([]item, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, item{At: e.At.Format(time.RFC3339), Actor: e.Actor, Action: e.Action, Subject: e.Subject, Detail: e.Detail})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": out})
+	return nil
+}
