@@ -1,0 +1,204 @@
+// End-to-end tests: the real id06desk binary serving the built UI, driven in
+// Debian's Chromium through playwright-core (no browser download).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { ADMIN_PASSWORD, startBackend } from './backend.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shots = path.join(here, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const STEP_TIMEOUT = 10_000;
+
+let backend;
+let browser;
+
+before(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  backend = await startBackend();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 30_000,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await backend?.stop();
+});
+
+/** A fresh context (no cookies, no stored language) and page. */
+async function newPage() {
+  const context = await browser.newContext({
+    baseURL: backend.baseURL,
+    viewport: { width: 1280, height: 800 },
+  });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  context.setDefaultNavigationTimeout(15_000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) {
+      problems.push(`console: ${m.text()}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+async function waitForHash(page, re) {
+  await page.waitForFunction((src) => new RegExp(src).test(location.hash), re.source, {
+    timeout: STEP_TIMEOUT,
+  });
+}
+
+describe('admin console (serve mode)', () => {
+  test('login, navigation and About', async () => {
+    const { context, page, problems } = await newPage();
+    try {
+      await page.goto('/#/invitations');
+      await waitForHash(page, /^#\/login\?next=%2Finvitations$/);
+      const password = page.getByLabel('Lösenord');
+      await password.waitFor();
+      assert.equal(await page.getByRole('navigation').count(), 0, 'no admin nav before login');
+
+      await password.fill('wrong-password');
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Fel lösenord' }).waitFor();
+
+      await password.fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await waitForHash(page, /^#\/invitations$/);
+      const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
+      await nav.waitFor();
+      const current = nav.locator('a[aria-current="page"]');
+      assert.equal((await current.textContent()).trim(), 'Inbjudningar');
+      await page.getByRole('heading', { name: 'Inga inbjudningar ännu' }).waitFor();
+      await page.getByRole('button', { name: 'Logga ut' }).waitFor();
+      await page.screenshot({ path: path.join(shots, 'admin-shell.png') });
+
+      await nav.getByRole('link', { name: 'Inställningar' }).click();
+      await waitForHash(page, /^#\/settings$/);
+      const versionEl = page.getByTestId('about-version');
+      await versionEl.waitFor();
+      const res = await page.request.get('/api/health', { timeout: STEP_TIMEOUT });
+      const health = await res.json();
+      assert.equal((await versionEl.textContent()).trim(), health.version);
+      assert.equal(health.database.ok, true);
+      assert.match(await page.getByTestId('about-database').textContent(), /OK/);
+      assert.equal((await page.getByTestId('about-data-dir').textContent()).trim(), health.dataDir);
+
+      // English switch, then log out back to the login page.
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { name: 'About id06desk' }).waitFor();
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await waitForHash(page, /^#\/login\?next=%2Fsettings$/);
+      await page.getByLabel('Password').waitFor();
+
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('kiosk and registration', () => {
+  test('kiosk start screen without admin navigation; language switch', async () => {
+    const { context, page, problems } = await newPage();
+    try {
+      await page.goto('/#/kiosk');
+      await page.getByRole('heading', { name: 'Registrera dig för ditt ID06-kort' }).waitFor();
+      await page.getByText('Kamerabilden visas här').waitFor();
+      assert.equal(await page.getByRole('navigation').count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Logga ut' }).count(), 0);
+      const typeCode = page.getByRole('link', { name: 'Skriv in din kod' });
+      const box = await typeCode.boundingBox();
+      assert.ok(box && box.height >= 64, `touch target is ${box?.height}px high`);
+      await page.screenshot({ path: path.join(shots, 'kiosk-start.png') });
+
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { name: 'Register for your ID06 card' }).waitFor();
+      await page.getByText('Show the QR code from your invitation to the camera').waitFor();
+      assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+
+      // The choice is remembered.
+      await page.reload();
+      await page.getByRole('heading', { name: 'Register for your ID06 card' }).waitFor();
+
+      await page.getByRole('link', { name: 'Type your code' }).click();
+      await waitForHash(page, /^#\/register$/);
+      await page.getByLabel('Invitation code').waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('code entry validates the code', async () => {
+    const { context, page, problems } = await newPage();
+    try {
+      await page.goto('/#/register');
+      const input = page.getByLabel('Inbjudningskod');
+      await input.waitFor();
+      const submit = page.getByRole('button', { name: 'Fortsätt' });
+
+      await input.fill('abc');
+      assert.equal(await input.inputValue(), 'ABC', 'typed code is upper-cased');
+      await submit.click();
+      await page.getByRole('alert').filter({ hasText: 'Koden är för kort' }).waitFor();
+
+      await input.fill('ABCD0EFG');
+      await page.getByRole('alert').filter({ hasText: 'kan inte innehålla 0' }).waitFor();
+
+      await input.fill('');
+      await page.getByRole('alert').filter({ hasText: 'Skriv in koden' }).waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a well-formed but unknown code shows the not-found message', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto('/#/register');
+      const input = page.getByLabel('Inbjudningskod');
+      await input.fill('ABCDEFGH');
+      await page.getByRole('button', { name: 'Fortsätt' }).click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: 'Vi hittade ingen inbjudan med den koden' })
+        .waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('not found', () => {
+  test('unknown route shows a not-found page with a link home', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto('/#/no-such-page');
+      await page.getByRole('heading', { name: 'Sidan finns inte' }).waitFor();
+      await page.getByRole('link', { name: 'Till startsidan' }).click();
+      // Not logged in: home leads to the login page.
+      await waitForHash(page, /^#\/login/);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,118 @@
+// The one place that talks HTTP. Feature modules (health.ts, session.ts, ...)
+// call request(); components never build URLs or call fetch themselves.
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** Seconds to wait before trying again (from Retry-After), if given. */
+  readonly retryAfter?: number;
+
+  constructor(status: number, code: string, message: string, retryAfter?: number) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** Code used when no HTTP answer arrived at all. */
+export const NETWORK_ERROR = 'network';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
+  query?: Record<string, string>;
+  body?: unknown;
+  /** Non-2xx statuses whose body is a normal answer (e.g. 503 from /api/health). */
+  acceptStatus?: number[];
+  signal?: AbortSignal;
+}
+
+const fallbackCodes: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+function codeForStatus(status: number): string {
+  return fallbackCodes[status] ?? (status >= 500 ? 'internal' : 'bad_request');
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return parseInt(trimmed, 10);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** Turns a non-2xx response into an ApiError, whatever its body holds. */
+export async function errorFromResponse(res: Response): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
+  let code = codeForStatus(res.status);
+  let message = res.statusText || `HTTP ${res.status}`;
+  try {
+    const text = await res.text();
+    if (text) {
+      const body: unknown = JSON.parse(text);
+      const err = (body as { error?: unknown } | null)?.error;
+      if (err && typeof err === 'object') {
+        const e = err as { code?: unknown; message?: unknown };
+        if (typeof e.code === 'string' && e.code) code = e.code;
+        if (typeof e.message === 'string' && e.message) message = e.message;
+      }
+    }
+  } catch {
+    // Not JSON (a proxy page, an empty body): keep the status-based code.
+  }
+  return new ApiError(res.status, code, message, retryAfter);
+}
+
+export function buildUrl(path: string, query?: Record<string, string>): string {
+  if (!path.startsWith('/api/')) throw new Error(`API paths start with /api/: ${path}`);
+  const qs = query ? new URLSearchParams(query).toString() : '';
+  return qs ? `${path}?${qs}` : path;
+}
+
+export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, opts.query), {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new ApiError(0, NETWORK_ERROR, `Network error: ${detail}`);
+  }
+  if (!res.ok && !opts.acceptStatus?.includes(res.status)) {
+    throw await errorFromResponse(res);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  if (!text) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(res.status, 'internal', 'The server sent an answer that is not JSON.');
+  }
+}

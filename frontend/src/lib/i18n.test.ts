@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dictionaries,
+  errorText,
+  formatDateTime,
+  LOCALES,
+  translate,
+  translatePlural,
+} from './i18n';
+
+function placeholders(text: string): string[] {
+  return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+}
+
+describe('i18n dictionaries', () => {
+  it('have identical key sets', () => {
+    const sv = Object.keys(dictionaries.sv).sort();
+    const en = Object.keys(dictionaries.en).sort();
+    expect(en).toEqual(sv);
+    expect(sv.length).toBeGreaterThan(50);
+  });
+
+  it('have no empty strings', () => {
+    for (const locale of LOCALES) {
+      for (const [key, text] of Object.entries(dictionaries[locale])) {
+        expect(text.trim(), `${locale}:${key}`).not.toBe('');
+      }
+    }
+  });
+
+  it('use the same placeholders in both languages', () => {
+    for (const key of Object.keys(dictionaries.sv) as Array<keyof typeof dictionaries.sv>) {
+      expect(placeholders(dictionaries.en[key]), key).toEqual(placeholders(dictionaries.sv[key]));
+    }
+  });
+
+  it('has a message for every API error code', () => {
+    const codes = [
+      'bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited',
+      'too_large', 'invalid_password', 'no_password', 'internal', 'unavailable', 'network',
+      'invalid', 'method_not_allowed',
+    ];
+    for (const code of codes) {
+      expect(Object.keys(dictionaries.sv)).toContain(`error.${code}`);
+    }
+  });
+});
+
+describe('translate', () => {
+  it('fills placeholders', () => {
+    expect(translate('en', 'notFound.body', { path: '/x' })).toBe(
+      'The address /x does not lead to a page in id06desk.',
+    );
+    expect(translate('sv', 'notFound.body', { path: '/x' })).toContain('/x');
+  });
+
+  it('leaves unknown placeholders visible', () => {
+    expect(translate('en', 'notFound.body')).toContain('{path}');
+  });
+
+  it('picks plural forms', () => {
+    expect(translatePlural('en', 'login.rateLimited', 1, { seconds: 1 })).toBe(
+      'Too many attempts. Wait 1 second and try again.',
+    );
+    expect(translatePlural('sv', 'login.rateLimited', 30, { seconds: 30 })).toBe(
+      'För många försök. Vänta 30 sekunder och försök igen.',
+    );
+  });
+});
+
+describe('errorText', () => {
+  it('prefers the context message, then the code message, then the server message', () => {
+    expect(errorText('en', { code: 'not_found', message: 'x' }, 'register.code')).toBe(
+      'We could not find an invitation with that code. Check the code in your mail.',
+    );
+    expect(errorText('sv', { code: 'not_found', message: 'x' }, 'register.code')).toBe(
+      'Vi hittade ingen inbjudan med den koden. Kontrollera koden i ditt mejl.',
+    );
+    expect(errorText('en', { code: 'invalid_password', message: 'x' }, 'login')).toBe(
+      'Wrong password. Try again.',
+    );
+    expect(errorText('en', { code: 'token_expired', message: 'This invitation expired.' })).toBe(
+      'This invitation expired.',
+    );
+    expect(errorText('sv', { code: 'weird' })).toBe('Något gick fel. Försök igen.');
+  });
+});
+
+describe('formatDateTime', () => {
+  it('formats for the locale', () => {
+    const d = new Date(2026, 11, 3, 14, 5);
+    const sv = formatDateTime('sv', d);
+    const en = formatDateTime('en', d);
+    expect(sv).toContain('2026');
+    expect(sv).toContain('14:05');
+    expect(sv).toMatch(/dec/);
+    expect(en).toMatch(/Dec/);
+    expect(sv).not.toBe(en);
+  });
+});

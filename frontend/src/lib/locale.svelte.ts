@@ -1,0 +1,55 @@
+// The chosen language, kept in localStorage. t() reads it reactively.
+import {
+  DEFAULT_LOCALE,
+  errorText,
+  formatDateTime,
+  isLocale,
+  translate,
+  translatePlural,
+  type Locale,
+  type MessageKey,
+  type Params,
+  type ShowableError,
+} from './i18n';
+
+const STORAGE_KEY = 'id06desk.locale';
+
+function stored(): Locale {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY);
+    if (isLocale(v)) return v;
+  } catch {
+    // Storage may be blocked; fall back to the default.
+  }
+  return DEFAULT_LOCALE;
+}
+
+export const lang = $state<{ locale: Locale }>({ locale: stored() });
+
+export function setLocale(locale: Locale): void {
+  lang.locale = locale;
+  try {
+    localStorage.setItem(STORAGE_KEY, locale);
+  } catch {
+    // Not fatal: the choice just is not remembered.
+  }
+  document.documentElement.lang = locale;
+}
+
+export function t(key: MessageKey, params?: Params): string {
+  return translate(lang.locale, key, params);
+}
+
+export function tp(base: string, count: number, params?: Params): string {
+  return translatePlural(lang.locale, base, count, params);
+}
+
+export function te(err: ShowableError, context?: string): string {
+  return errorText(lang.locale, err, context);
+}
+
+export function fmtDateTime(d: Date): string {
+  return formatDateTime(lang.locale, d);
+}
+
+document.documentElement.lang = lang.locale;

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { guard, parseHash, resolve, safeNext, startupPath, type Session } from './router';
+
+const windowMode: Session = { mode: 'window', kiosk: false, authenticated: true, passwordSet: false };
+const serveAnon: Session = { mode: 'serve', kiosk: false, authenticated: false, passwordSet: true };
+const serveAuthed: Session = { mode: 'serve', kiosk: false, authenticated: true, passwordSet: true };
+const kiosk: Session = { mode: 'serve', kiosk: true, authenticated: false, passwordSet: true };
+
+describe('parseHash', () => {
+  it.each([
+    ['', 'root', '/'],
+    ['#', 'root', '/'],
+    ['#/', 'root', '/'],
+    ['#/invitations', 'invitations', '/invitations'],
+    ['#/invitations/', 'invitations', '/invitations'],
+    ['#/orders', 'orders', '/orders'],
+    ['#/kiosks', 'kiosks', '/kiosks'],
+    ['#/settings', 'settings', '/settings'],
+    ['#/login', 'login', '/login'],
+    ['#/kiosk', 'kiosk', '/kiosk'],
+    ['#/register', 'registerCode', '/register'],
+    ['#/register/abc', 'registerToken', '/register/abc'],
+    ['#/nope', 'notFound', '/nope'],
+    ['#/register/a/b', 'notFound', '/register/a/b'],
+    ['#/ordersx', 'notFound', '/ordersx'],
+  ])('%j is %s', (hash, name, path) => {
+    const r = parseHash(hash);
+    expect(r.name).toBe(name);
+    expect(r.path).toBe(path);
+  });
+
+  it('reads params and the query', () => {
+    const r = parseHash('#/register/eyJ0b2tlbiI6MX0.abc-_%7E?lang=en');
+    expect(r.name).toBe('registerToken');
+    expect(r.params.token).toBe('eyJ0b2tlbiI6MX0.abc-_~');
+    expect(r.query).toEqual({ lang: 'en' });
+    expect(parseHash('#/login?next=%2Forders').query.next).toBe('/orders');
+  });
+
+  it('treats an undecodable param as not found', () => {
+    expect(parseHash('#/register/%E0%A4%A').name).toBe('notFound');
+  });
+});
+
+describe('guard', () => {
+  it('window mode: admin routes open, root and login go to invitations', () => {
+    expect(guard(parseHash('#/orders'), windowMode)).toBeNull();
+    expect(guard(parseHash('#/'), windowMode)).toBe('/invitations');
+    expect(guard(parseHash('#/login'), windowMode)).toBe('/invitations');
+    expect(guard(parseHash('#/login?next=/settings'), windowMode)).toBe('/settings');
+    expect(guard(parseHash('#/kiosk'), windowMode)).toBeNull();
+  });
+
+  it('serve mode without login: admin routes go to login with next', () => {
+    expect(guard(parseHash('#/orders'), serveAnon)).toBe('/login?next=%2Forders');
+    expect(guard(parseHash('#/settings'), serveAnon)).toBe('/login?next=%2Fsettings');
+    expect(guard(parseHash('#/login?next=%2Forders'), serveAnon)).toBeNull();
+    expect(resolve('/', serveAnon)).toBe('/login?next=%2Finvitations');
+  });
+
+  it('serve mode without login: kiosk and registration stay open', () => {
+    for (const h of ['#/kiosk', '#/register', '#/register/tok', '#/missing']) {
+      expect(guard(parseHash(h), serveAnon), h).toBeNull();
+    }
+  });
+
+  it('serve mode logged in: login goes back to next', () => {
+    expect(guard(parseHash('#/orders'), serveAuthed)).toBeNull();
+    expect(guard(parseHash('#/login?next=%2Fkiosks'), serveAuthed)).toBe('/kiosks');
+    expect(guard(parseHash('#/login'), serveAuthed)).toBe('/invitations');
+  });
+
+  it('kiosk mode: only kiosk and registration routes', () => {
+    for (const h of ['#/', '#/invitations', '#/orders', '#/kiosks', '#/settings', '#/login']) {
+      expect(guard(parseHash(h), kiosk), h).toBe('/kiosk');
+    }
+    expect(guard(parseHash('#/invitations'), { ...kiosk, authenticated: true })).toBe('/kiosk');
+    expect(guard(parseHash('#/settings'), { ...kiosk, mode: 'window', authenticated: true })).toBe('/kiosk');
+    for (const h of ['#/kiosk', '#/register', '#/register/tok']) {
+      expect(guard(parseHash(h), kiosk), h).toBeNull();
+    }
+  });
+});
+
+describe('safeNext', () => {
+  it.each([
+    [undefined, '/invitations'],
+    ['/orders', '/orders'],
+    ['/settings', '/settings'],
+    ['//evil.example', '/invitations'],
+    ['https://evil.example/', '/invitations'],
+    ['/login', '/invitations'],
+    ['/kiosk', '/invitations'],
+    ['/nope', '/invitations'],
+  ])('%j -> %s', (next, want) => {
+    expect(safeNext(next)).toBe(want);
+  });
+});
+
+describe('startupPath', () => {
+  it('kiosk mode always starts at the kiosk screen', () => {
+    expect(startupPath('/', kiosk)).toBe('/kiosk');
+    expect(startupPath('/register/old-token', kiosk)).toBe('/kiosk');
+    expect(startupPath('/orders', kiosk)).toBe('/kiosk');
+  });
+
+  it('otherwise follows the rules', () => {
+    expect(startupPath('/', windowMode)).toBe('/invitations');
+    expect(startupPath('/orders', serveAnon)).toBe('/login?next=%2Forders');
+    expect(startupPath('/register/tok', serveAnon)).toBe('/register/tok');
+  });
+});

@@ -1,0 +1,164 @@
+// Hash routing (#/...) and the access rules the UI follows. Pure functions:
+// the reactive part lives in location.svelte.ts.
+
+export type RouteName =
+  | 'root'
+  | 'invitations'
+  | 'orders'
+  | 'kiosks'
+  | 'settings'
+  | 'login'
+  | 'kiosk'
+  | 'registerCode'
+  | 'registerToken'
+  | 'notFound';
+
+export interface Route {
+  name: RouteName;
+  /** Path without the leading '#' and without the query, e.g. "/orders". */
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, string>;
+}
+
+export interface Session {
+  mode: 'window' | 'serve';
+  kiosk: boolean;
+  authenticated: boolean;
+  passwordSet: boolean;
+}
+
+const table: Array<[pattern: string, name: RouteName]> = [
+  ['/', 'root'],
+  ['/invitations', 'invitations'],
+  ['/orders', 'orders'],
+  ['/kiosks', 'kiosks'],
+  ['/settings', 'settings'],
+  ['/login', 'login'],
+  ['/kiosk', 'kiosk'],
+  ['/register', 'registerCode'],
+  ['/register/:token', 'registerToken'],
+];
+
+export const ADMIN_ROUTES: readonly RouteName[] = ['invitations', 'orders', 'kiosks', 'settings'];
+export const ADMIN_HOME = '/invitations';
+export const KIOSK_HOME = '/kiosk';
+
+export function isAdminRoute(name: RouteName): boolean {
+  return ADMIN_ROUTES.includes(name);
+}
+
+/** Kiosk and registration views: never need a login, reachable in kiosk mode. */
+export function isKioskRoute(name: RouteName): boolean {
+  return name === 'kiosk' || name === 'registerCode' || name === 'registerToken';
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((s) => s.length > 0);
+}
+
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+function match(pattern: string, segments: string[]): Record<string, string> | null {
+  const parts = splitPath(pattern);
+  if (parts.length !== segments.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const seg = segments[i];
+    if (part.startsWith(':')) {
+      const value = safeDecode(seg);
+      if (value === null || value === '') return null;
+      params[part.slice(1)] = value;
+    } else if (part !== seg) {
+      return null;
+    }
+  }
+  return params;
+}
+
+/** Parses a location hash such as "#/login?next=%2Forders". */
+export function parseHash(hash: string): Route {
+  let rest = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (!rest.startsWith('/')) rest = '/' + rest;
+  const q = rest.indexOf('?');
+  const rawPath = q >= 0 ? rest.slice(0, q) : rest;
+  const query: Record<string, string> = {};
+  if (q >= 0) {
+    for (const [k, v] of new URLSearchParams(rest.slice(q + 1))) query[k] = v;
+  }
+  const segments = splitPath(rawPath);
+  const path = '/' + segments.join('/');
+  for (const [pattern, name] of table) {
+    const params = match(pattern, segments);
+    if (params) return { name, path, params, query };
+  }
+  return { name: 'notFound', path, params: {}, query };
+}
+
+/** Builds a hash path with a query, e.g. loginPath("/orders"). */
+export function withQuery(path: string, query: Record<string, string>): string {
+  const qs = new URLSearchParams(query).toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+/** Where to go after login: only an admin route of this app, never a URL. */
+export function safeNext(next: string | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//')) return ADMIN_HOME;
+  const route = parseHash(next);
+  return isAdminRoute(route.name) ? next : ADMIN_HOME;
+}
+
+function fullPath(route: Route): string {
+  return withQuery(route.path, route.query);
+}
+
+/**
+ * The access rules: returns the path to redirect to, or null when the route
+ * may be shown as is for this session.
+ */
+export function guard(route: Route, session: Session): string | null {
+  const authenticated = session.mode === 'window' || session.authenticated;
+  if (session.kiosk) {
+    if (isKioskRoute(route.name) || route.name === 'notFound') return null;
+    return KIOSK_HOME;
+  }
+  switch (route.name) {
+    case 'root':
+      return ADMIN_HOME;
+    case 'login':
+      return authenticated ? safeNext(route.query.next) : null;
+    default:
+      if (isAdminRoute(route.name) && !authenticated) {
+        return withQuery('/login', { next: fullPath(route) });
+      }
+      return null;
+  }
+}
+
+/** Follows guard() until a route may be shown (bounded, in case of a loop). */
+export function resolve(path: string, session: Session): string {
+  let current = path;
+  for (let i = 0; i < 4; i++) {
+    const next = guard(parseHash(current), session);
+    if (next === null || next === current) return current;
+    current = next;
+  }
+  return current;
+}
+
+/** The path to show first when the app starts (kiosk mode: the kiosk start). */
+export function startupPath(path: string, session: Session): string {
+  if (session.kiosk) return KIOSK_HOME;
+  return resolve(path, session);
+}
+
+export function hrefFor(path: string): string {
+  return '#' + path;
+}
