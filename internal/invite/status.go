@@ -1,0 +1,157 @@
+package invite
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Status is the state of an invitation.
+//
+// The life of an invitation:
+//
+//	draft → queued → sent → opened → registered → ready → sent_to_nexus → produced → delivered
+//	                                                                    ↘ rejected_by_nexus → ready
+//
+// plus the side states expired, revoked, bounced and failed.
+type Status string
+
+// The statuses an invitation can have.
+const (
+	StatusDraft           Status = "draft"             // created, not yet queued for sending
+	StatusQueued          Status = "queued"            // mail written to the outbox
+	StatusSent            Status = "sent"              // mail handed to the mail server
+	StatusOpened          Status = "opened"            // registration page opened with the token
+	StatusRegistered      Status = "registered"        // cardholder confirmed their data
+	StatusReady           Status = "ready"             // order ready to be sent to Nexus
+	StatusSentToNexus     Status = "sent_to_nexus"     // order sent to Nexus
+	StatusRejectedByNexus Status = "rejected_by_nexus" // Nexus refused the order
+	StatusProduced        Status = "produced"          // Nexus produced the card
+	StatusDelivered       Status = "delivered"         // card delivered
+	StatusExpired         Status = "expired"           // token expired before registration
+	StatusRevoked         Status = "revoked"           // admin revoked the invitation
+	StatusBounced         Status = "bounced"           // mail bounced back (delivery report)
+	StatusFailed          Status = "failed"            // mail server refused the mail permanently
+)
+
+// Statuses lists every status in life-cycle order (useful for filters and
+// status counts).
+func Statuses() []Status {
+	return []Status{
+		StatusDraft, StatusQueued, StatusSent, StatusOpened, StatusRegistered,
+		StatusReady, StatusSentToNexus, StatusRejectedByNexus, StatusProduced,
+		StatusDelivered, StatusExpired, StatusRevoked, StatusBounced, StatusFailed,
+	}
+}
+
+// ErrUnknownStatus is returned by ParseStatus for a string that is no status.
+var ErrUnknownStatus = errors.New("unknown invitation status")
+
+// ErrTransition is returned (wrapped) by Transition when a change of status is
+// not allowed.
+var ErrTransition = errors.New("invitation status change not allowed")
+
+// ParseStatus returns the Status named s.
+func ParseStatus(s string) (Status, error) {
+	st := Status(s)
+	if _, ok := transitions[st]; !ok {
+		return "", fmt.Errorf("%w: %q", ErrUnknownStatus, s)
+	}
+	return st, nil
+}
+
+// Valid reports whether s is one of the known statuses.
+func (s Status) Valid() bool {
+	_, ok := transitions[s]
+	return ok
+}
+
+// transitions is the one place that says which status may follow which.
+//
+// Decisions:
+//   - Resend (a new mail for the same invitation) moves the invitation back to
+//     queued. It is allowed from sent, opened, bounced, failed and expired.
+//     From expired the caller must first extend the expiry and sign a new
+//     token (the expiry is inside the signed token, so extending always means
+//     a new token and hence a new mail): "extend" is modelled as
+//     expired → queued.
+//   - Revoke is allowed while the cardholder has not registered yet: from
+//     draft, queued, sent, opened, bounced, failed and expired. From
+//     registered onwards the data belongs to an order and the order, not the
+//     invitation, is what gets cancelled. revoked is terminal.
+//   - expired is reached from queued, sent and opened (the token expired before
+//     the cardholder registered).
+//   - A cardholder can register straight from sent (typing the code at a
+//     kiosk never "opens" the link in the admin's sense).
+//   - rejected_by_nexus goes back to ready once the admin has corrected the
+//     order; produced → delivered; delivered is terminal.
+//   - A status never transitions to itself.
+var transitions = map[Status][]Status{
+	StatusDraft:           {StatusQueued, StatusRevoked},
+	StatusQueued:          {StatusSent, StatusBounced, StatusFailed, StatusExpired, StatusRevoked},
+	StatusSent:            {StatusOpened, StatusRegistered, StatusBounced, StatusFailed, StatusExpired, StatusRevoked, StatusQueued},
+	StatusOpened:          {StatusRegistered, StatusExpired, StatusRevoked, StatusQueued},
+	StatusRegistered:      {StatusReady},
+	StatusReady:           {StatusSentToNexus},
+	StatusSentToNexus:     {StatusRejectedByNexus, StatusProduced},
+	StatusRejectedByNexus: {StatusReady},
+	StatusProduced:        {StatusDelivered},
+	StatusDelivered:       nil,
+	StatusExpired:         {StatusQueued, StatusRevoked},
+	StatusRevoked:         nil,
+	StatusBounced:         {StatusQueued, StatusRevoked},
+	StatusFailed:          {StatusQueued, StatusRevoked},
+}
+
+// CanTransition reports whether an invitation in status from may move to
+// status to.
+func CanTransition(from, to Status) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Transition returns nil if from → to is allowed, otherwise an error wrapping
+// ErrTransition that names both statuses.
+func Transition(from, to Status) error {
+	if !from.Valid() {
+		return fmt.Errorf("%w: %q", ErrUnknownStatus, from)
+	}
+	if !to.Valid() {
+		return fmt.Errorf("%w: %q", ErrUnknownStatus, to)
+	}
+	if !CanTransition(from, to) {
+		return fmt.Errorf("%w: from %s to %s", ErrTransition, from, to)
+	}
+	return nil
+}
+
+// Next lists the statuses an invitation in status s may move to.
+func (s Status) Next() []Status {
+	return append([]Status(nil), transitions[s]...)
+}
+
+// Terminal reports whether no status can follow s (revoked, delivered).
+func (s Status) Terminal() bool {
+	return s.Valid() && len(transitions[s]) == 0
+}
+
+// CanResend reports whether a new invitation mail may be sent (see the notes
+// on transitions: from expired only after the expiry was extended).
+func (s Status) CanResend() bool { return CanTransition(s, StatusQueued) && s != StatusDraft }
+
+// CanRevoke reports whether the invitation may still be revoked.
+func (s Status) CanRevoke() bool { return CanTransition(s, StatusRevoked) }
+
+// Pending reports whether the invitation is still waiting for the cardholder
+// (draft, queued, sent, opened): a second invitation for the same address is
+// then a duplicate.
+func (s Status) Pending() bool {
+	switch s {
+	case StatusDraft, StatusQueued, StatusSent, StatusOpened:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,206 @@
+package mail
+
+import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// QRSize is the width and height in pixels of the inline QR code image.
+const QRSize = 288
+
+// InvitationMail is everything an invitation mail says.
+type InvitationMail struct {
+	Lang            string    // "sv" or "en"
+	CompanyName     string    // "Bygg & Söner AB"
+	SenderName      string    // display name in From
+	SenderAddress   string    // address in From and envelope sender
+	Recipient       string    // normalized address (invite.NormalizeEmail)
+	CardType        string    // display name, e.g. "ID06-kort"
+	Industry        string    // display name, optional
+	Link            string    // registration link: <public URL>/#/register/<token>
+	Code            string    // short code as it should be shown, e.g. "ABCDE-FGHJK"
+	Expires         time.Time // token expiry
+	MessageIDDomain string    // domain part of the Message-ID; "" = sender's domain
+}
+
+type invitationData struct {
+	Company, CardType, Industry string
+	Link, Code, Date            string
+	SenderName, SenderAddress   string
+	QRContentID                 string
+}
+
+var invitationSubject = map[string]*texttemplate.Template{
+	"sv": texttemplate.Must(texttemplate.New("").Parse(`Inbjudan att registrera dig för {{.CardType}} hos {{.Company}}`)),
+	"en": texttemplate.Must(texttemplate.New("").Parse(`Invitation from {{.Company}}: register for your {{.CardType}}`)),
+}
+
+var invitationText = map[string]*texttemplate.Template{
+	"sv": texttemplate.Must(texttemplate.New("").Parse(`Hej!
+
+{{.Company}} har bjudit in dig att registrera dig för {{.CardType}}{{if .Industry}} (bransch: {{.Industry}}){{end}}.
+
+Så här gör du – välj ett av sätten:
+
+1. Öppna länken och följ anvisningarna:
+   {{.Link}}
+
+2. Visa QR-koden i det här mejlet för registreringskiosken på arbetsplatsen.
+   (QR-koden syns när mejlet visas som HTML.)
+
+3. Skriv in koden {{.Code}} i registreringskiosken.
+
+Inbjudan gäller till och med {{.Date}}. Efter det behöver du be om en ny inbjudan.
+
+Har du frågor? Kontakta {{.SenderName}}, {{.SenderAddress}}.
+
+Med vänliga hälsningar
+{{.Company}}
+`)),
+	"en": texttemplate.Must(texttemplate.New("").Parse(`Hello,
+
+{{.Company}} has invited you to register for {{.CardType}}{{if .Industry}} (industry: {{.Industry}}){{end}}.
+
+What to do – choose one of these:
+
+1. Open the link and follow the instructions:
+   {{.Link}}
+
+2. Show the QR code in this e-mail to the registration kiosk at the site.
+   (The QR code is shown when the e-mail is displayed as HTML.)
+
+3. Type the code {{.Code}} at the registration kiosk.
+
+The invitation is valid through {{.Date}}. After that, you need to ask for a new invitation.
+
+Questions? Contact {{.SenderName}}, {{.SenderAddress}}.
+
+Kind regards,
+{{.Company}}
+`)),
+}
+
+const invitationHTMLLayout = `<!DOCTYPE html>
+<html lang="{{.Lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Subject}}</title>
+</head>
+<body style="margin:0;padding:24px;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#ffffff">
+{{template "body" .D}}
+</body>
+</html>
+`
+
+var invitationHTML = map[string]*htmltemplate.Template{
+	"sv": htmlTemplate(`{{define "body"}}<p>Hej!</p>
+<p><strong>{{.Company}}</strong> har bjudit in dig att registrera dig för <strong>{{.CardType}}</strong>{{if .Industry}} (bransch: {{.Industry}}){{end}}.</p>
+<p>Så här gör du – välj ett av sätten:</p>
+<ol>
+<li><p>Öppna länken och följ anvisningarna:<br>
+<a href="{{.Link}}" style="display:inline-block;margin-top:8px;padding:12px 20px;background:#0b5394;color:#ffffff;text-decoration:none;border-radius:4px">Registrera dig</a></p>
+<p style="font-size:13px;color:#555555">Fungerar inte knappen? Kopiera länken: {{.Link}}</p></li>
+<li><p>Visa QR-koden för registreringskiosken på arbetsplatsen:</p>
+<p><img src="cid:{{.QRContentID}}" width="288" height="288" alt="QR-kod för din registrering"></p></li>
+<li><p>Skriv in koden i registreringskiosken: <strong style="font-family:Consolas,Menlo,monospace;font-size:20px;letter-spacing:2px">{{.Code}}</strong></p></li>
+</ol>
+<p>Inbjudan gäller till och med <strong>{{.Date}}</strong>. Efter det behöver du be om en ny inbjudan.</p>
+<p>Har du frågor? Kontakta {{.SenderName}}, <a href="mailto:{{.SenderAddress}}">{{.SenderAddress}}</a>.</p>
+<p>Med vänliga hälsningar<br>{{.Company}}</p>{{end}}`),
+	"en": htmlTemplate(`{{define "body"}}<p>Hello,</p>
+<p><strong>{{.Company}}</strong> has invited you to register for <strong>{{.CardType}}</strong>{{if .Industry}} (industry: {{.Industry}}){{end}}.</p>
+<p>What to do – choose one of these:</p>
+<ol>
+<li><p>Open the link and follow the instructions:<br>
+<a href="{{.Link}}" style="display:inline-block;margin-top:8px;padding:12px 20px;background:#0b5394;color:#ffffff;text-decoration:none;border-radius:4px">Register</a></p>
+<p style="font-size:13px;color:#555555">Button not working? Copy the link: {{.Link}}</p></li>
+<li><p>Show the QR code to the registration kiosk at the site:</p>
+<p><img src="cid:{{.QRContentID}}" width="288" height="288" alt="QR code for your registration"></p></li>
+<li><p>Type the code at the registration kiosk: <strong style="font-family:Consolas,Menlo,monospace;font-size:20px;letter-spacing:2px">{{.Code}}</strong></p></li>
+</ol>
+<p>The invitation is valid through <strong>{{.Date}}</strong>. After that, you need to ask for a new invitation.</p>
+<p>Questions? Contact {{.SenderName}}, <a href="mailto:{{.SenderAddress}}">{{.SenderAddress}}</a>.</p>
+<p>Kind regards,<br>{{.Company}}</p>{{end}}`),
+}
+
+func htmlTemplate(body string) *htmltemplate.Template {
+	t := htmltemplate.Must(htmltemplate.New("layout").Parse(invitationHTMLLayout))
+	return htmltemplate.Must(t.Parse(body))
+}
+
+type htmlPage struct {
+	Lang, Subject string
+	D             any
+}
+
+// RenderInvitation renders the invitation mail: subject and body name the
+// company and card type, say how to register (link, QR code at the kiosk, or
+// the short code) and until when. The QR code of the link is an inline PNG
+// referenced from the HTML by Content-ID.
+func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
+	if err := checkLang(in.Lang); err != nil {
+		return nil, err
+	}
+	if err := checkLink(in.Link); err != nil {
+		return nil, err
+	}
+	for what, v := range map[string]string{"company name": in.CompanyName, "card type": in.CardType, "code": in.Code, "sender name": in.SenderName} {
+		if strings.TrimSpace(v) == "" {
+			return nil, fmt.Errorf("%w: %s is empty", ErrInput, what)
+		}
+	}
+	if in.Expires.IsZero() {
+		return nil, fmt.Errorf("%w: no expiry", ErrInput)
+	}
+	if err := checkAddress("sender address", in.SenderAddress); err != nil {
+		return nil, err
+	}
+	id, err := r.newID(in.MessageIDDomain, in.SenderAddress)
+	if err != nil {
+		return nil, err
+	}
+	d := invitationData{
+		Company:       oneLine(in.CompanyName),
+		CardType:      oneLine(in.CardType),
+		Industry:      oneLine(in.Industry),
+		Link:          in.Link,
+		Code:          oneLine(in.Code),
+		Date:          FormatDate(in.Lang, lastValidDay(in.Expires, r.location())),
+		SenderName:    oneLine(in.SenderName),
+		SenderAddress: in.SenderAddress,
+		QRContentID:   "qr." + id,
+	}
+	var subj, text, html bytes.Buffer
+	if err := invitationSubject[in.Lang].Execute(&subj, d); err != nil {
+		return nil, err
+	}
+	if err := invitationText[in.Lang].Execute(&text, d); err != nil {
+		return nil, err
+	}
+	if err := invitationHTML[in.Lang].Execute(&html, htmlPage{Lang: in.Lang, Subject: subj.String(), D: d}); err != nil {
+		return nil, err
+	}
+	png, err := qrcode.Encode(in.Link, qrcode.Medium, QRSize)
+	if err != nil {
+		return nil, fmt.Errorf("QR code: %w", err)
+	}
+	return r.build(envelope{
+		lang:          in.Lang,
+		senderName:    d.SenderName,
+		senderAddress: in.SenderAddress,
+		recipient:     in.Recipient,
+		messageID:     id,
+		subject:       subj.String(),
+		text:          text.String(),
+		html:          html.String(),
+		inline:        &inlineImage{name: "qr.png", contentID: d.QRContentID, png: png},
+		autoSubmitted: true,
+	})
+}

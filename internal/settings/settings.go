@@ -1,0 +1,213 @@
+// Package settings defines every setting of id06desk: its key, default,
+// validation and whether it is a secret. The same rules serve the Settings
+// screens, the API and `id06desk settings set`.
+package settings
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"id06desk/internal/invite"
+)
+
+// Kind says how a value is edited and validated.
+type Kind string
+
+const (
+	KindText   Kind = "text"
+	KindInt    Kind = "int"
+	KindChoice Kind = "choice"
+	KindEmail  Kind = "email"
+	KindEmails Kind = "emails" // comma-separated list
+	KindURL    Kind = "url"
+	KindOrgNr  Kind = "orgnr"
+	KindSecret Kind = "secret" // stored outside the database, never shown back
+)
+
+// Def describes one setting.
+type Def struct {
+	Key      string   `json:"key"`
+	Kind     Kind     `json:"kind"`
+	Default  string   `json:"default,omitempty"`
+	Choices  []string `json:"choices,omitempty"`
+	Min, Max int      `json:"-"`
+	MaxLen   int      `json:"-"`
+	Help     string   `json:"help"`
+}
+
+// Defs is the list of every setting, in display order.
+var Defs = []Def{
+	{Key: "company.name", Kind: KindText, MaxLen: 120, Help: "Company name, shown in mails and on the registration pages"},
+	{Key: "company.org_number", Kind: KindOrgNr, Help: "Swedish organisation number, NNNNNN-NNNN"},
+	{Key: "company.address.street", Kind: KindText, MaxLen: 120, Help: "Default delivery address: street"},
+	{Key: "company.address.postal_code", Kind: KindText, MaxLen: 12, Help: "Default delivery address: postal code"},
+	{Key: "company.address.city", Kind: KindText, MaxLen: 80, Help: "Default delivery address: city"},
+	{Key: "company.address.country", Kind: KindText, Default: "SE", MaxLen: 2, Help: "Default delivery address: country (ISO code)"},
+	{Key: "company.notify_email", Kind: KindEmails, Help: "Who gets the mail when an order is ready (comma-separated)"},
+	{Key: "mail.sender_name", Kind: KindText, MaxLen: 80, Help: "Sender name on invitation mails (default: the company name)"},
+	{Key: "invite.validity_days", Kind: KindInt, Default: "30", Min: 1, Max: 365, Help: "How many days an invitation link stays valid"},
+	{Key: "language", Kind: KindChoice, Default: "sv", Choices: []string{"sv", "en"}, Help: "Default language of new invitations"},
+	{Key: "public_url", Kind: KindURL, Help: "Address cardholders open the registration at (default: the serve address)"},
+	{Key: "smtp.host", Kind: KindText, MaxLen: 253, Help: "Mail server host name"},
+	{Key: "smtp.port", Kind: KindInt, Default: "587", Min: 1, Max: 65535, Help: "Mail server port (587 STARTTLS, 465 TLS, 25 none)"},
+	{Key: "smtp.security", Kind: KindChoice, Default: "starttls", Choices: []string{"none", "starttls", "tls"}, Help: "Connection security"},
+	{Key: "smtp.username", Kind: KindText, MaxLen: 254, Help: "User name for AUTH (empty: no AUTH)"},
+	{Key: "smtp.password", Kind: KindSecret, MaxLen: 512, Help: "Password for AUTH (stored 0600, never shown)"},
+	{Key: "smtp.from", Kind: KindEmail, Help: "Sender address of all mails"},
+}
+
+var byKey = func() map[string]Def {
+	m := map[string]Def{}
+	for _, d := range Defs {
+		m[d.Key] = d
+	}
+	return m
+}()
+
+// Lookup returns the definition of key.
+func Lookup(key string) (Def, bool) {
+	d, ok := byKey[key]
+	return d, ok
+}
+
+// ErrUnknownKey is returned for a key that is not a setting.
+var ErrUnknownKey = errors.New("unknown setting")
+
+// FieldError is a validation error of one setting.
+type FieldError struct {
+	Key     string
+	Message string
+}
+
+func (e *FieldError) Error() string { return e.Key + ": " + e.Message }
+
+// Errors collects the field errors of one change.
+type Errors []*FieldError
+
+func (es Errors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Normalize validates value for key and returns the stored form. An empty
+// value resets to the default.
+func Normalize(key, value string) (string, error) {
+	d, ok := byKey[key]
+	if !ok {
+		return "", &FieldError{Key: key, Message: fmt.Sprintf("%v; known settings: %s", ErrUnknownKey, strings.Join(Keys(), ", "))}
+	}
+	v := strings.TrimSpace(value)
+	if d.Kind == KindSecret {
+		v = value // a password may start or end with a space
+	}
+	if strings.ContainsAny(v, "\r\n\x00") {
+		return "", &FieldError{Key: key, Message: "must be a single line"}
+	}
+	if v == "" {
+		return "", nil
+	}
+	if d.MaxLen > 0 && len([]rune(v)) > d.MaxLen {
+		return "", &FieldError{Key: key, Message: fmt.Sprintf("is too long (at most %d characters)", d.MaxLen)}
+	}
+	switch d.Kind {
+	case KindInt:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < d.Min || n > d.Max {
+			return "", &FieldError{Key: key, Message: fmt.Sprintf("must be a whole number from %d to %d", d.Min, d.Max)}
+		}
+		return strconv.Itoa(n), nil
+	case KindChoice:
+		for _, c := range d.Choices {
+			if strings.EqualFold(v, c) {
+				return c, nil
+			}
+		}
+		return "", &FieldError{Key: key, Message: "must be one of " + strings.Join(d.Choices, ", ")}
+	case KindEmail:
+		e, err := invite.NormalizeEmail(v)
+		if err != nil {
+			return "", &FieldError{Key: key, Message: "is not a valid email address (" + err.Error() + ")"}
+		}
+		return e, nil
+	case KindEmails:
+		var out []string
+		for _, part := range strings.Split(v, ",") {
+			if strings.TrimSpace(part) == "" {
+				continue
+			}
+			e, err := invite.NormalizeEmail(part)
+			if err != nil {
+				return "", &FieldError{Key: key, Message: fmt.Sprintf("%q is not a valid email address", strings.TrimSpace(part))}
+			}
+			out = append(out, e)
+		}
+		return strings.Join(out, ", "), nil
+	case KindURL:
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
+			return "", &FieldError{Key: key, Message: "must be an address starting with https:// (or http://), such as https://id06.example.se"}
+		}
+		return strings.TrimRight(u.String(), "/"), nil
+	case KindOrgNr:
+		n, err := invite.ValidateOrgNumber(v)
+		if err != nil {
+			return "", &FieldError{Key: key, Message: err.Error()}
+		}
+		return n, nil
+	}
+	if key == "company.address.country" {
+		v = strings.ToUpper(v)
+		if len(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z' {
+			return "", &FieldError{Key: key, Message: "must be a two-letter country code such as SE"}
+		}
+	}
+	return v, nil
+}
+
+// Keys lists every setting key, sorted.
+func Keys() []string {
+	out := make([]string, 0, len(Defs))
+	for _, d := range Defs {
+		out = append(out, d.Key)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Values are the effective settings: stored values over defaults. Secrets
+// hold their real value here; callers that show settings use Public.
+type Values map[string]string
+
+// Get returns the value of key (its default when not set).
+func (v Values) Get(key string) string {
+	if s, ok := v[key]; ok && s != "" {
+		return s
+	}
+	return byKey[key].Default
+}
+
+// Int returns an integer setting.
+func (v Values) Int(key string) int {
+	n, _ := strconv.Atoi(v.Get(key))
+	return n
+}
+
+// Public returns the values safe to show: secrets become "(set)" or "".
+func (v Values) Public() map[string]string {
+	out := map[string]string{}
+	for _, d := range Defs {
+		val := v.Get(d.Key)
+		if d.Kind == KindSecret && val != "" {
+			val = "(set)"
+		}
+		out[d.Key] = val
+	}
+	return out
+}

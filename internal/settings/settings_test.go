@@ -1,0 +1,103 @@
+package settings_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"id06desk/internal/settings"
+	"id06desk/internal/sqlite"
+)
+
+func TestNormalize(t *testing.T) {
+	cases := []struct {
+		name, key, in, want, errPart string
+	}{
+		{"port", "smtp.port", " 465 ", "465", ""},
+		{"port range", "smtp.port", "70000", "", "1 to 65535"},
+		{"port text", "smtp.port", "abc", "", "whole number"},
+		{"security", "smtp.security", "STARTTLS", "starttls", ""},
+		{"security bad", "smtp.security", "ssl", "", "none, starttls, tls"},
+		{"from", "smtp.from", "Admin@Bygg.SE", "Admin@bygg.se", ""},
+		{"from bad", "smtp.from", "not-an-address", "", "valid email"},
+		{"notify list", "company.notify_email", "a@x.se, b@y.se,", "a@x.se, b@y.se", ""},
+		{"notify bad", "company.notify_email", "a@x.se, nope", "", `"nope"`},
+		{"org nr", "company.org_number", "5560360793", "556036-0793", ""},
+		{"org nr luhn", "company.org_number", "556036-0794", "", "check digit"},
+		{"url", "public_url", "https://id06.example.se/", "https://id06.example.se", ""},
+		{"url bad", "public_url", "ftp://x", "", "https://"},
+		{"validity", "invite.validity_days", "0", "", "1 to 365"},
+		{"country", "company.address.country", "se", "SE", ""},
+		{"country bad", "company.address.country", "Sweden", "", "at most 2"},
+		{"newline", "company.name", "a\nb", "", "single line"},
+		{"unknown", "smtp.hots", "x", "", "unknown setting"},
+		{"empty resets", "smtp.port", "", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := settings.Normalize(c.key, c.in)
+			if c.errPart != "" {
+				if err == nil || !strings.Contains(err.Error(), c.errPart) {
+					t.Fatalf("want error containing %q, got %v", c.errPart, err)
+				}
+				return
+			}
+			if err != nil || got != c.want {
+				t.Fatalf("got %q, %v; want %q", got, err, c.want)
+			}
+		})
+	}
+}
+
+func TestServiceSetIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "s.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := settings.NewService(db, dir)
+
+	err = s.Set(ctx, "admin", map[string]string{"smtp.host": "mail.example.se", "smtp.port": "nope", "smtp.from": "bad"})
+	var errs settings.Errors
+	if !errors.As(err, &errs) || len(errs) != 2 {
+		t.Fatalf("want 2 field errors, got %v", err)
+	}
+	v, _ := s.Load(ctx)
+	if v.Get("smtp.host") != "" || v.Get("smtp.port") != "587" {
+		t.Fatalf("half-applied change: %v", v)
+	}
+	if err := s.Set(ctx, "admin", map[string]string{"smtp.host": "mail.example.se", "smtp.password": " s3cret "}); err != nil {
+		t.Fatal(err)
+	}
+	v, _ = s.Load(ctx)
+	if v.Get("smtp.host") != "mail.example.se" || v.Get("smtp.password") != " s3cret " {
+		t.Fatalf("values %v", v)
+	}
+	if v.Public()["smtp.password"] != "(set)" {
+		t.Fatal("secret shown back")
+	}
+	fi, err := os.Stat(filepath.Join(dir, "secret-smtp.password"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file %v %v", fi, err)
+	}
+	raw, _ := os.ReadFile(db.Path)
+	if strings.Contains(string(raw), "s3cret") {
+		t.Fatal("secret stored in the database")
+	}
+	audit, _ := db.RecentAudit(ctx, 1)
+	if audit[0].Action != "settings.changed" || strings.Contains(audit[0].Detail, "s3cret") || !strings.Contains(audit[0].Detail, "smtp.password") {
+		t.Fatalf("audit %+v", audit[0])
+	}
+	if err := s.Set(ctx, "admin", map[string]string{"smtp.password": ""}); err != nil {
+		t.Fatal(err)
+	}
+	v, _ = s.Load(ctx)
+	if v.Get("smtp.password") != "" {
+		t.Fatal("secret not cleared")
+	}
+}
