@@ -18,7 +18,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -27,10 +29,16 @@ import (
 
 	"id06desk/app"
 	"id06desk/internal/adminauth"
+	"id06desk/internal/cli"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/instancelock"
+	"id06desk/internal/invitations"
+	"id06desk/internal/outbox"
 	"id06desk/internal/paths"
+	"id06desk/internal/settings"
+	"id06desk/internal/smtpout"
 	"id06desk/internal/sqlite"
+	"id06desk/internal/token"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -49,6 +57,11 @@ Usage:
   id06desk --kiosk [flags]              open the registration kiosk full screen
   id06desk serve [--addr HOST:PORT]     serve the same UI over HTTP (default 127.0.0.1:8080)
   id06desk admin password [--stdin]     set the admin password used by "serve"
+  id06desk settings get [KEY]           show settings (secrets are never shown)
+  id06desk settings set KEY=VALUE...    change settings (all or nothing)
+  id06desk invite --email E [--card-type T] [--industry I] [--lang sv|en]
+  id06desk invite --csv FILE            queue invitations; prints "<id> <code> <link>" per line
+  id06desk outbox flush [--timeout 60s] deliver every waiting mail now
 
 Flags (before or after the command):
   --data-dir DIR   keep config, data and state in DIR instead of the XDG folders
@@ -135,6 +148,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usageError(stderr, err)
 		}
 		return runAdminPassword(g, *fromStdin, stdin, stdout, stderr)
+	case "settings", "invite", "outbox":
+		return runCommand(g, rest, stdin, stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Errorf("unknown command %q", rest[0]))
 	}
@@ -152,10 +167,16 @@ func fail(stderr io.Writer, err error) int {
 
 // env is what every host shares: paths, logger, store.
 type env struct {
-	paths paths.Paths
-	log   *slog.Logger
-	db    *sqlite.DB
-	close func()
+	paths       paths.Paths
+	log         *slog.Logger
+	db          *sqlite.DB
+	settings    *settings.Service
+	invitations *invitations.Service
+	outbox      *outbox.Worker
+	close       func()
+	// baseURL is where `serve` listens, the registration link's default
+	// base when the public_url setting is empty.
+	baseURL atomic.Pointer[string]
 }
 
 // openEnv resolves and creates the folders, opens the log and the database.
@@ -195,8 +216,30 @@ func openEnv(g globals, lock bool, stderr io.Writer) (*env, error) {
 		return nil, err
 	}
 	closers = append(closers, func() { db.Close() })
-	return &env{paths: p, log: log, db: db, close: closeAll}, nil
+
+	keys, err := token.LoadOrCreate(filepath.Join(p.Config, "keys"))
+	if err != nil {
+		closeAll()
+		return nil, fmt.Errorf("invitation signing keys: %w", err)
+	}
+	st := settings.NewService(db, p.Config)
+	worker := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), log, outbox.Options{})
+	e := &env{paths: p, log: log, db: db, settings: st, outbox: worker, close: closeAll}
+	e.invitations = invitations.New(invitations.Config{
+		Store: db, Settings: st, Keys: keys, Wake: worker.Wake,
+		DefaultPublicURL: func() string {
+			if u := e.baseURL.Load(); u != nil {
+				return *u
+			}
+			return defaultPublicURL
+		},
+	})
+	return e, nil
 }
+
+// defaultPublicURL is the registration base when the public_url setting is
+// empty: the default serve address.
+const defaultPublicURL = "http://127.0.0.1:8080"
 
 // frontend returns the embedded, built UI.
 func frontend() (fs.FS, error) {
@@ -225,7 +268,7 @@ func runWindow(g globals, stderr io.Writer) int {
 	ready := make(chan struct{})
 	api := httpapi.New(httpapi.Config{
 		Version: version, Mode: httpapi.ModeWindow, Kiosk: g.kiosk, DataDir: e.paths.Data,
-		DB: e.db, Log: e.log,
+		DB: e.db, Log: e.log, Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox,
 		OnUIReady: func(route string) {
 			close(ready)
 			if g.smoke {
@@ -243,6 +286,11 @@ func runWindow(g globals, stderr io.Writer) int {
 				os.Exit(exitError)
 			}
 		}()
+	}
+	ctx, stopWorker := context.WithCancel(context.Background())
+	defer stopWorker()
+	if !g.kiosk {
+		go e.outbox.Run(ctx, time.Minute)
 	}
 	e.log.Info("opening window", "version", version, "kiosk", g.kiosk, "data", e.paths.Data)
 	if err := wails.Run(win.Options()); err != nil {
@@ -281,6 +329,7 @@ func runServe(g globals, addr string, stdout, stderr io.Writer) int {
 	api := httpapi.New(httpapi.Config{
 		Version: version, Mode: httpapi.ModeServe, Kiosk: g.kiosk, DataDir: e.paths.Data,
 		DB: e.db, Auth: auth, Log: e.log, Assets: assets,
+		Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox,
 	})
 	srv := &http.Server{
 		Handler:           api.Site(),
@@ -288,6 +337,8 @@ func runServe(g globals, addr string, stdout, stderr io.Writer) int {
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
 	}
 	url := "http://" + displayAddr(ln.Addr()) + "/"
+	base := strings.TrimSuffix(url, "/")
+	e.baseURL.Store(&base)
 	fmt.Fprintf(stdout, "id06desk %s serving on %s\n", version, url)
 	if g.kiosk {
 		fmt.Fprintf(stdout, "Registration kiosk: %s#/kiosk\n", url)
@@ -302,6 +353,9 @@ func runServe(g globals, addr string, stdout, stderr io.Writer) int {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if !g.kiosk {
+		go e.outbox.Run(ctx, time.Minute)
+	}
 	select {
 	case err := <-errc:
 		return fail(stderr, fmt.Errorf("serve: %w", err))
@@ -366,5 +420,23 @@ func runAdminPassword(g globals, fromStdin bool, stdin io.Reader, stdout, stderr
 		return fail(stderr, err)
 	}
 	fmt.Fprintln(stdout, "Admin password set. Existing admin sessions were logged out.")
+	return exitOK
+}
+
+// runCommand runs a scripted command beside (or without) a running app.
+func runCommand(g globals, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e, err := openEnv(g, false, io.Discard)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer e.close()
+	svc := cli.Services{Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox}
+	err = cli.Run(context.Background(), svc, args, g.register, stdout, stderr)
+	if errors.Is(err, cli.ErrUsage) {
+		return usageError(stderr, err)
+	}
+	if err != nil {
+		return fail(stderr, err)
+	}
 	return exitOK
 }

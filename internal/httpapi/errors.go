@@ -6,7 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+
+	"id06desk/internal/invitations"
+	"id06desk/internal/invite"
+	"id06desk/internal/settings"
+	"id06desk/internal/smtpout"
 )
 
 // Code is a machine-readable error code the frontend maps to its own
@@ -26,6 +32,8 @@ const (
 	CodeInvalidPassword Code = "invalid_password"
 	CodeNoPassword      Code = "no_password"
 	CodeUnavailable     Code = "unavailable"
+	CodeNotConfigured   Code = "not_configured"
+	CodeMailFailed      Code = "mail_failed"
 	CodeInternal        Code = "internal"
 )
 
@@ -64,7 +72,7 @@ func status(c Code) int {
 		return http.StatusNotFound
 	case CodeMethod:
 		return http.StatusMethodNotAllowed
-	case CodeConflict, CodeNoPassword:
+	case CodeConflict, CodeNoPassword, CodeNotConfigured:
 		return http.StatusConflict
 	case CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
@@ -72,6 +80,8 @@ func status(c Code) int {
 		return http.StatusTooManyRequests
 	case CodeUnavailable:
 		return http.StatusServiceUnavailable
+	case CodeMailFailed:
+		return http.StatusBadGateway
 	default:
 		return http.StatusInternalServerError
 	}
@@ -85,6 +95,8 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &e):
+	case domainError(err) != nil:
+		e = domainError(err)
 	case errors.As(err, &mbe):
 		e = &Error{Code: CodeTooLarge, Message: "The request is too large (limit " + strconv.FormatInt(mbe.Limit, 10) + " bytes)."}
 	default:
@@ -120,4 +132,46 @@ func decodeJSON(r *http.Request, v any) error {
 		return &Error{Code: CodeBadRequest, Message: "The request body is not valid JSON: " + err.Error()}
 	}
 	return nil
+}
+
+// domainError maps the domain packages' errors to API errors; nil when err
+// is not one of them.
+func domainError(err error) *Error {
+	var fe settings.Errors
+	var ce *invitations.CatalogError
+	switch {
+	case errors.As(err, &fe):
+		fields := map[string]string{}
+		for _, f := range fe {
+			fields[f.Key] = f.Message
+		}
+		return &Error{Code: CodeInvalid, Message: "Some settings need fixing: " + fe.Error(), Fields: fields}
+	case errors.As(err, &ce):
+		return &Error{Code: CodeInvalid, Message: ce.Message, Fields: map[string]string{ce.Field: ce.Message}}
+	case errors.Is(err, invite.ErrNotFound):
+		return &Error{Code: CodeNotFound, Message: "There is no such invitation."}
+	case errors.Is(err, invite.ErrTransition), errors.Is(err, invite.ErrCatalogInUse):
+		return &Error{Code: CodeConflict, Message: sentence(err)}
+	case errors.Is(err, invitations.ErrNotConfigured), errors.Is(err, smtpout.ErrNotConfigured):
+		return &Error{Code: CodeNotConfigured, Message: sentence(err)}
+	case errors.Is(err, invitations.ErrBadInput):
+		return &Error{Code: CodeInvalid, Message: sentence(err)}
+	}
+	return nil
+}
+
+// sentence turns "a: b" error text into "B." for people.
+func sentence(err error) string {
+	msg := err.Error()
+	if _, after, ok := strings.Cut(msg, ": "); ok {
+		msg = after
+	}
+	if msg == "" {
+		return msg
+	}
+	msg = strings.ToUpper(msg[:1]) + msg[1:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
 }

@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -15,6 +16,9 @@ import (
 	"time"
 
 	"id06desk/internal/adminauth"
+	"id06desk/internal/invitations"
+	"id06desk/internal/outbox"
+	"id06desk/internal/settings"
 	"id06desk/internal/sqlite"
 )
 
@@ -59,6 +63,12 @@ type Config struct {
 	Assets fs.FS
 	// OnUIReady is called once when the frontend reports it has started.
 	OnUIReady func(route string)
+
+	// Invitation features (nil in tests of the foundation).
+	Settings    *settings.Service
+	Invitations *invitations.Service
+	Outbox      *outbox.Worker
+	SMTPTLS     *tls.Config // TLS override for the test mail (tests)
 }
 
 // Server is the API.
@@ -94,6 +104,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/logout", public, s.logout)
 	s.handle("POST /api/ui-ready", public, s.uiReady)
 	s.handle("GET /api/audit", admin, s.audit)
+	s.invitationRoutes()
 }
 
 // handlerFunc is an API handler that returns an error instead of writing it.

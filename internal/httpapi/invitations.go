@@ -1,0 +1,323 @@
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+
+	"id06desk/internal/invitations"
+	"id06desk/internal/invite"
+	"id06desk/internal/settings"
+	"id06desk/internal/smtpout"
+)
+
+func (s *Server) invitationRoutes() {
+	if s.cfg.Invitations == nil {
+		return
+	}
+	s.handle("GET /api/settings", admin, s.getSettings)
+	s.handle("PUT /api/settings", admin, s.putSettings)
+	s.handle("POST /api/settings/test-mail", admin, s.testMail)
+	s.handle("GET /api/catalog", admin, s.getCatalog)
+	s.handle("PUT /api/catalog", admin, s.putCatalog)
+	s.handle("GET /api/invitations", admin, s.listInvitations)
+	s.handle("POST /api/invitations", admin, s.createInvitations)
+	s.handle("POST /api/invitations/validate", admin, s.validateInvitations)
+	s.handle("POST /api/invitations/parse-csv", admin, s.parseCSV)
+	s.handle("GET /api/invitations/{id}", admin, s.getInvitation)
+	s.handle("DELETE /api/invitations/{id}", admin, s.deleteInvitation)
+	s.handle("GET /api/invitations/{id}/qr.png", admin, s.invitationQR)
+	s.handle("POST /api/invitations/{id}/{action}", admin, s.invitationAction)
+	s.handle("GET /api/outbox/status", admin, s.outboxStatus)
+}
+
+// actor names who did something, for the audit log.
+func (s *Server) actor(r *http.Request) string {
+	if s.cfg.Mode == ModeWindow {
+		return "admin (desktop)"
+	}
+	return "admin@" + clientAddr(r)
+}
+
+func (s *Server) settingsBody(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.cfg.Settings.Load(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"values": v.Public(), "defs": settings.Defs})
+	return nil
+}
+
+func (s *Server) getSettings(w http.ResponseWriter, r *http.Request) error {
+	return s.settingsBody(w, r)
+}
+
+func (s *Server) putSettings(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Values map[string]string `json:"values"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.cfg.Settings.Set(r.Context(), s.actor(r), in.Values); err != nil {
+		return err
+	}
+	return s.settingsBody(w, r)
+}
+
+func (s *Server) testMail(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		To   string `json:"to"`
+		Lang string `json:"lang"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	to, err := invite.NormalizeEmail(in.To)
+	if err != nil {
+		return &Error{Code: CodeInvalid, Message: "Enter a valid address to send the test mail to.", Fields: map[string]string{"to": "Enter a valid email address."}}
+	}
+	if in.Lang != "en" {
+		in.Lang = "sv"
+	}
+	v, err := s.cfg.Settings.Load(r.Context())
+	if err != nil {
+		return err
+	}
+	reply, err := smtpout.SendTestMail(r.Context(), v, in.Lang, to, s.cfg.SMTPTLS)
+	if errors.Is(err, smtpout.ErrNotConfigured) {
+		return err
+	}
+	if err != nil {
+		_, reason := smtpout.Classify(err)
+		return &Error{Code: CodeMailFailed, Message: reason, Err: err}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"reply": reply})
+	return nil
+}
+
+func (s *Server) getCatalog(w http.ResponseWriter, r *http.Request) error {
+	cat, err := s.cfg.Invitations.Catalog(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cat)
+	return nil
+}
+
+func (s *Server) putCatalog(w http.ResponseWriter, r *http.Request) error {
+	var cat invite.Catalog
+	if err := decodeJSON(r, &cat); err != nil {
+		return err
+	}
+	if err := s.cfg.Invitations.SaveCatalog(r.Context(), s.actor(r), cat); err != nil {
+		return err
+	}
+	return s.getCatalog(w, r)
+}
+
+type invitationJSON struct {
+	ID        string `json:"id"`
+	Code      string `json:"code"`
+	Email     string `json:"email"`
+	Name      string `json:"name"`
+	CardType  string `json:"cardType"`
+	Industry  string `json:"industry"`
+	Language  string `json:"language"`
+	Status    string `json:"status"`
+	CreatedAt string `json:"createdAt"`
+	UpdatedAt string `json:"updatedAt"`
+	ExpiresAt string `json:"expiresAt"`
+	LastError string `json:"lastError"`
+}
+
+func toInvitationJSON(i invite.Invitation) invitationJSON {
+	return invitationJSON{ID: i.ID, Code: invite.FormatCode(i.Code), Email: i.Email, Name: i.Name, CardType: i.CardType, Industry: i.Industry,
+		Language: i.Language, Status: string(i.Status), CreatedAt: i.CreatedAt.Format(time.RFC3339), UpdatedAt: i.UpdatedAt.Format(time.RFC3339),
+		ExpiresAt: i.ExpiresAt.Format(time.RFC3339), LastError: i.LastError}
+}
+
+func (s *Server) listInvitations(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	lq := invite.ListQuery{CardType: q.Get("cardType"), Text: q.Get("q"), Sort: q.Get("sort"), Desc: q.Get("dir") != "asc"}
+	if st := q.Get("status"); st != "" {
+		parsed, err := invite.ParseStatus(st)
+		if err != nil {
+			return Errorf(CodeBadRequest, "Unknown status "+strconv.Quote(st)+".")
+		}
+		lq.Status = parsed
+	}
+	lq.Page, _ = strconv.Atoi(q.Get("page"))
+	lq.PageSize, _ = strconv.Atoi(q.Get("pageSize"))
+	page, err := s.cfg.Invitations.List(r.Context(), lq)
+	if err != nil {
+		return err
+	}
+	items := make([]invitationJSON, 0, len(page.Items))
+	for _, i := range page.Items {
+		items = append(items, toInvitationJSON(i))
+	}
+	if lq.Page < 1 {
+		lq.Page = 1
+	}
+	if lq.PageSize <= 0 || lq.PageSize > 500 {
+		lq.PageSize = 50
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": page.Total, "page": lq.Page, "pageSize": lq.PageSize, "counts": page.Counts})
+	return nil
+}
+
+type rowsBody struct {
+	Rows []invitations.Row `json:"rows"`
+	Send bool              `json:"send"`
+}
+
+func (s *Server) validateInvitations(w http.ResponseWriter, r *http.Request) error {
+	var in rowsBody
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if len(in.Rows) > invitations.MaxBatch {
+		return Errorf(CodeTooLarge, "At most "+strconv.Itoa(invitations.MaxBatch)+" rows at once.")
+	}
+	_, res, err := s.cfg.Invitations.Validate(r.Context(), in.Rows)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rows": res})
+	return nil
+}
+
+func (s *Server) createInvitations(w http.ResponseWriter, r *http.Request) error {
+	var in rowsBody
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if len(in.Rows) == 0 {
+		return Errorf(CodeInvalid, "Add at least one cardholder.")
+	}
+	if len(in.Rows) > invitations.MaxBatch {
+		return Errorf(CodeTooLarge, "At most "+strconv.Itoa(invitations.MaxBatch)+" rows at once.")
+	}
+	created, err := s.cfg.Invitations.Create(r.Context(), s.actor(r), in.Rows, in.Send)
+	var bad *invitations.InvalidRowsError
+	if errors.As(err, &bad) {
+		writeJSON(w, http.StatusBadRequest, map[string]any{
+			"error": &Error{Code: CodeInvalid, Message: bad.Error() + "; nothing was sent."},
+			"rows":  bad.Rows,
+		})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"created": created})
+	return nil
+}
+
+func (s *Server) parseCSV(w http.ResponseWriter, r *http.Request) error {
+	rows, errs := invitations.ParseCSV(io.LimitReader(r.Body, invitations.MaxCSVBytes+1))
+	if rows == nil {
+		rows = []invitations.Row{}
+	}
+	if errs == nil {
+		errs = []invitations.LineError{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rows": rows, "errors": errs})
+	return nil
+}
+
+func (s *Server) writeDetail(w http.ResponseWriter, r *http.Request, id string) error {
+	d, err := s.cfg.Invitations.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	type ev struct {
+		At     string `json:"at"`
+		Kind   string `json:"kind"`
+		Detail string `json:"detail,omitempty"`
+	}
+	evs := make([]ev, 0, len(d.Events))
+	for _, e := range d.Events {
+		evs = append(evs, ev{At: e.At.Format(time.RFC3339), Kind: e.Kind, Detail: e.Detail})
+	}
+	actions := d.Actions
+	if actions == nil {
+		actions = []string{}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		invitationJSON
+		Link    string   `json:"link"`
+		Actions []string `json:"actions"`
+		Events  []ev     `json:"events"`
+	}{toInvitationJSON(d.Invitation), d.Link, actions, evs})
+	return nil
+}
+
+func (s *Server) getInvitation(w http.ResponseWriter, r *http.Request) error {
+	return s.writeDetail(w, r, r.PathValue("id"))
+}
+
+func (s *Server) deleteInvitation(w http.ResponseWriter, r *http.Request) error {
+	if err := s.cfg.Invitations.Delete(r.Context(), s.actor(r), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) invitationAction(w http.ResponseWriter, r *http.Request) error {
+	id, action, actor := r.PathValue("id"), r.PathValue("action"), s.actor(r)
+	svc := s.cfg.Invitations
+	var err error
+	switch action {
+	case "send":
+		err = svc.Send(r.Context(), actor, id)
+	case "resend":
+		err = svc.Resend(r.Context(), actor, id)
+	case "revoke":
+		err = svc.Revoke(r.Context(), actor, id)
+	case "extend":
+		var in struct {
+			Days int `json:"days"`
+		}
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		err = svc.Extend(r.Context(), actor, id, in.Days)
+	default:
+		return Errorf(CodeNotFound, "Unknown action "+strconv.Quote(action)+".")
+	}
+	if err != nil {
+		return err
+	}
+	return s.writeDetail(w, r, id)
+}
+
+func (s *Server) invitationQR(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.cfg.Invitations.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	png, err := qrcode.Encode(d.Link, qrcode.Medium, 320)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(png)
+	return nil
+}
+
+func (s *Server) outboxStatus(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.cfg.Outbox.Status(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}

@@ -1,0 +1,124 @@
+package invitations
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// LineError is a problem with one line of an imported CSV file.
+type LineError struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// csvColumns are the accepted header names (email is required).
+var csvColumns = map[string]string{
+	"email": "email", "e-post": "email", "epost": "email",
+	"card_type": "cardType", "korttyp": "cardType",
+	"industry": "industry", "bransch": "industry",
+	"language": "language", "språk": "language",
+	"name": "name", "namn": "name",
+}
+
+// MaxCSVBytes limits imported files.
+const MaxCSVBytes = 2 << 20
+
+// ParseCSV reads `email,card_type,industry,language,name` rows (header
+// required, any column order, comma or semicolon separated, UTF-8 with or
+// without BOM). Rows are returned for the lines that parse; errors name the
+// line and what to fix. A file-level problem is a single error at line 0.
+func ParseCSV(r io.Reader) ([]Row, []LineError) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxCSVBytes+1))
+	if err != nil {
+		return nil, []LineError{{0, "The file could not be read: " + err.Error()}}
+	}
+	if len(data) > MaxCSVBytes {
+		return nil, []LineError{{0, fmt.Sprintf("The file is larger than %d MB; split it into smaller files.", MaxCSVBytes>>20)}}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, []LineError{{0, "The file is not UTF-8 text. In Excel, save it as \"CSV UTF-8\"."}}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, []LineError{{0, "The file is empty."}}
+	}
+	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
+	cr := csv.NewReader(bytes.NewReader(data))
+	if bytes.Count(firstLine, []byte(";")) > bytes.Count(firstLine, []byte(",")) {
+		cr.Comma = ';'
+	}
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err != nil {
+		return nil, []LineError{{1, "The header line could not be read: " + err.Error()}}
+	}
+	cols := make([]string, len(header))
+	hasEmail := false
+	var unknown []string
+	for i, h := range header {
+		name := csvColumns[strings.ToLower(strings.TrimSpace(h))]
+		if name == "" {
+			unknown = append(unknown, strings.TrimSpace(h))
+		}
+		cols[i] = name
+		hasEmail = hasEmail || name == "email"
+	}
+	if !hasEmail || len(unknown) > 0 {
+		msg := "The first line must name the columns: email,card_type,industry,language,name (only email is required)."
+		if len(unknown) > 0 {
+			msg += fmt.Sprintf(" Unknown column: %s.", strings.Join(unknown, ", "))
+		}
+		return nil, []LineError{{1, msg}}
+	}
+	var rows []Row
+	var errs []LineError
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				errs = append(errs, LineError{pe.Line, "This line is not valid CSV: " + pe.Err.Error()})
+				continue
+			}
+			return rows, append(errs, LineError{line, err.Error()})
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(rec) > len(cols) {
+			errs = append(errs, LineError{line, fmt.Sprintf("This line has %d fields; the header has %d.", len(rec), len(cols))})
+			continue
+		}
+		var row Row
+		for i, v := range rec {
+			v = strings.TrimSpace(v)
+			switch cols[i] {
+			case "email":
+				row.Email = v
+			case "cardType":
+				row.CardType = v
+			case "industry":
+				row.Industry = v
+			case "language":
+				row.Language = v
+			case "name":
+				row.Name = v
+			}
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 && len(errs) == 0 {
+		errs = append(errs, LineError{0, "The file has a header but no rows."})
+	}
+	return rows, errs
+}

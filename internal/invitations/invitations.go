@@ -1,0 +1,546 @@
+// Package invitations is the admin's invitation service (seed: "For the
+// administrator", steps 1–5): it validates batches of cardholders, signs
+// their tokens, renders their mails into the outbox in the same
+// transaction, and carries out resend, revoke, extend and delete.
+package invitations
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"id06desk/internal/invite"
+	"id06desk/internal/mail"
+	"id06desk/internal/outbox"
+	"id06desk/internal/settings"
+	"id06desk/internal/token"
+)
+
+// Store is what the service needs from storage.
+type Store interface {
+	LoadCatalog(ctx context.Context) (invite.Catalog, error)
+	SaveCatalog(ctx context.Context, actor string, cat invite.Catalog) error
+	CreateInvitations(ctx context.Context, actor string, invs []invite.Invitation, mails []*outbox.Message) error
+	ActiveEmails(ctx context.Context, emails []string) (map[string]bool, error)
+	ListInvitations(ctx context.Context, q invite.ListQuery) (invite.Page, error)
+	GetInvitation(ctx context.Context, id string) (invite.Invitation, []invite.Event, error)
+	UpdateInvitation(ctx context.Context, actor, id string, fn func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error)) (invite.Invitation, error)
+	DeleteDraft(ctx context.Context, actor, id string) error
+}
+
+// Settings loads the current settings.
+type Settings interface {
+	Load(ctx context.Context) (settings.Values, error)
+}
+
+// Service is the invitation service.
+type Service struct {
+	store     Store
+	settings  Settings
+	keys      *token.KeyRing
+	renderer  mail.Renderer
+	now       func() time.Time
+	wake      func()
+	publicURL func() string
+}
+
+// Config builds a Service.
+type Config struct {
+	Store    Store
+	Settings Settings
+	Keys     *token.KeyRing
+	Renderer mail.Renderer
+	Now      func() time.Time
+	// Wake tells the outbox worker new mail is waiting (may be nil).
+	Wake func()
+	// DefaultPublicURL is used when the public_url setting is empty.
+	DefaultPublicURL func() string
+}
+
+// New returns a Service.
+func New(c Config) *Service {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Wake == nil {
+		c.Wake = func() {}
+	}
+	if c.DefaultPublicURL == nil {
+		c.DefaultPublicURL = func() string { return "http://127.0.0.1:8080" }
+	}
+	return &Service{store: c.Store, settings: c.Settings, keys: c.Keys, renderer: c.Renderer, now: c.Now, wake: c.Wake, publicURL: c.DefaultPublicURL}
+}
+
+// Row is one cardholder to invite.
+type Row struct {
+	Email    string `json:"email"`
+	CardType string `json:"cardType"`
+	Industry string `json:"industry"`
+	Language string `json:"language"`
+	Name     string `json:"name"`
+}
+
+// FieldError is one problem of one row.
+type FieldError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// RowResult is the validation result of one row.
+type RowResult struct {
+	Index  int                   `json:"index"`
+	OK     bool                  `json:"ok"`
+	Errors map[string]FieldError `json:"errors"`
+}
+
+// InvalidRowsError is returned by Create when any row is invalid; nothing
+// is created then.
+type InvalidRowsError struct{ Rows []RowResult }
+
+func (e *InvalidRowsError) Error() string {
+	n := 0
+	for _, r := range e.Rows {
+		if !r.OK {
+			n++
+		}
+	}
+	return fmt.Sprintf("%d of %d rows need fixing", n, len(e.Rows))
+}
+
+// MaxBatch is the most rows one call accepts.
+const MaxBatch = 5000
+
+// Validate checks rows against the rules and the current data and returns
+// the rows in normalised form beside their results.
+func (s *Service) Validate(ctx context.Context, rows []Row) ([]Row, []RowResult, error) {
+	cat, err := s.store.LoadCatalog(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	vals, err := s.settings.Load(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]Row, len(rows))
+	results := make([]RowResult, len(rows))
+	firstRow := map[string]int{}
+	var emails []string
+	for i, r := range rows {
+		res := RowResult{Index: i, Errors: map[string]FieldError{}}
+		n := Row{Name: strings.TrimSpace(r.Name), Industry: strings.TrimSpace(r.Industry), CardType: strings.TrimSpace(r.CardType), Language: strings.ToLower(strings.TrimSpace(r.Language))}
+		email, err := invite.NormalizeEmail(r.Email)
+		if err != nil {
+			res.Errors["email"] = FieldError{"email_invalid", emailMessage(r.Email, err)}
+		} else {
+			n.Email = email
+			key := strings.ToLower(email)
+			if j, dup := firstRow[key]; dup {
+				res.Errors["email"] = FieldError{"duplicate", fmt.Sprintf("This address is already in row %d.", j+1)}
+			} else {
+				firstRow[key] = i
+				emails = append(emails, email)
+			}
+		}
+		if n.CardType == "" && len(cat.CardTypes) > 0 {
+			for _, c := range cat.CardTypes {
+				if c.Active {
+					n.CardType = c.Code
+					break
+				}
+			}
+		}
+		if code, ok := matchCardType(cat, n.CardType); ok {
+			n.CardType = code
+		} else {
+			res.Errors["cardType"] = FieldError{"card_type_unknown", fmt.Sprintf("There is no active card type %q.", n.CardType)}
+		}
+		if n.Industry != "" {
+			if code, ok := matchIndustry(cat, n.Industry); ok {
+				n.Industry = code
+			} else {
+				res.Errors["industry"] = FieldError{"industry_unknown", fmt.Sprintf("There is no active industry %q.", n.Industry)}
+			}
+		}
+		if n.Language == "" {
+			n.Language = vals.Get("language")
+		}
+		if n.Language != "sv" && n.Language != "en" {
+			res.Errors["language"] = FieldError{"language_invalid", "The language must be sv or en."}
+		}
+		if len([]rune(n.Name)) > 120 || strings.ContainsAny(n.Name, "\r\n") {
+			res.Errors["name"] = FieldError{"name_too_long", "The name must be one line of at most 120 characters."}
+		}
+		out[i] = n
+		results[i] = res
+	}
+	active, err := s.store.ActiveEmails(ctx, emails)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range results {
+		if active[out[i].Email] {
+			if _, has := results[i].Errors["email"]; !has {
+				results[i].Errors["email"] = FieldError{"active_invitation", "This person already has an invitation in progress: resend or revoke it instead."}
+			}
+		}
+		results[i].OK = len(results[i].Errors) == 0
+	}
+	return out, results, nil
+}
+
+func emailMessage(raw string, err error) string {
+	if strings.TrimSpace(raw) == "" {
+		return "Enter an email address."
+	}
+	return fmt.Sprintf("%q is not a valid email address.", strings.TrimSpace(raw))
+}
+
+func matchCardType(cat invite.Catalog, v string) (string, bool) {
+	for _, c := range cat.CardTypes {
+		if c.Active && (strings.EqualFold(c.Code, v) || strings.EqualFold(c.NameSv, v) || strings.EqualFold(c.NameEn, v)) {
+			return c.Code, true
+		}
+	}
+	return "", false
+}
+
+func matchIndustry(cat invite.Catalog, v string) (string, bool) {
+	for _, c := range cat.Industries {
+		if c.Active && (strings.EqualFold(c.Code, v) || strings.EqualFold(c.NameSv, v) || strings.EqualFold(c.NameEn, v)) {
+			return c.Code, true
+		}
+	}
+	return "", false
+}
+
+// Created is one invitation made by Create.
+type Created struct {
+	ID     string        `json:"id"`
+	Code   string        `json:"code"`
+	Email  string        `json:"email"`
+	Status invite.Status `json:"status"`
+	Link   string        `json:"link"`
+}
+
+// Create validates rows and, if all are valid, creates the invitations
+// (queued with their mails when send, drafts otherwise) in one transaction.
+func (s *Service) Create(ctx context.Context, actor string, rows []Row, send bool) ([]Created, error) {
+	if len(rows) == 0 {
+		return nil, errors.New("no rows")
+	}
+	if len(rows) > MaxBatch {
+		return nil, fmt.Errorf("at most %d invitations at once", MaxBatch)
+	}
+	norm, results, err := s.Validate(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range results {
+		if !r.OK {
+			return nil, &InvalidRowsError{Rows: results}
+		}
+	}
+	env, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	invs := make([]invite.Invitation, len(norm))
+	mails := make([]*outbox.Message, len(norm))
+	out := make([]Created, len(norm))
+	for i, r := range norm {
+		inv := invite.Invitation{Email: r.Email, Name: r.Name, CardType: r.CardType, Industry: r.Industry, Language: r.Language,
+			Status: invite.StatusDraft, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(env.validity)}
+		if inv.ID, err = invite.NewID(); err != nil {
+			return nil, err
+		}
+		if inv.Code, err = invite.NewCode(); err != nil {
+			return nil, err
+		}
+		if inv.Token, err = s.sign(inv, env); err != nil {
+			return nil, err
+		}
+		if send {
+			inv.Status = invite.StatusQueued
+			if mails[i], err = s.render(inv, env); err != nil {
+				return nil, err
+			}
+		}
+		invs[i] = inv
+		out[i] = Created{ID: inv.ID, Code: invite.FormatCode(inv.Code), Email: inv.Email, Status: inv.Status, Link: env.link(inv.Token)}
+	}
+	if err := s.store.CreateInvitations(ctx, actor, invs, mails); err != nil {
+		return nil, err
+	}
+	if send {
+		s.wake()
+	}
+	return out, nil
+}
+
+// env is the settings-derived context of a mail.
+type env struct {
+	vals      settings.Values
+	cat       invite.Catalog
+	validity  time.Duration
+	publicURL string
+}
+
+func (e env) link(tok string) string { return e.publicURL + "/#/register/" + tok }
+
+func (s *Service) env(ctx context.Context) (env, error) {
+	vals, err := s.settings.Load(ctx)
+	if err != nil {
+		return env{}, err
+	}
+	cat, err := s.store.LoadCatalog(ctx)
+	if err != nil {
+		return env{}, err
+	}
+	pub := vals.Get("public_url")
+	if pub == "" {
+		pub = strings.TrimRight(s.publicURL(), "/")
+	}
+	return env{vals: vals, cat: cat, validity: time.Duration(vals.Int("invite.validity_days")) * 24 * time.Hour, publicURL: pub}, nil
+}
+
+func (s *Service) sign(inv invite.Invitation, e env) (string, error) {
+	// The organisation number names the company; before it is set, the
+	// company name (or the product) stands in.
+	company := e.vals.Get("company.org_number")
+	if company == "" {
+		company = e.vals.Get("company.name")
+	}
+	if company == "" {
+		company = "id06desk"
+	}
+	return s.keys.Sign(token.Claims{
+		InvitationID: inv.ID, Company: company, CardType: inv.CardType, Industry: inv.Industry,
+		ExpiresAt: inv.ExpiresAt, EmailHash: token.HashEmail(inv.Email),
+	})
+}
+
+// ErrNotConfigured says what setting is missing before mail can be written.
+var ErrNotConfigured = errors.New("not configured")
+
+func (s *Service) render(inv invite.Invitation, e env) (*outbox.Message, error) {
+	company := e.vals.Get("company.name")
+	if company == "" {
+		return nil, fmt.Errorf("%w: set the company name (Settings → Company) before sending invitations", ErrNotConfigured)
+	}
+	from := e.vals.Get("smtp.from")
+	if from == "" {
+		return nil, fmt.Errorf("%w: set the sender address (Settings → Email) before sending invitations", ErrNotConfigured)
+	}
+	sender := e.vals.Get("mail.sender_name")
+	if sender == "" {
+		sender = company
+	}
+	var cardName, industryName string
+	for _, c := range e.cat.CardTypes {
+		if c.Code == inv.CardType {
+			cardName = c.Name(inv.Language)
+		}
+	}
+	for _, c := range e.cat.Industries {
+		if c.Code == inv.Industry {
+			industryName = c.Name(inv.Language)
+		}
+	}
+	r, err := s.renderer.RenderInvitation(mail.InvitationMail{
+		Lang: inv.Language, CompanyName: company, SenderName: sender, SenderAddress: from, Recipient: inv.Email,
+		CardType: cardName, Industry: industryName, Link: e.link(inv.Token), Code: invite.FormatCode(inv.Code), Expires: inv.ExpiresAt,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render invitation mail: %w", err)
+	}
+	return &outbox.Message{MessageID: r.MessageID, InvitationID: inv.ID, Kind: "invitation", From: r.From, To: r.To, Body: r.Message}, nil
+}
+
+// Link returns the registration link of an invitation.
+func (s *Service) Link(ctx context.Context, inv invite.Invitation) (string, error) {
+	e, err := s.env(ctx)
+	if err != nil {
+		return "", err
+	}
+	return e.link(inv.Token), nil
+}
+
+// Catalog returns the catalog.
+func (s *Service) Catalog(ctx context.Context) (invite.Catalog, error) {
+	return s.store.LoadCatalog(ctx)
+}
+
+// CatalogError is a validation error of a catalog entry; Field is like
+// "cardTypes.2.code".
+type CatalogError struct{ Field, Message string }
+
+func (e *CatalogError) Error() string { return e.Field + ": " + e.Message }
+
+// SaveCatalog validates and stores the catalog.
+func (s *Service) SaveCatalog(ctx context.Context, actor string, cat invite.Catalog) error {
+	seen := map[string]bool{}
+	active := 0
+	check := func(prefix string, i int, code, sv, en string) error {
+		f := fmt.Sprintf("%s.%d.", prefix, i)
+		switch {
+		case code == "" || len(code) > 32 || strings.Trim(code, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "":
+			return &CatalogError{f + "code", "Use 1–32 lower-case letters, digits, - or _."}
+		case seen[prefix+code]:
+			return &CatalogError{f + "code", "This code is used twice."}
+		case strings.TrimSpace(sv) == "" || len(sv) > 80:
+			return &CatalogError{f + "nameSv", "Enter a Swedish name (at most 80 characters)."}
+		case strings.TrimSpace(en) == "" || len(en) > 80:
+			return &CatalogError{f + "nameEn", "Enter an English name (at most 80 characters)."}
+		}
+		seen[prefix+code] = true
+		return nil
+	}
+	for i, c := range cat.CardTypes {
+		if err := check("cardTypes", i, c.Code, c.NameSv, c.NameEn); err != nil {
+			return err
+		}
+		if c.Active {
+			active++
+		}
+	}
+	if active == 0 {
+		return &CatalogError{"cardTypes", "Keep at least one active card type."}
+	}
+	for i, c := range cat.Industries {
+		if err := check("industries", i, c.Code, c.NameSv, c.NameEn); err != nil {
+			return err
+		}
+	}
+	return s.store.SaveCatalog(ctx, actor, cat)
+}
+
+// List returns a page of invitations.
+func (s *Service) List(ctx context.Context, q invite.ListQuery) (invite.Page, error) {
+	return s.store.ListInvitations(ctx, q)
+}
+
+// Detail is an invitation with its link, timeline and allowed actions.
+type Detail struct {
+	Invitation invite.Invitation
+	Link       string
+	Events     []invite.Event
+	Actions    []string
+}
+
+// Get returns the detail of one invitation.
+func (s *Service) Get(ctx context.Context, id string) (Detail, error) {
+	inv, evs, err := s.store.GetInvitation(ctx, id)
+	if err != nil {
+		return Detail{}, err
+	}
+	link, err := s.Link(ctx, inv)
+	if err != nil {
+		return Detail{}, err
+	}
+	return Detail{Invitation: inv, Link: link, Events: evs, Actions: Actions(inv.Status)}, nil
+}
+
+// Actions lists what the admin may do with an invitation in status st.
+func Actions(st invite.Status) []string {
+	var a []string
+	if st == invite.StatusDraft {
+		a = append(a, "send", "delete")
+	}
+	if st.CanResend() {
+		a = append(a, "resend")
+	}
+	if st.Pending() && st != invite.StatusDraft || st == invite.StatusExpired {
+		a = append(a, "extend")
+	}
+	if st.CanRevoke() {
+		a = append(a, "revoke")
+	}
+	return a
+}
+
+// Send queues a draft's mail.
+func (s *Service) Send(ctx context.Context, actor, id string) error {
+	return s.update(ctx, actor, id, func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error) {
+		if inv.Status != invite.StatusDraft {
+			return nil, nil, fmt.Errorf("%w: only drafts can be sent; use resend", invite.ErrTransition)
+		}
+		m, err := s.render(*inv, e)
+		inv.Status = invite.StatusQueued
+		return &invite.Event{Kind: invite.EventQueued}, m, err
+	})
+}
+
+// Resend queues a new mail with the same link.
+func (s *Service) Resend(ctx context.Context, actor, id string) error {
+	return s.update(ctx, actor, id, func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error) {
+		if !inv.Status.CanResend() {
+			return nil, nil, fmt.Errorf("%w: an invitation that is %s cannot be resent", invite.ErrTransition, inv.Status)
+		}
+		if !inv.ExpiresAt.After(s.now()) {
+			return nil, nil, fmt.Errorf("%w: the invitation has expired; extend it instead", invite.ErrTransition)
+		}
+		m, err := s.render(*inv, e)
+		inv.Status, inv.LastError = invite.StatusQueued, ""
+		return &invite.Event{Kind: invite.EventResent}, m, err
+	})
+}
+
+// Extend moves the expiry days from now, signs a new token and mails it.
+func (s *Service) Extend(ctx context.Context, actor, id string, days int) error {
+	if days < 1 || days > 365 {
+		return fmt.Errorf("%w: extend by 1 to 365 days", ErrBadInput)
+	}
+	return s.update(ctx, actor, id, func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error) {
+		if !(inv.Status.Pending() && inv.Status != invite.StatusDraft) && inv.Status != invite.StatusExpired {
+			return nil, nil, fmt.Errorf("%w: an invitation that is %s cannot be extended", invite.ErrTransition, inv.Status)
+		}
+		inv.ExpiresAt = s.now().UTC().Add(time.Duration(days) * 24 * time.Hour)
+		tok, err := s.sign(*inv, e)
+		if err != nil {
+			return nil, nil, err
+		}
+		inv.Token = tok
+		m, err := s.render(*inv, e)
+		inv.Status, inv.LastError = invite.StatusQueued, ""
+		return &invite.Event{Kind: invite.EventExtended, Detail: inv.ExpiresAt.Format(time.RFC3339)}, m, err
+	})
+}
+
+// Revoke makes the token useless.
+func (s *Service) Revoke(ctx context.Context, actor, id string) error {
+	return s.update(ctx, actor, id, func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error) {
+		if !inv.Status.CanRevoke() {
+			return nil, nil, fmt.Errorf("%w: an invitation that is %s cannot be revoked", invite.ErrTransition, inv.Status)
+		}
+		inv.Status = invite.StatusRevoked
+		return &invite.Event{Kind: invite.EventRevoked}, nil, nil
+	})
+}
+
+// Delete removes a draft.
+func (s *Service) Delete(ctx context.Context, actor, id string) error {
+	return s.store.DeleteDraft(ctx, actor, id)
+}
+
+// ErrBadInput marks invalid arguments.
+var ErrBadInput = errors.New("bad input")
+
+func (s *Service) update(ctx context.Context, actor, id string, fn func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error)) error {
+	e, err := s.env(ctx)
+	if err != nil {
+		return err
+	}
+	var queued bool
+	_, err = s.store.UpdateInvitation(ctx, actor, id, func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error) {
+		ev, m, err := fn(inv, e)
+		queued = m != nil
+		return ev, m, err
+	})
+	if err == nil && queued {
+		s.wake()
+	}
+	return err
+}

@@ -1,0 +1,473 @@
+package invitations_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image/png"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/mail"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"id06desk/internal/invitations"
+	"id06desk/internal/invite"
+	"id06desk/internal/outbox"
+	"id06desk/internal/settings"
+	"id06desk/internal/smtpout"
+	"id06desk/internal/sqlite"
+	"id06desk/internal/token"
+)
+
+// sink is a real go-smtp server on loopback that records deliveries and can
+// be told to answer RCPT with an error a number of times.
+type sink struct {
+	mu        sync.Mutex
+	got       []delivery
+	rcptFails []*smtp.SMTPError
+}
+
+type delivery struct {
+	from string
+	to   []string
+	data []byte
+}
+
+type sess struct {
+	s   *sink
+	cur delivery
+}
+
+func (b *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sess{s: b}, nil }
+func (s *sess) Mail(from string, _ *smtp.MailOptions) error { s.cur.from = from; return nil }
+func (s *sess) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.s.mu.Lock()
+	defer s.s.mu.Unlock()
+	if len(s.s.rcptFails) > 0 {
+		e := s.s.rcptFails[0]
+		s.s.rcptFails = s.s.rcptFails[1:]
+		return e
+	}
+	s.cur.to = append(s.cur.to, to)
+	return nil
+}
+func (s *sess) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.cur.data = b
+	s.s.mu.Lock()
+	s.s.got = append(s.s.got, s.cur)
+	s.s.mu.Unlock()
+	return nil
+}
+func (s *sess) Reset()        { s.cur = delivery{} }
+func (s *sess) Logout() error { return nil }
+
+func (b *sink) deliveries() []delivery {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]delivery(nil), b.got...)
+}
+
+func startSink(t *testing.T) (*sink, int) {
+	t.Helper()
+	b := &sink{}
+	srv := smtp.NewServer(b)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return b, ln.Addr().(*net.TCPAddr).Port
+}
+
+type fixture struct {
+	db     *sqlite.DB
+	st     *settings.Service
+	svc    *invitations.Service
+	worker *outbox.Worker
+	keys   *token.KeyRing
+	now    time.Time
+}
+
+func newFixture(t *testing.T, smtpPort int) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	f := &fixture{now: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	clock := func() time.Time { return f.now }
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	f.db = db
+	f.keys, err = token.LoadOrCreate(filepath.Join(dir, "keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.st = settings.NewService(db, dir)
+	vals := map[string]string{"company.name": "Bygg & Söner AB", "company.org_number": "556036-0793", "smtp.from": "id06@bygg.se",
+		"public_url": "https://id06.bygg.se"}
+	if smtpPort > 0 {
+		vals["smtp.host"] = "127.0.0.1"
+		vals["smtp.port"] = itoa(smtpPort)
+		vals["smtp.security"] = "none"
+	}
+	if err := f.st.Set(ctx, "test", vals); err != nil {
+		t.Fatal(err)
+	}
+	f.worker = outbox.NewWorker(db, smtpout.SenderSource(f.st.Load, nil), slog.New(slog.DiscardHandler),
+		outbox.Options{Now: clock, BaseDelay: time.Second})
+	f.svc = invitations.New(invitations.Config{Store: db, Settings: f.st, Keys: f.keys, Now: clock, Wake: f.worker.Wake})
+	return f
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestInviteDeliversMailWithQRLink(t *testing.T) {
+	ctx := context.Background()
+	sk, port := startSink(t)
+	f := newFixture(t, port)
+	created, err := f.svc.Create(ctx, "admin", []invitations.Row{
+		{Email: "Anna.Berg@Example.se", Industry: "Bygg", Language: "sv"},
+		{Email: "john@example.com", CardType: "visitor", Language: "en", Name: "John Smith"},
+	}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(created) != 2 || created[0].Status != invite.StatusQueued || !strings.HasPrefix(created[0].Link, "https://id06.bygg.se/#/register/v1.") {
+		t.Fatalf("created %+v", created)
+	}
+	res, err := f.worker.Flush(ctx)
+	if err != nil || res.Sent != 2 {
+		t.Fatalf("flush %+v %v", res, err)
+	}
+	got := sk.deliveries()
+	if len(got) != 2 {
+		t.Fatalf("%d deliveries", len(got))
+	}
+	d := got[0]
+	if d.from != "id06@bygg.se" || len(d.to) != 1 || d.to[0] != "Anna.Berg@example.se" {
+		t.Fatalf("envelope %q %q", d.from, d.to)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(d.data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subj, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if !strings.Contains(subj, "Bygg & Söner AB") {
+		t.Errorf("subject %q", subj)
+	}
+	if msg.Header.Get("Message-Id") == "" || msg.Header.Get("Date") == "" {
+		t.Error("no Message-ID or Date")
+	}
+	text, html, qr := walk(t, msg)
+	if !strings.Contains(text, created[0].Link) || !strings.Contains(text, created[0].Code) {
+		t.Errorf("plain text lacks link or code:\n%s", text)
+	}
+	if !strings.Contains(html, "cid:") {
+		t.Error("html has no inline image reference")
+	}
+	img, err := png.Decode(bytes.NewReader(qr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	decoded, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if decoded.GetText() != created[0].Link {
+		t.Fatalf("QR says %q, want %q", decoded.GetText(), created[0].Link)
+	}
+	// The token verifies and names the invitation.
+	tok := strings.TrimPrefix(created[0].Link, "https://id06.bygg.se/#/register/")
+	claims, err := f.keys.Verify(tok, f.now)
+	if err != nil || claims.InvitationID != created[0].ID || claims.Industry != "construction" || claims.CardType != "id06-rfid" {
+		t.Fatalf("claims %+v %v", claims, err)
+	}
+	det, err := f.svc.Get(ctx, created[0].ID)
+	if err != nil || det.Invitation.Status != invite.StatusSent {
+		t.Fatalf("status after delivery: %+v %v", det.Invitation.Status, err)
+	}
+	kinds := []string{}
+	for _, e := range det.Events {
+		kinds = append(kinds, e.Kind)
+	}
+	if strings.Join(kinds, ",") != "created,queued,sent" {
+		t.Fatalf("timeline %v", kinds)
+	}
+	// A second flush sends nothing again.
+	if res, _ := f.worker.Flush(ctx); res.Sent != 0 || len(sk.deliveries()) != 2 {
+		t.Fatal("mail sent twice")
+	}
+}
+
+// walk returns the text part, html part and inline PNG of an invitation.
+func walk(t *testing.T, msg *mail.Message) (text, html string, png []byte) {
+	t.Helper()
+	var visit func(ct string, body io.Reader)
+	visit = func(ct string, body io.Reader) {
+		mt, params, err := mime.ParseMediaType(ct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(mt, "multipart/") {
+			mr := multipart.NewReader(body, params["boundary"])
+			for {
+				p, err := mr.NextPart()
+				if err == io.EOF {
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				visit(p.Header.Get("Content-Type"), decodePart(p))
+			}
+		}
+		b, _ := io.ReadAll(body)
+		switch mt {
+		case "text/plain":
+			text = string(b)
+		case "text/html":
+			html = string(b)
+		case "image/png":
+			png = b
+		}
+	}
+	visit(msg.Header.Get("Content-Type"), msg.Body)
+	return
+}
+
+func decodePart(p *multipart.Part) io.Reader {
+	// multipart.Part decodes quoted-printable itself; base64 we do here.
+	if strings.EqualFold(p.Header.Get("Content-Transfer-Encoding"), "base64") {
+		return base64Reader(p)
+	}
+	return p
+}
+
+func TestValidateRows(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 0)
+	if _, err := f.svc.Create(ctx, "admin", []invitations.Row{{Email: "taken@example.se"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	_, res, err := f.svc.Validate(ctx, []invitations.Row{
+		{Email: "ok@example.se"},
+		{Email: "not an address"},
+		{Email: "OK@example.se"},
+		{Email: "taken@example.se"},
+		{Email: "x@example.se", CardType: "gold"},
+		{Email: "y@example.se", Industry: "fishing"},
+		{Email: "z@example.se", Language: "de"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"", "email:email_invalid", "email:duplicate", "email:active_invitation", "cardType:card_type_unknown", "industry:industry_unknown", "language:language_invalid"}
+	for i, w := range want {
+		got := ""
+		for k, e := range res[i].Errors {
+			got = k + ":" + e.Code
+		}
+		if got != w || res[i].OK != (w == "") {
+			t.Errorf("row %d: got %q ok=%v, want %q", i, got, res[i].OK, w)
+		}
+	}
+	// Create refuses the whole batch.
+	_, err = f.svc.Create(ctx, "admin", []invitations.Row{{Email: "fine@example.se"}, {Email: "bad"}}, true)
+	var bad *invitations.InvalidRowsError
+	if !errors.As(err, &bad) {
+		t.Fatalf("got %v", err)
+	}
+	page, _ := f.svc.List(ctx, invite.ListQuery{})
+	if page.Total != 1 {
+		t.Fatalf("half a batch stored: %d invitations", page.Total)
+	}
+}
+
+func TestRetryThenSuccessAndPermanentFailure(t *testing.T) {
+	ctx := context.Background()
+	sk, port := startSink(t)
+	f := newFixture(t, port)
+	sk.rcptFails = []*smtp.SMTPError{{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "try later"}}
+	created, err := f.svc.Create(ctx, "admin", []invitations.Row{{Email: "a@example.se"}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := f.worker.Flush(ctx)
+	if res.Retrying != 1 || res.Sent != 0 {
+		t.Fatalf("first attempt %+v", res)
+	}
+	d, _ := f.svc.Get(ctx, created[0].ID)
+	if d.Invitation.Status != invite.StatusQueued || !strings.Contains(d.Invitation.LastError, "421") {
+		t.Fatalf("after 421: %s %q", d.Invitation.Status, d.Invitation.LastError)
+	}
+	// Not due yet: the normal run leaves it; after the backoff it goes.
+	f.now = f.now.Add(2 * time.Second)
+	if n, ok, _ := f.db.NextDue(ctx); !ok || n.After(f.now) {
+		t.Fatalf("next due %v", n)
+	}
+	res, _ = f.worker.Flush(ctx)
+	if res.Sent != 1 || len(sk.deliveries()) != 1 {
+		t.Fatalf("retry %+v", res)
+	}
+	d, _ = f.svc.Get(ctx, created[0].ID)
+	if d.Invitation.Status != invite.StatusSent {
+		t.Fatalf("status %s", d.Invitation.Status)
+	}
+
+	sk.rcptFails = []*smtp.SMTPError{{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "user unknown"}}
+	created, _ = f.svc.Create(ctx, "admin", []invitations.Row{{Email: "nobody@example.se"}}, true)
+	res, _ = f.worker.Flush(ctx)
+	if res.Failed != 1 {
+		t.Fatalf("550 %+v", res)
+	}
+	d, _ = f.svc.Get(ctx, created[0].ID)
+	if d.Invitation.Status != invite.StatusFailed || !strings.Contains(d.Invitation.LastError, "550") {
+		t.Fatalf("after 550: %s %q", d.Invitation.Status, d.Invitation.LastError)
+	}
+	if res, _ := f.worker.Flush(ctx); res.Sent+res.Failed+res.Retrying != 0 {
+		t.Fatal("failed mail tried again")
+	}
+}
+
+func TestServerDownThenUp(t *testing.T) {
+	ctx := context.Background()
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	f := newFixture(t, port)
+	if _, err := f.svc.Create(ctx, "admin", []invitations.Row{{Email: "a@example.se"}}, true); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := f.worker.Flush(ctx)
+	if res.Retrying != 1 {
+		t.Fatalf("server down: %+v", res)
+	}
+	// Bring a server up on the same port.
+	b := &sink{}
+	srv := smtp.NewServer(b)
+	srv.Domain = "localhost"
+	ln, err := net.Listen("tcp", "127.0.0.1:"+itoa(port))
+	if err != nil {
+		t.Skipf("port taken meanwhile: %v", err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	res, _ = f.worker.Flush(ctx)
+	if res.Sent != 1 || len(b.deliveries()) != 1 {
+		t.Fatalf("server up: %+v", res)
+	}
+}
+
+func TestTwoWorkersNeverSendTheSameMessage(t *testing.T) {
+	ctx := context.Background()
+	sk, port := startSink(t)
+	f := newFixture(t, port)
+	var rows []invitations.Row
+	for i := 0; i < 40; i++ {
+		rows = append(rows, invitations.Row{Email: "p" + itoa(i) + "@example.se"})
+	}
+	if _, err := f.svc.Create(ctx, "admin", rows, true); err != nil {
+		t.Fatal(err)
+	}
+	// Same clock as the first worker: claims are compared across processes
+	// by wall time.
+	other := outbox.NewWorker(f.db, smtpout.SenderSource(f.st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{Now: func() time.Time { return f.now }})
+	var wg sync.WaitGroup
+	for _, w := range []*outbox.Worker{f.worker, other} {
+		wg.Add(1)
+		go func() { defer wg.Done(); w.Flush(ctx) }()
+	}
+	wg.Wait()
+	seen := map[string]int{}
+	for _, d := range sk.deliveries() {
+		seen[d.to[0]]++
+	}
+	if len(seen) != 40 {
+		t.Fatalf("%d distinct recipients", len(seen))
+	}
+	for to, n := range seen {
+		if n != 1 {
+			t.Errorf("%s got %d mails", to, n)
+		}
+	}
+}
+
+func TestActions(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 0)
+	c, err := f.svc.Create(ctx, "admin", []invitations.Row{{Email: "a@example.se"}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := c[0].ID
+	d, _ := f.svc.Get(ctx, id)
+	if strings.Join(d.Actions, ",") != "send,delete,revoke" {
+		t.Fatalf("draft actions %v", d.Actions)
+	}
+	if err := f.svc.Resend(ctx, "admin", id); !errors.Is(err, invite.ErrTransition) {
+		t.Fatalf("resend draft: %v", err)
+	}
+	if err := f.svc.Send(ctx, "admin", id); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Delete(ctx, "admin", id); !errors.Is(err, invite.ErrTransition) {
+		t.Fatalf("delete queued: %v", err)
+	}
+	old := d.Invitation.Token
+	if err := f.svc.Extend(ctx, "admin", id, 10); err != nil {
+		t.Fatal(err)
+	}
+	d, _ = f.svc.Get(ctx, id)
+	if d.Invitation.Token == old || !d.Invitation.ExpiresAt.Equal(f.now.Add(240*time.Hour)) {
+		t.Fatalf("extend: %v", d.Invitation.ExpiresAt)
+	}
+	if err := f.svc.Revoke(ctx, "admin", id); err != nil {
+		t.Fatal(err)
+	}
+	d, _ = f.svc.Get(ctx, id)
+	if d.Invitation.Status != invite.StatusRevoked || len(d.Actions) != 0 {
+		t.Fatalf("after revoke %s %v", d.Invitation.Status, d.Actions)
+	}
+	if err := f.svc.Revoke(ctx, "admin", id); !errors.Is(err, invite.ErrTransition) {
+		t.Fatalf("revoke twice: %v", err)
+	}
+	c, _ = f.svc.Create(ctx, "admin", []invitations.Row{{Email: "b@example.se"}}, false)
+	if err := f.svc.Delete(ctx, "admin", c[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Get(ctx, c[0].ID); !errors.Is(err, invite.ErrNotFound) {
+		t.Fatalf("deleted draft: %v", err)
+	}
+}
+
+func TestSendNeedsCompanyAndSender(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 0)
+	f.st.Set(ctx, "t", map[string]string{"smtp.from": ""})
+	_, err := f.svc.Create(ctx, "admin", []invitations.Row{{Email: "a@example.se"}}, true)
+	if !errors.Is(err, invitations.ErrNotConfigured) {
+		t.Fatalf("got %v", err)
+	}
+}

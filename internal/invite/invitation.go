@@ -1,0 +1,121 @@
+package invite
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Invitation is one cardholder's invitation.
+type Invitation struct {
+	ID        string
+	Code      string
+	Email     string
+	Name      string
+	CardType  string
+	Industry  string
+	Language  string
+	Status    Status
+	Token     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	ExpiresAt time.Time
+	LastError string
+}
+
+// Event is one line of an invitation's timeline.
+type Event struct {
+	At     time.Time
+	Kind   string
+	Detail string
+}
+
+// Timeline event kinds.
+const (
+	EventCreated    = "created"
+	EventQueued     = "queued"
+	EventSent       = "sent"
+	EventSendRetry  = "send_retry"
+	EventSendFailed = "send_failed"
+	EventOpened     = "opened"
+	EventRevoked    = "revoked"
+	EventExtended   = "extended"
+	EventResent     = "resent"
+)
+
+// NewID returns a random (version 4) UUID, which the token packs into 16
+// bytes.
+func NewID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("new invitation id: %w", err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+}
+
+// CardType is an entry of the card type catalog.
+type CardType struct {
+	Code   string `json:"code"`
+	NameSv string `json:"nameSv"`
+	NameEn string `json:"nameEn"`
+	RFID   bool   `json:"rfid"`
+	Active bool   `json:"active"`
+}
+
+// Industry is an entry of the industry catalog.
+type Industry struct {
+	Code   string `json:"code"`
+	NameSv string `json:"nameSv"`
+	NameEn string `json:"nameEn"`
+	Active bool   `json:"active"`
+}
+
+// Name returns the display name in lang.
+func (c CardType) Name(lang string) string {
+	if lang == "en" {
+		return c.NameEn
+	}
+	return c.NameSv
+}
+
+// Name returns the display name in lang.
+func (i Industry) Name(lang string) string {
+	if lang == "en" {
+		return i.NameEn
+	}
+	return i.NameSv
+}
+
+// Catalog is the card types and industries offered in invitations.
+type Catalog struct {
+	CardTypes  []CardType `json:"cardTypes"`
+	Industries []Industry `json:"industries"`
+}
+
+// ErrNotFound is returned for an unknown invitation.
+var ErrNotFound = errors.New("invitation not found")
+
+// ErrCatalogInUse is returned when a catalog entry that invitations use
+// would be removed.
+var ErrCatalogInUse = errors.New("catalog entry in use")
+
+// ListQuery selects a page of invitations.
+type ListQuery struct {
+	Status   Status
+	CardType string
+	Text     string // matches email, name or code
+	Sort     string // "created" (default), "email", "status", "expires"
+	Desc     bool
+	Page     int // from 1
+	PageSize int
+}
+
+// Page is one page of a list.
+type Page struct {
+	Items  []Invitation
+	Total  int
+	Counts map[Status]int // over all invitations, ignoring filters
+}

@@ -1,0 +1,230 @@
+// Package outbox delivers mails durably. Every mail is written to the store
+// before any attempt to send it; a Worker claims one message at a time
+// (so two senders on one data dir never send the same message), hands it to
+// the mail server, and records the result. Temporary failures are retried
+// with exponential backoff, permanent ones stop and show their reason.
+package outbox
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+)
+
+// Message is one mail in the outbox.
+type Message struct {
+	ID           int64
+	MessageID    string
+	InvitationID string // "" for mails not tied to an invitation
+	Kind         string // "invitation", "order_ready", ...
+	From         string
+	To           string
+	Body         []byte
+	Attempts     int
+}
+
+// Status summarises the outbox for the UI.
+type Status struct {
+	Configured bool   `json:"configured"`
+	Pending    int    `json:"pending"`
+	Failed     int    `json:"failed"`
+	LastError  string `json:"lastError,omitempty"`
+}
+
+// Store is the durable queue.
+type Store interface {
+	// ClaimDue claims the pending message with the lowest id above afterID
+	// that is due at now (any, when ignoreSchedule) and that no live claim
+	// holds; nil when there is none.
+	ClaimDue(ctx context.Context, worker string, now time.Time, lease time.Duration, ignoreSchedule bool, afterID int64) (*Message, error)
+	MarkSent(ctx context.Context, id int64, worker, reply string) error
+	MarkRetry(ctx context.Context, id int64, worker, reason string, next time.Time) error
+	MarkFailed(ctx context.Context, id int64, worker, reason string) error
+	NextDue(ctx context.Context) (time.Time, bool, error)
+	OutboxCounts(ctx context.Context) (pending, failed int, lastError string, err error)
+}
+
+// Sender delivers one message; Classify says if an error is temporary and
+// gives the reason shown to the admin.
+type Sender interface {
+	Send(ctx context.Context, from string, to []string, msg []byte) (reply string, err error)
+	Classify(err error) (temporary bool, reason string)
+}
+
+// SenderSource returns the current sender, or nil when no mail server is
+// configured (mails then wait).
+type SenderSource func(ctx context.Context) (Sender, error)
+
+// Worker sends what the outbox holds.
+type Worker struct {
+	store       Store
+	senders     SenderSource
+	log         *slog.Logger
+	now         func() time.Time
+	name        string
+	wake        chan struct{}
+	lease       time.Duration
+	maxAttempts int
+	baseDelay   time.Duration
+	maxDelay    time.Duration
+}
+
+// Options tune a Worker; zero values take defaults.
+type Options struct {
+	Now         func() time.Time
+	Lease       time.Duration // how long a claim holds (longer than a send)
+	MaxAttempts int           // give up after this many temporary failures
+	BaseDelay   time.Duration // first retry delay, doubled each time
+	MaxDelay    time.Duration
+}
+
+// NewWorker returns a Worker.
+func NewWorker(store Store, senders SenderSource, log *slog.Logger, opt Options) *Worker {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Lease == 0 {
+		opt.Lease = 3 * time.Minute
+	}
+	if opt.MaxAttempts == 0 {
+		opt.MaxAttempts = 10
+	}
+	if opt.BaseDelay == 0 {
+		opt.BaseDelay = 30 * time.Second
+	}
+	if opt.MaxDelay == 0 {
+		opt.MaxDelay = time.Hour
+	}
+	host, _ := os.Hostname()
+	var rnd [4]byte
+	rand.Read(rnd[:])
+	return &Worker{
+		store: store, senders: senders, log: log, now: opt.Now,
+		name:  fmt.Sprintf("%s/%d/%x", host, os.Getpid(), rnd),
+		wake:  make(chan struct{}, 1),
+		lease: opt.Lease, maxAttempts: opt.MaxAttempts, baseDelay: opt.BaseDelay, maxDelay: opt.MaxDelay,
+	}
+}
+
+// Wake tells a running worker that new mail is waiting.
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Status reports the outbox state.
+func (w *Worker) Status(ctx context.Context) (Status, error) {
+	s, err := w.senders(ctx)
+	if err != nil {
+		return Status{}, err
+	}
+	p, f, last, err := w.store.OutboxCounts(ctx)
+	if err != nil {
+		return Status{}, err
+	}
+	return Status{Configured: s != nil, Pending: p, Failed: f, LastError: last}, nil
+}
+
+// Run sends until ctx ends, waking on Wake, on the next due retry, and at
+// least every poll interval (another process may have queued mail).
+func (w *Worker) Run(ctx context.Context, poll time.Duration) {
+	for {
+		if _, err := w.drain(ctx, false); err != nil && ctx.Err() == nil {
+			w.log.Error("outbox", "err", err)
+		}
+		wait := poll
+		if next, ok, err := w.store.NextDue(ctx); err == nil && ok {
+			if d := next.Sub(w.now()); d < wait {
+				wait = max(d, 50*time.Millisecond)
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-w.wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// Result counts what one drain did.
+type Result struct {
+	Sent, Retrying, Failed int
+	NotConfigured          bool
+}
+
+// Flush tries every pending message once now, ignoring retry schedules
+// (`id06desk outbox flush`).
+func (w *Worker) Flush(ctx context.Context) (Result, error) { return w.drain(ctx, true) }
+
+func (w *Worker) drain(ctx context.Context, ignoreSchedule bool) (Result, error) {
+	var res Result
+	sender, err := w.senders(ctx)
+	if err != nil {
+		return res, fmt.Errorf("mail settings: %w", err)
+	}
+	if sender == nil {
+		res.NotConfigured = true
+		return res, nil
+	}
+	// Ascending ids: each message is tried at most once per drain.
+	var after int64
+	for ctx.Err() == nil {
+		m, err := w.store.ClaimDue(ctx, w.name, w.now(), w.lease, ignoreSchedule, after)
+		if err != nil {
+			return res, fmt.Errorf("claim mail: %w", err)
+		}
+		if m == nil {
+			return res, nil
+		}
+		after = m.ID
+		sendCtx, cancel := context.WithTimeout(ctx, w.lease/2)
+		reply, err := sender.Send(sendCtx, m.From, []string{m.To}, m.Body)
+		cancel()
+		if err == nil {
+			if err := w.store.MarkSent(ctx, m.ID, w.name, reply); err != nil {
+				return res, fmt.Errorf("record sent mail: %w", err)
+			}
+			res.Sent++
+			w.log.Info("mail sent", "outbox_id", m.ID, "kind", m.Kind)
+			continue
+		}
+		temporary, reason := sender.Classify(err)
+		attempts := m.Attempts + 1
+		if temporary && attempts < w.maxAttempts {
+			next := w.now().Add(w.backoff(attempts))
+			if err := w.store.MarkRetry(ctx, m.ID, w.name, reason, next); err != nil {
+				return res, fmt.Errorf("record retry: %w", err)
+			}
+			res.Retrying++
+			w.log.Warn("mail delayed", "outbox_id", m.ID, "attempt", attempts, "retry_at", next, "reason", reason)
+			continue
+		}
+		if temporary {
+			reason = fmt.Sprintf("Gave up after %d attempts. %s", attempts, reason)
+		}
+		if err := w.store.MarkFailed(ctx, m.ID, w.name, reason); err != nil {
+			return res, fmt.Errorf("record failed mail: %w", err)
+		}
+		res.Failed++
+		w.log.Warn("mail failed", "outbox_id", m.ID, "reason", reason)
+	}
+	return res, ctx.Err()
+}
+
+// backoff is base·2^(attempt-1), capped.
+func (w *Worker) backoff(attempt int) time.Duration {
+	d := w.baseDelay
+	for i := 1; i < attempt && d < w.maxDelay; i++ {
+		d *= 2
+	}
+	return min(d, w.maxDelay)
+}

@@ -1,0 +1,351 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"id06desk/internal/invite"
+	"id06desk/internal/outbox"
+)
+
+// LoadCatalog returns the card types and industries in display order.
+func (db *DB) LoadCatalog(ctx context.Context) (invite.Catalog, error) {
+	cat := invite.Catalog{CardTypes: []invite.CardType{}, Industries: []invite.Industry{}}
+	rows, err := db.reader.QueryContext(ctx, `SELECT code, name_sv, name_en, rfid, active FROM card_types ORDER BY position, code`)
+	if err != nil {
+		return cat, fmt.Errorf("read card types: %w", err)
+	}
+	for rows.Next() {
+		var c invite.CardType
+		if err := rows.Scan(&c.Code, &c.NameSv, &c.NameEn, &c.RFID, &c.Active); err != nil {
+			rows.Close()
+			return cat, fmt.Errorf("read card types: %w", err)
+		}
+		cat.CardTypes = append(cat.CardTypes, c)
+	}
+	rows.Close()
+	rows, err = db.reader.QueryContext(ctx, `SELECT code, name_sv, name_en, active FROM industries ORDER BY position, code`)
+	if err != nil {
+		return cat, fmt.Errorf("read industries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i invite.Industry
+		if err := rows.Scan(&i.Code, &i.NameSv, &i.NameEn, &i.Active); err != nil {
+			return cat, fmt.Errorf("read industries: %w", err)
+		}
+		cat.Industries = append(cat.Industries, i)
+	}
+	return cat, rows.Err()
+}
+
+// SaveCatalog replaces the catalog. Entries used by an invitation cannot be
+// removed (deactivate them instead).
+func (db *DB) SaveCatalog(ctx context.Context, actor string, cat invite.Catalog) error {
+	return db.RunInTx(ctx, func(tx *sql.Tx) error {
+		keepCT := map[string]bool{}
+		for i, c := range cat.CardTypes {
+			keepCT[c.Code] = true
+			if _, err := tx.ExecContext(ctx, `INSERT INTO card_types(code, name_sv, name_en, rfid, active, position) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT(code) DO UPDATE SET name_sv = excluded.name_sv, name_en = excluded.name_en, rfid = excluded.rfid, active = excluded.active, position = excluded.position`,
+				c.Code, c.NameSv, c.NameEn, c.RFID, c.Active, i); err != nil {
+				return fmt.Errorf("save card type %s: %w", c.Code, err)
+			}
+		}
+		keepInd := map[string]bool{}
+		for i, c := range cat.Industries {
+			keepInd[c.Code] = true
+			if _, err := tx.ExecContext(ctx, `INSERT INTO industries(code, name_sv, name_en, active, position) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT(code) DO UPDATE SET name_sv = excluded.name_sv, name_en = excluded.name_en, active = excluded.active, position = excluded.position`,
+				c.Code, c.NameSv, c.NameEn, c.Active, i); err != nil {
+				return fmt.Errorf("save industry %s: %w", c.Code, err)
+			}
+		}
+		for _, t := range []struct {
+			table, col string
+			keep       map[string]bool
+		}{{"card_types", "card_type", keepCT}, {"industries", "industry", keepInd}} {
+			rows, err := tx.QueryContext(ctx, `SELECT code FROM `+t.table)
+			if err != nil {
+				return err
+			}
+			var drop []string
+			for rows.Next() {
+				var c string
+				rows.Scan(&c)
+				if !t.keep[c] {
+					drop = append(drop, c)
+				}
+			}
+			rows.Close()
+			for _, c := range drop {
+				var n int
+				tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations WHERE `+t.col+` = ?`, c).Scan(&n)
+				if n > 0 {
+					return fmt.Errorf("%w: %s is used by %d invitations; deactivate it instead", invite.ErrCatalogInUse, c, n)
+				}
+				if _, err := tx.ExecContext(ctx, `DELETE FROM `+t.table+` WHERE code = ?`, c); err != nil {
+					return err
+				}
+			}
+		}
+		return insertAudit(ctx, tx, ms(db.now()), actor, "catalog.changed", "", "")
+	})
+}
+
+const invitationCols = `id, code, email, name, card_type, coalesce(industry, ''), language, status, token, created_at, updated_at, expires_at, last_error`
+
+type scanner interface{ Scan(...any) error }
+
+func scanInvitation(s scanner) (invite.Invitation, error) {
+	var i invite.Invitation
+	var status string
+	var created, updated, expires int64
+	err := s.Scan(&i.ID, &i.Code, &i.Email, &i.Name, &i.CardType, &i.Industry, &i.Language, &status, &i.Token, &created, &updated, &expires, &i.LastError)
+	i.Status = invite.Status(status)
+	i.CreatedAt, i.UpdatedAt, i.ExpiresAt = fromMS(created), fromMS(updated), fromMS(expires)
+	return i, err
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func addEvent(ctx context.Context, tx *sql.Tx, id string, at int64, kind, detail string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO invitation_events(invitation_id, at, kind, detail) VALUES (?, ?, ?, ?)`, id, at, kind, detail)
+	if err != nil {
+		return fmt.Errorf("record event: %w", err)
+	}
+	return nil
+}
+
+// CreateInvitations stores invitations and their mails (mails[i] may be nil
+// for a draft) in one transaction: all or nothing.
+func (db *DB) CreateInvitations(ctx context.Context, actor string, invs []invite.Invitation, mails []*outbox.Message) error {
+	return db.RunInTx(ctx, func(tx *sql.Tx) error {
+		now := ms(db.now())
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO invitations(id, code, email, name, card_type, industry, language, status, token, created_at, updated_at, expires_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return fmt.Errorf("create invitations: %w", err)
+		}
+		defer stmt.Close()
+		for k, i := range invs {
+			if _, err := stmt.ExecContext(ctx, i.ID, i.Code, i.Email, i.Name, i.CardType, nullable(i.Industry), i.Language, string(i.Status), i.Token,
+				ms(i.CreatedAt), ms(i.UpdatedAt), ms(i.ExpiresAt), i.LastError); err != nil {
+				return fmt.Errorf("create invitation for row %d: %w", k+1, err)
+			}
+			if err := addEvent(ctx, tx, i.ID, now, invite.EventCreated, ""); err != nil {
+				return err
+			}
+			if mails[k] != nil {
+				if err := enqueueMail(ctx, tx, now, mails[k]); err != nil {
+					return err
+				}
+				if err := addEvent(ctx, tx, i.ID, now, invite.EventQueued, ""); err != nil {
+					return err
+				}
+			}
+		}
+		return insertAudit(ctx, tx, now, actor, "invitations.created", "", fmt.Sprintf("%d", len(invs)))
+	})
+}
+
+// ActiveEmails returns which of emails already have an invitation that is
+// still in progress (draft, queued, sent, opened).
+func (db *DB) ActiveEmails(ctx context.Context, emails []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	var pending []string
+	for _, s := range invite.Statuses() {
+		if s.Pending() {
+			pending = append(pending, "'"+string(s)+"'")
+		}
+	}
+	for start := 0; start < len(emails); start += 500 {
+		chunk := emails[start:min(start+500, len(emails))]
+		args := make([]any, len(chunk))
+		for i, e := range chunk {
+			args[i] = e
+		}
+		rows, err := db.reader.QueryContext(ctx, `SELECT DISTINCT email FROM invitations WHERE email IN (?`+strings.Repeat(",?", len(chunk)-1)+`) AND status IN (`+strings.Join(pending, ",")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("check active invitations: %w", err)
+		}
+		for rows.Next() {
+			var e string
+			rows.Scan(&e)
+			out[e] = true
+		}
+		rows.Close()
+	}
+	return out, nil
+}
+
+// ListInvitations returns one page, the filtered total and the status
+// counts.
+func (db *DB) ListInvitations(ctx context.Context, q invite.ListQuery) (invite.Page, error) {
+	page := invite.Page{Counts: map[invite.Status]int{}}
+	var where []string
+	var args []any
+	if q.Status != "" {
+		where = append(where, "status = ?")
+		args = append(args, string(q.Status))
+	}
+	if q.CardType != "" {
+		where = append(where, "card_type = ?")
+		args = append(args, q.CardType)
+	}
+	if t := strings.TrimSpace(q.Text); t != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(t)) + "%"
+		code := strings.NewReplacer("-", "", " ", "").Replace(strings.ToUpper(t))
+		where = append(where, `(email LIKE ? ESCAPE '\' OR lower(name) LIKE ? ESCAPE '\' OR code = ?)`)
+		args = append(args, like, like, code)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	order := map[string]string{"created": "created_at", "email": "email", "status": "status", "expires": "expires_at"}[q.Sort]
+	if order == "" {
+		order = "created_at"
+	}
+	dir := " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
+	if q.PageSize <= 0 || q.PageSize > 500 {
+		q.PageSize = 50
+	}
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM invitations`+cond, args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("count invitations: %w", err)
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+invitationCols+` FROM invitations`+cond+` ORDER BY `+order+dir+`, id`+dir+` LIMIT ? OFFSET ?`,
+		append(args, q.PageSize, (q.Page-1)*q.PageSize)...)
+	if err != nil {
+		return page, fmt.Errorf("list invitations: %w", err)
+	}
+	for rows.Next() {
+		i, err := scanInvitation(rows)
+		if err != nil {
+			rows.Close()
+			return page, fmt.Errorf("list invitations: %w", err)
+		}
+		page.Items = append(page.Items, i)
+	}
+	rows.Close()
+	rows, err = db.reader.QueryContext(ctx, `SELECT status, count(*) FROM invitations GROUP BY status`)
+	if err != nil {
+		return page, fmt.Errorf("count invitations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		var n int
+		rows.Scan(&s, &n)
+		page.Counts[invite.Status(s)] = n
+	}
+	return page, rows.Err()
+}
+
+// GetInvitation returns an invitation and its timeline.
+func (db *DB) GetInvitation(ctx context.Context, id string) (invite.Invitation, []invite.Event, error) {
+	i, err := scanInvitation(db.reader.QueryRowContext(ctx, `SELECT `+invitationCols+` FROM invitations WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return i, nil, invite.ErrNotFound
+	}
+	if err != nil {
+		return i, nil, fmt.Errorf("read invitation: %w", err)
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT at, kind, detail FROM invitation_events WHERE invitation_id = ? ORDER BY id`, id)
+	if err != nil {
+		return i, nil, fmt.Errorf("read timeline: %w", err)
+	}
+	defer rows.Close()
+	var evs []invite.Event
+	for rows.Next() {
+		var e invite.Event
+		var at int64
+		rows.Scan(&at, &e.Kind, &e.Detail)
+		e.At = fromMS(at)
+		evs = append(evs, e)
+	}
+	return i, evs, rows.Err()
+}
+
+// UpdateInvitation loads an invitation inside a transaction, lets fn change
+// it, and stores the result with fn's event and mail (either may be nil).
+// The status change is checked against the one transition table.
+func (db *DB) UpdateInvitation(ctx context.Context, actor, id string, fn func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error)) (invite.Invitation, error) {
+	var out invite.Invitation
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		cur, err := scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationCols+` FROM invitations WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return invite.ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("read invitation: %w", err)
+		}
+		next := cur
+		ev, mail, err := fn(&next)
+		if err != nil {
+			return err
+		}
+		if next.Status != cur.Status {
+			if err := invite.Transition(cur.Status, next.Status); err != nil {
+				return err
+			}
+		}
+		now := ms(db.now())
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, token = ?, expires_at = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+			string(next.Status), next.Token, ms(next.ExpiresAt), next.LastError, now, id); err != nil {
+			return fmt.Errorf("update invitation: %w", err)
+		}
+		if ev != nil {
+			if err := addEvent(ctx, tx, id, now, ev.Kind, ev.Detail); err != nil {
+				return err
+			}
+			if err := insertAudit(ctx, tx, now, actor, "invitation."+ev.Kind, id, ""); err != nil {
+				return err
+			}
+		}
+		if mail != nil {
+			mail.InvitationID = id
+			if err := enqueueMail(ctx, tx, now, mail); err != nil {
+				return err
+			}
+		}
+		next.UpdatedAt = fromMS(now)
+		out = next
+		return nil
+	})
+	return out, err
+}
+
+// DeleteDraft removes an invitation that was never sent.
+func (db *DB) DeleteDraft(ctx context.Context, actor, id string) error {
+	return db.RunInTx(ctx, func(tx *sql.Tx) error {
+		var st string
+		err := tx.QueryRowContext(ctx, `SELECT status FROM invitations WHERE id = ?`, id).Scan(&st)
+		if errors.Is(err, sql.ErrNoRows) {
+			return invite.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if invite.Status(st) != invite.StatusDraft {
+			return fmt.Errorf("%w: only drafts can be deleted (this one is %s)", invite.ErrTransition, st)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM invitations WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, ms(db.now()), actor, "invitation.deleted", id, "")
+	})
+}
