@@ -161,13 +161,7 @@ func (s *Server) listInvitations(w http.ResponseWriter, r *http.Request) error {
 	for _, i := range page.Items {
 		items = append(items, toInvitationJSON(i))
 	}
-	if lq.Page < 1 {
-		lq.Page = 1
-	}
-	if lq.PageSize <= 0 || lq.PageSize > 500 {
-		lq.PageSize = 50
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": page.Total, "page": lq.Page, "pageSize": lq.PageSize, "counts": page.Counts})
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": page.Total, "page": page.Page, "pageSize": page.PageSize, "counts": page.Counts})
 	return nil
 }
 

@@ -115,7 +115,9 @@ type ListQuery struct {
 
 // Page is one page of a list.
 type Page struct {
-	Items  []Invitation
-	Total  int
-	Counts map[Status]int // over all invitations, ignoring filters
+	Items    []Invitation
+	Page     int // the page served, after defaults and bounds
+	PageSize int
+	Total    int
+	Counts   map[Status]int // over all invitations, ignoring filters
 }

@@ -224,6 +224,7 @@ func (db *DB) ListInvitations(ctx context.Context, q invite.ListQuery) (invite.P
 	if q.Page < 1 {
 		q.Page = 1
 	}
+	page.Page, page.PageSize = q.Page, q.PageSize
 	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM invitations`+cond, args...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count invitations: %w", err)
 	}
