@@ -80,8 +80,13 @@ test-go: frontend/dist/index.html
 test-frontend: deps-npm
 	@cd frontend && npx vitest run --reporter=dot
 
-test-e2e: $(BIN)
-	@cd frontend && ID06DESK_BIN=$(CURDIR)/$(BIN) npm run --silent e2e
+SINK := build/bin/smtpsink
+$(SINK): $(GO_SRC)
+	@mkdir -p build/bin
+	@$(GO) build -o $(SINK) ./internal/smtpsink/cmd/smtpsink
+
+test-e2e: $(BIN) $(SINK)
+	@cd frontend && ID06DESK_BIN=$(CURDIR)/$(BIN) ID06DESK_SMTPSINK_BIN=$(CURDIR)/$(SINK) npm run --silent e2e
 
 # The real Wails window under Xvfb: exits 0 once the UI has called the API.
 test-smoke: $(BIN)

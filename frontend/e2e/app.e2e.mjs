@@ -92,6 +92,9 @@ describe('admin console (serve mode)', () => {
 
       await nav.getByRole('link', { name: 'Inställningar' }).click();
       await waitForHash(page, /^#\/settings$/);
+      // About is the last tab of Settings.
+      await page.getByRole('navigation', { name: 'Delar av inställningarna' }).getByRole('link', { name: 'Om' }).click();
+      await waitForHash(page, /^#\/settings\?tab=about$/);
       const versionEl = page.getByTestId('about-version');
       await versionEl.waitFor();
       const res = await page.request.get('/api/health', { timeout: STEP_TIMEOUT });
@@ -105,7 +108,7 @@ describe('admin console (serve mode)', () => {
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('heading', { name: 'About id06desk' }).waitFor();
       await page.getByRole('button', { name: 'Log out' }).click();
-      await waitForHash(page, /^#\/login\?next=%2Fsettings$/);
+      await waitForHash(page, /^#\/login\?next=%2Fsettings%3Ftab%3Dabout$/);
       await page.getByLabel('Password').waitFor();
 
       assert.deepEqual(problems, []);

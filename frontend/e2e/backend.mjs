@@ -3,6 +3,12 @@
 //   1. $BIN --data-dir <tmp> admin password --stdin   (stdin: the password)
 //   2. $BIN serve --addr 127.0.0.1:0 --data-dir <tmp>
 // and reads the URL from the first stdout line with http://127.0.0.1:<port>/.
+//
+// startBackend({ smtp: true }) also starts the real go-smtp sink
+// ($ID06DESK_SMTPSINK_BIN, default ../build/bin/smtpsink; built by
+// `make test-e2e`), logs in and points the mail settings at it, so queued
+// mails get delivered there; backend.mail.waitFor(n) reads them back.
+// Without it, mails wait in the outbox.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,7 +33,7 @@ export function binaryPath() {
   return bin;
 }
 
-export async function startBackend() {
+export async function startBackend({ smtp = false } = {}) {
   const bin = binaryPath();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'id06desk-e2e-'));
 
@@ -83,7 +89,9 @@ export async function startBackend() {
     throw e;
   });
 
+  let mail = null;
   async function stop() {
+    await mail?.stop();
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timeout = new Promise((r) => setTimeout(r, 5_000, 'timeout'));
@@ -95,5 +103,111 @@ export async function startBackend() {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 
-  return { baseURL, dataDir, stop, stderr: () => log };
+  if (smtp) {
+    try {
+      mail = await startSink(path.join(dataDir, 'sink'));
+      await configureSmtp(baseURL, mail.port);
+    } catch (e) {
+      await stop();
+      throw e;
+    }
+  }
+
+  return { baseURL, dataDir, stop, stderr: () => log, mail };
+}
+
+/**
+ * Starts the recording SMTP server (internal/smtpsink/cmd/smtpsink) on
+ * 127.0.0.1:0; each accepted message lands in dir as NNNNNN.eml.
+ */
+export async function startSink(dir) {
+  const bin = process.env.ID06DESK_SMTPSINK_BIN
+    ? path.resolve(process.env.ID06DESK_SMTPSINK_BIN)
+    : path.resolve(frontendDir, '../build/bin/smtpsink');
+  if (!fs.existsSync(bin)) throw new Error(`smtpsink not found at ${bin}: run "make test-e2e", or set ID06DESK_SMTPSINK_BIN.`);
+  const child = spawn(bin, ['--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let err = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => (err += d));
+  const port = await new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`smtpsink printed no address within 10 s: ${buf} ${err}`)), 10_000);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const m = /^smtp 127\.0\.0\.1:(\d+)$/m.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`smtpsink exited early (${code}): ${err}`));
+    });
+  });
+
+  const messages = () =>
+    fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.eml'))
+          .sort()
+          .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+      : [];
+
+  return {
+    port,
+    messages,
+    /** Waits (bounded) until at least n messages have arrived and returns them all. */
+    async waitFor(n, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const got = messages();
+        if (got.length >= n) return got;
+        if (Date.now() > deadline) throw new Error(`expected ${n} mails in the sink, got ${got.length} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000))]);
+      }
+    },
+  };
+}
+
+export const E2E_SENDER = 'e2e-sender@example.se';
+
+/** Logs in and returns the session cookie header (serve mode). */
+export async function adminCookie(baseURL) {
+  const res = await fetch(new URL('/api/login', baseURL), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ password: ADMIN_PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`login for SMTP setup failed: HTTP ${res.status} ${await res.text()}`);
+  const cookie = res.headers.get('set-cookie');
+  if (!cookie) throw new Error('login for SMTP setup sent no cookie');
+  return cookie.split(';')[0];
+}
+
+/** Points the mail settings at a local SMTP sink through PUT /api/settings. */
+export async function configureSmtp(baseURL, port) {
+  const cookie = await adminCookie(baseURL);
+  const res = await fetch(new URL('/api/settings', baseURL), {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Cookie: cookie },
+    body: JSON.stringify({
+      values: {
+        'smtp.host': '127.0.0.1',
+        'smtp.port': String(port),
+        'smtp.security': 'none',
+        'smtp.from': E2E_SENDER,
+      },
+    }),
+  });
+  if (!res.ok) throw new Error(`SMTP settings were refused: HTTP ${res.status} ${await res.text()}`);
 }

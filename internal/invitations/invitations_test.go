@@ -27,75 +27,19 @@ import (
 	"id06desk/internal/outbox"
 	"id06desk/internal/settings"
 	"id06desk/internal/smtpout"
+	"id06desk/internal/smtpsink"
 	"id06desk/internal/sqlite"
 	"id06desk/internal/token"
 )
 
-// sink is a real go-smtp server on loopback that records deliveries and can
-// be told to answer RCPT with an error a number of times.
-type sink struct {
-	mu        sync.Mutex
-	got       []delivery
-	rcptFails []*smtp.SMTPError
-}
-
-type delivery struct {
-	from string
-	to   []string
-	data []byte
-}
-
-type sess struct {
-	s   *sink
-	cur delivery
-}
-
-func (b *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sess{s: b}, nil }
-func (s *sess) Mail(from string, _ *smtp.MailOptions) error { s.cur.from = from; return nil }
-func (s *sess) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.s.mu.Lock()
-	defer s.s.mu.Unlock()
-	if len(s.s.rcptFails) > 0 {
-		e := s.s.rcptFails[0]
-		s.s.rcptFails = s.s.rcptFails[1:]
-		return e
-	}
-	s.cur.to = append(s.cur.to, to)
-	return nil
-}
-func (s *sess) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.cur.data = b
-	s.s.mu.Lock()
-	s.s.got = append(s.s.got, s.cur)
-	s.s.mu.Unlock()
-	return nil
-}
-func (s *sess) Reset()        { s.cur = delivery{} }
-func (s *sess) Logout() error { return nil }
-
-func (b *sink) deliveries() []delivery {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]delivery(nil), b.got...)
-}
-
-func startSink(t *testing.T) (*sink, int) {
+func startSink(t *testing.T) (*smtpsink.Sink, int) {
 	t.Helper()
-	b := &sink{}
-	srv := smtp.NewServer(b)
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	sk, err := smtpsink.Start(smtpsink.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return b, ln.Addr().(*net.TCPAddr).Port
+	t.Cleanup(func() { sk.Close() })
+	return sk, sk.Port()
 }
 
 type fixture struct {
@@ -160,15 +104,15 @@ func TestInviteDeliversMailWithQRLink(t *testing.T) {
 	if err != nil || res.Sent != 2 {
 		t.Fatalf("flush %+v %v", res, err)
 	}
-	got := sk.deliveries()
+	got := sk.Messages()
 	if len(got) != 2 {
 		t.Fatalf("%d deliveries", len(got))
 	}
 	d := got[0]
-	if d.from != "id06@bygg.se" || len(d.to) != 1 || d.to[0] != "Anna.Berg@example.se" {
-		t.Fatalf("envelope %q %q", d.from, d.to)
+	if d.From != "id06@bygg.se" || len(d.To) != 1 || d.To[0] != "Anna.Berg@example.se" {
+		t.Fatalf("envelope %q %q", d.From, d.To)
 	}
-	msg, err := mail.ReadMessage(bytes.NewReader(d.data))
+	msg, err := mail.ReadMessage(bytes.NewReader(d.Data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +160,7 @@ func TestInviteDeliversMailWithQRLink(t *testing.T) {
 		t.Fatalf("timeline %v", kinds)
 	}
 	// A second flush sends nothing again.
-	if res, _ := f.worker.Flush(ctx); res.Sent != 0 || len(sk.deliveries()) != 2 {
+	if res, _ := f.worker.Flush(ctx); res.Sent != 0 || len(sk.Messages()) != 2 {
 		t.Fatal("mail sent twice")
 	}
 }
@@ -309,7 +253,7 @@ func TestRetryThenSuccessAndPermanentFailure(t *testing.T) {
 	ctx := context.Background()
 	sk, port := startSink(t)
 	f := newFixture(t, port)
-	sk.rcptFails = []*smtp.SMTPError{{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "try later"}}
+	sk.FailRcpt(&smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "try later"})
 	created, err := f.svc.Create(ctx, "admin", []invitations.Row{{Email: "a@example.se"}}, true)
 	if err != nil {
 		t.Fatal(err)
@@ -328,7 +272,7 @@ func TestRetryThenSuccessAndPermanentFailure(t *testing.T) {
 		t.Fatalf("next due %v", n)
 	}
 	res, _ = f.worker.Flush(ctx)
-	if res.Sent != 1 || len(sk.deliveries()) != 1 {
+	if res.Sent != 1 || len(sk.Messages()) != 1 {
 		t.Fatalf("retry %+v", res)
 	}
 	d, _ = f.svc.Get(ctx, created[0].ID)
@@ -336,7 +280,7 @@ func TestRetryThenSuccessAndPermanentFailure(t *testing.T) {
 		t.Fatalf("status %s", d.Invitation.Status)
 	}
 
-	sk.rcptFails = []*smtp.SMTPError{{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "user unknown"}}
+	sk.FailRcpt(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "user unknown"})
 	created, _ = f.svc.Create(ctx, "admin", []invitations.Row{{Email: "nobody@example.se"}}, true)
 	res, _ = f.worker.Flush(ctx)
 	if res.Failed != 1 {
@@ -365,17 +309,13 @@ func TestServerDownThenUp(t *testing.T) {
 		t.Fatalf("server down: %+v", res)
 	}
 	// Bring a server up on the same port.
-	b := &sink{}
-	srv := smtp.NewServer(b)
-	srv.Domain = "localhost"
-	ln, err := net.Listen("tcp", "127.0.0.1:"+itoa(port))
+	b, err := smtpsink.Start(smtpsink.Options{Addr: "127.0.0.1:" + itoa(port)})
 	if err != nil {
 		t.Skipf("port taken meanwhile: %v", err)
 	}
-	go srv.Serve(ln)
-	defer srv.Close()
+	defer b.Close()
 	res, _ = f.worker.Flush(ctx)
-	if res.Sent != 1 || len(b.deliveries()) != 1 {
+	if res.Sent != 1 || len(b.Messages()) != 1 {
 		t.Fatalf("server up: %+v", res)
 	}
 }
@@ -401,8 +341,8 @@ func TestTwoWorkersNeverSendTheSameMessage(t *testing.T) {
 	}
 	wg.Wait()
 	seen := map[string]int{}
-	for _, d := range sk.deliveries() {
-		seen[d.to[0]]++
+	for _, d := range sk.Messages() {
+		seen[d.To[0]]++
 	}
 	if len(seen) != 40 {
 		t.Fatalf("%d distinct recipients", len(seen))

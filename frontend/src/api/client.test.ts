@@ -3,6 +3,7 @@ import { ApiError, parseRetryAfter, request } from './client';
 import { getHealth } from './health';
 import { lookupCode, getInvitation } from './register';
 import { login } from './session';
+import { parseCsv, qrUrl } from './invitations';
 
 function mockFetch(response: Response | Error) {
   const fn = vi.fn(async (_url: string, _init?: RequestInit) => {
@@ -60,6 +61,26 @@ describe('request', () => {
     expect(e.retryAfter).toBeUndefined();
   });
 
+  it('keeps per-field errors and the whole body (e.g. rows of a failed create)', async () => {
+    mockFetch(json(400, {
+      error: { code: 'invalid', message: 'Some settings are not valid.', fields: { 'company.org_number': 'bad check digit', n: 5 } },
+      rows: [{ index: 0, ok: false, errors: {} }],
+    }));
+    const e = await caught(request('PUT', '/api/settings', { body: { values: {} } }));
+    expect(e.code).toBe('invalid');
+    expect(e.fields).toEqual({ 'company.org_number': 'bad check digit' });
+    expect((e.body as { rows: unknown[] }).rows).toHaveLength(1);
+  });
+
+  it('sends a raw body with its own content type (CSV)', async () => {
+    const fn = mockFetch(json(200, { rows: [], errors: [] }));
+    await parseCsv('email\na@b.se\n');
+    const [url, init] = fn.mock.calls[0];
+    expect(url).toBe('/api/invitations/parse-csv');
+    expect(init?.body).toBe('email\na@b.se\n');
+    expect((init?.headers as Record<string, string>)['Content-Type']).toMatch(/^text\/csv/);
+  });
+
   it('reads Retry-After on 429', async () => {
     mockFetch(json(429, { error: { code: 'rate_limited', message: 'Slow down.' } }, { 'Retry-After': '42' }));
     const e = await caught(login('x'));
@@ -109,6 +130,12 @@ describe('feature modules', () => {
     const fn = mockFetch(json(200, {}));
     await getInvitation('a+b/c=');
     expect(fn.mock.calls[0][0]).toBe('/api/register/invitation?token=a%2Bb%2Fc%3D');
+  });
+});
+
+describe('invitations module', () => {
+  it('encodes the id in paths', () => {
+    expect(qrUrl('a/b')).toBe('/api/invitations/a%2Fb/qr.png');
   });
 });
 

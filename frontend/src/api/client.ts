@@ -6,13 +6,25 @@ export class ApiError extends Error {
   readonly code: string;
   /** Seconds to wait before trying again (from Retry-After), if given. */
   readonly retryAfter?: number;
+  /** Per-field messages (`error.fields`), keyed by field or setting key. */
+  readonly fields?: Record<string, string>;
+  /** The whole parsed error body, for answers that carry more (e.g. `rows`). */
+  readonly body?: unknown;
 
-  constructor(status: number, code: string, message: string, retryAfter?: number) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    retryAfter?: number,
+    extra: { fields?: Record<string, string>; body?: unknown } = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.fields = extra.fields;
+    this.body = extra.body;
   }
 }
 
@@ -24,6 +36,8 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface RequestOptions {
   query?: Record<string, string>;
   body?: unknown;
+  /** A body sent as is (not JSON), e.g. CSV text; overrides `body`. */
+  raw?: { contentType: string; text: string };
   /** Non-2xx statuses whose body is a normal answer (e.g. 503 from /api/health). */
   acceptStatus?: number[];
   signal?: AbortSignal;
@@ -59,21 +73,30 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
   let code = codeForStatus(res.status);
   let message = res.statusText || `HTTP ${res.status}`;
+  let fields: Record<string, string> | undefined;
+  let parsed: unknown;
   try {
     const text = await res.text();
     if (text) {
       const body: unknown = JSON.parse(text);
+      parsed = body;
       const err = (body as { error?: unknown } | null)?.error;
       if (err && typeof err === 'object') {
-        const e = err as { code?: unknown; message?: unknown };
+        const e = err as { code?: unknown; message?: unknown; fields?: unknown };
         if (typeof e.code === 'string' && e.code) code = e.code;
         if (typeof e.message === 'string' && e.message) message = e.message;
+        if (e.fields && typeof e.fields === 'object') {
+          fields = {};
+          for (const [k, v] of Object.entries(e.fields as Record<string, unknown>)) {
+            if (typeof v === 'string') fields[k] = v;
+          }
+        }
       }
     }
   } catch {
     // Not JSON (a proxy page, an empty body): keep the status-based code.
   }
-  return new ApiError(res.status, code, message, retryAfter);
+  return new ApiError(res.status, code, message, retryAfter, { fields, body: parsed });
 }
 
 export function buildUrl(path: string, query?: Record<string, string>): string {
@@ -85,7 +108,10 @@ export function buildUrl(path: string, query?: Record<string, string>): string {
 export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   let body: string | undefined;
-  if (opts.body !== undefined) {
+  if (opts.raw) {
+    headers['Content-Type'] = opts.raw.contentType;
+    body = opts.raw.text;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }

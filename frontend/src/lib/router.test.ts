@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guard, parseHash, resolve, safeNext, startupPath, type Session } from './router';
+import { guard, navSection, parseHash, resolve, safeNext, startupPath, type Session } from './router';
 
 const windowMode: Session = { mode: 'window', kiosk: false, authenticated: true, passwordSet: false };
 const serveAnon: Session = { mode: 'serve', kiosk: false, authenticated: false, passwordSet: true };
@@ -13,6 +13,9 @@ describe('parseHash', () => {
     ['#/', 'root', '/'],
     ['#/invitations', 'invitations', '/invitations'],
     ['#/invitations/', 'invitations', '/invitations'],
+    ['#/invitations/new', 'invitationNew', '/invitations/new'],
+    ['#/invitations/inv_123', 'invitationDetail', '/invitations/inv_123'],
+    ['#/invitations/a/b', 'notFound', '/invitations/a/b'],
     ['#/orders', 'orders', '/orders'],
     ['#/kiosks', 'kiosks', '/kiosks'],
     ['#/settings', 'settings', '/settings'],
@@ -79,6 +82,18 @@ describe('guard', () => {
     for (const h of ['#/kiosk', '#/register', '#/register/tok']) {
       expect(guard(parseHash(h), kiosk), h).toBeNull();
     }
+  });
+});
+
+describe('invitation sub-pages', () => {
+  it('need a login, survive it as next, and belong to the Invitations menu item', () => {
+    expect(guard(parseHash('#/invitations/abc'), serveAnon)).toBe('/login?next=%2Finvitations%2Fabc');
+    expect(safeNext('/invitations/new')).toBe('/invitations/new');
+    expect(guard(parseHash('#/invitations/new'), kiosk)).toBe('/kiosk');
+    expect(parseHash('#/invitations/abc').params.id).toBe('abc');
+    expect(navSection('invitationDetail')).toBe('invitations');
+    expect(navSection('invitationNew')).toBe('invitations');
+    expect(navSection('orders')).toBe('orders');
   });
 });
 

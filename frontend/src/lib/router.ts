@@ -4,6 +4,8 @@
 export type RouteName =
   | 'root'
   | 'invitations'
+  | 'invitationNew'
+  | 'invitationDetail'
   | 'orders'
   | 'kiosks'
   | 'settings'
@@ -31,6 +33,8 @@ export interface Session {
 const table: Array<[pattern: string, name: RouteName]> = [
   ['/', 'root'],
   ['/invitations', 'invitations'],
+  ['/invitations/new', 'invitationNew'],
+  ['/invitations/:id', 'invitationDetail'],
   ['/orders', 'orders'],
   ['/kiosks', 'kiosks'],
   ['/settings', 'settings'],
@@ -40,7 +44,19 @@ const table: Array<[pattern: string, name: RouteName]> = [
   ['/register/:token', 'registerToken'],
 ];
 
-export const ADMIN_ROUTES: readonly RouteName[] = ['invitations', 'orders', 'kiosks', 'settings'];
+export const ADMIN_ROUTES: readonly RouteName[] = [
+  'invitations',
+  'invitationNew',
+  'invitationDetail',
+  'orders',
+  'kiosks',
+  'settings',
+];
+
+/** The main-menu item a route belongs to (sub-pages light up their section). */
+export function navSection(name: RouteName): RouteName {
+  return name === 'invitationNew' || name === 'invitationDetail' ? 'invitations' : name;
+}
 export const ADMIN_HOME = '/invitations';
 export const KIOSK_HOME = '/kiosk';
 

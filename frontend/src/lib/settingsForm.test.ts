@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { changedValues, sectionOf, splitFieldErrors } from './settingsForm';
+import type { SettingDef } from '../api/settings';
+
+const defs: SettingDef[] = [
+  { key: 'company.name', kind: 'text' },
+  { key: 'invite.validity_days', kind: 'int', default: '30' },
+  { key: 'smtp.host', kind: 'text' },
+  { key: 'smtp.password', kind: 'secret' },
+];
+
+describe('changedValues', () => {
+  const original = { 'company.name': 'Bygg AB', 'invite.validity_days': '30', 'smtp.host': '', 'smtp.password': '(set)' };
+
+  it('sends only keys whose value changed', () => {
+    expect(changedValues(defs, original, { ...original })).toEqual({});
+    expect(changedValues(defs, original, { ...original, 'company.name': 'Bygg & Co AB' })).toEqual({
+      'company.name': 'Bygg & Co AB',
+    });
+    expect(changedValues(defs, original, { ...original, 'invite.validity_days': '' })).toEqual({
+      'invite.validity_days': '',
+    });
+  });
+
+  it('never sends the "(set)" placeholder; sends a typed secret or "" to remove it', () => {
+    expect(changedValues(defs, original, original, { 'smtp.password': { typed: '', remove: false } })).toEqual({});
+    expect(changedValues(defs, original, original, { 'smtp.password': { typed: 'hunter2', remove: false } })).toEqual({
+      'smtp.password': 'hunter2',
+    });
+    expect(changedValues(defs, original, original, { 'smtp.password': { typed: '', remove: true } })).toEqual({
+      'smtp.password': '',
+    });
+  });
+
+  it('can be limited to the keys of one section', () => {
+    const current = { ...original, 'company.name': 'X', 'smtp.host': 'mail.x.se' };
+    expect(changedValues(defs, original, current, {}, ['smtp.host', 'smtp.password'])).toEqual({ 'smtp.host': 'mail.x.se' });
+  });
+});
+
+describe('sections and errors', () => {
+  it('puts smtp.* under Email and the rest under Company', () => {
+    expect(sectionOf('smtp.port')).toBe('email');
+    expect(sectionOf('company.name')).toBe('company');
+    expect(sectionOf('public_url')).toBe('company');
+  });
+  it('splits field errors into those shown at a field and the rest', () => {
+    expect(splitFieldErrors({ 'company.name': 'too long', x: 'y' }, ['company.name'])).toEqual({
+      known: { 'company.name': 'too long' },
+      other: { x: 'y' },
+    });
+  });
+});

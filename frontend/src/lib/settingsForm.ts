@@ -1,0 +1,61 @@
+// Pure helpers for the Settings screens.
+import type { SettingDef } from '../api/settings';
+
+export interface SecretEdit {
+  /** What the user typed; "" means leave unchanged. */
+  typed: string;
+  /** The user asked to remove the stored secret. */
+  remove: boolean;
+}
+
+/**
+ * The keys whose value differs from what the server sent, with the new value.
+ * Secrets are sent only when something was typed, or "" when removed.
+ */
+export function changedValues(
+  defs: readonly SettingDef[],
+  original: Record<string, string>,
+  current: Record<string, string>,
+  secrets: Record<string, SecretEdit> = {},
+  keys?: readonly string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of defs) {
+    if (keys && !keys.includes(d.key)) continue;
+    if (d.kind === 'secret') {
+      const s = secrets[d.key];
+      if (s?.typed) out[d.key] = s.typed;
+      else if (s?.remove) out[d.key] = '';
+      continue;
+    }
+    const before = original[d.key] ?? '';
+    const after = current[d.key] ?? '';
+    if (after !== before) out[d.key] = after;
+  }
+  return out;
+}
+
+export type SettingsSection = 'company' | 'email';
+
+/** Which settings section a key belongs to. */
+export function sectionOf(key: string): SettingsSection {
+  return key.startsWith('smtp.') ? 'email' : 'company';
+}
+
+/** Field errors whose key is one of `keys`, and those that are not. */
+export function splitFieldErrors(
+  fields: Record<string, string> | undefined,
+  keys: readonly string[],
+): { known: Record<string, string>; other: Record<string, string> } {
+  const known: Record<string, string> = {};
+  const other: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields ?? {})) {
+    (keys.includes(k) ? known : other)[k] = v;
+  }
+  return { known, other };
+}
+
+/** A DOM id for a setting's input. */
+export function fieldId(key: string): string {
+  return 'set-' + key.replace(/[^a-zA-Z0-9_-]/g, '-');
+}

@@ -1,0 +1,161 @@
+// Package smtpsink is a real go-smtp server on loopback that records what it
+// receives. Tests, the end-to-end runs and the benchmarks deliver mail to it
+// instead of to a company's relay.
+package smtpsink
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Message is one accepted delivery.
+type Message struct {
+	From string
+	To   []string
+	Data []byte
+}
+
+// Sink records deliveries. The zero value is not usable: call Start.
+type Sink struct {
+	srv  *smtp.Server
+	addr *net.TCPAddr
+	dir  string // when set, each message is also written there as NNNNNN.eml
+
+	mu        sync.Mutex
+	got       []Message
+	rcptFails []*smtp.SMTPError
+	arrived   chan struct{}
+}
+
+// Options configure a sink.
+type Options struct {
+	// Addr to listen on; default 127.0.0.1:0. Only loopback addresses are
+	// accepted.
+	Addr string
+	// Dir, when set, receives each message as a file (0600).
+	Dir string
+}
+
+// Start listens and serves in the background until Close.
+func Start(o Options) (*Sink, error) {
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	host, _, err := net.SplitHostPort(o.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("smtpsink: address %q: %w", o.Addr, err)
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("smtpsink: %q is not a loopback address", o.Addr)
+	}
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("smtpsink: listen on %s: %w", o.Addr, err)
+	}
+	s := &Sink{addr: ln.Addr().(*net.TCPAddr), dir: o.Dir, arrived: make(chan struct{}, 1)}
+	s.srv = smtp.NewServer(s)
+	s.srv.Domain = "localhost"
+	s.srv.AllowInsecureAuth = true
+	s.srv.MaxMessageBytes = 20 << 20
+	go s.srv.Serve(ln) //nolint:errcheck // ends with Close
+	return s, nil
+}
+
+// Port is the TCP port the sink listens on.
+func (s *Sink) Port() int { return s.addr.Port }
+
+// Addr is host:port.
+func (s *Sink) Addr() string { return s.addr.String() }
+
+// Close stops the server.
+func (s *Sink) Close() error { return s.srv.Close() }
+
+// FailRcpt makes the next len(errs) RCPT commands answer with these errors.
+func (s *Sink) FailRcpt(errs ...*smtp.SMTPError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rcptFails = append(s.rcptFails, errs...)
+}
+
+// Messages returns a copy of what has arrived so far.
+func (s *Sink) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.got...)
+}
+
+// Count is the number of messages received.
+func (s *Sink) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.got)
+}
+
+// Arrived is signalled (without blocking the server) whenever a message has
+// been stored; callers waiting for n messages loop on it with a deadline.
+func (s *Sink) Arrived() <-chan struct{} { return s.arrived }
+
+func (s *Sink) store(m Message) error {
+	s.mu.Lock()
+	s.got = append(s.got, m)
+	n := len(s.got)
+	s.mu.Unlock()
+	if s.dir != "" {
+		name := filepath.Join(s.dir, fmt.Sprintf("%06d.eml", n))
+		if err := os.WriteFile(name+".tmp", m.Data, 0o600); err != nil {
+			return fmt.Errorf("smtpsink: write %s: %w", name, err)
+		}
+		if err := os.Rename(name+".tmp", name); err != nil {
+			return fmt.Errorf("smtpsink: rename %s: %w", name, err)
+		}
+	}
+	select {
+	case s.arrived <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// NewSession implements smtp.Backend.
+func (s *Sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{sink: s}, nil }
+
+type session struct {
+	sink *Sink
+	cur  Message
+}
+
+func (se *session) Mail(from string, _ *smtp.MailOptions) error {
+	se.cur = Message{From: from}
+	return nil
+}
+
+func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s := se.sink
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.rcptFails) > 0 {
+		e := s.rcptFails[0]
+		s.rcptFails = s.rcptFails[1:]
+		return e
+	}
+	se.cur.To = append(se.cur.To, to)
+	return nil
+}
+
+func (se *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("smtpsink: read message: %w", err)
+	}
+	se.cur.Data = b
+	return se.sink.store(se.cur)
+}
+
+func (se *session) Reset()        { se.cur = Message{} }
+func (se *session) Logout() error { return nil }
