@@ -108,6 +108,28 @@ describe('settings', () => {
   });
 });
 
+describe('catalogs', () => {
+  test('add an industry, save, and it is offered in the catalog after a reload', async () => {
+    await page.goto('/#/settings?tab=catalogs');
+    await page.getByRole('heading', { name: 'Branscher', level: 2 }).waitFor();
+    const before = (await api('GET', '/api/catalog')).industries.length;
+    await page.getByRole('button', { name: 'Lägg till bransch' }).click();
+    const row = before + 1;
+    await page.locator(`#cat-industries-${before}-code`).fill('tunnel');
+    await page.locator(`#cat-industries-${before}-nameSv`).fill('Tunnelbygge');
+    await page.locator(`#cat-industries-${before}-nameEn`).fill('Tunnelling');
+    await page.getByRole('button', { name: 'Spara', exact: true }).click();
+    await page.getByText('Katalogerna är sparade.').waitFor();
+    const cat = await api('GET', '/api/catalog');
+    assert.equal(cat.industries.length, row);
+    assert.ok(cat.industries.some((i) => i.code === 'tunnel' && i.nameSv === 'Tunnelbygge'));
+    await page.reload();
+    await page.locator(`#cat-industries-${before}-code`).waitFor();
+    assert.equal(await page.locator(`#cat-industries-${before}-code`).inputValue(), 'tunnel');
+    assert.equal(await page.locator(`#cat-industries-${before}-code`).getAttribute('readonly'), '', 'a saved code is read-only');
+  });
+});
+
 describe('invitations', () => {
   let annaId;
 
