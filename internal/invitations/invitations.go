@@ -8,7 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"id06desk/internal/invite"
@@ -264,12 +266,14 @@ func (s *Service) Create(ctx context.Context, actor string, rows []Row, send boo
 		}
 		if send {
 			inv.Status = invite.StatusQueued
-			if mails[i], err = s.render(inv, env); err != nil {
-				return nil, err
-			}
 		}
 		invs[i] = inv
 		out[i] = Created{ID: inv.ID, Code: invite.FormatCode(inv.Code), Email: inv.Email, Status: inv.Status, Link: env.link(inv.Token)}
+	}
+	if send {
+		if err := s.renderAll(invs, mails, env); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.store.CreateInvitations(ctx, actor, invs, mails); err != nil {
 		return nil, err
@@ -278,6 +282,28 @@ func (s *Service) Create(ctx context.Context, actor string, rows []Row, send boo
 		s.wake()
 	}
 	return out, nil
+}
+
+// renderAll renders the mails of invs into mails on every core: the QR
+// code makes rendering the costly part of a large batch.
+func (s *Service) renderAll(invs []invite.Invitation, mails []*outbox.Message, e env) error {
+	workers := min(runtime.GOMAXPROCS(0), len(invs))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(invs); i += workers {
+				m, err := s.render(invs[i], e)
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				mails[i] = m
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // env is the settings-derived context of a mail.

@@ -32,7 +32,7 @@ import (
 	"id06desk/internal/token"
 )
 
-func startSink(t *testing.T) (*smtpsink.Sink, int) {
+func startSink(t testing.TB) (*smtpsink.Sink, int) {
 	t.Helper()
 	sk, err := smtpsink.Start(smtpsink.Options{})
 	if err != nil {
@@ -51,7 +51,7 @@ type fixture struct {
 	now    time.Time
 }
 
-func newFixture(t *testing.T, smtpPort int) *fixture {
+func newFixture(t testing.TB, smtpPort int) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()

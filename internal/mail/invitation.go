@@ -7,8 +7,6 @@ import (
 	"strings"
 	texttemplate "text/template"
 	"time"
-
-	qrcode "github.com/skip2/go-qrcode"
 )
 
 // QRSize is the width and height in pixels of the inline QR code image.
@@ -187,9 +185,9 @@ func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
 	if err := invitationHTML[in.Lang].Execute(&html, htmlPage{Lang: in.Lang, Subject: subj.String(), D: d}); err != nil {
 		return nil, err
 	}
-	png, err := qrcode.Encode(in.Link, qrcode.Medium, QRSize)
+	png, err := qrPNG(in.Link, QRSize)
 	if err != nil {
-		return nil, fmt.Errorf("QR code: %w", err)
+		return nil, err
 	}
 	return r.build(envelope{
 		lang:          in.Lang,

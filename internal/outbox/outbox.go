@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -70,6 +71,7 @@ type Worker struct {
 	maxAttempts int
 	baseDelay   time.Duration
 	maxDelay    time.Duration
+	connections int
 }
 
 // Options tune a Worker; zero values take defaults.
@@ -79,6 +81,7 @@ type Options struct {
 	MaxAttempts int           // give up after this many temporary failures
 	BaseDelay   time.Duration // first retry delay, doubled each time
 	MaxDelay    time.Duration
+	Connections int // parallel connections to the mail server (default 4)
 }
 
 // NewWorker returns a Worker.
@@ -98,6 +101,9 @@ func NewWorker(store Store, senders SenderSource, log *slog.Logger, opt Options)
 	if opt.MaxDelay == 0 {
 		opt.MaxDelay = time.Hour
 	}
+	if opt.Connections <= 0 {
+		opt.Connections = 4
+	}
 	host, _ := os.Hostname()
 	var rnd [4]byte
 	rand.Read(rnd[:])
@@ -106,6 +112,7 @@ func NewWorker(store Store, senders SenderSource, log *slog.Logger, opt Options)
 		name:  fmt.Sprintf("%s/%d/%x", host, os.Getpid(), rnd),
 		wake:  make(chan struct{}, 1),
 		lease: opt.Lease, maxAttempts: opt.MaxAttempts, baseDelay: opt.BaseDelay, maxDelay: opt.MaxDelay,
+		connections: opt.Connections,
 	}
 }
 
@@ -175,49 +182,94 @@ func (w *Worker) drain(ctx context.Context, ignoreSchedule bool) (Result, error)
 		res.NotConfigured = true
 		return res, nil
 	}
-	// Ascending ids: each message is tried at most once per drain.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	// One loop claims in ascending id order (so each message is tried at most
+	// once per drain); up to `connections` goroutines deliver, each over its
+	// own connection to the mail server.
+	claimed := make(chan *Message)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range w.connections {
+		wg.Go(func() {
+			for m := range claimed {
+				outcome, err := w.deliver(ctx, sender, m)
+				mu.Lock()
+				switch {
+				case err != nil:
+					cancel(err)
+				case outcome == sent:
+					res.Sent++
+				case outcome == retrying:
+					res.Retrying++
+				default:
+					res.Failed++
+				}
+				mu.Unlock()
+			}
+		})
+	}
 	var after int64
 	for ctx.Err() == nil {
 		m, err := w.store.ClaimDue(ctx, w.name, w.now(), w.lease, ignoreSchedule, after)
 		if err != nil {
-			return res, fmt.Errorf("claim mail: %w", err)
+			cancel(fmt.Errorf("claim mail: %w", err))
+			break
 		}
 		if m == nil {
-			return res, nil
+			break
 		}
 		after = m.ID
-		sendCtx, cancel := context.WithTimeout(ctx, w.lease/2)
-		reply, err := sender.Send(sendCtx, m.From, []string{m.To}, m.Body)
-		cancel()
-		if err == nil {
-			if err := w.store.MarkSent(ctx, m.ID, w.name, reply); err != nil {
-				return res, fmt.Errorf("record sent mail: %w", err)
-			}
-			res.Sent++
-			w.log.Info("mail sent", "outbox_id", m.ID, "kind", m.Kind)
-			continue
+		select {
+		case claimed <- m:
+		case <-ctx.Done():
 		}
-		temporary, reason := sender.Classify(err)
-		attempts := m.Attempts + 1
-		if temporary && attempts < w.maxAttempts {
-			next := w.now().Add(w.backoff(attempts))
-			if err := w.store.MarkRetry(ctx, m.ID, w.name, reason, next); err != nil {
-				return res, fmt.Errorf("record retry: %w", err)
-			}
-			res.Retrying++
-			w.log.Warn("mail delayed", "outbox_id", m.ID, "attempt", attempts, "retry_at", next, "reason", reason)
-			continue
-		}
-		if temporary {
-			reason = fmt.Sprintf("Gave up after %d attempts. %s", attempts, reason)
-		}
-		if err := w.store.MarkFailed(ctx, m.ID, w.name, reason); err != nil {
-			return res, fmt.Errorf("record failed mail: %w", err)
-		}
-		res.Failed++
-		w.log.Warn("mail failed", "outbox_id", m.ID, "reason", reason)
 	}
-	return res, ctx.Err()
+	close(claimed)
+	wg.Wait()
+	return res, context.Cause(ctx)
+}
+
+type outcome int
+
+const (
+	sent outcome = iota
+	retrying
+	failed
+)
+
+// deliver sends one claimed message and records the result; an error means
+// the result could not be recorded.
+func (w *Worker) deliver(ctx context.Context, sender Sender, m *Message) (outcome, error) {
+	sendCtx, cancel := context.WithTimeout(ctx, w.lease/2)
+	reply, err := sender.Send(sendCtx, m.From, []string{m.To}, m.Body)
+	cancel()
+	if err == nil {
+		if err := w.store.MarkSent(ctx, m.ID, w.name, reply); err != nil {
+			return sent, fmt.Errorf("record sent mail: %w", err)
+		}
+		w.log.Info("mail sent", "outbox_id", m.ID, "kind", m.Kind)
+		return sent, nil
+	}
+	temporary, reason := sender.Classify(err)
+	attempts := m.Attempts + 1
+	if temporary && attempts < w.maxAttempts {
+		next := w.now().Add(w.backoff(attempts))
+		if err := w.store.MarkRetry(ctx, m.ID, w.name, reason, next); err != nil {
+			return retrying, fmt.Errorf("record retry: %w", err)
+		}
+		w.log.Warn("mail delayed", "outbox_id", m.ID, "attempt", attempts, "retry_at", next, "reason", reason)
+		return retrying, nil
+	}
+	if temporary {
+		reason = fmt.Sprintf("Gave up after %d attempts. %s", attempts, reason)
+	}
+	if err := w.store.MarkFailed(ctx, m.ID, w.name, reason); err != nil {
+		return failed, fmt.Errorf("record failed mail: %w", err)
+	}
+	w.log.Warn("mail failed", "outbox_id", m.ID, "reason", reason)
+	return failed, nil
 }
 
 // backoff is base·2^(attempt-1), capped.

@@ -41,7 +41,7 @@ func (db *DB) ClaimDue(ctx context.Context, worker string, now time.Time, lease 
 			due = 1<<62 - 1
 		}
 		row := tx.QueryRowContext(ctx, `UPDATE outbox SET claimed_by = ?, claimed_until = ?
-			WHERE id = (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until < ? AND id > ?
+			WHERE id = (SELECT id FROM outbox INDEXED BY outbox_pending WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until < ? AND id > ?
 				ORDER BY id LIMIT 1)
 			RETURNING id, message_id, coalesce(invitation_id, ''), kind, mail_from, rcpt, body, attempts`,
 			worker, ms(now.Add(lease)), due, ms(now), afterID)

@@ -112,7 +112,7 @@ func Open(ctx context.Context, file string, opt Options) (*DB, error) {
 	reader.SetMaxOpenConns(4)
 
 	db := &DB{Path: file, writer: writer, reader: reader, now: opt.Now}
-	if err := db.check(ctx); err != nil {
+	if err := db.check(ctx, opt.BusyTimeout); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -124,21 +124,35 @@ func Open(ctx context.Context, file string, opt Options) (*DB, error) {
 }
 
 // check reads the schema so a damaged file is reported before anything is
-// written to it.
-func (db *DB) check(ctx context.Context) error {
-	var n int
-	err := db.writer.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n)
-	if err == nil {
-		return nil
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
-			return &CorruptError{Path: db.Path, Err: err}
+// written to it. Switching a new file to WAL answers SQLITE_BUSY at once
+// (without the busy handler) while another process does the same, so a
+// busy answer is retried for up to the busy timeout.
+func (db *DB) check(ctx context.Context, busy time.Duration) error {
+	deadline := time.Now().Add(busy)
+	for {
+		var n int
+		err := db.writer.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n)
+		if err == nil {
+			return nil
 		}
+		var se *sqlite.Error
+		if errors.As(err, &se) {
+			switch se.Code() & 0xff {
+			case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+				return &CorruptError{Path: db.Path, Err: err}
+			case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+				if time.Now().Before(deadline) {
+					select {
+					case <-ctx.Done():
+						return fmt.Errorf("open database %s: %w", db.Path, ctx.Err())
+					case <-time.After(20 * time.Millisecond):
+					}
+					continue
+				}
+			}
+		}
+		return fmt.Errorf("open database %s: %w", db.Path, err)
 	}
-	return fmt.Errorf("open database %s: %w", db.Path, err)
 }
 
 // Close closes both pools.
