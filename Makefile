@@ -15,8 +15,10 @@ APT_PKGS  := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium gcc libc6-de
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/public frontend/vite.config.ts frontend/svelte.config.js frontend/tsconfig.json -type f 2>/dev/null)
 GO_SRC    := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) $(shell find internal -name '*.sql' 2>/dev/null) go.mod go.sum build/appicon.png
+# pigo's module directory, resolved by the shell when a recipe runs.
+PIGO_DIR  := $$($(GO) list -m -f '{{.Dir}}' github.com/esimov/pigo)
 
-.PHONY: help deps deps-apt deps-npm build run test test-go test-frontend test-e2e test-smoke lint bench clean
+.PHONY: help deps deps-apt deps-npm pigo-assets build run test test-go test-frontend test-e2e test-smoke lint bench clean
 
 help:
 	@echo "make run    install what is missing, build, start (window with a display, else serve on $(ADDR))"
@@ -44,6 +46,20 @@ frontend/node_modules/.package-lock.json: frontend/package-lock.json frontend/pa
 	@cd frontend && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
+## pigo-assets: internal/photo embeds pigo's face cascade and tests with its
+## sample photo. Third-party files are not committed: copy them from the module
+## cache (git-ignored). Copies only what differs, so it is quiet and cheap.
+pigo-assets:
+	@$(GO) mod download github.com/esimov/pigo; \
+	dir=$(PIGO_DIR); \
+	[ -d "$$dir" ] || { echo "pigo-assets: github.com/esimov/pigo is not in the module cache"; exit 1; }; \
+	for pair in cascade/facefinder:internal/photo/facefinder testdata/sample.jpg:internal/photo/testdata/pigo-sample.jpg; do \
+	  src="$$dir/$${pair%%:*}"; dst="$${pair#*:}"; \
+	  if ! cmp -s "$$src" "$$dst"; then \
+	    mkdir -p "$$(dirname "$$dst")"; cp -f "$$src" "$$dst"; chmod 0644 "$$dst"; \
+	  fi; \
+	done
+
 ## build
 build: deps $(BIN)
 
@@ -51,7 +67,7 @@ frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SR
 	@echo "Building the frontend"
 	@cd frontend && npm run --silent build >/dev/null
 
-$(BIN): frontend/dist/index.html $(GO_SRC)
+$(BIN): frontend/dist/index.html $(GO_SRC) | pigo-assets
 	@echo "Building $(BIN) ($(VERSION))"
 	@mkdir -p build/bin
 	@$(GO) build -tags $(TAGS) -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -69,12 +85,12 @@ run: build
 test: build lint test-go test-frontend test-e2e test-smoke
 	@echo "All tests passed."
 
-lint:
+lint: pigo-assets
 	@unformatted=$$(gofmt -l main.go app internal); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	@$(GO) vet -tags $(TAGS) ./...
 
-test-go: frontend/dist/index.html
+test-go: frontend/dist/index.html pigo-assets
 	@$(GO) test -race -count=1 ./...
 
 test-frontend: deps-npm
@@ -99,7 +115,7 @@ test-smoke: $(BIN)
 	  rm -rf $$d $$d.log; \
 	done
 
-bench: frontend/dist/index.html
+bench: frontend/dist/index.html pigo-assets
 	@$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
 
 clean:

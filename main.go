@@ -35,6 +35,7 @@ import (
 	"id06desk/internal/invitations"
 	"id06desk/internal/outbox"
 	"id06desk/internal/paths"
+	"id06desk/internal/registration"
 	"id06desk/internal/settings"
 	"id06desk/internal/smtpout"
 	"id06desk/internal/sqlite"
@@ -62,6 +63,8 @@ Usage:
   id06desk invite --email E [--card-type T] [--industry I] [--lang sv|en]
   id06desk invite --csv FILE            queue invitations; prints "<id> <code> <link>" per line
   id06desk outbox flush [--timeout 60s] deliver every waiting mail now
+  id06desk orders list [--status S] [--json]
+                                        list orders, newest first
 
 Flags (before or after the command):
   --data-dir DIR   keep config, data and state in DIR instead of the XDG folders
@@ -148,7 +151,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usageError(stderr, err)
 		}
 		return runAdminPassword(g, *fromStdin, stdin, stdout, stderr)
-	case "settings", "invite", "outbox":
+	case "settings", "invite", "outbox", "orders":
 		return runCommand(g, rest, stdin, stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Errorf("unknown command %q", rest[0]))
@@ -172,6 +175,7 @@ type env struct {
 	db          *sqlite.DB
 	settings    *settings.Service
 	invitations *invitations.Service
+	register    *registration.Service
 	outbox      *outbox.Worker
 	close       func()
 	// baseURL is where `serve` listens, the registration link's default
@@ -225,14 +229,17 @@ func openEnv(g globals, lock bool, stderr io.Writer) (*env, error) {
 	st := settings.NewService(db, p.Config)
 	worker := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), log, outbox.Options{})
 	e := &env{paths: p, log: log, db: db, settings: st, outbox: worker, close: closeAll}
+	publicURL := func() string {
+		if u := e.baseURL.Load(); u != nil {
+			return *u
+		}
+		return defaultPublicURL
+	}
 	e.invitations = invitations.New(invitations.Config{
-		Store: db, Settings: st, Keys: keys, Wake: worker.Wake,
-		DefaultPublicURL: func() string {
-			if u := e.baseURL.Load(); u != nil {
-				return *u
-			}
-			return defaultPublicURL
-		},
+		Store: db, Settings: st, Keys: keys, Wake: worker.Wake, DefaultPublicURL: publicURL,
+	})
+	e.register = registration.New(registration.Config{
+		Store: db, Settings: st, Keys: keys, Log: log, Wake: worker.Wake, DefaultPublicURL: publicURL,
 	})
 	return e, nil
 }
@@ -269,6 +276,7 @@ func runWindow(g globals, stderr io.Writer) int {
 	api := httpapi.New(httpapi.Config{
 		Version: version, Mode: httpapi.ModeWindow, Kiosk: g.kiosk, DataDir: e.paths.Data,
 		DB: e.db, Log: e.log, Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox,
+		Registration: e.register, Orders: e.db,
 		OnUIReady: func(route string) {
 			close(ready)
 			if g.smoke {
@@ -330,6 +338,7 @@ func runServe(g globals, addr string, stdout, stderr io.Writer) int {
 		Version: version, Mode: httpapi.ModeServe, Kiosk: g.kiosk, DataDir: e.paths.Data,
 		DB: e.db, Auth: auth, Log: e.log, Assets: assets,
 		Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox,
+		Registration: e.register, Orders: e.db,
 	})
 	srv := &http.Server{
 		Handler:           api.Site(),
@@ -430,7 +439,7 @@ func runCommand(g globals, args []string, stdin io.Reader, stdout, stderr io.Wri
 		return fail(stderr, err)
 	}
 	defer e.close()
-	svc := cli.Services{Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox}
+	svc := cli.Services{Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox, Orders: e.db}
 	err = cli.Run(context.Background(), svc, args, g.register, stdout, stderr)
 	if errors.Is(err, cli.ErrUsage) {
 		return usageError(stderr, err)

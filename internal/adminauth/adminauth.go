@@ -12,8 +12,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"id06desk/internal/ratelimit"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -51,7 +51,7 @@ const SessionLifetime = 12 * time.Hour
 type Service struct {
 	store   Store
 	now     func() time.Time
-	limiter *limiter
+	limiter *ratelimit.Failures
 	params  argonParams
 }
 
@@ -63,7 +63,7 @@ func New(store Store, now func() time.Time) *Service {
 	return &Service{
 		store:   store,
 		now:     now,
-		limiter: newLimiter(5, time.Minute, now),
+		limiter: ratelimit.NewFailures(5, time.Minute, now),
 		params:  defaultParams,
 	}
 }
@@ -92,7 +92,7 @@ func (s *Service) SetPassword(ctx context.Context, password string) error {
 // Login checks the password for a client (its address, used for rate
 // limiting) and returns a new session token for the cookie.
 func (s *Service) Login(ctx context.Context, client, password string) (token string, expires time.Time, err error) {
-	if wait := s.limiter.wait(client); wait > 0 {
+	if wait := s.limiter.Wait(client); wait > 0 {
 		return "", time.Time{}, &RateLimitedError{RetryAfter: wait}
 	}
 	h, err := s.store.AdminPasswordHash(ctx)
@@ -107,10 +107,10 @@ func (s *Service) Login(ctx context.Context, client, password string) (token str
 		return "", time.Time{}, fmt.Errorf("login: %w", err)
 	}
 	if !ok {
-		s.limiter.fail(client)
+		s.limiter.Fail(client)
 		return "", time.Time{}, ErrWrongPassword
 	}
-	s.limiter.reset(client)
+	s.limiter.Reset(client)
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", time.Time{}, fmt.Errorf("login: %w", err)
@@ -194,61 +194,4 @@ func verifyPassword(pw, encoded string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(pw), salt, p.time, p.memory, p.threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
-}
-
-// limiter allows max failures per client within window; after that the
-// client waits until the oldest failure leaves the window.
-type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	now    func() time.Time
-	fails  map[string][]time.Time
-}
-
-func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
-	return &limiter{max: max, window: window, now: now, fails: map[string][]time.Time{}}
-}
-
-func (l *limiter) prune(client string) []time.Time {
-	cut := l.now().Add(-l.window)
-	f := l.fails[client]
-	i := 0
-	for i < len(f) && !f[i].After(cut) {
-		i++
-	}
-	f = f[i:]
-	if len(f) == 0 {
-		delete(l.fails, client)
-	} else {
-		l.fails[client] = f
-	}
-	return f
-}
-
-func (l *limiter) wait(client string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.prune(client)
-	if len(f) < l.max {
-		return 0
-	}
-	return f[0].Add(l.window).Sub(l.now())
-}
-
-func (l *limiter) fail(client string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.prune(client)
-	// Bound memory under a flood of distinct addresses.
-	if len(l.fails) > 10000 {
-		l.fails = map[string][]time.Time{}
-	}
-	l.fails[client] = append(l.fails[client], l.now())
-}
-
-func (l *limiter) reset(client string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, client)
 }

@@ -1,4 +1,5 @@
-// Package cli holds the scripted commands (`settings`, `invite`, `outbox`).
+// Package cli holds the scripted commands (`settings`, `invite`, `outbox`,
+// `orders`).
 // They follow the same rules as the UI because they call the same services;
 // main.go builds those services and hands them over.
 package cli
@@ -24,6 +25,7 @@ type Services struct {
 	Settings    *settings.Service
 	Invitations *invitations.Service
 	Outbox      *outbox.Worker
+	Orders      OrderLister
 }
 
 // ErrUsage marks a command line that is wrong (exit code 2).
@@ -39,6 +41,8 @@ func Run(ctx context.Context, s Services, args []string, register func(*flag.Fla
 		return runInvite(ctx, s, args[1:], register, stdout, stderr)
 	case "outbox":
 		return runOutbox(ctx, s, args[1:], register, stdout)
+	case "orders":
+		return runOrders(ctx, s, args[1:], register, stdout)
 	}
 	return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])
 }

@@ -35,6 +35,19 @@ const (
 	CodeNotConfigured   Code = "not_configured"
 	CodeMailFailed      Code = "mail_failed"
 	CodeInternal        Code = "internal"
+
+	// Registration: why a link cannot be used, an incomplete registration,
+	// photos that cannot be used.
+	CodeInvalidLink       Code = "invalid_link"
+	CodeExpired           Code = "invitation_expired"
+	CodeRevoked           Code = "invitation_revoked"
+	CodeSuperseded        Code = "invitation_superseded"
+	CodeAlreadyRegistered Code = "already_registered"
+	CodeIncomplete        Code = "incomplete"
+	CodePhotoFormat       Code = "photo_format"
+	CodePhotoDimensions   Code = "photo_dimensions"
+	CodePhotoTooSmall     Code = "photo_too_small"
+	CodePhotoResolution   Code = "photo_resolution"
 )
 
 // Error is the one error type of the API: a code and a human message
@@ -43,6 +56,7 @@ type Error struct {
 	Code       Code              `json:"code"`
 	Message    string            `json:"message"`
 	Fields     map[string]string `json:"fields,omitempty"`
+	Details    map[string]string `json:"details,omitempty"`
 	RetryAfter time.Duration     `json:"-"`
 	Err        error             `json:"-"` // cause, logged, never sent
 }
@@ -62,7 +76,7 @@ func Errorf(code Code, msg string) *Error { return &Error{Code: code, Message: m
 // status maps codes to HTTP status: the only place that does.
 func status(c Code) int {
 	switch c {
-	case CodeBadRequest, CodeInvalid:
+	case CodeBadRequest, CodeInvalid, CodeInvalidLink, CodePhotoFormat, CodePhotoDimensions, CodePhotoTooSmall, CodePhotoResolution:
 		return http.StatusBadRequest
 	case CodeUnauthorized, CodeInvalidPassword:
 		return http.StatusUnauthorized
@@ -72,8 +86,10 @@ func status(c Code) int {
 		return http.StatusNotFound
 	case CodeMethod:
 		return http.StatusMethodNotAllowed
-	case CodeConflict, CodeNoPassword, CodeNotConfigured:
+	case CodeConflict, CodeNoPassword, CodeNotConfigured, CodeIncomplete:
 		return http.StatusConflict
+	case CodeExpired, CodeRevoked, CodeSuperseded, CodeAlreadyRegistered:
+		return http.StatusGone
 	case CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case CodeRateLimited:
@@ -137,6 +153,9 @@ func decodeJSON(r *http.Request, v any) error {
 // domainError maps the domain packages' errors to API errors; nil when err
 // is not one of them.
 func domainError(err error) *Error {
+	if e := registrationError(err); e != nil {
+		return e
+	}
 	var fe settings.Errors
 	var ce *invitations.CatalogError
 	switch {

@@ -7,6 +7,8 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"id06desk/internal/ratelimit"
+	"id06desk/internal/registration"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -69,14 +71,19 @@ type Config struct {
 	Invitations *invitations.Service
 	Outbox      *outbox.Worker
 	SMTPTLS     *tls.Config // TLS override for the test mail (tests)
+
+	// Registration and orders (nil in tests of earlier features).
+	Registration *registration.Service
+	Orders       OrderStore
 }
 
 // Server is the API.
 type Server struct {
-	cfg     Config
-	mux     *http.ServeMux
-	paths   map[string]bool
-	readyMu sync.Once
+	cfg         Config
+	codeLimiter *ratelimit.Failures
+	mux         *http.ServeMux
+	paths       map[string]bool
+	readyMu     sync.Once
 }
 
 // access says who may call a route.
@@ -92,7 +99,7 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), paths: map[string]bool{}}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), paths: map[string]bool{}, codeLimiter: ratelimit.NewFailures(10, time.Minute, nil)}
 	s.routes()
 	return s
 }
@@ -105,6 +112,8 @@ func (s *Server) routes() {
 	s.handle("POST /api/ui-ready", public, s.uiReady)
 	s.handle("GET /api/audit", admin, s.audit)
 	s.invitationRoutes()
+	s.registerRoutes()
+	s.orderRoutes()
 }
 
 // handlerFunc is an API handler that returns an error instead of writing it.
@@ -138,7 +147,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Body != nil {
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
 	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		if s.paths[r.URL.Path] {

@@ -42,6 +42,8 @@ const (
 	EventRevoked    = "revoked"
 	EventExtended   = "extended"
 	EventResent     = "resent"
+	EventRegistered = "registered" // detail: where (web, kiosk)
+	EventReady      = "ready"
 )
 
 // NewID returns a random (version 4) UUID, which the token packs into 16

@@ -81,13 +81,15 @@ func (s Status) Valid() bool {
 //   - expired is reached from queued, sent and opened (the token expired before
 //     the cardholder registered).
 //   - A cardholder can register straight from sent (typing the code at a
-//     kiosk never "opens" the link in the admin's sense).
+//     kiosk never "opens" the link in the admin's sense), and from queued,
+//     bounced or failed too: the admin may have handed over the link or
+//     code printed by `id06desk invite` while the mail was not delivered.
 //   - rejected_by_nexus goes back to ready once the admin has corrected the
 //     order; produced → delivered; delivered is terminal.
 //   - A status never transitions to itself.
 var transitions = map[Status][]Status{
 	StatusDraft:           {StatusQueued, StatusRevoked},
-	StatusQueued:          {StatusSent, StatusBounced, StatusFailed, StatusExpired, StatusRevoked},
+	StatusQueued:          {StatusSent, StatusOpened, StatusRegistered, StatusBounced, StatusFailed, StatusExpired, StatusRevoked},
 	StatusSent:            {StatusOpened, StatusRegistered, StatusBounced, StatusFailed, StatusExpired, StatusRevoked, StatusQueued},
 	StatusOpened:          {StatusRegistered, StatusExpired, StatusRevoked, StatusQueued},
 	StatusRegistered:      {StatusReady},
@@ -98,8 +100,8 @@ var transitions = map[Status][]Status{
 	StatusDelivered:       nil,
 	StatusExpired:         {StatusQueued, StatusRevoked},
 	StatusRevoked:         nil,
-	StatusBounced:         {StatusQueued, StatusRevoked},
-	StatusFailed:          {StatusQueued, StatusRevoked},
+	StatusBounced:         {StatusQueued, StatusOpened, StatusRegistered, StatusRevoked},
+	StatusFailed:          {StatusQueued, StatusOpened, StatusRegistered, StatusRevoked},
 }
 
 // CanTransition reports whether an invitation in status from may move to

@@ -26,3 +26,14 @@ func FormatDate(lang string, t time.Time) string {
 func lastValidDay(expiry time.Time, loc *time.Location) time.Time {
 	return expiry.Add(-time.Second).In(loc)
 }
+
+// formatDateTime writes t in loc as "3 november 2026 kl. 09:12" (sv) or
+// "3 November 2026 at 09:12" (en).
+func formatDateTime(lang string, t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	at := "at"
+	if lang == "sv" {
+		at = "kl."
+	}
+	return fmt.Sprintf("%s %s %s", FormatDate(lang, t), at, t.Format("15:04"))
+}

@@ -1,10 +1,8 @@
 package mail
 
 import (
-	"bytes"
 	"fmt"
 	htmltemplate "html/template"
-	"strings"
 	texttemplate "text/template"
 	"time"
 )
@@ -146,13 +144,12 @@ func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
 	if err := checkLang(in.Lang); err != nil {
 		return nil, err
 	}
-	if err := checkLink(in.Link); err != nil {
+	if err := checkLink("registration link", in.Link); err != nil {
 		return nil, err
 	}
-	for what, v := range map[string]string{"company name": in.CompanyName, "card type": in.CardType, "code": in.Code, "sender name": in.SenderName} {
-		if strings.TrimSpace(v) == "" {
-			return nil, fmt.Errorf("%w: %s is empty", ErrInput, what)
-		}
+	if err := checkFilled(field{"company name", in.CompanyName}, field{"card type", in.CardType},
+		field{"code", in.Code}, field{"sender name", in.SenderName}); err != nil {
+		return nil, err
 	}
 	if in.Expires.IsZero() {
 		return nil, fmt.Errorf("%w: no expiry", ErrInput)
@@ -175,15 +172,9 @@ func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
 		SenderAddress: in.SenderAddress,
 		QRContentID:   "qr." + id,
 	}
-	var subj, text, html bytes.Buffer
-	if err := invitationSubject[in.Lang].Execute(&subj, d); err != nil {
-		return nil, err
-	}
-	if err := invitationText[in.Lang].Execute(&text, d); err != nil {
-		return nil, err
-	}
-	if err := invitationHTML[in.Lang].Execute(&html, htmlPage{Lang: in.Lang, Subject: subj.String(), D: d}); err != nil {
-		return nil, err
+	subject, text, html, err := execute(in.Lang, invitationSubject[in.Lang], invitationText[in.Lang], invitationHTML[in.Lang], d)
+	if err != nil {
+		return nil, fmt.Errorf("invitation: %w", err)
 	}
 	png, err := qrPNG(in.Link, QRSize)
 	if err != nil {
@@ -193,11 +184,11 @@ func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
 		lang:          in.Lang,
 		senderName:    d.SenderName,
 		senderAddress: in.SenderAddress,
-		recipient:     in.Recipient,
+		recipients:    []string{in.Recipient},
 		messageID:     id,
-		subject:       subj.String(),
-		text:          text.String(),
-		html:          html.String(),
+		subject:       subject,
+		text:          text,
+		html:          html,
 		inline:        &inlineImage{name: "qr.png", contentID: d.QRContentID, png: png},
 		autoSubmitted: true,
 	})

@@ -1,7 +1,8 @@
 // Package mail composes the mails id06desk sends: the invitation to register
-// for an ID06 card and the "test mail" of Settings → Email. It only builds
-// RFC 5322 messages (with github.com/wneessen/go-mail); delivery is
-// internal/smtpout's job.
+// for an ID06 card, the "order ready" notice to the company's admins, the
+// receipt to the cardholder after registering, and the "test mail" of
+// Settings → Email. It only builds RFC 5322 messages (with
+// github.com/wneessen/go-mail); delivery is internal/smtpout's job.
 package mail
 
 import (
@@ -10,9 +11,12 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	htmltemplate "html/template"
 	netmail "net/mail"
 	"net/url"
+	"slices"
 	"strings"
+	texttemplate "text/template"
 	"time"
 	_ "time/tzdata" // Europe/Stockholm must resolve on kiosks without a zoneinfo database
 
@@ -28,7 +32,11 @@ type Rendered struct {
 	MessageID string // without angle brackets: "abc@example.se"
 	Subject   string // decoded
 	From      string // envelope sender address
-	To        string // envelope recipient address
+	// To is the envelope recipient address. A mail to several recipients
+	// (the order-ready notice) has them all here, joined by ", " as in the
+	// To header: deliver such a mail to Recipients.
+	To         string
+	Recipients []string // every envelope recipient, in To header order
 }
 
 // Renderer builds messages. The zero value is ready to use; tests set the
@@ -43,6 +51,16 @@ type Renderer struct {
 // RenderInvitation renders in with the default Renderer.
 func RenderInvitation(in InvitationMail) (*Rendered, error) {
 	return Renderer{}.RenderInvitation(in)
+}
+
+// RenderOrderReady renders in with the default Renderer.
+func RenderOrderReady(in OrderReadyMail) (*Rendered, error) {
+	return Renderer{}.RenderOrderReady(in)
+}
+
+// RenderRegistrationReceipt renders in with the default Renderer.
+func RenderRegistrationReceipt(in ReceiptMail) (*Rendered, error) {
+	return Renderer{}.RenderRegistrationReceipt(in)
 }
 
 // RenderTestMail renders in with the default Renderer.
@@ -89,7 +107,7 @@ type envelope struct {
 	lang          string
 	senderName    string
 	senderAddress string
-	recipient     string
+	recipients    []string
 	messageID     string // from Renderer.newID
 	subject       string
 	text, html    string
@@ -127,12 +145,57 @@ func domainOf(addr string) string {
 	return addr[strings.LastIndexByte(addr, '@')+1:]
 }
 
-func checkLink(link string) error {
+// checkLink accepts only absolute http and https URLs; what names the link
+// in the error ("registration link").
+func checkLink(what, link string) error {
 	u, err := url.Parse(link)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("%w: registration link %q must be an absolute http(s) URL", ErrInput, link)
+		return fmt.Errorf("%w: %s %q must be an absolute http(s) URL", ErrInput, what, link)
 	}
 	return nil
+}
+
+// field is a named input value for checkFilled.
+type field struct{ name, value string }
+
+// checkFilled reports the first field that is empty or only white space.
+func checkFilled(fields ...field) error {
+	for _, f := range fields {
+		if strings.TrimSpace(f.value) == "" {
+			return fmt.Errorf("%w: %s is empty", ErrInput, f.name)
+		}
+	}
+	return nil
+}
+
+// Identity methods of a registration, as OrderReadyMail and ReceiptMail take
+// them.
+const (
+	identityManual = "manual" // passport or national ID scanned at a partner
+	identityBankID = "bankid" // verified with BankID during registration
+)
+
+func checkIdentityMethod(method string) error {
+	if method != identityManual && method != identityBankID {
+		return fmt.Errorf("%w: identity method %q (want %s or %s)", ErrInput, method, identityManual, identityBankID)
+	}
+	return nil
+}
+
+// execute fills one language's subject, plain-text and HTML templates with
+// d; the HTML layout gets the subject as its title.
+func execute(lang string, subject, text *texttemplate.Template, html *htmltemplate.Template, d any) (subj, txt, htm string, err error) {
+	var s, t, h bytes.Buffer
+	if err := subject.Execute(&s, d); err != nil {
+		return "", "", "", fmt.Errorf("subject: %w", err)
+	}
+	if err := text.Execute(&t, d); err != nil {
+		return "", "", "", fmt.Errorf("text: %w", err)
+	}
+	if err := html.Execute(&h, htmlPage{Lang: lang, Subject: s.String(), D: d}); err != nil {
+		return "", "", "", fmt.Errorf("html: %w", err)
+	}
+	return s.String(), t.String(), h.String(), nil
 }
 
 // build composes the message with go-mail: multipart/related wrapping
@@ -142,13 +205,18 @@ func (r Renderer) build(e envelope) (*Rendered, error) {
 	if err := checkAddress("sender address", e.senderAddress); err != nil {
 		return nil, err
 	}
-	if err := checkAddress("recipient", e.recipient); err != nil {
-		return nil, err
+	if len(e.recipients) == 0 {
+		return nil, fmt.Errorf("%w: no recipient", ErrInput)
+	}
+	for _, rcpt := range e.recipients {
+		if err := checkAddress("recipient", rcpt); err != nil {
+			return nil, err
+		}
 	}
 	id := e.messageID
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	m.FromMailAddress(&netmail.Address{Name: e.senderName, Address: e.senderAddress})
-	if err := m.To(e.recipient); err != nil {
+	if err := m.To(e.recipients...); err != nil {
 		return nil, fmt.Errorf("%w: recipient: %v", ErrInput, err)
 	}
 	m.Subject(e.subject)
@@ -173,10 +241,11 @@ func (r Renderer) build(e envelope) (*Rendered, error) {
 		return nil, fmt.Errorf("write message: %w", err)
 	}
 	return &Rendered{
-		Message:   buf.Bytes(),
-		MessageID: id,
-		Subject:   e.subject,
-		From:      e.senderAddress,
-		To:        e.recipient,
+		Message:    buf.Bytes(),
+		MessageID:  id,
+		Subject:    e.subject,
+		From:       e.senderAddress,
+		To:         strings.Join(e.recipients, ", "),
+		Recipients: slices.Clone(e.recipients),
 	}, nil
 }

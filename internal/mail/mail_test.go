@@ -293,37 +293,184 @@ func TestFormatDate(t *testing.T) {
 }
 
 func TestInvalidInput(t *testing.T) {
-	for name, edit := range map[string]func(*InvitationMail){
-		"language":        func(in *InvitationMail) { in.Lang = "de" },
-		"relative link":   func(in *InvitationMail) { in.Link = "/#/register/x" },
-		"javascript link": func(in *InvitationMail) { in.Link = "javascript:alert(1)" },
-		"no code":         func(in *InvitationMail) { in.Code = " " },
-		"no expiry":       func(in *InvitationMail) { in.Expires = time.Time{} },
-		"bad recipient":   func(in *InvitationMail) { in.Recipient = "Anna <anna@example.se>" },
-		"bad sender":      func(in *InvitationMail) { in.SenderAddress = "nobody" },
-	} {
-		t.Run(name, func(t *testing.T) {
+	inv := func(edit func(*InvitationMail)) func() error {
+		return func() error {
 			in := invitation("sv")
 			edit(&in)
-			if _, err := testRenderer().RenderInvitation(in); !errors.Is(err, ErrInput) {
+			_, err := testRenderer().RenderInvitation(in)
+			return err
+		}
+	}
+	order := func(edit func(*OrderReadyMail)) func() error {
+		return func() error {
+			in := orderReady("sv", identityManual)
+			edit(&in)
+			_, err := testRenderer().RenderOrderReady(in)
+			return err
+		}
+	}
+	receipt := func(method string, edit func(*ReceiptMail)) func() error {
+		return func() error {
+			in := receiptMail("sv", method)
+			edit(&in)
+			_, err := testRenderer().RenderRegistrationReceipt(in)
+			return err
+		}
+	}
+	for name, render := range map[string]func() error{
+		"language":        inv(func(in *InvitationMail) { in.Lang = "de" }),
+		"relative link":   inv(func(in *InvitationMail) { in.Link = "/#/register/x" }),
+		"javascript link": inv(func(in *InvitationMail) { in.Link = "javascript:alert(1)" }),
+		"no code":         inv(func(in *InvitationMail) { in.Code = " " }),
+		"no expiry":       inv(func(in *InvitationMail) { in.Expires = time.Time{} }),
+		"bad recipient":   inv(func(in *InvitationMail) { in.Recipient = "Anna <anna@example.se>" }),
+		"bad sender":      inv(func(in *InvitationMail) { in.SenderAddress = "nobody" }),
+
+		"order ready: language":               order(func(in *OrderReadyMail) { in.Lang = "de" }),
+		"order ready: no recipients":          order(func(in *OrderReadyMail) { in.Recipients = nil }),
+		"order ready: one bad recipient":      order(func(in *OrderReadyMail) { in.Recipients = append(in.Recipients, "Kalle <kalle@example.se>") }),
+		"order ready: recipient with CRLF":    order(func(in *OrderReadyMail) { in.Recipients = []string{"admin@example.se\r\nBcc: victim@example.se"} }),
+		"order ready: empty recipient":        order(func(in *OrderReadyMail) { in.Recipients = []string{"admin@example.se", ""} }),
+		"order ready: relative order link":    order(func(in *OrderReadyMail) { in.OrderLink = "/#/orders/42" }),
+		"order ready: javascript order link":  order(func(in *OrderReadyMail) { in.OrderLink = "javascript:alert(1)" }),
+		"order ready: unknown where":          order(func(in *OrderReadyMail) { in.Where = "phone" }),
+		"order ready: unknown identity":       order(func(in *OrderReadyMail) { in.IdentityMethod = "passport" }),
+		"order ready: manual without partner": order(func(in *OrderReadyMail) { in.PartnerName = " " }),
+		"order ready: no cardholder name":     order(func(in *OrderReadyMail) { in.CardholderName = "" }),
+		"order ready: bad cardholder e-mail":  order(func(in *OrderReadyMail) { in.CardholderEmail = "orjan@" }),
+		"order ready: no card type":           order(func(in *OrderReadyMail) { in.CardType = "\t" }),
+		"order ready: no registration time":   order(func(in *OrderReadyMail) { in.RegisteredAt = time.Time{} }),
+		"order ready: bad sender":             order(func(in *OrderReadyMail) { in.SenderAddress = "nobody" }),
+
+		"receipt: language":                    receipt(identityBankID, func(in *ReceiptMail) { in.Lang = "" }),
+		"receipt: bad recipient":               receipt(identityBankID, func(in *ReceiptMail) { in.Recipient = "Örjan <orjan@example.se>" }),
+		"receipt: no recipient":                receipt(identityBankID, func(in *ReceiptMail) { in.Recipient = "" }),
+		"receipt: unknown identity":            receipt(identityBankID, func(in *ReceiptMail) { in.IdentityMethod = "BankID" }),
+		"receipt: manual, javascript partner":  receipt(identityManual, func(in *ReceiptMail) { in.PartnerURL = "javascript:alert(1)" }),
+		"receipt: manual, ftp partner":         receipt(identityManual, func(in *ReceiptMail) { in.PartnerURL = "ftp://www.sistec.se" }),
+		"receipt: manual, relative partner":    receipt(identityManual, func(in *ReceiptMail) { in.PartnerURL = "www.sistec.se" }),
+		"receipt: manual, no partner link":     receipt(identityManual, func(in *ReceiptMail) { in.PartnerURL = "" }),
+		"receipt: manual, no partner name":     receipt(identityManual, func(in *ReceiptMail) { in.PartnerName = "" }),
+		"receipt: no cardholder name":          receipt(identityBankID, func(in *ReceiptMail) { in.CardholderName = " " }),
+		"receipt: no company":                  receipt(identityBankID, func(in *ReceiptMail) { in.CompanyName = "" }),
+		"receipt: no registration time":        receipt(identityBankID, func(in *ReceiptMail) { in.RegisteredAt = time.Time{} }),
+		"receipt: bad sender":                  receipt(identityManual, func(in *ReceiptMail) { in.SenderAddress = "asa.oberg" }),
+		"receipt: sender address with name":    receipt(identityManual, func(in *ReceiptMail) { in.SenderAddress = "Åsa <asa@example.se>" }),
+		"receipt: recipient with header break": receipt(identityManual, func(in *ReceiptMail) { in.Recipient = "orjan@example.se\nBcc: victim@example.se" }),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := render(); !errors.Is(err, ErrInput) {
 				t.Fatalf("err = %v, want ErrInput", err)
 			}
 		})
 	}
 }
 
+// TestNoHeaderInjection puts a line break and a Bcc header into each text
+// that reaches a header (subject or From): it must stay in its header.
 func TestNoHeaderInjection(t *testing.T) {
-	in := invitation("en")
-	in.CompanyName = "Evil AB\r\nBcc: victim@example.se"
-	r, err := testRenderer().RenderInvitation(in)
-	if err != nil {
-		t.Fatal(err)
+	const evil = "Evil AB\r\nBcc: victim@example.se"
+	for name, render := range map[string]func() (*Rendered, error){
+		"invitation company": func() (*Rendered, error) {
+			in := invitation("en")
+			in.CompanyName = evil
+			return testRenderer().RenderInvitation(in)
+		},
+		"invitation sender name": func() (*Rendered, error) {
+			in := invitation("sv")
+			in.SenderName = evil
+			return testRenderer().RenderInvitation(in)
+		},
+		"order ready cardholder name": func() (*Rendered, error) {
+			in := orderReady("sv", identityManual)
+			in.CardholderName = evil
+			return testRenderer().RenderOrderReady(in)
+		},
+		"order ready card type": func() (*Rendered, error) {
+			in := orderReady("en", identityBankID)
+			in.CardType = evil
+			return testRenderer().RenderOrderReady(in)
+		},
+		"order ready sender name": func() (*Rendered, error) {
+			in := orderReady("en", identityBankID)
+			in.SenderName = evil
+			return testRenderer().RenderOrderReady(in)
+		},
+		"receipt company": func() (*Rendered, error) {
+			in := receiptMail("sv", identityManual)
+			in.CompanyName = evil
+			return testRenderer().RenderRegistrationReceipt(in)
+		},
+		"receipt sender name": func() (*Rendered, error) {
+			in := receiptMail("en", identityBankID)
+			in.SenderName = evil
+			return testRenderer().RenderRegistrationReceipt(in)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, err := render()
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, err := netmail.ReadMessage(bytes.NewReader(r.Message))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if msg.Header.Get("Bcc") != "" {
+				t.Fatal("input injected a Bcc header")
+			}
+			if strings.ContainsAny(r.Subject, "\r\n") {
+				t.Fatalf("subject %q spans lines", r.Subject)
+			}
+		})
+	}
+}
+
+// parseAlternative parses r back with net/mail and mime/multipart, checks
+// what every mail without an inline image shares (CRLF lines, an
+// RFC 2047-encoded subject that decodes to r.Subject, a Message-ID in
+// idDomain made by the default renderer, a current Date, a
+// multipart/alternative of UTF-8 text/plain and text/html) and returns the
+// header and the decoded plain-text and HTML bodies.
+func parseAlternative(t *testing.T, r *Rendered, idDomain string) (h netmail.Header, text, html string) {
+	t.Helper()
+	if bytes.Contains(bytes.ReplaceAll(r.Message, []byte("\r\n"), nil), []byte("\n")) {
+		t.Fatal("message lines must end in CRLF")
 	}
 	msg, err := netmail.ReadMessage(bytes.NewReader(r.Message))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if msg.Header.Get("Bcc") != "" {
-		t.Fatal("company name injected a Bcc header")
+	h = msg.Header
+	raw := h.Get("Subject")
+	if !strings.HasPrefix(raw, "=?UTF-8?") {
+		t.Errorf("subject not RFC 2047 encoded: %q", raw)
 	}
+	if subj, err := new(mime.WordDecoder).DecodeHeader(raw); err != nil || subj != r.Subject {
+		t.Errorf("subject decodes to %q (%v), Rendered.Subject = %q", subj, err, r.Subject)
+	}
+	idRE := regexp.MustCompile(`^<[a-z2-7]{26}@` + regexp.QuoteMeta(idDomain) + `>$`)
+	if id := h.Get("Message-Id"); id != "<"+r.MessageID+">" || !idRE.MatchString(id) {
+		t.Errorf("Message-ID = %q, Rendered.MessageID = %q", id, r.MessageID)
+	}
+	if d, err := h.Date(); err != nil || time.Since(d) > time.Minute {
+		t.Errorf("Date = %q (%v)", h.Get("Date"), err)
+	}
+	if h.Get("Auto-Submitted") != "auto-generated" {
+		t.Errorf("Auto-Submitted = %q", h.Get("Auto-Submitted"))
+	}
+	parts := walk(t, h.Get("Content-Type"), msg.Header, msg.Body)
+	var types []string
+	for _, p := range parts {
+		types = append(types, p.contentType)
+	}
+	if got := strings.Join(types, ","); got != "multipart/alternative,text/plain,text/html" {
+		t.Fatalf("MIME structure %s", got)
+	}
+	for _, p := range parts[1:] {
+		if p.params["charset"] != "UTF-8" {
+			t.Errorf("%s charset %q", p.contentType, p.params["charset"])
+		}
+	}
+	return h, string(parts[1].body), string(parts[2].body)
 }

@@ -88,7 +88,7 @@ func (r Renderer) RenderTestMail(in TestMail) (*Rendered, error) {
 		lang:          in.Lang,
 		senderName:    oneLine(in.SenderName),
 		senderAddress: in.SenderAddress,
-		recipient:     in.Recipient,
+		recipients:    []string{in.Recipient},
 		messageID:     id,
 		subject:       subject,
 		text:          text.String(),

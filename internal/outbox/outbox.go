@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -25,6 +26,18 @@ type Message struct {
 	To           string
 	Body         []byte
 	Attempts     int
+}
+
+// Recipients splits To: a mail to several recipients (the order-ready
+// notice) stores them joined by ", ".
+func (m *Message) Recipients() []string {
+	var out []string
+	for _, r := range strings.Split(m.To, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Status summarises the outbox for the UI.
@@ -100,6 +113,9 @@ func NewWorker(store Store, senders SenderSource, log *slog.Logger, opt Options)
 	}
 	if opt.MaxDelay == 0 {
 		opt.MaxDelay = time.Hour
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
 	if opt.Connections <= 0 {
 		opt.Connections = 4
@@ -243,7 +259,7 @@ const (
 // the result could not be recorded.
 func (w *Worker) deliver(ctx context.Context, sender Sender, m *Message) (outcome, error) {
 	sendCtx, cancel := context.WithTimeout(ctx, w.lease/2)
-	reply, err := sender.Send(sendCtx, m.From, []string{m.To}, m.Body)
+	reply, err := sender.Send(sendCtx, m.From, m.Recipients(), m.Body)
 	cancel()
 	if err == nil {
 		if err := w.store.MarkSent(ctx, m.ID, w.name, reply); err != nil {

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"id06desk/internal/order"
+)
+
+// OrderLister lists orders (the SQLite store).
+type OrderLister interface {
+	ListOrders(ctx context.Context, q order.ListQuery) (order.Page, error)
+}
+
+// orderLine is one order in `orders list --json`: the console's list fields,
+// no identity numbers.
+type orderLine struct {
+	ID              string       `json:"id"`
+	Name            string       `json:"name"`
+	Email           string       `json:"email"`
+	CardType        string       `json:"cardType"`
+	Industry        string       `json:"industry,omitempty"`
+	Status          order.Status `json:"status"`
+	IdentityCheck   string       `json:"identityCheck"`
+	RegisteredAt    time.Time    `json:"registeredAt"`
+	RegisteredWhere string       `json:"registeredWhere"`
+}
+
+// runOrders is `orders list [--status S] [--json]`: every matching order,
+// newest first.
+func runOrders(ctx context.Context, s Services, args []string, register func(*flag.FlagSet), stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "list" {
+		return fmt.Errorf("%w: orders list [--status ready|sent_to_nexus|...] [--json]", ErrUsage)
+	}
+	fs := flag.NewFlagSet("orders list", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	register(fs)
+	status := fs.String("status", "", "")
+	asJSON := fs.Bool("json", false, "")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	st := order.Status(*status)
+	if st != "" && !st.Valid() {
+		var names []string
+		for _, v := range order.Statuses() {
+			names = append(names, string(v))
+		}
+		return fmt.Errorf("%w: unknown status %q (one of %s)", ErrUsage, *status, strings.Join(names, ", "))
+	}
+	var lines []orderLine
+	for page := 1; ; page++ {
+		p, err := s.Orders.ListOrders(ctx, order.ListQuery{Status: st, Page: page, PageSize: 500})
+		if err != nil {
+			return err
+		}
+		for _, o := range p.Items {
+			lines = append(lines, orderLine{ID: o.ID, Name: o.FirstName + " " + o.LastName, Email: o.Email, CardType: o.CardType,
+				Industry: o.Industry, Status: o.Status, IdentityCheck: o.IdentityCheck, RegisteredAt: o.RegisteredAt, RegisteredWhere: o.RegisteredWhere})
+		}
+		if page*p.PageSize >= p.Total {
+			break
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if lines == nil {
+			lines = []orderLine{}
+		}
+		return enc.Encode(lines)
+	}
+	if len(lines) == 0 {
+		fmt.Fprintln(stdout, "No orders.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tEMAIL\tCARD TYPE\tSTATUS\tIDENTITY CHECK\tREGISTERED")
+	for _, l := range lines {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s (%s)\n", l.ID, l.Name, l.Email, l.CardType, l.Status, l.IdentityCheck,
+			l.RegisteredAt.Local().Format("2006-01-02 15:04"), l.RegisteredWhere)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,220 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"id06desk/internal/identity"
+	"id06desk/internal/invite"
+	"id06desk/internal/order"
+	"id06desk/internal/registration"
+)
+
+// registerRoutes are the cardholder's endpoints: public, each authorised by
+// the invitation token in the path.
+func (s *Server) registerRoutes() {
+	if s.cfg.Registration == nil {
+		return
+	}
+	s.handle("POST /api/register/lookup", public, s.registerLookup)
+	s.handle("GET /api/register/countries", public, s.registerCountries)
+	s.handle("GET /api/register/{token}", public, s.registerOpen)
+	s.handle("PUT /api/register/{token}/method", public, s.registerMethod)
+	s.handle("PUT /api/register/{token}/personal", public, s.registerPersonal)
+	s.handle("POST /api/register/{token}/photo", public, s.registerPhotoUpload)
+	s.handle("GET /api/register/{token}/photo/source.jpg", public, s.registerPhotoFile(true))
+	s.handle("PUT /api/register/{token}/photo/crop", public, s.registerPhotoCrop)
+	s.handle("GET /api/register/{token}/photo.jpg", public, s.registerPhotoFile(false))
+	s.handle("PUT /api/register/{token}/delivery", public, s.registerDelivery)
+	s.handle("POST /api/register/{token}/confirm", public, s.registerConfirm)
+	s.handle("DELETE /api/register/{token}/draft", public, s.registerDiscard)
+}
+
+// bodyLimit is MaxBodyBytes except for photo uploads.
+func bodyLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/api/register/") && strings.HasSuffix(r.URL.Path, "/photo") {
+		return registration.MaxPhotoBytes + 1
+	}
+	return MaxBodyBytes
+}
+
+func (s *Server) registerLookup(w http.ResponseWriter, r *http.Request) error {
+	client := clientAddr(r)
+	if wait := s.codeLimiter.Wait(client); wait > 0 {
+		return &Error{Code: CodeRateLimited, Message: "Too many wrong codes. Wait a minute and try again.", RetryAfter: wait}
+	}
+	var in struct {
+		Code string `json:"code"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	tok, err := s.cfg.Registration.Lookup(r.Context(), in.Code)
+	switch {
+	case errors.Is(err, invite.ErrCodeChar), errors.Is(err, invite.ErrCodeLength):
+		s.codeLimiter.Fail(client)
+		return &Error{Code: CodeInvalid, Message: "That is not a valid code: it has 10 letters and digits, like ABCDE-FGH23.", Err: err}
+	case errors.Is(err, invite.ErrNotFound):
+		s.codeLimiter.Fail(client)
+		return &Error{Code: CodeNotFound, Message: "No invitation has that code. Check the code in your mail."}
+	case err != nil:
+		return err
+	}
+	s.codeLimiter.Reset(client)
+	writeJSON(w, http.StatusOK, map[string]string{"token": tok})
+	return nil
+}
+
+func (s *Server) registerCountries(w http.ResponseWriter, r *http.Request) error {
+	lang := r.URL.Query().Get("lang")
+	if lang != "en" {
+		lang = "sv"
+	}
+	w.Header().Set("Cache-Control", "max-age=86400")
+	writeJSON(w, http.StatusOK, identity.Countries(lang))
+	return nil
+}
+
+func (s *Server) writeSession(w http.ResponseWriter, sess *registration.Session, err error) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sess)
+	return nil
+}
+
+func (s *Server) registerOpen(w http.ResponseWriter, r *http.Request) error {
+	sess, err := s.cfg.Registration.Open(r.Context(), r.PathValue("token"), s.cfg.Kiosk)
+	return s.writeSession(w, sess, err)
+}
+
+func (s *Server) registerMethod(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Method string `json:"method"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	sess, err := s.cfg.Registration.SetMethod(r.Context(), r.PathValue("token"), in.Method, s.cfg.Kiosk)
+	return s.writeSession(w, sess, err)
+}
+
+func (s *Server) registerPersonal(w http.ResponseWriter, r *http.Request) error {
+	var in registration.PersonalInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	sess, err := s.cfg.Registration.SavePersonal(r.Context(), r.PathValue("token"), in, s.cfg.Kiosk)
+	return s.writeSession(w, sess, err)
+}
+
+func (s *Server) registerPhotoUpload(w http.ResponseWriter, r *http.Request) error {
+	sess, err := s.cfg.Registration.UploadPhoto(r.Context(), r.PathValue("token"), r.Body, s.cfg.Kiosk)
+	return s.writeSession(w, sess, err)
+}
+
+func (s *Server) registerPhotoCrop(w http.ResponseWriter, r *http.Request) error {
+	var in registration.Rect
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	sess, err := s.cfg.Registration.CropPhoto(r.Context(), r.PathValue("token"), in, s.cfg.Kiosk)
+	return s.writeSession(w, sess, err)
+}
+
+func (s *Server) registerPhotoFile(source bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		b, err := s.cfg.Registration.Photo(r.Context(), r.PathValue("token"), source)
+		if err != nil {
+			return err
+		}
+		writeJPEG(w, b)
+		return nil
+	}
+}
+
+func writeJPEG(w http.ResponseWriter, b []byte) {
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	// Personal data: never kept by a shared cache or on disk by the browser.
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+}
+
+func (s *Server) registerDelivery(w http.ResponseWriter, r *http.Request) error {
+	var in registration.DeliveryInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	sess, err := s.cfg.Registration.SaveDelivery(r.Context(), r.PathValue("token"), in, s.cfg.Kiosk)
+	return s.writeSession(w, sess, err)
+}
+
+func (s *Server) registerConfirm(w http.ResponseWriter, r *http.Request) error {
+	rec, err := s.cfg.Registration.Confirm(r.Context(), r.PathValue("token"), s.cfg.Kiosk)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rec)
+	return nil
+}
+
+func (s *Server) registerDiscard(w http.ResponseWriter, r *http.Request) error {
+	if err := s.cfg.Registration.Discard(r.Context(), r.PathValue("token")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// registrationError maps the registration's errors; nil when err is none of
+// them.
+func registrationError(err error) *Error {
+	var le *registration.LinkError
+	var fe identity.Errors
+	var one *identity.FieldError
+	var pe *registration.PhotoError
+	var ie *registration.IncompleteError
+	switch {
+	case errors.As(err, &le):
+		e := &Error{Code: Code(le.Code), Message: sentence(le), Details: map[string]string{}}
+		if le.Company != "" {
+			e.Details["company"] = le.Company
+		}
+		switch le.Code {
+		case registration.LinkExpired:
+			e.Details["expiredOn"] = le.At.UTC().Format(time.RFC3339)
+		case registration.LinkAlreadyRegistered:
+			e.Details["registeredOn"] = le.At.UTC().Format(time.RFC3339)
+		}
+		return e
+	case errors.As(err, &fe):
+		fields := map[string]string{}
+		for _, f := range fe {
+			if _, dup := fields[f.Field]; !dup {
+				fields[f.Field] = f.Code
+			}
+		}
+		return &Error{Code: CodeInvalid, Message: "Some fields need fixing.", Fields: fields}
+	case errors.As(err, &one):
+		return &Error{Code: CodeInvalid, Message: "Some fields need fixing.", Fields: map[string]string{one.Field: one.Code}}
+	case errors.As(err, &pe):
+		if pe.Code == "photo_too_large" {
+			return &Error{Code: CodeTooLarge, Message: "The photo is larger than 10 MB."}
+		}
+		return &Error{Code: Code(pe.Code), Message: sentence(pe)}
+	case errors.As(err, &ie):
+		return &Error{Code: CodeIncomplete, Message: sentence(ie), Details: map[string]string{"step": ie.Step}}
+	case errors.Is(err, registration.ErrBankIDUnavailable):
+		return &Error{Code: CodeNotConfigured, Message: "BankID is not available here right now. Register manually."}
+	case errors.Is(err, registration.ErrNoPhoto):
+		return &Error{Code: CodeNotFound, Message: "Upload a photo first."}
+	case errors.Is(err, order.ErrNotFound):
+		return &Error{Code: CodeNotFound, Message: "There is no such order."}
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"id06desk/internal/httpapi"
+	"id06desk/internal/invitations"
+	"id06desk/internal/outbox"
+	"id06desk/internal/registration"
+	"id06desk/internal/settings"
+	"id06desk/internal/smtpout"
+	"id06desk/internal/sqlite"
+	"id06desk/internal/token"
+)
+
+// The registration endpoints over real HTTP: the error codes, statuses and
+// details the pages rely on.
+func TestRegisterAPI(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
+	st := settings.NewService(db, dir)
+	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
+		t.Fatal(err)
+	}
+	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
+	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
+	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: db, Settings: st, Invitations: inv, Outbox: w,
+		Registration: reg, Orders: db})
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	e := &env{srv: srv, db: db, c: srv.Client()}
+
+	created, err := inv.Create(ctx, "admin", []invitations.Row{{Email: "anna@example.se"}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, m := e.do(t, "POST", "/api/register/lookup", `{"code":"`+strings.ToLower(created[0].Code)+`"}`)
+	tok, _ := m["token"].(string)
+	if resp.StatusCode != 200 || !strings.HasPrefix(tok, "v1.") {
+		t.Fatalf("lookup: %d %v", resp.StatusCode, m)
+	}
+	resp, m = e.do(t, "GET", "/api/register/"+tok, "")
+	if resp.StatusCode != 200 || m["step"] != "method" || m["kiosk"] != true || m["invitation"].(map[string]any)["company"] != "Bygg AB" {
+		t.Fatalf("open: %d %v", resp.StatusCode, m)
+	}
+	resp, m = e.do(t, "GET", "/api/register/v1.AAAA.BBBB", "")
+	if resp.StatusCode != 400 || errCode(m) != "invalid_link" {
+		t.Fatalf("bad token: %d %v", resp.StatusCode, m)
+	}
+	resp, m = e.do(t, "PUT", "/api/register/"+tok+"/personal", `{"firstName":"Anna","lastName":"B3rg","hasPersonnummer":true,"personnummer":"811218-9875","phone":"070-123 45 67"}`)
+	fields, _ := m["error"].(map[string]any)["fields"].(map[string]any)
+	if resp.StatusCode != 400 || fields["last_name"] != "characters" || fields["personnummer"] != "checksum" || fields["phone"] != nil {
+		t.Fatalf("personal: %d %v", resp.StatusCode, m)
+	}
+	resp, m = e.do(t, "POST", "/api/register/"+tok+"/confirm", "")
+	if resp.StatusCode != 409 || errCode(m) != "incomplete" || m["error"].(map[string]any)["details"].(map[string]any)["step"] != "method" {
+		t.Fatalf("early confirm: %d %v", resp.StatusCode, m)
+	}
+
+	// 12 MB is refused before it is read in full; a renamed .exe by content.
+	req, _ := http.NewRequest("POST", srv.URL+"/api/register/"+tok+"/photo", bytes.NewReader(append([]byte{0xFF, 0xD8, 0xFF}, make([]byte, 12<<20)...)))
+	req.Header.Set("Content-Type", "image/jpeg")
+	r, err := e.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("12 MB: %d", r.StatusCode)
+	}
+	resp, m = e.do(t, "POST", "/api/register/"+tok+"/photo", "MZ this is not a photo at all, just an executable renamed .jpg")
+	if resp.StatusCode != 400 || errCode(m) != "photo_format" {
+		t.Fatalf(".exe: %d %v", resp.StatusCode, m)
+	}
+
+	if err := inv.Revoke(ctx, "admin", created[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	resp, m = e.do(t, "GET", "/api/register/"+tok, "")
+	if resp.StatusCode != 410 || errCode(m) != "invitation_revoked" || m["error"].(map[string]any)["details"].(map[string]any)["company"] != "Bygg AB" {
+		t.Fatalf("revoked: %d %v", resp.StatusCode, m)
+	}
+
+	// Wrong codes are rate-limited per client.
+	for i := 0; i < 10; i++ {
+		e.do(t, "POST", "/api/register/lookup", `{"code":"ABCDE-FGHJK"}`)
+	}
+	resp, m = e.do(t, "POST", "/api/register/lookup", `{"code":"ABCDE-FGHJK"}`)
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("rate limit: %d %v", resp.StatusCode, m)
+	}
+
+	// Kiosk mode: the orders (personal data) are not reachable.
+	resp, _ = e.do(t, "GET", "/api/orders", "")
+	if resp.StatusCode != 403 && resp.StatusCode != 401 {
+		t.Fatalf("orders from the kiosk: %d", resp.StatusCode)
+	}
+}

@@ -1,0 +1,119 @@
+// Package order holds what a confirmed registration becomes: an order for an
+// ID06 card, ready to be sent to Nexus once the admin has reviewed it.
+package order
+
+import (
+	"errors"
+	"time"
+)
+
+// Status is the state of an order.
+type Status string
+
+// Order statuses. A confirmed registration starts as ready.
+const (
+	StatusReady           Status = "ready"             // ready to be sent to Nexus
+	StatusSentToNexus     Status = "sent_to_nexus"     // sent, waiting for Nexus
+	StatusRejectedByNexus Status = "rejected_by_nexus" // Nexus refused it; correct and resend
+	StatusProduced        Status = "produced"          // Nexus produced the card
+	StatusDelivered       Status = "delivered"         // card delivered
+)
+
+// Statuses lists every order status in life-cycle order.
+func Statuses() []Status {
+	return []Status{StatusReady, StatusSentToNexus, StatusRejectedByNexus, StatusProduced, StatusDelivered}
+}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	for _, v := range Statuses() {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// How the cardholder's identity was established.
+const (
+	MethodManual = "manual" // typed in; the identity check at the scanning partner follows
+	MethodBankID = "bankid" // approved with Swedish BankID
+)
+
+// State of the identity check.
+const (
+	CheckPendingPartner = "pending_partner" // the cardholder still has to visit the scanning partner
+	CheckDone           = "done"            // the admin recorded the partner's check as done
+	CheckBankID         = "bankid"          // verified with BankID at registration
+)
+
+// Where the registration was made.
+const (
+	WhereWeb   = "web"
+	WhereKiosk = "kiosk"
+)
+
+// Address is a delivery address.
+type Address struct {
+	Name       string `json:"name"`
+	CareOf     string `json:"careOf"`
+	Street     string `json:"street"`
+	PostalCode string `json:"postalCode"`
+	City       string `json:"city"`
+	Country    string `json:"country"`
+}
+
+// Delivery says where the card goes.
+type Delivery struct {
+	UseCompany bool    `json:"useCompany"`
+	Address    Address `json:"address"` // the company's when UseCompany
+}
+
+// Order is a confirmed registration. Personal data lives here until the
+// retention setting purges it.
+type Order struct {
+	ID                string
+	InvitationID      string
+	Status            Status
+	FirstName         string
+	LastName          string
+	Personnummer      string // 12 digits; "" when the cardholder has none
+	BirthDate         string // YYYY-MM-DD, for cardholders without personnummer
+	Nationality       string // ISO 3166 alpha-2
+	IDNumber          string // foreign ID document number
+	Email             string
+	Phone             string // E.164
+	CardType          string
+	Industry          string
+	Language          string
+	Delivery          Delivery
+	Photo             []byte // 35:45 JPEG; not filled by List
+	Thumb             []byte // list thumbnail; not filled by List
+	IdentityMethod    string
+	IdentityCheck     string
+	IdentityCheckedAt time.Time
+	RegisteredAt      time.Time
+	RegisteredWhere   string
+	UpdatedAt         time.Time
+}
+
+// ListQuery selects a page of orders.
+type ListQuery struct {
+	Status   Status
+	Text     string // substring of name or email
+	Page     int    // from 1
+	PageSize int    // default 50, at most 500
+}
+
+// Page is one page of orders with the filtered total and the per-status
+// counts of all orders.
+type Page struct {
+	Items    []Order
+	Total    int
+	Page     int
+	PageSize int
+	Counts   map[Status]int
+}
+
+// ErrNotFound is returned for an unknown order id.
+var ErrNotFound = errors.New("order not found")

@@ -1,0 +1,91 @@
+package photo
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"testing"
+)
+
+// Benchmarks run on the sample framed as a webcam still: scaled so the face
+// fits a 1080p or 720p frame, the background and shirt continued to the
+// edges. Compare each against BenchmarkBaselineJPEG at the same size (plain
+// image/jpeg decode and re-encode at quality 90) from the same run.
+
+func still(tb testing.TB, w, h int) []byte {
+	s := scaled(loadSample(tb), float64(h)*0.8/400) // face about 80 % of the height
+	at := image.Pt((w-s.Rect.Dx())/2, (h-s.Rect.Dy())/2)
+	return encodeJPEG(tb, padded(s, image.Pt(w, h), at), 90)
+}
+
+func BenchmarkBaselineJPEG(b *testing.B) {
+	for _, size := range []struct {
+		name string
+		w, h int
+	}{{"1080p", 1920, 1080}, {"720p", 1280, 720}} {
+		b.Run(size.name, func(b *testing.B) {
+			data := still(b, size.w, size.h)
+			var buf bytes.Buffer
+			for b.Loop() {
+				img, err := jpeg.Decode(bytes.NewReader(data))
+				if err != nil {
+					b.Fatal(err)
+				}
+				buf.Reset()
+				if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPipeline1080p: what the kiosk does with one webcam still.
+func BenchmarkPipeline1080p(b *testing.B) {
+	data := still(b, 1920, 1080)
+	for b.Loop() {
+		src, err := Decode(bytes.NewReader(data), 10<<20)
+		if err != nil {
+			b.Fatal(err)
+		}
+		faces := DetectFaces(src.Image)
+		if len(faces) != 1 {
+			b.Fatalf("%d faces, want 1", len(faces))
+		}
+		if _, err := Render(src, SuggestCrop(src.Size, faces[0].Rect)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDetect720p: face detection alone on a 720p frame, as the camera
+// delivers it (YCbCr: its luma plane is used directly) and as a Source
+// (RGBA: luma computed per pixel).
+func BenchmarkDetect720p(b *testing.B) {
+	data := still(b, 1280, 720)
+	ycc, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for name, img := range map[string]image.Image{"YCbCr": ycc, "RGBA": toRGBA(ycc)} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if faces := DetectFaces(img); len(faces) != 1 {
+					b.Fatalf("%d faces, want 1", len(faces))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecode12MP: a 4000×3000 phone photo, scaled to 2400×1800 on
+// decode.
+func BenchmarkDecode12MP(b *testing.B) {
+	data := still(b, 4000, 3000)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Decode(bytes.NewReader(data), 10<<20); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

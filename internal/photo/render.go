@@ -1,0 +1,84 @@
+package photo
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"math"
+
+	xdraw "golang.org/x/image/draw"
+)
+
+// Render cuts crop (in src's pixels) out of src and encodes it as the card
+// photo: exactly CardWidth×CardHeight px, JPEG quality 90, no metadata (Go's
+// encoder writes no EXIF, ICC or comment segments).
+//
+// Errors: ErrCrop when crop is not inside the image or not 35:45 within 1 %;
+// ErrResolution when it is smaller than MinCropWidth×MinCropHeight px (the
+// person should move closer or use a larger photo).
+func Render(src *Source, crop image.Rectangle) ([]byte, error) {
+	if src == nil || src.Image == nil {
+		return nil, errors.New("photo: render: no source image")
+	}
+	if crop.Empty() || !crop.In(src.Image.Rect) {
+		return nil, fmt.Errorf("photo: render crop %v of a %v image: %w", crop, src.Image.Rect.Size(), ErrCrop)
+	}
+	w, h := crop.Dx(), crop.Dy()
+	if ratio := float64(w*45) / float64(h*35); math.Abs(ratio-1) > 0.01 {
+		return nil, fmt.Errorf("photo: render crop %d×%d: %w", w, h, ErrCrop)
+	}
+	if w < MinCropWidth || h < MinCropHeight {
+		return nil, fmt.Errorf("photo: render crop %d×%d: %w (at least %d×%d px)",
+			w, h, ErrResolution, MinCropWidth, MinCropHeight)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, CardWidth, CardHeight))
+	xdraw.CatmullRom.Scale(dst, dst.Rect, src.Image, crop, xdraw.Src, nil)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 90}); err != nil {
+		return nil, fmt.Errorf("photo: encode card photo: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Thumbnail scales a JPEG (a rendered card photo) to width px wide, keeping
+// its aspect ratio and never enlarging it, and encodes it at quality 80.
+func Thumbnail(jpegData []byte, width int) ([]byte, error) {
+	if width < 1 {
+		return nil, fmt.Errorf("photo: thumbnail width %d is not positive", width)
+	}
+	img, err := decodeJPEG(jpegData)
+	if err != nil {
+		return nil, fmt.Errorf("photo: thumbnail: %w", err)
+	}
+	b := img.Bounds()
+	width = min(width, b.Dx())
+	height := max(1, int(math.Round(float64(b.Dy())*float64(width)/float64(b.Dx()))))
+	dst := image.NewRGBA(image.Rect(0, 0, width, height))
+	xdraw.BiLinear.Scale(dst, dst.Rect, img, b, xdraw.Src, nil)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 80}); err != nil {
+		return nil, fmt.Errorf("photo: encode thumbnail: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeJPEG decodes a stored JPEG after checking its header dimensions.
+func decodeJPEG(data []byte) (image.Image, error) {
+	if sniff(data) != formatJPEG {
+		return nil, ErrFormat
+	}
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
+		return nil, err
+	}
+	img, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	return img, nil
+}

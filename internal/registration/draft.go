@@ -1,0 +1,151 @@
+package registration
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"id06desk/internal/order"
+)
+
+// Steps of a registration, in order. Step is the first one not yet done.
+const (
+	StepMethod   = "method"
+	StepPersonal = "personal"
+	StepPhoto    = "photo"
+	StepDelivery = "delivery"
+	StepReview   = "review"
+)
+
+// Draft is what a cardholder has entered so far. It is stored per invitation
+// after each step, so a reload or a crash resumes where they were.
+type Draft struct {
+	Method   string          `json:"method,omitempty"`
+	Personal *Personal       `json:"personal,omitempty"`
+	Photo    *PhotoMeta      `json:"photo,omitempty"`
+	Delivery *order.Delivery `json:"delivery,omitempty"`
+
+	// Photos are stored beside the JSON; nil means "unchanged" to SaveDraft
+	// and "not loaded" from LoadDraft.
+	PhotoSource []byte    `json:"-"`
+	PhotoJPEG   []byte    `json:"-"`
+	UpdatedAt   time.Time `json:"-"`
+}
+
+// Personal is the cardholder's identity and contact data, validated.
+type Personal struct {
+	FirstName       string `json:"firstName"`
+	LastName        string `json:"lastName"`
+	HasPersonnummer bool   `json:"hasPersonnummer"`
+	Personnummer    string `json:"personnummer,omitempty"` // 12 digits
+	BirthDate       string `json:"birthDate,omitempty"`    // YYYY-MM-DD, without personnummer
+	Nationality     string `json:"nationality,omitempty"`
+	IDNumber        string `json:"idNumber,omitempty"`
+	Phone           string `json:"phone"` // E.164
+}
+
+// Rect is a rectangle in source-photo pixels.
+type Rect struct {
+	X      int `json:"x"`
+	Y      int `json:"y"`
+	Width  int `json:"width"`
+	Height int `json:"height"`
+}
+
+// Problem is one finding of the face check.
+type Problem struct {
+	Code     string `json:"code"`
+	Blocking bool   `json:"blocking"`
+}
+
+// PhotoMeta describes the draft's photo.
+type PhotoMeta struct {
+	Version      int       `json:"version"`
+	SourceWidth  int       `json:"sourceWidth"`
+	SourceHeight int       `json:"sourceHeight"`
+	Crop         Rect      `json:"crop"`
+	Face         *Rect     `json:"face,omitempty"`
+	OK           bool      `json:"ok"`
+	Problems     []Problem `json:"problems"`
+	Rendered     bool      `json:"rendered"`
+}
+
+// Usable reports whether the photo may go on the card: rendered, and no
+// blocking problem (no face, several faces).
+func (p *PhotoMeta) Usable() bool {
+	if p == nil || !p.Rendered {
+		return false
+	}
+	for _, pr := range p.Problems {
+		if pr.Blocking {
+			return false
+		}
+	}
+	return true
+}
+
+// NextStep is the first step not yet completed.
+func (d Draft) NextStep() string {
+	switch {
+	case d.Method == "":
+		return StepMethod
+	case d.Personal == nil:
+		return StepPersonal
+	case !d.Photo.Usable():
+		return StepPhoto
+	case d.Delivery == nil:
+		return StepDelivery
+	}
+	return StepReview
+}
+
+// Errors of the registration steps.
+var (
+	// ErrAlreadyRegistered: the invitation already became an order.
+	ErrAlreadyRegistered = errors.New("this invitation has already been used to register")
+	// ErrBankIDUnavailable: BankID is not configured or not reachable here.
+	ErrBankIDUnavailable = errors.New("BankID is not available here")
+	// ErrNoPhoto: a crop was asked for before any photo was uploaded.
+	ErrNoPhoto = errors.New("upload a photo first")
+)
+
+// IncompleteError is returned by Confirm when a step is missing.
+type IncompleteError struct{ Step string }
+
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("the registration is not complete: the %s step is missing", e.Step)
+}
+
+// LinkError says why an invitation link cannot be used. Code is one of the
+// Link* constants.
+type LinkError struct {
+	Code    string
+	Company string
+	At      time.Time // expiry or registration time
+	Err     error
+}
+
+// Link error codes.
+const (
+	LinkInvalid           = "invalid_link"
+	LinkExpired           = "invitation_expired"
+	LinkRevoked           = "invitation_revoked"
+	LinkSuperseded        = "invitation_superseded"
+	LinkAlreadyRegistered = "already_registered"
+)
+
+func (e *LinkError) Error() string {
+	msg := map[string]string{
+		LinkInvalid:           "this invitation link is not valid: it may have been changed or cut short",
+		LinkExpired:           "this invitation expired on " + e.At.Format("2 January 2006") + "; ask " + e.Company + " for a new one",
+		LinkRevoked:           "this invitation was withdrawn by " + e.Company,
+		LinkSuperseded:        "a newer invitation was sent to you; use the link in the latest mail",
+		LinkAlreadyRegistered: "you already registered with this invitation on " + e.At.Format("2 January 2006"),
+	}[e.Code]
+	if msg == "" {
+		msg = e.Code
+	}
+	return msg
+}
+
+func (e *LinkError) Unwrap() error { return e.Err }

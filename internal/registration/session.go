@@ -1,0 +1,254 @@
+package registration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"id06desk/internal/invite"
+	"id06desk/internal/mail"
+	"id06desk/internal/order"
+	"id06desk/internal/outbox"
+	"id06desk/internal/photo"
+	"id06desk/internal/settings"
+)
+
+// Session is what the registration pages need to show the current step.
+type Session struct {
+	Invitation      InvitationInfo  `json:"invitation"`
+	Step            string          `json:"step"`
+	Method          string          `json:"method"`
+	Personal        *Personal       `json:"personal"`
+	Photo           *PhotoMeta      `json:"photo"`
+	Delivery        *order.Delivery `json:"delivery"`
+	CompanyAddress  *order.Address  `json:"companyAddress"`
+	BankID          BankIDState     `json:"bankid"`
+	IdentityPartner Partner         `json:"identityPartner"`
+	Kiosk           bool            `json:"kiosk"`
+}
+
+// InvitationInfo is the invitation as the cardholder sees it.
+type InvitationInfo struct {
+	Email     string           `json:"email"`
+	Company   string           `json:"company"`
+	CardType  invite.CardType  `json:"cardType"`
+	Industry  *invite.Industry `json:"industry"`
+	Language  string           `json:"language"`
+	ExpiresAt time.Time        `json:"expiresAt"`
+}
+
+// BankIDState says whether BankID is offered.
+type BankIDState struct {
+	Available bool   `json:"available"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+// Partner is the scanning partner for the identity check.
+type Partner struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+func partnerOf(v settings.Values) Partner {
+	return Partner{Name: v.Get("identity.partner_name"), URL: v.Get("identity.partner_url")}
+}
+
+// companyAddress is the default delivery address, nil until the street is set.
+func companyAddress(v settings.Values) *order.Address {
+	if v.Get("company.address.street") == "" {
+		return nil
+	}
+	return &order.Address{Name: v.Get("company.name"), Street: v.Get("company.address.street"),
+		PostalCode: v.Get("company.address.postal_code"), City: v.Get("company.address.city"), Country: v.Get("company.address.country")}
+}
+
+func (s *Service) session(ctx context.Context, inv invite.Invitation, vals settings.Values, d Draft, kiosk bool) (*Session, error) {
+	cat, err := s.c.Store.LoadCatalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	info := InvitationInfo{Email: inv.Email, Company: vals.Get("company.name"), Language: inv.Language, ExpiresAt: inv.ExpiresAt,
+		CardType: invite.CardType{Code: inv.CardType, NameSv: inv.CardType, NameEn: inv.CardType}}
+	for _, c := range cat.CardTypes {
+		if c.Code == inv.CardType {
+			info.CardType = c
+		}
+	}
+	for _, c := range cat.Industries {
+		if c.Code == inv.Industry {
+			ind := c
+			info.Industry = &ind
+		}
+	}
+	ok, reason := s.c.BankID(ctx)
+	bank := BankIDState{Available: ok}
+	if !ok {
+		bank.Reason = reason
+	}
+	return &Session{
+		Invitation: info, Step: d.NextStep(), Method: d.Method, Personal: d.Personal, Photo: d.Photo, Delivery: d.Delivery,
+		CompanyAddress: companyAddress(vals), BankID: bank, IdentityPartner: partnerOf(vals), Kiosk: kiosk,
+	}, nil
+}
+
+// Receipt is what the cardholder is told after Confirm.
+type Receipt struct {
+	OrderID         string    `json:"orderId"`
+	RegisteredAt    time.Time `json:"registeredAt"`
+	IdentityCheck   string    `json:"identityCheck"`
+	IdentityPartner Partner   `json:"identityPartner"`
+	Email           string    `json:"email"`
+}
+
+// Confirm turns a complete draft into an order "ready to be sent to Nexus"
+// and queues the admin's notice and the cardholder's receipt, all in one
+// transaction. A second Confirm (or a race of two) gets a LinkError
+// already_registered; at most one order exists per invitation.
+func (s *Service) Confirm(ctx context.Context, tok string, kiosk bool) (*Receipt, error) {
+	inv, vals, err := s.authorize(ctx, tok)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.c.Store.LoadDraft(ctx, inv.ID)
+	if err != nil {
+		return nil, err
+	}
+	if step := d.NextStep(); step != StepReview {
+		return nil, &IncompleteError{Step: step}
+	}
+	card, err := s.c.Store.DraftPhoto(ctx, inv.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	if card == nil {
+		return nil, &IncompleteError{Step: StepPhoto}
+	}
+	thumb, err := photo.Thumbnail(card, ThumbWidth)
+	if err != nil {
+		return nil, fmt.Errorf("thumbnail: %w", err)
+	}
+	id, err := invite.NewID()
+	if err != nil {
+		return nil, err
+	}
+	now := s.c.Now().UTC()
+	o := order.Order{
+		ID: id, InvitationID: inv.ID, Status: order.StatusReady,
+		FirstName: d.Personal.FirstName, LastName: d.Personal.LastName, Personnummer: d.Personal.Personnummer,
+		BirthDate: d.Personal.BirthDate, Nationality: d.Personal.Nationality, IDNumber: d.Personal.IDNumber,
+		Email: inv.Email, Phone: d.Personal.Phone, CardType: inv.CardType, Industry: inv.Industry, Language: inv.Language,
+		Delivery: *d.Delivery, Photo: card, Thumb: thumb,
+		IdentityMethod: d.Method, IdentityCheck: order.CheckPendingPartner,
+		RegisteredAt: now, RegisteredWhere: order.WhereWeb,
+	}
+	if d.Method == order.MethodBankID {
+		o.IdentityCheck = order.CheckBankID
+	}
+	if kiosk {
+		o.RegisteredWhere = order.WhereKiosk
+	}
+	if o.Delivery.UseCompany {
+		if a := companyAddress(vals); a != nil {
+			o.Delivery.Address = *a
+		}
+	}
+	mails, err := s.orderMails(ctx, o, vals)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.c.Store.CreateOrder(ctx, o, mails); err != nil {
+		if errors.Is(err, ErrAlreadyRegistered) {
+			existing, oerr := s.c.Store.OrderOf(ctx, inv.ID)
+			if oerr == nil {
+				now = existing.RegisteredAt
+			}
+			return nil, &LinkError{Code: LinkAlreadyRegistered, Company: vals.Get("company.name"), At: now, Err: err}
+		}
+		return nil, err
+	}
+	if len(mails) > 0 {
+		s.c.Wake()
+	}
+	return &Receipt{OrderID: o.ID, RegisteredAt: now, IdentityCheck: o.IdentityCheck, IdentityPartner: partnerOf(vals), Email: inv.Email}, nil
+}
+
+// orderMails renders the admin's "order ready" notice and the cardholder's
+// receipt. Without a sender address no mail can be written: the order is
+// still created and the console shows it.
+func (s *Service) orderMails(ctx context.Context, o order.Order, vals settings.Values) ([]*outbox.Message, error) {
+	from := vals.Get("smtp.from")
+	company := vals.Get("company.name")
+	if from == "" || company == "" {
+		s.c.Log.Warn("order ready but no mail written: set the company name and sender address", "order_id", o.ID)
+		return nil, nil
+	}
+	sender := vals.Get("mail.sender_name")
+	if sender == "" {
+		sender = company
+	}
+	cat, err := s.c.Store.LoadCatalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := func(lang string) (card, industry string) {
+		card = o.CardType
+		for _, c := range cat.CardTypes {
+			if c.Code == o.CardType {
+				card = c.Name(lang)
+			}
+		}
+		for _, c := range cat.Industries {
+			if c.Code == o.Industry {
+				industry = c.Name(lang)
+			}
+		}
+		return card, industry
+	}
+	partner := partnerOf(vals)
+	var out []*outbox.Message
+
+	notify := splitList(vals.Get("company.notify_email"))
+	if len(notify) == 0 {
+		notify = []string{from}
+	}
+	adminLang := vals.Get("language")
+	card, industry := names(adminLang)
+	pub := vals.Get("public_url")
+	if pub == "" {
+		pub = s.c.DefaultPublicURL()
+	}
+	r, err := s.c.Renderer.RenderOrderReady(mail.OrderReadyMail{
+		Lang: adminLang, CompanyName: company, SenderName: sender, SenderAddress: from, Recipients: notify,
+		CardholderName: o.FirstName + " " + o.LastName, CardholderEmail: o.Email, CardType: card, Industry: industry,
+		Where: o.RegisteredWhere, IdentityMethod: o.IdentityMethod, PartnerName: partner.Name, RegisteredAt: o.RegisteredAt,
+		OrderLink: strings.TrimRight(pub, "/") + "/#/orders/" + o.ID,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render order-ready mail: %w", err)
+	}
+	out = append(out, &outbox.Message{MessageID: r.MessageID, Kind: "order_ready", From: r.From, To: strings.Join(r.Recipients, ", "), Body: r.Message})
+
+	card, _ = names(o.Language)
+	r, err = s.c.Renderer.RenderRegistrationReceipt(mail.ReceiptMail{
+		Lang: o.Language, CompanyName: company, SenderName: sender, SenderAddress: from, Recipient: o.Email,
+		CardholderName: o.FirstName + " " + o.LastName, CardType: card, IdentityMethod: o.IdentityMethod,
+		PartnerName: partner.Name, PartnerURL: partner.URL, RegisteredAt: o.RegisteredAt,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render registration receipt: %w", err)
+	}
+	out = append(out, &outbox.Message{MessageID: r.MessageID, Kind: "registration_receipt", From: r.From, To: r.To, Body: r.Message})
+	return out, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
