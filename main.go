@@ -65,6 +65,7 @@ Usage:
   id06desk outbox flush [--timeout 60s] deliver every waiting mail now
   id06desk orders list [--status S] [--json]
                                         list orders, newest first
+  id06desk keys list | keys rotate      keys that sign invitation links; rotate makes a new one
 
 Flags (before or after the command):
   --data-dir DIR   keep config, data and state in DIR instead of the XDG folders
@@ -151,7 +152,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usageError(stderr, err)
 		}
 		return runAdminPassword(g, *fromStdin, stdin, stdout, stderr)
-	case "settings", "invite", "outbox", "orders":
+	case "settings", "invite", "outbox", "orders", "keys":
 		return runCommand(g, rest, stdin, stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Errorf("unknown command %q", rest[0]))
@@ -176,6 +177,7 @@ type env struct {
 	settings    *settings.Service
 	invitations *invitations.Service
 	register    *registration.Service
+	keys        *token.KeyRing
 	outbox      *outbox.Worker
 	close       func()
 	// baseURL is where `serve` listens, the registration link's default
@@ -228,7 +230,7 @@ func openEnv(g globals, lock bool, stderr io.Writer) (*env, error) {
 	}
 	st := settings.NewService(db, p.Config)
 	worker := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), log, outbox.Options{})
-	e := &env{paths: p, log: log, db: db, settings: st, outbox: worker, close: closeAll}
+	e := &env{paths: p, log: log, db: db, settings: st, outbox: worker, keys: keys, close: closeAll}
 	publicURL := func() string {
 		if u := e.baseURL.Load(); u != nil {
 			return *u
@@ -276,7 +278,7 @@ func runWindow(g globals, stderr io.Writer) int {
 	api := httpapi.New(httpapi.Config{
 		Version: version, Mode: httpapi.ModeWindow, Kiosk: g.kiosk, DataDir: e.paths.Data,
 		DB: e.db, Log: e.log, Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox,
-		Registration: e.register, Orders: e.db,
+		Registration: e.register, Orders: e.db, Keys: e.keys,
 		OnUIReady: func(route string) {
 			close(ready)
 			if g.smoke {
@@ -338,7 +340,7 @@ func runServe(g globals, addr string, stdout, stderr io.Writer) int {
 		Version: version, Mode: httpapi.ModeServe, Kiosk: g.kiosk, DataDir: e.paths.Data,
 		DB: e.db, Auth: auth, Log: e.log, Assets: assets,
 		Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox,
-		Registration: e.register, Orders: e.db,
+		Registration: e.register, Orders: e.db, Keys: e.keys,
 	})
 	srv := &http.Server{
 		Handler:           api.Site(),
@@ -439,7 +441,7 @@ func runCommand(g globals, args []string, stdin io.Reader, stdout, stderr io.Wri
 		return fail(stderr, err)
 	}
 	defer e.close()
-	svc := cli.Services{Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox, Orders: e.db}
+	svc := cli.Services{Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox, Orders: e.db, Keys: e.keys}
 	err = cli.Run(context.Background(), svc, args, g.register, stdout, stderr)
 	if errors.Is(err, cli.ErrUsage) {
 		return usageError(stderr, err)

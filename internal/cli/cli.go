@@ -1,5 +1,5 @@
 // Package cli holds the scripted commands (`settings`, `invite`, `outbox`,
-// `orders`).
+// `orders`, `keys`).
 // They follow the same rules as the UI because they call the same services;
 // main.go builds those services and hands them over.
 package cli
@@ -18,6 +18,7 @@ import (
 	"id06desk/internal/invitations"
 	"id06desk/internal/outbox"
 	"id06desk/internal/settings"
+	"id06desk/internal/token"
 )
 
 // Services are what the commands use.
@@ -26,6 +27,7 @@ type Services struct {
 	Invitations *invitations.Service
 	Outbox      *outbox.Worker
 	Orders      OrderLister
+	Keys        *token.KeyRing
 }
 
 // ErrUsage marks a command line that is wrong (exit code 2).
@@ -43,6 +45,8 @@ func Run(ctx context.Context, s Services, args []string, register func(*flag.Fla
 		return runOutbox(ctx, s, args[1:], register, stdout)
 	case "orders":
 		return runOrders(ctx, s, args[1:], register, stdout)
+	case "keys":
+		return runKeys(s, args[1:], stdout)
 	}
 	return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])
 }

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -31,10 +32,27 @@ func newInvitationEnv(t *testing.T) *env {
 	st := settings.NewService(db, dir)
 	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
 	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys, Wake: w.Wake})
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w})
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w, Keys: keys})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	return &env{srv: srv, db: db, c: srv.Client()}
+}
+
+func TestKeysAPI(t *testing.T) {
+	e := newInvitationEnv(t)
+	_, m := e.do(t, "GET", "/api/keys", "")
+	first, _ := m["active"].(string)
+	if len(first) != 8 || len(m["keys"].([]any)) != 1 {
+		t.Fatalf("keys: %v", m)
+	}
+	resp, m := e.do(t, "POST", "/api/keys/rotate", "")
+	if resp.StatusCode != 200 || m["active"] == first || len(m["keys"].([]any)) != 2 {
+		t.Fatalf("rotate: %d %v", resp.StatusCode, m)
+	}
+	_, m = e.do(t, "GET", "/api/audit", "")
+	if !strings.Contains(fmt.Sprint(m), "keys.rotated") {
+		t.Fatalf("rotation not audited: %v", m)
+	}
 }
 
 func TestInvitationsAPI(t *testing.T) {

@@ -39,7 +39,7 @@ func TestRegisterAPI(t *testing.T) {
 	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
 	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
 	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: db})
+		Registration: reg, Orders: db, Keys: keys})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	e := &env{srv: srv, db: db, c: srv.Client()}
@@ -104,9 +104,11 @@ func TestRegisterAPI(t *testing.T) {
 		t.Fatalf("rate limit: %d %v", resp.StatusCode, m)
 	}
 
-	// Kiosk mode: the orders (personal data) are not reachable.
-	resp, _ = e.do(t, "GET", "/api/orders", "")
-	if resp.StatusCode != 403 && resp.StatusCode != 401 {
-		t.Fatalf("orders from the kiosk: %d", resp.StatusCode)
+	// Kiosk mode: the orders (personal data) and the keys are not reachable.
+	for _, p := range []string{"/api/orders", "/api/keys"} {
+		resp, _ = e.do(t, "GET", p, "")
+		if resp.StatusCode != 403 && resp.StatusCode != 401 {
+			t.Fatalf("%s from the kiosk: %d", p, resp.StatusCode)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"id06desk/internal/ratelimit"
 	"id06desk/internal/registration"
+	"id06desk/internal/token"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -49,6 +50,7 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 type Store interface {
 	Status(ctx context.Context) sqlite.Status
 	RecentAudit(ctx context.Context, limit int) ([]sqlite.AuditEntry, error)
+	Audit(ctx context.Context, actor, action, subject, detail string) error
 }
 
 // Config holds the server's dependencies, built in main.go.
@@ -75,6 +77,8 @@ type Config struct {
 	// Registration and orders (nil in tests of earlier features).
 	Registration *registration.Service
 	Orders       OrderStore
+	// Keys sign invitation links (rotation from Settings).
+	Keys *token.KeyRing
 }
 
 // Server is the API.
@@ -114,6 +118,10 @@ func (s *Server) routes() {
 	s.invitationRoutes()
 	s.registerRoutes()
 	s.orderRoutes()
+	if s.cfg.Keys != nil {
+		s.handle("GET /api/keys", admin, s.listKeys)
+		s.handle("POST /api/keys/rotate", admin, s.rotateKey)
+	}
 }
 
 // handlerFunc is an API handler that returns an error instead of writing it.

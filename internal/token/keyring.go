@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // KeyRing holds the active signing key and the public keys of every key that
@@ -25,6 +26,8 @@ type KeyRing struct {
 	active *signingKey
 	serial int // serial of the active key
 	public map[[kidLen]byte]ed25519.PublicKey
+	// lastReload limits how often an unknown key id makes Verify re-read dir.
+	lastReload time.Time
 }
 
 type signingKey struct {
@@ -120,24 +123,8 @@ func LoadOrCreate(dir string) (*KeyRing, error) {
 		return nil, fmt.Errorf("create key directory: %w", err)
 	}
 	r := &KeyRing{dir: dir, public: map[[kidLen]byte]ed25519.PublicKey{}}
-	names, err := filepath.Glob(filepath.Join(dir, filePrefix+"*"+fileSuffix))
-	if err != nil {
+	if err := r.load(); err != nil {
 		return nil, err
-	}
-	for _, name := range names {
-		priv, serial, err := readKeyFile(name)
-		if err != nil {
-			return nil, err
-		}
-		pub := priv.Public().(ed25519.PublicKey)
-		kid := keyID(pub)
-		if filepath.Base(name) != fileName(kid) {
-			return nil, fmt.Errorf("key file %s: key id is %x", name, kid)
-		}
-		r.public[kid] = pub
-		if r.active == nil || serial > r.serial {
-			r.active, r.serial = &signingKey{kid: kid, priv: priv}, serial
-		}
 	}
 	if r.active == nil {
 		if err := r.Rotate(); err != nil {
@@ -145,6 +132,60 @@ func LoadOrCreate(dir string) (*KeyRing, error) {
 		}
 	}
 	return r, nil
+}
+
+// load reads every key file in dir into the ring; the highest serial signs.
+// The caller holds r.mu (or owns r alone).
+func (r *KeyRing) load() error {
+	names, err := filepath.Glob(filepath.Join(r.dir, filePrefix+"*"+fileSuffix))
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		priv, serial, err := readKeyFile(name)
+		if err != nil {
+			return err
+		}
+		pub := priv.Public().(ed25519.PublicKey)
+		kid := keyID(pub)
+		if filepath.Base(name) != fileName(kid) {
+			return fmt.Errorf("key file %s: key id is %x", name, kid)
+		}
+		r.public[kid] = pub
+		if r.active == nil || serial > r.serial {
+			r.active, r.serial = &signingKey{kid: kid, priv: priv}, serial
+		}
+	}
+	return nil
+}
+
+// Reload picks up keys another process (`id06desk keys rotate`) wrote to the
+// ring's directory since it was loaded. A no-op for in-memory rings.
+func (r *KeyRing) Reload() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.dir == "" {
+		return nil
+	}
+	r.lastReload = time.Now()
+	return r.load()
+}
+
+// reloadForUnknown re-reads the directory when a token names a key the ring
+// does not know, at most once a second, and reports whether kid is known
+// afterwards.
+func (r *KeyRing) reloadForUnknown(kid [kidLen]byte) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.dir == "" || time.Since(r.lastReload) < time.Second {
+		return false
+	}
+	r.lastReload = time.Now()
+	if err := r.load(); err != nil {
+		return false
+	}
+	_, ok := r.public[kid]
+	return ok
 }
 
 // Rotate creates a new signing key and makes it the active one. Tokens signed

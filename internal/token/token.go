@@ -251,6 +251,11 @@ func (r *KeyRing) Verify(tok string, now time.Time) (Claims, error) {
 	r.mu.RLock()
 	pub, ok := r.public[kid]
 	r.mu.RUnlock()
+	if !ok && r.reloadForUnknown(kid) {
+		r.mu.RLock()
+		pub, ok = r.public[kid]
+		r.mu.RUnlock()
+	}
 	if !ok {
 		return Claims{}, fmt.Errorf("%w: key id %x", ErrUnknownKey, kid)
 	}

@@ -289,3 +289,35 @@ func TestLoadRefusesDamagedKey(t *testing.T) {
 		t.Fatal("damaged key file loaded without error")
 	}
 }
+
+// The running app and `id06desk keys rotate` each hold a ring on the same
+// directory: a token signed with the other process's new key verifies after
+// an automatic reload, which also makes the newest key the signing one.
+func TestRingPicksUpKeysRotatedByAnotherProcess(t *testing.T) {
+	dir := t.TempDir()
+	app, err := LoadOrCreate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := LoadOrCreate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := cli.Sign(Claims{InvitationID: "0b0e6f4e-3d6c-4b8a-9a51-2f7c8e1d9a00", Company: "x", CardType: "id06-rfid",
+		ExpiresAt: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Verify(tok, time.Now()); err != nil {
+		t.Fatalf("token signed with the rotated key: %v", err)
+	}
+	if err := app.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if app.ActiveKeyID() != cli.ActiveKeyID() || len(app.PublicKeys()) != 2 {
+		t.Fatalf("after reload: active %s (want %s), %d keys", app.ActiveKeyID(), cli.ActiveKeyID(), len(app.PublicKeys()))
+	}
+}
