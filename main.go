@@ -246,6 +246,33 @@ func openEnv(g globals, lock bool, stderr io.Writer) (*env, error) {
 	return e, nil
 }
 
+// sweep does the housekeeping at start and then every interval until ctx
+// ends: expired invitations are marked, stale registration drafts (personal
+// data, photos) deleted after retention.draft_days.
+func (e *env) sweep(ctx context.Context, every time.Duration) {
+	for {
+		days := 30
+		if v, err := e.settings.Load(ctx); err == nil {
+			days = v.Int("retention.draft_days")
+		}
+		now := time.Now()
+		res, err := e.db.Sweep(ctx, now, now.Add(-time.Duration(days)*24*time.Hour))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			e.log.Error("housekeeping", "err", err)
+		case res.Expired+res.DraftsDeleted > 0:
+			e.log.Info("housekeeping", "invitations_expired", res.Expired, "drafts_deleted", res.DraftsDeleted)
+		}
+		t := time.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // defaultPublicURL is the registration base when the public_url setting is
 // empty: the default serve address.
 const defaultPublicURL = "http://127.0.0.1:8080"
@@ -302,6 +329,7 @@ func runWindow(g globals, stderr io.Writer) int {
 	if !g.kiosk {
 		go e.outbox.Run(ctx, time.Minute)
 	}
+	go e.sweep(ctx, time.Hour)
 	e.log.Info("opening window", "version", version, "kiosk", g.kiosk, "data", e.paths.Data)
 	if err := wails.Run(win.Options()); err != nil {
 		return fail(stderr, fmt.Errorf("window: %w", err))
@@ -367,6 +395,7 @@ func runServe(g globals, addr string, stdout, stderr io.Writer) int {
 	if !g.kiosk {
 		go e.outbox.Run(ctx, time.Minute)
 	}
+	go e.sweep(ctx, time.Hour)
 	select {
 	case err := <-errc:
 		return fail(stderr, fmt.Errorf("serve: %w", err))

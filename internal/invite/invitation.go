@@ -44,6 +44,7 @@ const (
 	EventResent     = "resent"
 	EventRegistered = "registered" // detail: where (web, kiosk)
 	EventReady      = "ready"
+	EventExpired    = "expired"
 )
 
 // NewID returns a random (version 4) UUID, which the token packs into 16

@@ -176,6 +176,9 @@ func (s *Service) step(ctx context.Context, tok string, kiosk bool, fn func(inv 
 
 // SetMethod records the choice between BankID and manual registration.
 func (s *Service) SetMethod(ctx context.Context, tok, method string, kiosk bool) (*Session, error) {
+	if _, _, err := s.authorize(ctx, tok); err != nil {
+		return nil, err
+	}
 	switch method {
 	case order.MethodManual:
 	case order.MethodBankID:
@@ -256,6 +259,9 @@ func ValidatePersonal(in PersonalInput, now time.Time) (Personal, error) {
 
 // SavePersonal validates and stores the personal step.
 func (s *Service) SavePersonal(ctx context.Context, tok string, in PersonalInput, kiosk bool) (*Session, error) {
+	if _, _, err := s.authorize(ctx, tok); err != nil {
+		return nil, err // a dead link says so before any field error
+	}
 	p, err := ValidatePersonal(in, s.c.Now())
 	if err != nil {
 		return nil, err
@@ -427,6 +433,9 @@ type DeliveryInput struct {
 
 // SaveDelivery validates and stores the delivery step.
 func (s *Service) SaveDelivery(ctx context.Context, tok string, in DeliveryInput, kiosk bool) (*Session, error) {
+	if _, _, err := s.authorize(ctx, tok); err != nil {
+		return nil, err
+	}
 	var del order.Delivery
 	if in.UseCompany {
 		del.UseCompany = true

@@ -496,3 +496,41 @@ func TestFitCrop(t *testing.T) {
 		}
 	}
 }
+
+// Housekeeping: an unfinished registration's personal data does not outlive
+// its invitation, and an expired link is marked expired on the list.
+func TestSweepExpiresAndPurgesDrafts(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, tok := f.invite(t, "slow@example.se")
+	if _, err := f.reg.SavePersonal(ctx, tok, registration.PersonalInput{FirstName: "Sven", LastName: "Slow",
+		HasPersonnummer: true, Personnummer: "811218-9876", Phone: "0701234567"}, false); err != nil {
+		t.Fatal(err)
+	}
+	keep, tokKeep := f.invite(t, "fresh@example.se")
+	res, err := f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour))
+	if err != nil || res.Expired != 0 || res.DraftsDeleted != 0 {
+		t.Fatalf("nothing due yet: %+v %v", res, err)
+	}
+
+	f.advance(31 * 24 * time.Hour)
+	if _, err := f.reg.SavePersonal(ctx, tokKeep, registration.PersonalInput{}, false); linkCode(err) != registration.LinkExpired {
+		t.Fatalf("expired link still usable: %v", err)
+	}
+	res, err = f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour))
+	if err != nil || res.Expired != 2 || res.DraftsDeleted != 1 {
+		t.Fatalf("sweep: %+v %v", res, err)
+	}
+	if d, _ := f.db.LoadDraft(ctx, id); d.Personal != nil {
+		t.Fatal("draft with personal data kept after the invitation expired")
+	}
+	for _, x := range []string{id, keep} {
+		d, _ := f.inv.Get(ctx, x)
+		if d.Invitation.Status != invite.StatusExpired || d.Events[len(d.Events)-1].Kind != invite.EventExpired {
+			t.Fatalf("%s: %s", x, d.Invitation.Status)
+		}
+	}
+	if res, _ := f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour)); res.Expired+res.DraftsDeleted != 0 {
+		t.Fatalf("second sweep changed things: %+v", res)
+	}
+}

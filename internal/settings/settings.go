@@ -53,6 +53,7 @@ var Defs = []Def{
 	{Key: "language", Kind: KindChoice, Default: "sv", Choices: []string{"sv", "en"}, Help: "Default language of new invitations"},
 	{Key: "identity.partner_name", Kind: KindText, Default: "Sistec", MaxLen: 80, Help: "Scanning partner cardholders without BankID book an identity check with"},
 	{Key: "identity.partner_url", Kind: KindURL, Default: "https://www.sistec.se", Help: "Booking page of the scanning partner"},
+	{Key: "retention.draft_days", Kind: KindInt, Default: "30", Min: 1, Max: 365, Help: "Days an unfinished registration (personal data, photo) is kept untouched before it is deleted"},
 	{Key: "public_url", Kind: KindURL, Help: "Address cardholders open the registration at (default: the serve address)"},
 	{Key: "smtp.host", Kind: KindText, MaxLen: 253, Help: "Mail server host name"},
 	{Key: "smtp.port", Kind: KindInt, Default: "587", Min: 1, Max: 65535, Help: "Mail server port (587 STARTTLS, 465 TLS, 25 none)"},

@@ -359,3 +359,66 @@ func nullTime(t time.Time) any {
 	}
 	return ms(t)
 }
+
+// SweepResult counts what Sweep changed.
+type SweepResult struct {
+	Expired       int // invitations past their expiry, now "expired"
+	DraftsDeleted int // registration drafts with personal data removed
+}
+
+// Sweep does the periodic housekeeping: invitations whose link has expired
+// before anyone registered become expired (with a timeline event), and
+// registration drafts are deleted when their invitation can no longer be
+// used or nobody touched them since draftCutoff — a draft holds personal data
+// and photos, kept no longer than needed.
+func (db *DB) Sweep(ctx context.Context, now, draftCutoff time.Time) (SweepResult, error) {
+	var res SweepResult
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		at := ms(now)
+		var from []string
+		for _, s := range []invite.Status{invite.StatusQueued, invite.StatusSent, invite.StatusOpened} {
+			if invite.CanTransition(s, invite.StatusExpired) {
+				from = append(from, "'"+string(s)+"'")
+			}
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM invitations WHERE expires_at <= ? AND status IN (`+strings.Join(from, ",")+`)`, at)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, updated_at = ? WHERE id = ?`, string(invite.StatusExpired), at, id); err != nil {
+				return err
+			}
+			if err := addEvent(ctx, tx, id, at, invite.EventExpired, ""); err != nil {
+				return err
+			}
+		}
+		res.Expired = len(ids)
+		r, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE updated_at < ?
+			OR invitation_id IN (SELECT id FROM invitations WHERE status IN (?, ?))`,
+			ms(draftCutoff), string(invite.StatusExpired), string(invite.StatusRevoked))
+		if err != nil {
+			return err
+		}
+		n, _ := r.RowsAffected()
+		res.DraftsDeleted = int(n)
+		if res.Expired+res.DraftsDeleted > 0 {
+			return insertAudit(ctx, tx, at, "system", "sweep", "", fmt.Sprintf("%d expired, %d drafts deleted", res.Expired, res.DraftsDeleted))
+		}
+		return nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("sweep: %w", err)
+	}
+	return res, nil
+}
