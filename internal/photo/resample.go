@@ -3,6 +3,8 @@ package photo
 import (
 	"image"
 	"image/draw"
+	"runtime"
+	"sync"
 )
 
 // span is the run of source pixels under one output pixel and how much of
@@ -46,6 +48,23 @@ func shrink(img image.Image, w, h int) *image.RGBA {
 	if o, ok := img.(interface{ Opaque() bool }); !ok || !o.Opaque() {
 		op = draw.Over
 	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	// Bands of output rows on every core; each band reads its own source
+	// rows (a band boundary re-reads one shared row).
+	bands := max(1, min(runtime.GOMAXPROCS(0), h/64))
+	var wg sync.WaitGroup
+	for k := range bands {
+		j0, j1 := k*h/bands, (k+1)*h/bands
+		wg.Go(func() { shrinkRows(img, op, xs, ys, j0, j1, dst) })
+	}
+	wg.Wait()
+	return dst
+}
+
+// shrinkRows computes output rows [j0, j1) of shrink into dst.
+func shrinkRows(img image.Image, op draw.Op, xs, ys []span, j0, j1 int, dst *image.RGBA) {
+	b := img.Bounds()
+	w := len(xs)
 	row := image.NewRGBA(image.Rect(b.Min.X, 0, b.Max.X, 1))
 	// horizontal reduces source row y into sums (w×4 values), reusing the
 	// last row: neighbouring output rows share their boundary source row.
@@ -74,9 +93,9 @@ func shrink(img image.Image, w, h int) *image.RGBA {
 		return last
 	}
 
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	acc := make([]float32, 4*w)
-	for j, s := range ys {
+	for j := j0; j < j1; j++ {
+		s := ys[j]
 		clear(acc)
 		for k, wt := range s.weight {
 			for i, v := range horizontal(s.first + k) {
@@ -88,5 +107,4 @@ func shrink(img image.Image, w, h int) *image.RGBA {
 			out[i] = uint8(min(255, v+0.5))
 		}
 	}
-	return dst
 }

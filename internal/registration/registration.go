@@ -313,10 +313,18 @@ func (s *Service) UploadPhoto(ctx context.Context, tok string, r io.Reader, kios
 	if err != nil {
 		return nil, photoError(err)
 	}
-	var srcJPEG bytes.Buffer
-	if err := jpeg.Encode(&srcJPEG, src.Image, &jpeg.Options{Quality: 90}); err != nil {
-		return nil, fmt.Errorf("store photo: %w", err)
+	// The upright source is kept (as JPEG) for later crops; encoding it runs
+	// beside the face check and the render.
+	type encoded struct {
+		b   []byte
+		err error
 	}
+	srcJPEG := make(chan encoded, 1)
+	go func() {
+		var buf bytes.Buffer
+		err := jpeg.Encode(&buf, src.Image, &jpeg.Options{Quality: 90})
+		srcJPEG <- encoded{buf.Bytes(), err}
+	}()
 	faces := photo.DetectFaces(src.Image)
 	var crop image.Rectangle
 	var face *Rect
@@ -327,7 +335,13 @@ func (s *Service) UploadPhoto(ctx context.Context, tok string, r io.Reader, kios
 	} else {
 		crop = centreCrop(src.Size)
 	}
-	return s.renderPhoto(ctx, tok, kiosk, src, crop, face, srcJPEG.Bytes())
+	return s.renderPhoto(ctx, tok, kiosk, src, crop, face, func() ([]byte, error) {
+		e := <-srcJPEG
+		if e.err != nil {
+			return nil, fmt.Errorf("store photo: %w", e.err)
+		}
+		return e.b, nil
+	})
 }
 
 // CropPhoto re-renders the card photo from the stored source with the
@@ -355,8 +369,19 @@ func (s *Service) CropPhoto(ctx context.Context, tok string, c Rect, kiosk bool)
 	return s.renderPhoto(ctx, tok, kiosk, src, FitCrop(src.Size, c), d.Photo.Face, nil)
 }
 
-func (s *Service) renderPhoto(ctx context.Context, tok string, kiosk bool, src *photo.Source, crop image.Rectangle, face *Rect, srcJPEG []byte) (*Session, error) {
+// renderPhoto renders and checks the card photo and stores it; srcJPEG,
+// when not nil, yields a new source photo to store with it.
+func (s *Service) renderPhoto(ctx context.Context, tok string, kiosk bool, src *photo.Source, crop image.Rectangle, face *Rect, srcJPEG func() ([]byte, error)) (*Session, error) {
 	card, err := photo.Render(src, crop)
+	var source []byte
+	if srcJPEG != nil {
+		// Always collect the encoder, also on a render error.
+		b, serr := srcJPEG()
+		if err == nil && serr != nil {
+			return nil, serr
+		}
+		source = b
+	}
 	if err != nil {
 		return nil, photoError(err)
 	}
@@ -373,8 +398,8 @@ func (s *Service) renderPhoto(ctx context.Context, tok string, kiosk bool, src *
 		}
 		d.Photo = meta
 		d.PhotoJPEG = card
-		if srcJPEG != nil {
-			d.PhotoSource = srcJPEG
+		if source != nil {
+			d.PhotoSource = source
 		}
 		return nil
 	})

@@ -56,7 +56,7 @@ func (f *fixture) advance(d time.Duration) {
 	f.mu.Unlock()
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -90,7 +90,7 @@ func newFixture(t *testing.T) *fixture {
 }
 
 // invite creates and delivers one invitation and returns its id and token.
-func (f *fixture) invite(t *testing.T, email string) (string, string) {
+func (f *fixture) invite(t testing.TB, email string) (string, string) {
 	t.Helper()
 	ctx := context.Background()
 	created, err := f.inv.Create(ctx, "admin", []invitations.Row{{Email: email, CardType: "id06-rfid", Industry: "civil"}}, true)
@@ -107,15 +107,21 @@ func (f *fixture) invite(t *testing.T, email string) (string, string) {
 	return created[0].ID, d.Invitation.Token
 }
 
-// samplePhoto is pigo's 320×400 passport-style sample scaled to 1280×1600,
-// the size of a phone photo's crop.
-func samplePhoto(t *testing.T) []byte {
+// sampleFile is pigo's 320×400 sample photo as shipped.
+func sampleFile(t testing.TB) []byte {
 	t.Helper()
 	b, err := os.ReadFile("../photo/testdata/pigo-sample.jpg")
 	if err != nil {
-		t.Fatalf("%v: run `make test` (it copies the pigo sample photo there)", err)
+		t.Fatalf("%v: run `make pigo-assets` (it copies the pigo sample photo there)", err)
 	}
-	small, err := jpeg.Decode(bytes.NewReader(b))
+	return b
+}
+
+// samplePhoto is pigo's 320×400 passport-style sample scaled to 1280×1600,
+// the size of a phone photo's crop.
+func samplePhoto(t testing.TB) []byte {
+	t.Helper()
+	small, err := jpeg.Decode(bytes.NewReader(sampleFile(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
