@@ -104,6 +104,18 @@ describe('admin console (serve mode)', () => {
       assert.match(await page.getByTestId('about-database').textContent(), /OK/);
       assert.equal((await page.getByTestId('about-data-dir').textContent()).trim(), health.dataDir);
 
+      // Signing keys: one at first; rotating (after confirming) adds one
+      // and makes it the signing key.
+      const keys = page.getByTestId('keys');
+      await keys.waitFor();
+      assert.equal(await keys.locator('li').count(), 1);
+      await page.getByRole('button', { name: 'Byt signeringsnyckel' }).click();
+      await page.getByRole('dialog', { name: 'Byta signeringsnyckel?' }).getByRole('button', { name: 'Byt signeringsnyckel' }).click();
+      await page.getByTestId('keys-rotated').waitFor();
+      assert.equal(await keys.locator('li').count(), 2);
+      const listed = await (await page.request.get('/api/keys', { timeout: STEP_TIMEOUT })).json();
+      assert.match(await page.getByTestId('keys-rotated').textContent(), new RegExp(listed.active));
+
       // English switch, then log out back to the login page.
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('heading', { name: 'About id06desk' }).waitFor();

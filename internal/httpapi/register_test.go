@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -56,6 +57,16 @@ func TestRegisterAPI(t *testing.T) {
 	resp, m = e.do(t, "GET", "/api/register/"+tok, "")
 	if resp.StatusCode != 200 || m["step"] != "method" || m["kiosk"] != true || m["invitation"].(map[string]any)["company"] != "Bygg AB" {
 		t.Fatalf("open: %d %v", resp.StatusCode, m)
+	}
+	r0, err := e.c.Get(srv.URL + "/api/register/countries?lang=sv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var countries []map[string]string
+	json.NewDecoder(r0.Body).Decode(&countries)
+	r0.Body.Close()
+	if len(countries) != 249 || countries[0]["code"] == "" || countries[0]["name"] == "" {
+		t.Fatalf("countries: %d %v", len(countries), countries[:1])
 	}
 	resp, m = e.do(t, "GET", "/api/register/v1.AAAA.BBBB", "")
 	if resp.StatusCode != 400 || errCode(m) != "invalid_link" {

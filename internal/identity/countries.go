@@ -10,8 +10,8 @@ import (
 
 // Country is an ISO 3166-1 alpha-2 code with its short name in one language.
 type Country struct {
-	Code string // upper case, such as "SE"
-	Name string
+	Code string `json:"code"` // upper case, such as "SE"
+	Name string `json:"name"`
 }
 
 // Countries returns every ISO 3166-1 country, sorted by name in lang as a

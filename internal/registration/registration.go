@@ -383,6 +383,10 @@ func (s *Service) renderPhoto(ctx context.Context, tok string, kiosk bool, src *
 		source = b
 	}
 	if err != nil {
+		if srcJPEG != nil && errors.Is(err, photo.ErrResolution) {
+			// Even the largest frame of a fresh upload is too small.
+			return nil, &PhotoError{Code: "photo_too_small", Err: err}
+		}
 		return nil, photoError(err)
 	}
 	res := photo.Check(card)

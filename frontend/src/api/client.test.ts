@@ -1,7 +1,23 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, parseRetryAfter, request } from './client';
 import { getHealth } from './health';
-import { lookupCode, getInvitation } from './register';
+import {
+  confirmRegistration,
+  getSession,
+  listCountries,
+  lookupCode,
+  normalizeCountries,
+  normalizePhoto,
+  normalizeSession,
+  photoSourceUrl,
+  photoUrl,
+  saveCrop,
+  saveDelivery,
+  saveMethod,
+  savePersonal,
+  uploadPhoto,
+} from './register';
+import { listOrders, markIdentityChecked, orderThumbUrl } from './orders';
 import { login } from './session';
 import { parseCsv, qrUrl } from './invitations';
 
@@ -10,6 +26,13 @@ function mockFetch(response: Response | Error) {
     if (response instanceof Error) throw response;
     return response;
   });
+  vi.stubGlobal('fetch', fn);
+  return fn;
+}
+
+/** A fresh answer for every call (a Response body can be read once). */
+function mockFetchEach(make: () => Response) {
+  const fn = vi.fn(async (_url: string, _init?: RequestInit) => make());
   vi.stubGlobal('fetch', fn);
   return fn;
 }
@@ -126,10 +149,124 @@ describe('feature modules', () => {
     expect(fn.mock.calls[0][1]?.body).toBe('{"code":"ABCDEFGH"}');
   });
 
-  it('invitation lookup puts the token in the query, encoded', async () => {
-    const fn = mockFetch(json(200, {}));
-    await getInvitation('a+b/c=');
-    expect(fn.mock.calls[0][0]).toBe('/api/register/invitation?token=a%2Bb%2Fc%3D');
+  it('keeps error details (dates, company) for the message', async () => {
+    mockFetch(json(410, {
+      error: { code: 'invitation_expired', message: 'expired', details: { expiredOn: '2026-12-03T10:00:00Z', company: 'Bygg AB', n: 3, x: {} } },
+    }));
+    const e = await caught(getSession('v1.abc'));
+    expect(e.status).toBe(410);
+    expect(e.code).toBe('invitation_expired');
+    expect(e.details).toEqual({ expiredOn: '2026-12-03T10:00:00Z', company: 'Bygg AB', n: '3' });
+  });
+});
+
+describe('register module', () => {
+  const tok = 'v1.a-b_c.d';
+
+  it('puts the token in the path and sends each step as JSON', async () => {
+    const fn = mockFetchEach(() => json(200, {}));
+    await getSession(tok);
+    await saveMethod(tok, 'manual');
+    await savePersonal(tok, {
+      firstName: 'Anna', lastName: 'Berg', hasPersonnummer: true, personnummer: '19811218-9876',
+      birthDate: '', nationality: '', idNumber: '', phone: '070-123 45 67',
+    });
+    await saveCrop(tok, { x: 1, y: 2, width: 602, height: 774 });
+    await saveDelivery(tok, { useCompany: true });
+    await confirmRegistration(tok);
+    const calls = fn.mock.calls.map(([url, init]) => [init?.method, url, init?.body]);
+    expect(calls).toEqual([
+      ['GET', '/api/register/v1.a-b_c.d', undefined],
+      ['PUT', '/api/register/v1.a-b_c.d/method', '{"method":"manual"}'],
+      ['PUT', '/api/register/v1.a-b_c.d/personal', '{"firstName":"Anna","lastName":"Berg","hasPersonnummer":true,"personnummer":"19811218-9876","birthDate":"","nationality":"","idNumber":"","phone":"070-123 45 67"}'],
+      ['PUT', '/api/register/v1.a-b_c.d/photo/crop', '{"x":1,"y":2,"width":602,"height":774}'],
+      ['PUT', '/api/register/v1.a-b_c.d/delivery', '{"useCompany":true}'],
+      ['POST', '/api/register/v1.a-b_c.d/confirm', undefined],
+    ]);
+  });
+
+  it('uploads the photo as the raw body with its type', async () => {
+    const fn = mockFetchEach(() => json(200, {}));
+    const png = new Blob([new Uint8Array([0x89, 0x50])], { type: 'image/png' });
+    await uploadPhoto(tok, png);
+    const [url, init] = fn.mock.calls[0];
+    expect(url).toBe('/api/register/v1.a-b_c.d/photo');
+    expect(init?.method).toBe('POST');
+    expect(init?.body).toBe(png);
+    expect((init?.headers as Record<string, string>)['Content-Type']).toBe('image/png');
+    await uploadPhoto(tok, new Blob([new Uint8Array([0xff, 0xd8])]));
+    expect((fn.mock.calls[1][1]?.headers as Record<string, string>)['Content-Type']).toBe('image/jpeg');
+  });
+
+  it('builds image URLs with the version as cache buster and asks countries by language', async () => {
+    expect(photoSourceUrl('a/b', 3)).toBe('/api/register/a%2Fb/photo/source.jpg?v=3');
+    expect(photoUrl(tok, 4)).toBe('/api/register/v1.a-b_c.d/photo.jpg?v=4');
+    const fn = mockFetch(json(200, [{ code: 'SE', name: 'Sverige' }]));
+    await expect(listCountries('sv')).resolves.toEqual([{ code: 'SE', name: 'Sverige' }]);
+    expect(fn.mock.calls[0][0]).toBe('/api/register/countries?lang=sv');
+  });
+});
+
+describe('register normalizers', () => {
+  const contractPhoto = {
+    version: 3,
+    source: { width: 2400, height: 1800 },
+    crop: { x: 700, y: 100, width: 700, height: 900 },
+    face: null,
+    check: { ok: false, problems: [{ code: 'too_far', blocking: false }] },
+    rendered: true,
+  };
+
+  it('keep the contract shape of the photo as it is', () => {
+    expect(normalizePhoto(contractPhoto)).toEqual(contractPhoto);
+    expect(normalizePhoto(null)).toBeNull();
+  });
+
+  it('read the flat photo shape too', () => {
+    const flat = {
+      version: 3, sourceWidth: 2400, sourceHeight: 1800, crop: { x: 700, y: 100, width: 700, height: 900 },
+      ok: false, problems: [{ code: 'too_far', blocking: false }], rendered: true,
+    };
+    expect(normalizePhoto(flat)).toEqual(contractPhoto);
+  });
+
+  it('fill the personal fields the server leaves out and default the rest', () => {
+    const s = normalizeSession({
+      invitation: { email: 'a@b.se', company: 'Bygg AB' },
+      step: 'photo',
+      method: 'manual',
+      personal: { firstName: 'Anna', lastName: 'Berg', hasPersonnummer: true, personnummer: '198112189876', phone: '+46701234567' },
+    });
+    expect(s.personal).toEqual({
+      firstName: 'Anna', lastName: 'Berg', hasPersonnummer: true, personnummer: '198112189876',
+      birthDate: '', nationality: '', idNumber: '', phone: '+46701234567',
+    });
+    expect(s.photo).toBeNull();
+    expect(s.delivery).toBeNull();
+    expect(s.bankid).toEqual({ available: false, reason: undefined });
+    expect(s.identityPartner).toEqual({ name: '', url: '' });
+    expect(s.step).toBe('photo');
+  });
+
+  it('read countries as {code, name} or {Code, Name}', () => {
+    expect(normalizeCountries([{ code: 'SE', name: 'Sverige' }])).toEqual([{ code: 'SE', name: 'Sverige' }]);
+    expect(normalizeCountries([{ Code: 'NO', Name: 'Norge' }, null, { Name: 'x' }])).toEqual([{ code: 'NO', name: 'Norge' }]);
+    expect(normalizeCountries({})).toEqual([]);
+  });
+});
+
+describe('orders module', () => {
+  it('lists with filters, marks the identity check, encodes ids', async () => {
+    const fn = mockFetchEach(() => json(200, { items: [], total: 0, page: 1, pageSize: 50, counts: {} }));
+    await listOrders({ status: 'ready', q: '  anna ', page: 2 });
+    expect(fn.mock.calls[0][0]).toBe('/api/orders?status=ready&q=anna&page=2');
+    await listOrders({});
+    expect(fn.mock.calls[1][0]).toBe('/api/orders?page=1');
+    await markIdentityChecked('o/1');
+    expect(fn.mock.calls[2][0]).toBe('/api/orders/o%2F1/identity-check');
+    expect(fn.mock.calls[2][1]?.method).toBe('POST');
+    expect(fn.mock.calls[2][1]?.body).toBe('{}');
+    expect(orderThumbUrl('o/1')).toBe('/api/orders/o%2F1/thumb.jpg');
   });
 });
 

@@ -8,6 +8,8 @@ export class ApiError extends Error {
   readonly retryAfter?: number;
   /** Per-field messages (`error.fields`), keyed by field or setting key. */
   readonly fields?: Record<string, string>;
+  /** Facts for the message (`error.details`), e.g. `{expiredOn, company}`. */
+  readonly details?: Record<string, string>;
   /** The whole parsed error body, for answers that carry more (e.g. `rows`). */
   readonly body?: unknown;
 
@@ -16,7 +18,7 @@ export class ApiError extends Error {
     code: string,
     message: string,
     retryAfter?: number,
-    extra: { fields?: Record<string, string>; body?: unknown } = {},
+    extra: { fields?: Record<string, string>; details?: Record<string, string>; body?: unknown } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -24,6 +26,7 @@ export class ApiError extends Error {
     this.code = code;
     this.retryAfter = retryAfter;
     this.fields = extra.fields;
+    this.details = extra.details;
     this.body = extra.body;
   }
 }
@@ -36,8 +39,8 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface RequestOptions {
   query?: Record<string, string>;
   body?: unknown;
-  /** A body sent as is (not JSON), e.g. CSV text; overrides `body`. */
-  raw?: { contentType: string; text: string };
+  /** A body sent as is (not JSON), e.g. CSV text or a photo; overrides `body`. */
+  raw?: { contentType: string; text: string } | { contentType: string; data: Blob };
   /** Non-2xx statuses whose body is a normal answer (e.g. 503 from /api/health). */
   acceptStatus?: number[];
   signal?: AbortSignal;
@@ -74,6 +77,7 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   let code = codeForStatus(res.status);
   let message = res.statusText || `HTTP ${res.status}`;
   let fields: Record<string, string> | undefined;
+  let details: Record<string, string> | undefined;
   let parsed: unknown;
   try {
     const text = await res.text();
@@ -82,7 +86,7 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
       parsed = body;
       const err = (body as { error?: unknown } | null)?.error;
       if (err && typeof err === 'object') {
-        const e = err as { code?: unknown; message?: unknown; fields?: unknown };
+        const e = err as { code?: unknown; message?: unknown; fields?: unknown; details?: unknown };
         if (typeof e.code === 'string' && e.code) code = e.code;
         if (typeof e.message === 'string' && e.message) message = e.message;
         if (e.fields && typeof e.fields === 'object') {
@@ -91,12 +95,18 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
             if (typeof v === 'string') fields[k] = v;
           }
         }
+        if (e.details && typeof e.details === 'object') {
+          details = {};
+          for (const [k, v] of Object.entries(e.details as Record<string, unknown>)) {
+            if (typeof v === 'string' || typeof v === 'number') details[k] = String(v);
+          }
+        }
       }
     }
   } catch {
     // Not JSON (a proxy page, an empty body): keep the status-based code.
   }
-  return new ApiError(res.status, code, message, retryAfter, { fields, body: parsed });
+  return new ApiError(res.status, code, message, retryAfter, { fields, details, body: parsed });
 }
 
 export function buildUrl(path: string, query?: Record<string, string>): string {
@@ -107,10 +117,10 @@ export function buildUrl(path: string, query?: Record<string, string>): string {
 
 export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  let body: string | undefined;
+  let body: string | Blob | undefined;
   if (opts.raw) {
     headers['Content-Type'] = opts.raw.contentType;
-    body = opts.raw.text;
+    body = 'data' in opts.raw ? opts.raw.data : opts.raw.text;
   } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);

@@ -2,6 +2,7 @@
 import {
   DEFAULT_LOCALE,
   errorText,
+  formatDate,
   formatDateTime,
   isLocale,
   translate,
@@ -14,17 +15,27 @@ import {
 
 const STORAGE_KEY = 'id06desk.locale';
 
-function stored(): Locale {
+function storedChoice(): Locale | null {
   try {
     const v = localStorage.getItem(STORAGE_KEY);
     if (isLocale(v)) return v;
   } catch {
     // Storage may be blocked; fall back to the default.
   }
-  return DEFAULT_LOCALE;
+  return null;
 }
 
-export const lang = $state<{ locale: Locale }>({ locale: stored() });
+export const lang = $state<{ locale: Locale }>({ locale: storedChoice() ?? DEFAULT_LOCALE });
+
+/**
+ * Uses a language someone else chose for this person (the invitation's),
+ * unless they picked one themselves with the language switch. Not stored.
+ */
+export function suggestLocale(locale: Locale): void {
+  if (storedChoice() !== null) return;
+  lang.locale = locale;
+  document.documentElement.lang = locale;
+}
 
 export function setLocale(locale: Locale): void {
   lang.locale = locale;
@@ -50,6 +61,10 @@ export function te(err: ShowableError, context?: string): string {
 
 export function fmtDateTime(d: Date): string {
   return formatDateTime(lang.locale, d);
+}
+
+export function fmtDate(d: Date): string {
+  return formatDate(lang.locale, d);
 }
 
 document.documentElement.lang = lang.locale;

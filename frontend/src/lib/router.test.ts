@@ -17,6 +17,8 @@ describe('parseHash', () => {
     ['#/invitations/inv_123', 'invitationDetail', '/invitations/inv_123'],
     ['#/invitations/a/b', 'notFound', '/invitations/a/b'],
     ['#/orders', 'orders', '/orders'],
+    ['#/orders/ord_1', 'orderDetail', '/orders/ord_1'],
+    ['#/orders/a/b', 'notFound', '/orders/a/b'],
     ['#/kiosks', 'kiosks', '/kiosks'],
     ['#/settings', 'settings', '/settings'],
     ['#/login', 'login', '/login'],
@@ -94,6 +96,24 @@ describe('invitation sub-pages', () => {
     expect(navSection('invitationDetail')).toBe('invitations');
     expect(navSection('invitationNew')).toBe('invitations');
     expect(navSection('orders')).toBe('orders');
+  });
+});
+
+describe('order detail', () => {
+  it('needs a login, belongs to the Orders menu item, is closed to the kiosk', () => {
+    expect(parseHash('#/orders/abc').params.id).toBe('abc');
+    expect(guard(parseHash('#/orders/abc'), serveAnon)).toBe('/login?next=%2Forders%2Fabc');
+    expect(guard(parseHash('#/orders/abc'), kiosk)).toBe('/kiosk');
+    expect(safeNext('/orders/abc')).toBe('/orders/abc');
+    expect(navSection('orderDetail')).toBe('orders');
+  });
+
+  it('registration steps travel in the query without changing the route', () => {
+    const r = parseHash('#/register/v1.abc?step=photo');
+    expect(r.name).toBe('registerToken');
+    expect(r.params.token).toBe('v1.abc');
+    expect(r.query.step).toBe('photo');
+    expect(r.path).toBe('/register/v1.abc');
   });
 });
 

@@ -7,6 +7,7 @@ export type RouteName =
   | 'invitationNew'
   | 'invitationDetail'
   | 'orders'
+  | 'orderDetail'
   | 'kiosks'
   | 'settings'
   | 'login'
@@ -36,6 +37,7 @@ const table: Array<[pattern: string, name: RouteName]> = [
   ['/invitations/new', 'invitationNew'],
   ['/invitations/:id', 'invitationDetail'],
   ['/orders', 'orders'],
+  ['/orders/:id', 'orderDetail'],
   ['/kiosks', 'kiosks'],
   ['/settings', 'settings'],
   ['/login', 'login'],
@@ -49,13 +51,16 @@ export const ADMIN_ROUTES: readonly RouteName[] = [
   'invitationNew',
   'invitationDetail',
   'orders',
+  'orderDetail',
   'kiosks',
   'settings',
 ];
 
 /** The main-menu item a route belongs to (sub-pages light up their section). */
 export function navSection(name: RouteName): RouteName {
-  return name === 'invitationNew' || name === 'invitationDetail' ? 'invitations' : name;
+  if (name === 'invitationNew' || name === 'invitationDetail') return 'invitations';
+  if (name === 'orderDetail') return 'orders';
+  return name;
 }
 export const ADMIN_HOME = '/invitations';
 export const KIOSK_HOME = '/kiosk';
