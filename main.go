@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -33,6 +34,7 @@ import (
 	"id06desk/internal/httpapi"
 	"id06desk/internal/instancelock"
 	"id06desk/internal/invitations"
+	"id06desk/internal/kiosk"
 	"id06desk/internal/outbox"
 	"id06desk/internal/paths"
 	"id06desk/internal/registration"
@@ -58,6 +60,7 @@ Usage:
   id06desk --kiosk [flags]              open the registration kiosk full screen
   id06desk serve [--addr HOST:PORT]     serve the same UI over HTTP (default 127.0.0.1:8080)
   id06desk admin password [--stdin]     set the admin password used by "serve"
+  id06desk admin pin [--stdin]          set the PIN that leaves kiosk mode (4–12 digits)
   id06desk settings get [KEY]           show settings (secrets are never shown)
   id06desk settings set KEY=VALUE...    change settings (all or nothing)
   id06desk invite --email E [--card-type T] [--industry I] [--lang sv|en]
@@ -87,6 +90,8 @@ type globals struct {
 	version bool
 	help    bool
 	smoke   bool
+	// testCamera plays the pictures in a folder as the kiosk camera.
+	testCamera string
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
@@ -97,6 +102,8 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.help, "h", g.help, "")
 	// Hidden: exit 0 once the window's UI has called the API, 1 after 30 s.
 	fs.BoolVar(&g.smoke, "smoke", g.smoke, "")
+	// Hidden: play the pictures in DIR as the camera (end-to-end tests).
+	fs.StringVar(&g.testCamera, "test-camera", g.testCamera, "")
 }
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
@@ -142,14 +149,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return runServe(g, *addr, stdout, stderr)
 	case "admin":
-		if len(rest) < 2 || rest[1] != "password" {
-			return usageError(stderr, errors.New(`"admin" needs a subcommand: id06desk admin password`))
+		if len(rest) < 2 || (rest[1] != "password" && rest[1] != "pin") {
+			return usageError(stderr, errors.New(`"admin" needs a subcommand: id06desk admin password | admin pin`))
 		}
-		fs := newFlagSet("admin password", stderr)
+		fs := newFlagSet("admin "+rest[1], stderr)
 		g.register(fs)
 		fromStdin := fs.Bool("stdin", false, "")
 		if err := fs.Parse(rest[2:]); err != nil {
 			return usageError(stderr, err)
+		}
+		if rest[1] == "pin" {
+			return runAdminPIN(g, *fromStdin, stdin, stdout, stderr)
 		}
 		return runAdminPassword(g, *fromStdin, stdin, stdout, stderr)
 	case "settings", "invite", "outbox", "orders", "keys":
@@ -178,6 +188,9 @@ type env struct {
 	invitations *invitations.Service
 	register    *registration.Service
 	keys        *token.KeyRing
+	pin         *kiosk.PIN
+	station     *kiosk.Station
+	testCamera  func(file string) error // nil unless --test-camera
 	outbox      *outbox.Worker
 	close       func()
 	// baseURL is where `serve` listens, the registration link's default
@@ -230,7 +243,26 @@ func openEnv(g globals, lock bool, stderr io.Writer) (*env, error) {
 	}
 	st := settings.NewService(db, p.Config)
 	worker := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), log, outbox.Options{})
-	e := &env{paths: p, log: log, db: db, settings: st, outbox: worker, keys: keys, close: closeAll}
+	e := &env{paths: p, log: log, db: db, settings: st, outbox: worker, keys: keys, close: closeAll,
+		pin: kiosk.NewPIN(filepath.Join(p.Config, "kiosk-pin"))}
+	e.station = kiosk.NewStation(func(ctx context.Context) kiosk.Choice {
+		c := kiosk.Choice{}
+		if v, err := st.Load(ctx); err == nil {
+			c.Label = v.Get("camera.device")
+			fmt.Sscanf(v.Get("camera.resolution"), "%dx%d", &c.Width, &c.Height)
+		}
+		return c
+	})
+	closers = append(closers, e.station.Close)
+	if g.testCamera != "" {
+		tc, err := kiosk.NewTestCamera(g.testCamera)
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		closers = append(closers, tc.Close)
+		e.testCamera = tc.Play
+	}
 	publicURL := func() string {
 		if u := e.baseURL.Load(); u != nil {
 			return *u
@@ -306,6 +338,11 @@ func runWindow(g globals, stderr io.Writer) int {
 		Version: version, Mode: httpapi.ModeWindow, Kiosk: g.kiosk, DataDir: e.paths.Data,
 		DB: e.db, Log: e.log, Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox,
 		Registration: e.register, Orders: e.db, Keys: e.keys,
+		Station: e.station, PIN: e.pin, TestCamera: e.testCamera,
+		OnKioskExit: func() {
+			win.AllowQuit()
+			win.Quit()
+		},
 		OnUIReady: func(route string) {
 			close(ready)
 			if g.smoke {
@@ -364,11 +401,15 @@ func runServe(g globals, addr string, stdout, stderr io.Writer) int {
 		return fail(stderr, fmt.Errorf("cannot listen on %s: %w", addr, err))
 	}
 	auth := adminauth.New(e.db, nil)
+	kioskExit := make(chan struct{})
+	var exitOnce sync.Once
 	api := httpapi.New(httpapi.Config{
 		Version: version, Mode: httpapi.ModeServe, Kiosk: g.kiosk, DataDir: e.paths.Data,
 		DB: e.db, Auth: auth, Log: e.log, Assets: assets,
 		Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox,
 		Registration: e.register, Orders: e.db, Keys: e.keys,
+		Station: e.station, PIN: e.pin, TestCamera: e.testCamera,
+		OnKioskExit: func() { exitOnce.Do(func() { close(kioskExit) }) },
 	})
 	srv := &http.Server{
 		Handler:           api.Site(),
@@ -400,6 +441,8 @@ func runServe(g globals, addr string, stdout, stderr io.Writer) int {
 	case err := <-errc:
 		return fail(stderr, fmt.Errorf("serve: %w", err))
 	case <-ctx.Done():
+	case <-kioskExit:
+		e.log.Info("kiosk mode left with the admin PIN")
 	}
 	e.log.Info("stopping")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -422,31 +465,38 @@ func dataDirArg(g globals) string {
 	return " --data-dir " + g.dataDir
 }
 
-func runAdminPassword(g globals, fromStdin bool, stdin io.Reader, stdout, stderr io.Writer) int {
-	var pw string
+// readSecret reads a new password or PIN: twice without echo from a
+// terminal, or one line from standard input (--stdin, or not a terminal).
+func readSecret(what string, fromStdin bool, stdin io.Reader, stderr io.Writer) (string, error) {
 	if f, ok := stdin.(*os.File); ok && !fromStdin && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(stderr, "New admin password: ")
+		fmt.Fprintf(stderr, "New %s: ", what)
 		a, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(stderr)
 		if err != nil {
-			return fail(stderr, err)
+			return "", err
 		}
 		fmt.Fprint(stderr, "Repeat it: ")
 		b, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(stderr)
 		if err != nil {
-			return fail(stderr, err)
+			return "", err
 		}
 		if string(a) != string(b) {
-			return fail(stderr, errors.New("the two passwords differ; nothing was changed"))
+			return "", fmt.Errorf("the two entries differ; nothing was changed")
 		}
-		pw = string(a)
-	} else {
-		line, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
-			return fail(stderr, errors.New("no password on standard input; nothing was changed"))
-		}
-		pw = strings.TrimRight(line, "\r\n")
+		return string(a), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return "", fmt.Errorf("no %s on standard input; nothing was changed", what)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func runAdminPassword(g globals, fromStdin bool, stdin io.Reader, stdout, stderr io.Writer) int {
+	pw, err := readSecret("admin password", fromStdin, stdin, stderr)
+	if err != nil {
+		return fail(stderr, err)
 	}
 	e, err := openEnv(g, false, io.Discard)
 	if err != nil {
@@ -460,6 +510,25 @@ func runAdminPassword(g globals, fromStdin bool, stdin io.Reader, stdout, stderr
 		return fail(stderr, err)
 	}
 	fmt.Fprintln(stdout, "Admin password set. Existing admin sessions were logged out.")
+	return exitOK
+}
+
+// runAdminPIN sets the PIN that leaves kiosk mode.
+func runAdminPIN(g globals, fromStdin bool, stdin io.Reader, stdout, stderr io.Writer) int {
+	pin, err := readSecret("kiosk PIN (4–12 digits)", fromStdin, stdin, stderr)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	e, err := openEnv(g, false, io.Discard)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer e.close()
+	if err := e.pin.Set(pin); err != nil {
+		return fail(stderr, fmt.Errorf("%v; nothing was changed", err))
+	}
+	_ = e.db.Audit(context.Background(), "admin (command line)", "kiosk.pin_set", "", "")
+	fmt.Fprintln(stdout, "Kiosk PIN set.")
 	return exitOK
 }
 

@@ -48,6 +48,11 @@ const (
 	CodePhotoDimensions   Code = "photo_dimensions"
 	CodePhotoTooSmall     Code = "photo_too_small"
 	CodePhotoResolution   Code = "photo_resolution"
+
+	// Kiosk: no picture; leaving kiosk mode.
+	CodeCameraUnavailable Code = "camera_unavailable"
+	CodeInvalidPIN        Code = "invalid_pin"
+	CodeNoPIN             Code = "no_pin"
 )
 
 // Error is the one error type of the API: a code and a human message
@@ -78,7 +83,7 @@ func status(c Code) int {
 	switch c {
 	case CodeBadRequest, CodeInvalid, CodeInvalidLink, CodePhotoFormat, CodePhotoDimensions, CodePhotoTooSmall, CodePhotoResolution:
 		return http.StatusBadRequest
-	case CodeUnauthorized, CodeInvalidPassword:
+	case CodeUnauthorized, CodeInvalidPassword, CodeInvalidPIN:
 		return http.StatusUnauthorized
 	case CodeForbidden:
 		return http.StatusForbidden
@@ -86,7 +91,7 @@ func status(c Code) int {
 		return http.StatusNotFound
 	case CodeMethod:
 		return http.StatusMethodNotAllowed
-	case CodeConflict, CodeNoPassword, CodeNotConfigured, CodeIncomplete:
+	case CodeConflict, CodeNoPassword, CodeNotConfigured, CodeIncomplete, CodeNoPIN:
 		return http.StatusConflict
 	case CodeExpired, CodeRevoked, CodeSuperseded, CodeAlreadyRegistered:
 		return http.StatusGone
@@ -94,7 +99,7 @@ func status(c Code) int {
 		return http.StatusRequestEntityTooLarge
 	case CodeRateLimited:
 		return http.StatusTooManyRequests
-	case CodeUnavailable:
+	case CodeUnavailable, CodeCameraUnavailable:
 		return http.StatusServiceUnavailable
 	case CodeMailFailed:
 		return http.StatusBadGateway
@@ -154,6 +159,9 @@ func decodeJSON(r *http.Request, v any) error {
 // is not one of them.
 func domainError(err error) *Error {
 	if e := registrationError(err); e != nil {
+		return e
+	}
+	if e := kioskError(err); e != nil {
 		return e
 	}
 	var fe settings.Errors

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"id06desk/internal/kiosk"
 	"id06desk/internal/ratelimit"
 	"id06desk/internal/registration"
 	"id06desk/internal/token"
@@ -79,6 +80,13 @@ type Config struct {
 	Orders       OrderStore
 	// Keys sign invitation links (rotation from Settings).
 	Keys *token.KeyRing
+
+	// Kiosk: the camera station, the exit PIN, what leaving kiosk mode
+	// does, and (end-to-end tests only) switching the test camera's picture.
+	Station     *kiosk.Station
+	PIN         *kiosk.PIN
+	OnKioskExit func()
+	TestCamera  func(file string) error
 }
 
 // Server is the API.
@@ -118,6 +126,7 @@ func (s *Server) routes() {
 	s.invitationRoutes()
 	s.registerRoutes()
 	s.orderRoutes()
+	s.kioskRoutes()
 	if s.cfg.Keys != nil {
 		s.handle("GET /api/keys", admin, s.listKeys)
 		s.handle("POST /api/keys/rotate", admin, s.rotateKey)

@@ -1,0 +1,179 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image/jpeg"
+	"net/http"
+	"strconv"
+	"time"
+
+	"id06desk/internal/kiosk"
+)
+
+// kioskRoutes are the kiosk's camera, QR scan, photo capture and PIN exit.
+// The camera routes are public: the kiosk (no admin) and the Settings test
+// view both use them; they show only what is in front of the camera.
+func (s *Server) kioskRoutes() {
+	if s.cfg.Station == nil {
+		return
+	}
+	s.handle("GET /api/kiosk/status", public, s.kioskStatus)
+	s.handle("POST /api/kiosk/camera/rescan", public, s.kioskRescan)
+	s.handle("GET /api/kiosk/camera/frame.jpg", public, s.kioskFrame)
+	s.handle("GET /api/kiosk/scan", public, s.kioskScan)
+	s.handle("POST /api/kiosk/exit", public, s.kioskExit)
+	s.handle("PUT /api/kiosk/pin", admin, s.kioskSetPIN)
+	if s.cfg.Registration != nil {
+		s.handle("POST /api/register/{token}/photo/capture", public, s.registerCapture)
+	}
+	if s.cfg.TestCamera != nil {
+		s.handle("POST /api/kiosk/test-camera", public, s.kioskTestCamera)
+	}
+}
+
+func (s *Server) kioskStatusBody(w http.ResponseWriter, r *http.Request, st kiosk.Status) error {
+	idle := 90
+	if s.cfg.Settings != nil {
+		if v, err := s.cfg.Settings.Load(r.Context()); err == nil {
+			idle = v.Int("kiosk.idle_seconds")
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"kiosk": s.cfg.Kiosk, "idleSeconds": idle, "pinSet": s.cfg.PIN != nil && s.cfg.PIN.IsSet(), "camera": st})
+	return nil
+}
+
+func (s *Server) kioskStatus(w http.ResponseWriter, r *http.Request) error {
+	return s.kioskStatusBody(w, r, s.cfg.Station.Status(r.Context()))
+}
+
+func (s *Server) kioskRescan(w http.ResponseWriter, r *http.Request) error {
+	return s.kioskStatusBody(w, r, s.cfg.Station.Rescan(r.Context()))
+}
+
+func queryInt(r *http.Request, key string, def, lo, hi int) int {
+	v, err := strconv.Atoi(r.URL.Query().Get(key))
+	if err != nil {
+		return def
+	}
+	return min(max(v, lo), hi)
+}
+
+func (s *Server) kioskFrame(w http.ResponseWriter, r *http.Request) error {
+	after, _ := strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
+	b, seq, err := s.cfg.Station.Preview(r.Context(), after, queryInt(r, "width", 640, 160, 1920))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("X-Frame-Seq", strconv.FormatUint(seq, 10))
+	writeJPEG(w, b)
+	return nil
+}
+
+func (s *Server) kioskScan(w http.ResponseWriter, r *http.Request) error {
+	after, _ := strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	tok, seq, err := s.cfg.Station.Scan(ctx, after)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"token": tok, "seq": seq})
+	return nil
+}
+
+func (s *Server) registerCapture(w http.ResponseWriter, r *http.Request) error {
+	img, err := s.cfg.Station.Still(r.Context())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+		return err
+	}
+	sess, err := s.cfg.Registration.UploadPhoto(r.Context(), r.PathValue("token"), &buf, s.cfg.Kiosk)
+	return s.writeSession(w, sess, err)
+}
+
+func (s *Server) kioskExit(w http.ResponseWriter, r *http.Request) error {
+	if !s.cfg.Kiosk {
+		return &Error{Code: CodeConflict, Message: "This is not a kiosk."}
+	}
+	var in struct {
+		PIN string `json:"pin"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if s.cfg.PIN == nil {
+		return &Error{Code: CodeNoPIN, Message: "No kiosk PIN is set."}
+	}
+	if err := s.cfg.PIN.Check(clientAddr(r), in.PIN); err != nil {
+		return err
+	}
+	if s.cfg.DB != nil {
+		_ = s.cfg.DB.Audit(r.Context(), "admin@kiosk", "kiosk.exit", "", "")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	if s.cfg.OnKioskExit != nil {
+		// After the answer is on its way: the window closes, serve stops.
+		go func() {
+			time.Sleep(200 * time.Millisecond)
+			s.cfg.OnKioskExit()
+		}()
+	}
+	return nil
+}
+
+func (s *Server) kioskSetPIN(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		PIN string `json:"pin"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if s.cfg.PIN == nil {
+		return &Error{Code: CodeNotConfigured, Message: "The kiosk PIN cannot be set here."}
+	}
+	if err := s.cfg.PIN.Set(in.PIN); err != nil {
+		return err
+	}
+	if err := s.cfg.DB.Audit(r.Context(), s.actor(r), "kiosk.pin_set", "", ""); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) kioskTestCamera(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		File string `json:"file"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.cfg.TestCamera(in.File); err != nil {
+		return &Error{Code: CodeInvalid, Message: err.Error()}
+	}
+	return s.kioskStatusBody(w, r, s.cfg.Station.Rescan(r.Context()))
+}
+
+// kioskError maps the kiosk's errors; nil when err is none of them.
+func kioskError(err error) *Error {
+	var ue *kiosk.UnavailableError
+	var le *kiosk.LimitedError
+	switch {
+	case errors.As(err, &ue):
+		return &Error{Code: CodeCameraUnavailable, Message: sentence(ue), Details: map[string]string{"state": string(ue.State)}}
+	case errors.As(err, &le):
+		return &Error{Code: CodeRateLimited, Message: "Too many wrong PINs. Wait a minute and try again.", RetryAfter: le.Wait}
+	case errors.Is(err, kiosk.ErrWrongPIN):
+		return &Error{Code: CodeInvalidPIN, Message: "Wrong PIN."}
+	case errors.Is(err, kiosk.ErrNoPIN):
+		return &Error{Code: CodeNoPIN, Message: "No kiosk PIN is set: set one in Settings → Kiosk or with `id06desk admin pin`."}
+	case errors.Is(err, kiosk.ErrPINFormat):
+		return &Error{Code: CodeInvalid, Message: "The PIN must be 4 to 12 digits.", Fields: map[string]string{"pin": "format"}}
+	}
+	return nil
+}

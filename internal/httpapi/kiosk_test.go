@@ -1,0 +1,112 @@
+package httpapi_test
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"id06desk/internal/httpapi"
+	"id06desk/internal/kiosk"
+	"id06desk/internal/sqlite"
+)
+
+func TestKioskAPI(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "k.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	pics := filepath.Join(dir, "pics")
+	os.Mkdir(pics, 0o700)
+	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
+	draw.Draw(img, img.Rect, &image.Uniform{color.Gray{200}}, image.Point{}, draw.Src)
+	f, _ := os.Create(filepath.Join(pics, "a.png"))
+	png.Encode(f, img)
+	f.Close()
+	tc, err := kiosk.NewTestCamera(pics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tc.Close)
+	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{Label: kiosk.TestCameraLabel} })
+	t.Cleanup(st.Close)
+	pin := kiosk.NewPIN(filepath.Join(dir, "pin"))
+	var exited atomic.Bool
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: db, Station: st, PIN: pin, TestCamera: tc.Play,
+		OnKioskExit: func() { exited.Store(true) }})
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	e := &env{srv: srv, db: db, c: srv.Client()}
+
+	_, m := e.do(t, "GET", "/api/kiosk/status", "")
+	if m["camera"].(map[string]any)["state"] != "ready" || m["kiosk"] != true || m["pinSet"] != false {
+		t.Fatalf("status %v", m)
+	}
+	r, err := e.c.Get(srv.URL + "/api/kiosk/camera/frame.jpg?width=400")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pic, _, err := image.Decode(r.Body)
+	r.Body.Close()
+	if err != nil || r.Header.Get("X-Frame-Seq") == "" || pic.Bounds().Dx() > 400 {
+		t.Fatalf("frame: %v %v %s", err, pic.Bounds(), r.Header.Get("X-Frame-Seq"))
+	}
+	resp, m := e.do(t, "GET", "/api/kiosk/scan", "")
+	if resp.StatusCode != 200 || m["token"] != "" {
+		t.Fatalf("scan of a plain picture: %d %v", resp.StatusCode, m)
+	}
+	resp, m = e.do(t, "POST", "/api/kiosk/test-camera", `{"file":"missing.png"}`)
+	if resp.StatusCode != 400 {
+		t.Fatalf("missing test picture: %d %v", resp.StatusCode, m)
+	}
+
+	resp, m = e.do(t, "POST", "/api/kiosk/exit", `{"pin":"1234"}`)
+	if resp.StatusCode != 409 || errCode(m) != "no_pin" {
+		t.Fatalf("exit without PIN: %d %v", resp.StatusCode, m)
+	}
+	resp, _ = e.do(t, "PUT", "/api/kiosk/pin", `{"pin":"1234"}`)
+	if resp.StatusCode != 401 && resp.StatusCode != 403 {
+		t.Fatalf("the kiosk set its own PIN: %d", resp.StatusCode)
+	}
+	if err := pin.Set("2468"); err != nil {
+		t.Fatal(err)
+	}
+	resp, m = e.do(t, "POST", "/api/kiosk/exit", `{"pin":"1357"}`)
+	if resp.StatusCode != 401 || errCode(m) != "invalid_pin" || exited.Load() {
+		t.Fatalf("wrong PIN: %d %v", resp.StatusCode, m)
+	}
+	resp, _ = e.do(t, "POST", "/api/kiosk/exit", `{"pin":"2468"}`)
+	if resp.StatusCode != 204 {
+		t.Fatalf("right PIN: %d", resp.StatusCode)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for !exited.Load() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !exited.Load() {
+		t.Fatal("the kiosk did not exit")
+	}
+
+	// Unplugged: the preview says why, with the state.
+	tc.Close()
+	deadline = time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, m = e.do(t, "GET", "/api/kiosk/camera/frame.jpg", "")
+		if resp.StatusCode == 503 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if resp.StatusCode != 503 || errCode(m) != "camera_unavailable" || m["error"].(map[string]any)["details"].(map[string]any)["state"] != "unplugged" {
+		t.Fatalf("unplugged: %d %v", resp.StatusCode, m)
+	}
+}

@@ -1,0 +1,151 @@
+package kiosk_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"id06desk/internal/camera"
+	"id06desk/internal/kiosk"
+)
+
+const token = "v1.AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5f.YGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn-AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq-w"
+
+// qrFrame is a 1280×720 frame with the invitation link as a QR code.
+func qrFrame(t *testing.T) image.Image {
+	t.Helper()
+	png, err := qrcode.Encode("http://127.0.0.1:8080/#/register/"+token, qrcode.Medium, 600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := image.Decode(bytes.NewReader(png))
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := image.NewRGBA(image.Rect(0, 0, 1280, 720))
+	draw.Draw(frame, frame.Rect, &image.Uniform{color.Gray{140}}, image.Point{}, draw.Src)
+	draw.Draw(frame, image.Rect(340, 60, 940, 660), code, image.Point{}, draw.Src)
+	return frame
+}
+
+func blank() image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, 640, 360))
+	draw.Draw(img, img.Rect, &image.Uniform{color.Gray{90}}, image.Point{}, draw.Src)
+	return img
+}
+
+func TestStationScansPreviewsAndSurvivesUnplug(t *testing.T) {
+	label := "Kiosk test camera " + t.Name()
+	_, unplug := camera.RegisterStillImages(label, []image.Image{qrFrame(t)}, 10)
+	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{Label: label, Width: 1280, Height: 720} })
+	defer st.Close()
+	ctx := context.Background()
+
+	if s := st.Status(ctx); s.State != kiosk.StateReady || s.Label == "" || s.Width != 1280 {
+		t.Fatalf("status %+v", s)
+	}
+	jpg, seq, err := st.Preview(ctx, 0, 640)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := jpeg.Decode(bytes.NewReader(jpg))
+	if err != nil || img.Bounds().Dx() != 640 || img.Bounds().Dy() != 360 {
+		t.Fatalf("preview %v %v", img.Bounds(), err)
+	}
+	_, seq2, err := st.Preview(ctx, seq, 640)
+	if err != nil || seq2 <= seq {
+		t.Fatalf("next preview seq %d after %d: %v", seq2, seq, err)
+	}
+
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	tok, _, err := st.Scan(sctx, 0)
+	cancel()
+	if err != nil || tok != token {
+		t.Fatalf("scan: %q %v", tok, err)
+	}
+	still, err := st.Still(ctx)
+	if err != nil || still.Bounds().Dx() != 1280 {
+		t.Fatalf("still %v %v", still, err)
+	}
+
+	unplug()
+	deadline := time.Now().Add(5 * time.Second)
+	var ue *kiosk.UnavailableError
+	for time.Now().Before(deadline) {
+		if _, _, err = st.Preview(ctx, 0, 640); errors.As(err, &ue) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if ue == nil || ue.State != kiosk.StateUnplugged {
+		t.Fatalf("after unplug: %v", err)
+	}
+	if s := st.Status(ctx); s.State != kiosk.StateUnplugged {
+		t.Fatalf("status after unplug %+v", s)
+	}
+
+	// A camera plugged in again works after Rescan, without a restart.
+	_, unplug2 := camera.RegisterStillImages(label, []image.Image{qrFrame(t)}, 10)
+	defer unplug2()
+	if s := st.Rescan(ctx); s.State != kiosk.StateReady {
+		t.Fatalf("rescan %+v", s)
+	}
+	if _, _, err := st.Preview(ctx, 0, 320); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestScanWithoutCodeEndsWithContext(t *testing.T) {
+	label := "Blank camera " + t.Name()
+	_, unplug := camera.RegisterStillImages(label, []image.Image{blank()}, 10)
+	defer unplug()
+	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{Label: label, Width: 640, Height: 360} })
+	defer st.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+	defer cancel()
+	tok, seq, err := st.Scan(ctx, 0)
+	if err != nil || tok != "" || seq == 0 {
+		t.Fatalf("scan of a blank picture: %q %d %v", tok, seq, err)
+	}
+}
+
+func TestPIN(t *testing.T) {
+	p := kiosk.NewPIN(filepath.Join(t.TempDir(), "kiosk-pin"))
+	if p.IsSet() || !errors.Is(p.Check("c", "1234"), kiosk.ErrNoPIN) {
+		t.Fatal("unset PIN")
+	}
+	for _, bad := range []string{"", "123", "12345678901234", "12a4", "１２３４"} {
+		if !errors.Is(p.Set(bad), kiosk.ErrPINFormat) {
+			t.Errorf("PIN %q accepted", bad)
+		}
+	}
+	if err := p.Set("4711"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Check("c", "4711"); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		if err := p.Check("c", "0000"); !errors.Is(err, kiosk.ErrWrongPIN) {
+			t.Fatalf("wrong PIN: %v", err)
+		}
+	}
+	err := p.Check("c", "4711")
+	var le *kiosk.LimitedError
+	if !errors.As(err, &le) || le.Wait <= 0 || !strings.Contains(err.Error(), "wait") {
+		t.Fatalf("after 5 wrong PINs the right one must wait too: %v", err)
+	}
+	if err := p.Check("other", "4711"); err != nil {
+		t.Fatalf("another client: %v", err)
+	}
+}
