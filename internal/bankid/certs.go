@@ -25,8 +25,13 @@ import (
 // refused with a message saying how to convert them, because
 // golang.org/x/crypto/pkcs12 cannot decrypt them.
 func LoadPKCS12(data []byte, passphrase string) (tls.Certificate, error) {
-	if len(data) == 0 {
+	switch {
+	case len(data) == 0:
 		return tls.Certificate{}, errors.New("the PKCS#12 file is empty")
+	case bytes.HasPrefix(bytes.TrimSpace(data), []byte("-----BEGIN")):
+		return tls.Certificate{}, errors.New("the file is PEM, not PKCS#12 (.p12/.pfx): give it as the PEM certificate and key instead")
+	case data[0] != 0x30: // a DER SEQUENCE
+		return tls.Certificate{}, errors.New("the file is not a PKCS#12 (.p12/.pfx) file")
 	}
 	// ToPEM rather than Decode: Decode insists on exactly one certificate,
 	// and RP certificate files may carry the issuing CA as well.
