@@ -30,6 +30,7 @@ import (
 
 	"id06desk/app"
 	"id06desk/internal/adminauth"
+	"id06desk/internal/bankidconf"
 	"id06desk/internal/cli"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/instancelock"
@@ -191,6 +192,7 @@ type env struct {
 	pin         *kiosk.PIN
 	station     *kiosk.Station
 	testCamera  func(file string) error // nil unless --test-camera
+	bankid      *bankidconf.Provider
 	outbox      *outbox.Worker
 	close       func()
 	// baseURL is where `serve` listens, the registration link's default
@@ -272,8 +274,9 @@ func openEnv(g globals, lock bool, stderr io.Writer) (*env, error) {
 	e.invitations = invitations.New(invitations.Config{
 		Store: db, Settings: st, Keys: keys, Wake: worker.Wake, DefaultPublicURL: publicURL,
 	})
+	e.bankid = bankidconf.New(p.Config, st)
 	e.register = registration.New(registration.Config{
-		Store: db, Settings: st, Keys: keys, Log: log, Wake: worker.Wake, DefaultPublicURL: publicURL,
+		Store: db, Settings: st, Keys: keys, Log: log, Wake: worker.Wake, DefaultPublicURL: publicURL, BankIDs: e.bankid,
 	})
 	return e, nil
 }
@@ -338,7 +341,7 @@ func runWindow(g globals, stderr io.Writer) int {
 		Version: version, Mode: httpapi.ModeWindow, Kiosk: g.kiosk, DataDir: e.paths.Data,
 		DB: e.db, Log: e.log, Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox,
 		Registration: e.register, Orders: e.db, Keys: e.keys,
-		Station: e.station, PIN: e.pin, TestCamera: e.testCamera,
+		Station: e.station, PIN: e.pin, TestCamera: e.testCamera, BankID: e.bankid,
 		OnKioskExit: func() {
 			win.AllowQuit()
 			win.Quit()
@@ -408,7 +411,7 @@ func runServe(g globals, addr string, stdout, stderr io.Writer) int {
 		DB: e.db, Auth: auth, Log: e.log, Assets: assets,
 		Settings: e.settings, Invitations: e.invitations, Outbox: e.outbox,
 		Registration: e.register, Orders: e.db, Keys: e.keys,
-		Station: e.station, PIN: e.pin, TestCamera: e.testCamera,
+		Station: e.station, PIN: e.pin, TestCamera: e.testCamera, BankID: e.bankid,
 		OnKioskExit: func() { exitOnce.Do(func() { close(kioskExit) }) },
 	})
 	srv := &http.Server{

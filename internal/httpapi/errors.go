@@ -53,6 +53,8 @@ const (
 	CodeCameraUnavailable Code = "camera_unavailable"
 	CodeInvalidPIN        Code = "invalid_pin"
 	CodeNoPIN             Code = "no_pin"
+	// BankID refused to start an identification; details carry the RFA.
+	CodeBankIDFailed Code = "bankid_failed"
 )
 
 // Error is the one error type of the API: a code and a human message
@@ -99,7 +101,7 @@ func status(c Code) int {
 		return http.StatusRequestEntityTooLarge
 	case CodeRateLimited:
 		return http.StatusTooManyRequests
-	case CodeUnavailable, CodeCameraUnavailable:
+	case CodeUnavailable, CodeCameraUnavailable, CodeBankIDFailed:
 		return http.StatusServiceUnavailable
 	case CodeMailFailed:
 		return http.StatusBadGateway
@@ -162,6 +164,9 @@ func domainError(err error) *Error {
 		return e
 	}
 	if e := kioskError(err); e != nil {
+		return e
+	}
+	if e := bankIDError(err); e != nil {
 		return e
 	}
 	var fe settings.Errors

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"id06desk/internal/bankidconf"
 	"id06desk/internal/kiosk"
 	"id06desk/internal/ratelimit"
 	"id06desk/internal/registration"
@@ -87,6 +88,9 @@ type Config struct {
 	PIN         *kiosk.PIN
 	OnKioskExit func()
 	TestCamera  func(file string) error
+
+	// BankID configuration (Settings → BankID).
+	BankID *bankidconf.Provider
 }
 
 // Server is the API.
@@ -127,6 +131,7 @@ func (s *Server) routes() {
 	s.registerRoutes()
 	s.orderRoutes()
 	s.kioskRoutes()
+	s.bankIDRoutes()
 	if s.cfg.Keys != nil {
 		s.handle("GET /api/keys", admin, s.listKeys)
 		s.handle("POST /api/keys/rotate", admin, s.rotateKey)

@@ -45,6 +45,7 @@ const (
 	CheckPendingPartner = "pending_partner" // the cardholder still has to visit the scanning partner
 	CheckDone           = "done"            // the admin recorded the partner's check as done
 	CheckBankID         = "bankid"          // verified with BankID at registration
+	CheckBankIDPassport = "bankid_passport" // verified with BankID, passport or ID card checked too (mrtd)
 )
 
 // Where the registration was made.

@@ -42,6 +42,10 @@ type Personal struct {
 	Nationality     string `json:"nationality,omitempty"`
 	IDNumber        string `json:"idNumber,omitempty"`
 	Phone           string `json:"phone"` // E.164
+	// Locked: name and personnummer come from BankID and cannot be edited.
+	Locked bool `json:"locked,omitempty"`
+	// PassportChecked: BankID also checked the passport or ID card (mrtd).
+	PassportChecked bool `json:"passportChecked,omitempty"`
 }
 
 // Rect is a rectangle in source-photo pixels.
@@ -89,7 +93,7 @@ func (d Draft) NextStep() string {
 	switch {
 	case d.Method == "":
 		return StepMethod
-	case d.Personal == nil:
+	case d.Personal == nil || d.Personal.Phone == "" || (d.Method == order.MethodBankID && !d.Personal.Locked):
 		return StepPersonal
 	case !d.Photo.Usable():
 		return StepPhoto

@@ -62,12 +62,17 @@ type Config struct {
 	Wake     func() // tells the outbox worker new mail is waiting
 	// DefaultPublicURL is used for console links when public_url is empty.
 	DefaultPublicURL func() string
-	// BankID reports whether BankID can be offered, and why not.
-	BankID func(ctx context.Context) (available bool, reason string)
+	// BankIDs is the configured BankID (nil: never offered).
+	BankIDs BankIDProvider
+	// BankIDInterval between collect calls (0: BankID's 2 s; tests use less).
+	BankIDInterval time.Duration
 }
 
 // Service runs registrations.
-type Service struct{ c Config }
+type Service struct {
+	c    Config
+	bank bankIDRuns
+}
 
 // New returns a Service.
 func New(c Config) *Service {
@@ -82,9 +87,6 @@ func New(c Config) *Service {
 	}
 	if c.DefaultPublicURL == nil {
 		c.DefaultPublicURL = func() string { return "http://127.0.0.1:8080" }
-	}
-	if c.BankID == nil {
-		c.BankID = func(context.Context) (bool, string) { return false, "not_configured" }
 	}
 	return &Service{c: c}
 }
@@ -182,18 +184,18 @@ func (s *Service) SetMethod(ctx context.Context, tok, method string, kiosk bool)
 	switch method {
 	case order.MethodManual:
 	case order.MethodBankID:
-		if ok, _ := s.c.BankID(ctx); !ok {
+		if ok, _ := s.bankIDAvailable(ctx); !ok {
 			return nil, ErrBankIDUnavailable
 		}
-		// The BankID flow itself fills in Personal; until it exists there is
-		// nothing that could complete it.
-		return nil, ErrBankIDUnavailable
 	default:
 		return nil, identity.Errors{{Field: "method", Code: identity.CodeRequired}}
 	}
-	return s.step(ctx, tok, kiosk, func(_ invite.Invitation, d *Draft) error {
+	return s.step(ctx, tok, kiosk, func(inv invite.Invitation, d *Draft) error {
 		if d.Method != method {
 			d.Personal = nil // the identity source changed
+		}
+		if method == order.MethodManual {
+			s.cancelBankID(inv.ID)
 		}
 		d.Method = method
 		return nil
@@ -257,19 +259,27 @@ func ValidatePersonal(in PersonalInput, now time.Time) (Personal, error) {
 	return p, nil
 }
 
-// SavePersonal validates and stores the personal step.
+// SavePersonal validates and stores the personal step. After a BankID
+// identification only the phone number is taken: name and personnummer stay
+// as BankID gave them.
 func (s *Service) SavePersonal(ctx context.Context, tok string, in PersonalInput, kiosk bool) (*Session, error) {
 	if _, _, err := s.authorize(ctx, tok); err != nil {
 		return nil, err // a dead link says so before any field error
 	}
-	p, err := ValidatePersonal(in, s.c.Now())
-	if err != nil {
-		return nil, err
-	}
 	return s.step(ctx, tok, kiosk, func(_ invite.Invitation, d *Draft) error {
-		if d.Method == "" {
-			d.Method = order.MethodManual
+		if d.Personal != nil && d.Personal.Locked {
+			phone, err := identity.ParsePhone(in.Phone)
+			if err != nil {
+				return err
+			}
+			d.Personal.Phone = phone
+			return nil
 		}
+		p, err := ValidatePersonal(in, s.c.Now())
+		if err != nil {
+			return err
+		}
+		d.Method = order.MethodManual
 		d.Personal = &p
 		return nil
 	})

@@ -35,6 +35,7 @@ import (
 
 type fixture struct {
 	db     *sqlite.DB
+	st     *settings.Service
 	inv    *invitations.Service
 	reg    *registration.Service
 	worker *outbox.Worker
@@ -75,6 +76,7 @@ func newFixture(t testing.TB) *fixture {
 	}
 	t.Cleanup(func() { f.sink.Close() })
 	st := settings.NewService(db, dir)
+	f.st = st
 	if err := st.Set(ctx, "test", map[string]string{
 		"company.name": "Bygg & Söner AB", "company.org_number": "556036-0793", "smtp.from": "id06@bygg.se",
 		"company.notify_email": "admin@bygg.se, chef@bygg.se", "company.address.street": "Storgatan 1",

@@ -17,16 +17,16 @@ import (
 
 // Session is what the registration pages need to show the current step.
 type Session struct {
-	Invitation      InvitationInfo  `json:"invitation"`
-	Step            string          `json:"step"`
-	Method          string          `json:"method"`
-	Personal        *Personal       `json:"personal"`
-	Photo           *PhotoMeta      `json:"photo"`
-	Delivery        *order.Delivery `json:"delivery"`
-	CompanyAddress  *order.Address  `json:"companyAddress"`
-	BankID          BankIDState     `json:"bankid"`
-	IdentityPartner Partner         `json:"identityPartner"`
-	Kiosk           bool            `json:"kiosk"`
+	Invitation      InvitationInfo     `json:"invitation"`
+	Step            string             `json:"step"`
+	Method          string             `json:"method"`
+	Personal        *Personal          `json:"personal"`
+	Photo           *PhotoMeta         `json:"photo"`
+	Delivery        *order.Delivery    `json:"delivery"`
+	CompanyAddress  *order.Address     `json:"companyAddress"`
+	BankID          BankIDAvailability `json:"bankid"`
+	IdentityPartner Partner            `json:"identityPartner"`
+	Kiosk           bool               `json:"kiosk"`
 }
 
 // InvitationInfo is the invitation as the cardholder sees it.
@@ -39,8 +39,8 @@ type InvitationInfo struct {
 	ExpiresAt time.Time        `json:"expiresAt"`
 }
 
-// BankIDState says whether BankID is offered.
-type BankIDState struct {
+// BankIDAvailability says whether BankID is offered.
+type BankIDAvailability struct {
 	Available bool   `json:"available"`
 	Reason    string `json:"reason,omitempty"`
 }
@@ -82,8 +82,8 @@ func (s *Service) session(ctx context.Context, inv invite.Invitation, vals setti
 			info.Industry = &ind
 		}
 	}
-	ok, reason := s.c.BankID(ctx)
-	bank := BankIDState{Available: ok}
+	ok, reason := s.bankIDAvailable(ctx)
+	bank := BankIDAvailability{Available: ok}
 	if !ok {
 		bank.Reason = reason
 	}
@@ -91,6 +91,13 @@ func (s *Service) session(ctx context.Context, inv invite.Invitation, vals setti
 		Invitation: info, Step: d.NextStep(), Method: d.Method, Personal: d.Personal, Photo: d.Photo, Delivery: d.Delivery,
 		CompanyAddress: companyAddress(vals), BankID: bank, IdentityPartner: partnerOf(vals), Kiosk: kiosk,
 	}, nil
+}
+
+func (s *Service) bankIDAvailable(ctx context.Context) (bool, string) {
+	if s.c.BankIDs == nil {
+		return false, "not_configured"
+	}
+	return s.c.BankIDs.Available(ctx)
 }
 
 // Receipt is what the cardholder is told after Confirm.
@@ -145,6 +152,9 @@ func (s *Service) Confirm(ctx context.Context, tok string, kiosk bool) (*Receipt
 	}
 	if d.Method == order.MethodBankID {
 		o.IdentityCheck = order.CheckBankID
+		if d.Personal.PassportChecked {
+			o.IdentityCheck = order.CheckBankIDPassport
+		}
 	}
 	if kiosk {
 		o.RegisteredWhere = order.WhereKiosk
