@@ -101,8 +101,13 @@ $(SINK): $(GO_SRC)
 	@mkdir -p build/bin
 	@$(GO) build -o $(SINK) ./internal/smtpsink/cmd/smtpsink
 
-test-e2e: $(BIN) $(SINK)
-	@cd frontend && ID06DESK_BIN=$(CURDIR)/$(BIN) ID06DESK_SMTPSINK_BIN=$(CURDIR)/$(SINK) npm run --silent e2e
+BANKIDSTUB := build/bin/bankidstub
+$(BANKIDSTUB): $(GO_SRC)
+	@mkdir -p build/bin
+	@$(GO) build -o $(BANKIDSTUB) ./internal/bankid/cmd/bankidstub
+
+test-e2e: $(BIN) $(SINK) $(BANKIDSTUB)
+	@cd frontend && ID06DESK_BIN=$(CURDIR)/$(BIN) ID06DESK_SMTPSINK_BIN=$(CURDIR)/$(SINK) ID06DESK_BANKIDSTUB_BIN=$(CURDIR)/$(BANKIDSTUB) npm run --silent e2e
 
 # The real Wails window under Xvfb: exits 0 once the UI has called the API.
 test-smoke: $(BIN)
