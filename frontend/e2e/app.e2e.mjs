@@ -136,7 +136,9 @@ describe('kiosk and registration', () => {
     try {
       await page.goto('/#/kiosk');
       await page.getByRole('heading', { name: 'Registrera dig för ditt ID06-kort' }).waitFor();
-      await page.getByText('Kamerabilden visas här').waitFor();
+      // Not the kiosk PC: the camera is not offered here, only the code.
+      await page.getByTestId('camera-placeholder').filter({ hasText: 'Kameran används bara på kiosken' }).waitFor();
+      assert.equal(await page.getByTestId('camera-preview').count(), 0);
       assert.equal(await page.getByRole('navigation').count(), 0);
       assert.equal(await page.getByRole('button', { name: 'Logga ut' }).count(), 0);
       const typeCode = page.getByRole('link', { name: 'Skriv in din kod' });

@@ -9,6 +9,14 @@
 // `make test-e2e`), logs in and points the mail settings at it, so queued
 // mails get delivered there; backend.mail.waitFor(n) reads them back.
 // Without it, mails wait in the outbox.
+//
+// The registration kiosk: startBackend({ kiosk: true, testCamera: DIR })
+// runs `$BIN --kiosk serve … --test-camera DIR` (the pictures in DIR play as
+// the camera). There is no admin API in kiosk mode, so everything is set up
+// with the CLI before the start: `settings` ({key: value} → settings set),
+// `pin` (→ admin pin --stdin), and with smtp the mail settings. `dataDir`
+// reuses a folder (e.g. one an admin backend prepared); `keepDataDir` leaves
+// it in place on stop(). backend.exited resolves when the process ends.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,23 +41,51 @@ export function binaryPath() {
   return bin;
 }
 
-export async function startBackend({ smtp = false } = {}) {
+/** Runs the CLI on a data folder; returns stdout, throws with its output on failure. */
+export function cli(dataDir, args, input) {
   const bin = binaryPath();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'id06desk-e2e-'));
+  const r = spawnSync(bin, ['--data-dir', dataDir, ...args], { input, encoding: 'utf8', timeout: 20_000 });
+  if (r.error || r.status !== 0) {
+    throw new Error(`"${bin} --data-dir ${dataDir} ${args.join(' ')}" failed (status ${r.status}, ${r.error ?? ''}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return r.stdout;
+}
 
-  const pw = spawnSync(bin, ['--data-dir', dataDir, 'admin', 'password', '--stdin'], {
-    input: ADMIN_PASSWORD + '\n',
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  if (pw.error || pw.status !== 0) {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    throw new Error(
-      `"${bin} admin password --stdin" failed (status ${pw.status}, ${pw.error ?? ''}):\n${pw.stdout}\n${pw.stderr}`,
-    );
+export async function startBackend({
+  smtp = false,
+  kiosk = false,
+  testCamera = null,
+  dataDir: reuseDir = null,
+  keepDataDir = false,
+  settings = null,
+  pin = null,
+} = {}) {
+  const bin = binaryPath();
+  const dataDir = reuseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'id06desk-e2e-'));
+  const removeDir = () => {
+    if (!reuseDir && !keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  let mail = null;
+  try {
+    cli(dataDir, ['admin', 'password', '--stdin'], ADMIN_PASSWORD + '\n');
+    const values = { ...(settings ?? {}) };
+    if (smtp && kiosk) {
+      // No admin API in kiosk mode: the sink first, then the CLI.
+      mail = await startSink(path.join(dataDir, 'sink'));
+      Object.assign(values, { 'smtp.host': '127.0.0.1', 'smtp.port': String(mail.port), 'smtp.security': 'none', 'smtp.from': E2E_SENDER });
+    }
+    if (Object.keys(values).length > 0) cli(dataDir, ['settings', 'set', ...Object.entries(values).map(([k, v]) => `${k}=${v}`)]);
+    if (pin) cli(dataDir, ['admin', 'pin', '--stdin'], pin + '\n');
+  } catch (e) {
+    await mail?.stop();
+    removeDir();
+    throw e;
   }
 
-  const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir], {
+  const args = [...(kiosk ? ['--kiosk'] : []), 'serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir];
+  if (testCamera) args.push('--test-camera', testCamera);
+  const child = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -61,7 +97,7 @@ export async function startBackend({ smtp = false } = {}) {
   const baseURL = await new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => {
-      reject(new Error(`no http://127.0.0.1:<port>/ line from "${bin} serve" within ${START_TIMEOUT_MS} ms.\nstdout: ${buf}\nstderr: ${log}`));
+      reject(new Error(`no http://127.0.0.1:<port>/ line from "${bin} ${args.join(' ')}" within ${START_TIMEOUT_MS} ms.\nstdout: ${buf}\nstderr: ${log}`));
     }, START_TIMEOUT_MS);
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => {
@@ -82,14 +118,13 @@ export async function startBackend({ smtp = false } = {}) {
     });
     exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`"${bin} serve" exited early (code ${code}, signal ${signal}).\nstdout: ${buf}\nstderr: ${log}`));
+      reject(new Error(`"${bin} ${args.join(' ')}" exited early (code ${code}, signal ${signal}).\nstdout: ${buf}\nstderr: ${log}`));
     });
   }).catch(async (e) => {
     await stop();
     throw e;
   });
 
-  let mail = null;
   async function stop() {
     await mail?.stop();
     if (child.exitCode === null && child.signalCode === null) {
@@ -100,10 +135,10 @@ export async function startBackend({ smtp = false } = {}) {
         await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
       }
     }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDir();
   }
 
-  if (smtp) {
+  if (smtp && !kiosk) {
     try {
       mail = await startSink(path.join(dataDir, 'sink'));
       await configureSmtp(baseURL, mail.port);
@@ -113,7 +148,7 @@ export async function startBackend({ smtp = false } = {}) {
     }
   }
 
-  return { baseURL, dataDir, stop, stderr: () => log, mail };
+  return { baseURL, dataDir, stop, stderr: () => log, mail, exited };
 }
 
 /**

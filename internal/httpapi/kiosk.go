@@ -13,16 +13,16 @@ import (
 )
 
 // kioskRoutes are the kiosk's camera, QR scan, photo capture and PIN exit.
-// The camera routes are public: the kiosk (no admin) and the Settings test
-// view both use them; they show only what is in front of the camera.
+// The camera serves the kiosk's own screen, and otherwise only the admin
+// (Settings → Kiosk test view): nobody else may watch the site's camera.
 func (s *Server) kioskRoutes() {
 	if s.cfg.Station == nil {
 		return
 	}
-	s.handle("GET /api/kiosk/status", public, s.kioskStatus)
-	s.handle("POST /api/kiosk/camera/rescan", public, s.kioskRescan)
-	s.handle("GET /api/kiosk/camera/frame.jpg", public, s.kioskFrame)
-	s.handle("GET /api/kiosk/scan", public, s.kioskScan)
+	s.handle("GET /api/kiosk/status", station, s.kioskStatus)
+	s.handle("POST /api/kiosk/camera/rescan", station, s.kioskRescan)
+	s.handle("GET /api/kiosk/camera/frame.jpg", station, s.kioskFrame)
+	s.handle("GET /api/kiosk/scan", station, s.kioskScan)
 	s.handle("POST /api/kiosk/exit", public, s.kioskExit)
 	s.handle("PUT /api/kiosk/pin", admin, s.kioskSetPIN)
 	if s.cfg.Registration != nil {
@@ -84,6 +84,9 @@ func (s *Server) kioskScan(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) registerCapture(w http.ResponseWriter, r *http.Request) error {
+	if !s.cfg.Kiosk {
+		return &Error{Code: CodeForbidden, Message: "Photos are taken with the camera only at the registration kiosk; upload one instead."}
+	}
 	img, err := s.cfg.Station.Still(r.Context())
 	if err != nil {
 		return err

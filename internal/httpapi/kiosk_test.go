@@ -110,3 +110,19 @@ func TestKioskAPI(t *testing.T) {
 		t.Fatalf("unplugged: %d %v", resp.StatusCode, m)
 	}
 }
+
+// Outside kiosk mode only the admin may watch the camera or take a photo
+// with it.
+func TestCameraIsNotPublicOutsideTheKiosk(t *testing.T) {
+	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{} })
+	t.Cleanup(st.Close)
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Station: st, PIN: kiosk.NewPIN(filepath.Join(t.TempDir(), "pin"))})
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	e := &env{srv: srv, c: srv.Client()}
+	for _, p := range []string{"/api/kiosk/status", "/api/kiosk/camera/frame.jpg", "/api/kiosk/scan"} {
+		if resp, _ := e.do(t, "GET", p, ""); resp.StatusCode != 401 && resp.StatusCode != 403 {
+			t.Errorf("%s without login outside kiosk mode: %d", p, resp.StatusCode)
+		}
+	}
+}

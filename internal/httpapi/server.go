@@ -106,8 +106,9 @@ type Server struct {
 type access int
 
 const (
-	public access = iota // anyone (health, session, login, registration by token)
-	admin                // the admin: window (not kiosk) or a logged-in session
+	public  access = iota // anyone (health, session, login, registration by token)
+	admin                 // the admin: window (not kiosk) or a logged-in session
+	station               // the kiosk's own screen, or the admin (camera test view)
 )
 
 // New builds the API.
@@ -145,7 +146,7 @@ func (s *Server) handle(pattern string, acc access, h handlerFunc) {
 	_, path, _ := strings.Cut(pattern, " ")
 	s.paths[path] = true
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if acc == admin {
+		if acc == admin || (acc == station && !s.cfg.Kiosk) {
 			if err := s.requireAdmin(r); err != nil {
 				writeError(w, r, s.cfg.Log, err)
 				return

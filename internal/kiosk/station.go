@@ -207,11 +207,17 @@ func (s *Station) Scan(ctx context.Context, after uint64) (string, uint64, error
 	if err != nil {
 		return "", after, err
 	}
+	if f, ok := cam.Latest(); ok && after > f.Seq {
+		after = 0 // the camera was reopened and counts from 1 again
+	}
 	var sc camera.Scanner
 	for {
 		f, err := cam.Next(ctx, after)
 		if err != nil {
 			if ctx.Err() != nil {
+				if l, ok := cam.Latest(); ok {
+					after = l.Seq
+				}
 				return "", after, nil
 			}
 			return "", after, unavailable(err)

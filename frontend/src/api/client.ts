@@ -152,3 +152,35 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
     throw new ApiError(res.status, 'internal', 'The server sent an answer that is not JSON.');
   }
 }
+
+/** A binary answer (e.g. a camera frame) with the headers that describe it. */
+export interface BlobResponse {
+  blob: Blob;
+  headers: Headers;
+  status: number;
+}
+
+/**
+ * Like request(), for answers that are not JSON (images). Error answers are
+ * still JSON and become ApiError as usual.
+ */
+export async function requestBlob(method: Method, path: string, opts: RequestOptions = {}): Promise<BlobResponse> {
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, opts.query), {
+      method,
+      headers: { Accept: 'image/*, application/json' },
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new ApiError(0, NETWORK_ERROR, `Network error: ${detail}`);
+  }
+  if (!res.ok && !opts.acceptStatus?.includes(res.status)) {
+    throw await errorFromResponse(res);
+  }
+  return { blob: await res.blob(), headers: res.headers, status: res.status };
+}

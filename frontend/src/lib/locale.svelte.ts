@@ -47,6 +47,20 @@ export function setLocale(locale: Locale): void {
   document.documentElement.lang = locale;
 }
 
+/**
+ * Back to the default language and forgets the stored choice: the kiosk
+ * does this when one person is done, so the next starts afresh.
+ */
+export function resetLocale(): void {
+  try {
+    localStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // Nothing stored, then.
+  }
+  lang.locale = DEFAULT_LOCALE;
+  document.documentElement.lang = DEFAULT_LOCALE;
+}
+
 export function t(key: MessageKey, params?: Params): string {
   return translate(lang.locale, key, params);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedValues, sectionOf, splitFieldErrors } from './settingsForm';
+import { changedValues, pinProblem, sectionOf, splitFieldErrors } from './settingsForm';
 import type { SettingDef } from '../api/settings';
 
 const defs: SettingDef[] = [
@@ -43,6 +43,18 @@ describe('sections and errors', () => {
     expect(sectionOf('smtp.port')).toBe('email');
     expect(sectionOf('company.name')).toBe('company');
     expect(sectionOf('public_url')).toBe('company');
+    expect(sectionOf('kiosk.idle_seconds')).toBe('kiosk');
+    expect(sectionOf('camera.device')).toBe('kiosk');
+    expect(sectionOf('camera.resolution')).toBe('kiosk');
+  });
+  it('checks a kiosk PIN: 4–12 digits, the same twice', () => {
+    expect(pinProblem('1234', '1234')).toBeNull();
+    expect(pinProblem('123456789012', '123456789012')).toBeNull();
+    expect(pinProblem('123', '123')).toBe('format');
+    expect(pinProblem('1234567890123', '1234567890123')).toBe('format');
+    expect(pinProblem('12a4', '12a4')).toBe('format');
+    expect(pinProblem(' 1234', ' 1234')).toBe('format');
+    expect(pinProblem('1234', '1235')).toBe('mismatch');
   });
   it('splits field errors into those shown at a field and the rest', () => {
     expect(splitFieldErrors({ 'company.name': 'too long', x: 'y' }, ['company.name'])).toEqual({

@@ -35,11 +35,20 @@ export function changedValues(
   return out;
 }
 
-export type SettingsSection = 'company' | 'email';
+export type SettingsSection = 'company' | 'email' | 'kiosk';
 
 /** Which settings section a key belongs to. */
 export function sectionOf(key: string): SettingsSection {
-  return key.startsWith('smtp.') ? 'email' : 'company';
+  if (key.startsWith('smtp.')) return 'email';
+  if (key.startsWith('kiosk.') || key.startsWith('camera.')) return 'kiosk';
+  return 'company';
+}
+
+/** A PIN that leaves kiosk mode: 4–12 digits, typed the same twice. */
+export function pinProblem(pin: string, repeat: string): 'format' | 'mismatch' | null {
+  if (!/^\d{4,12}$/.test(pin)) return 'format';
+  if (pin !== repeat) return 'mismatch';
+  return null;
 }
 
 /** Field errors whose key is one of `keys`, and those that are not. */

@@ -1,0 +1,45 @@
+// What the kiosk keeps between its views, and how one person's visit ends:
+// the registration they are in (for the idle wipe) and whether it was
+// confirmed (the thank-you screen then has its own way back).
+import { ApiError } from '../api/client';
+import { deleteDraft } from '../api/kiosk';
+import { sleep } from './camera';
+import { resetLocale } from './locale.svelte';
+import { navigate } from './location.svelte';
+import { KIOSK_HOME } from './router';
+
+export const kioskVisit = $state<{ finished: boolean }>({ finished: false });
+
+/**
+ * Ends the visit: nothing of the person stays on screen (the route is
+ * replaced, so the registration views unmount with their state), the
+ * language goes back to the default, and the draft of an unfinished
+ * registration is discarded on the server.
+ */
+export async function endVisit(opts: { discardDraftOf?: string } = {}): Promise<void> {
+  const active = document.activeElement;
+  if (active instanceof HTMLElement) active.blur();
+  kioskVisit.finished = false;
+  resetLocale();
+  navigate(KIOSK_HOME, { replace: true });
+  if (opts.discardDraftOf) await discard(opts.discardDraftOf);
+}
+
+/**
+ * Deletes the draft; a network or server failure is tried again twice. A
+ * refusal (already confirmed, link no longer valid) is final. Should it still
+ * fail, the server's retention purges drafts nobody touches, and the
+ * screen is clean anyway.
+ */
+async function discard(token: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await deleteDraft(token);
+      return;
+    } catch (e) {
+      const retry = e instanceof ApiError && (e.status === 0 || e.status >= 500);
+      if (!retry) return;
+      await sleep(2000 * (attempt + 1));
+    }
+  }
+}
