@@ -110,12 +110,16 @@ test-e2e: $(BIN) $(SINK) $(BANKIDSTUB)
 	@cd frontend && ID06DESK_BIN=$(CURDIR)/$(BIN) ID06DESK_SMTPSINK_BIN=$(CURDIR)/$(SINK) ID06DESK_BANKIDSTUB_BIN=$(CURDIR)/$(BANKIDSTUB) npm run --silent e2e
 
 # The real Wails window under Xvfb: exits 0 once the UI has called the API.
+# The third run starts without --kiosk but with the "start in kiosk mode"
+# setting: the window must open the kiosk.
 test-smoke: $(BIN)
-	@for mode in "" "--kiosk"; do \
-	  d=$$(mktemp -d); \
-	  timeout 90 xvfb-run -a -s "-screen 0 1280x800x24" $(BIN) --smoke $$mode --data-dir $$d >$$d.log 2>&1 \
+	@for mode in "" "--kiosk" "setting"; do \
+	  d=$$(mktemp -d); flag=$$mode; \
+	  if [ "$$mode" = setting ]; then $(BIN) --data-dir $$d settings set kiosk.start=on >/dev/null; flag=""; fi; \
+	  timeout 90 xvfb-run -a -s "-screen 0 1280x800x24" $(BIN) --smoke $$flag --data-dir $$d >$$d.log 2>&1 \
 	    || { echo "Window smoke test $$mode failed:"; cat $$d.log; rm -rf $$d $$d.log; exit 1; }; \
 	  grep -q "smoke test passed" $$d.log || { cat $$d.log; exit 1; }; \
+	  if [ -n "$$mode" ]; then grep -q 'route=#/kiosk' $$d.log || { echo "Window smoke test $$mode: not the kiosk"; cat $$d.log; exit 1; }; fi; \
 	  echo "Window smoke test $${mode:-(admin)}: the UI loaded"; \
 	  rm -rf $$d $$d.log; \
 	done

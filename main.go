@@ -334,6 +334,13 @@ func runWindow(g globals, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	defer e.close()
+	if !g.kiosk {
+		// The "start in kiosk mode" setting makes a site PC a kiosk without
+		// a special shortcut.
+		if v, err := e.settings.Load(context.Background()); err == nil && v.Get("kiosk.start") == "on" {
+			g.kiosk = true
+		}
+	}
 
 	var win *app.Window
 	ready := make(chan struct{})
