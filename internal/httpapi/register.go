@@ -163,7 +163,16 @@ func (s *Server) registerConfirm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// registerDiscard deletes an unfinished registration ("Cancel and start
+// over", or the kiosk's idle wipe: reason=idle, which keeps the draft when
+// the kiosk.idle_discard setting is off).
 func (s *Server) registerDiscard(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.Query().Get("reason") == "idle" && s.cfg.Settings != nil {
+		if v, err := s.cfg.Settings.Load(r.Context()); err == nil && v.Get("kiosk.idle_discard") == "off" {
+			w.WriteHeader(http.StatusNoContent)
+			return nil
+		}
+	}
 	if err := s.cfg.Registration.Discard(r.Context(), r.PathValue("token")); err != nil {
 		return err
 	}

@@ -123,3 +123,42 @@ func TestRegisterAPI(t *testing.T) {
 		}
 	}
 }
+
+// The kiosk's idle wipe deletes the draft unless kiosk.idle_discard is off;
+// "Cancel and start over" always does.
+func TestIdleDiscardFollowsTheSetting(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
+	st := settings.NewService(db, dir)
+	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se", "kiosk.idle_discard": "off"}); err != nil {
+		t.Fatal(err)
+	}
+	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
+	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: db, Settings: st, Registration: reg}))
+	t.Cleanup(srv.Close)
+	e := &env{srv: srv, db: db, c: srv.Client()}
+	created, err := inv.Create(ctx, "admin", []invitations.Row{{Email: "idle@example.se"}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := inv.Get(ctx, created[0].ID)
+	tok := d.Invitation.Token
+	e.do(t, "PUT", "/api/register/"+tok+"/personal", `{"firstName":"Ida","lastName":"Idle","hasPersonnummer":true,"personnummer":"811218-9876","phone":"0701234567"}`)
+	if resp, _ := e.do(t, "DELETE", "/api/register/"+tok+"/draft?reason=idle", ""); resp.StatusCode != 204 {
+		t.Fatalf("idle discard: %d", resp.StatusCode)
+	}
+	if _, m := e.do(t, "GET", "/api/register/"+tok, ""); m["personal"] == nil {
+		t.Fatal("the draft was deleted although kiosk.idle_discard is off")
+	}
+	e.do(t, "DELETE", "/api/register/"+tok+"/draft?reason=cancel", "")
+	if _, m := e.do(t, "GET", "/api/register/"+tok, ""); m["personal"] != nil {
+		t.Fatal("cancel kept the draft")
+	}
+}

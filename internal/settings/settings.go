@@ -56,6 +56,7 @@ var Defs = []Def{
 	{Key: "retention.draft_days", Kind: KindInt, Default: "30", Min: 1, Max: 365, Help: "Days an unfinished registration (personal data, photo) is kept untouched before it is deleted"},
 	{Key: "kiosk.start", Kind: KindChoice, Default: "off", Choices: []string{"off", "on"}, Help: "Start the window as the registration kiosk (as with --kiosk); leaving it needs the admin PIN"},
 	{Key: "kiosk.idle_seconds", Kind: KindInt, Default: "90", Min: 20, Max: 3600, Help: "Seconds without a touch before the kiosk asks \"Are you still there?\" and then forgets the person"},
+	{Key: "kiosk.idle_discard", Kind: KindChoice, Default: "on", Choices: []string{"on", "off"}, Help: "When the kiosk forgets an idle person, also delete their unfinished registration (off: they can go on from their mail link)"},
 	{Key: "camera.device", Kind: KindText, MaxLen: 200, Help: "Kiosk camera by name (empty: the first camera found)"},
 	{Key: "camera.resolution", Kind: KindChoice, Default: "1920x1080", Choices: []string{"1280x720", "1920x1080"}, Help: "Kiosk camera resolution (photos need 1920x1080 unless the person stands close)"},
 	{Key: "bankid.environment", Kind: KindChoice, Default: "test", Choices: []string{"test", "production"}, Help: "BankID environment: test (appapi2.test.bankid.com) or production (appapi2.bankid.com)"},
