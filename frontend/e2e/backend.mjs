@@ -246,3 +246,54 @@ export async function configureSmtp(baseURL, port) {
   });
   if (!res.ok) throw new Error(`SMTP settings were refused: HTTP ${res.status} ${await res.text()}`);
 }
+
+/**
+ * Starts the BankID test server (internal/bankid/cmd/bankidstub;
+ * $ID06DESK_BANKIDSTUB_BIN, default ../build/bin/bankidstub): it writes
+ * client-cert.pem, client-key.pem and root-ca.pem into dir and prints
+ * "bankid <URL>"; every identification completes after a few collects.
+ * Returns {url, dir, files: {cert, key, rootCA}, stop}.
+ */
+export async function startBankIDStub(dir) {
+  const bin = process.env.ID06DESK_BANKIDSTUB_BIN
+    ? path.resolve(process.env.ID06DESK_BANKIDSTUB_BIN)
+    : path.resolve(frontendDir, '../build/bin/bankidstub');
+  if (!fs.existsSync(bin)) throw new Error(`bankidstub not found at ${bin}: run "make build", or set ID06DESK_BANKIDSTUB_BIN.`);
+  fs.mkdirSync(dir, { recursive: true });
+  const child = spawn(bin, ['--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let err = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => (err += d));
+  async function stop() {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      if ((await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000, 'timeout'))])) === 'timeout') child.kill('SIGKILL');
+    }
+  }
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let buf = '';
+      const timer = setTimeout(() => reject(new Error(`bankidstub printed no URL within 10 s: ${buf} ${err}`)), 10_000);
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (d) => {
+        buf += d;
+        const m = /^bankid (https?:\/\/\S+)$/m.exec(buf);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`bankidstub exited early (${code}): ${err}`));
+      });
+    });
+    const files = { cert: path.join(dir, 'client-cert.pem'), key: path.join(dir, 'client-key.pem'), rootCA: path.join(dir, 'root-ca.pem') };
+    for (const f of Object.values(files)) if (!fs.existsSync(f)) throw new Error(`bankidstub did not write ${f}`);
+    return { url, dir, files, stop, stderr: () => err };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

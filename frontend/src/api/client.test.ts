@@ -239,13 +239,24 @@ describe('register normalizers', () => {
     });
     expect(s.personal).toEqual({
       firstName: 'Anna', lastName: 'Berg', hasPersonnummer: true, personnummer: '198112189876',
-      birthDate: '', nationality: '', idNumber: '', phone: '+46701234567',
+      birthDate: '', nationality: '', idNumber: '', phone: '+46701234567', locked: false, passportChecked: false,
     });
     expect(s.photo).toBeNull();
     expect(s.delivery).toBeNull();
     expect(s.bankid).toEqual({ available: false, reason: undefined });
     expect(s.identityPartner).toEqual({ name: '', url: '' });
     expect(s.step).toBe('photo');
+  });
+
+  it('keep the BankID lock of the personal data', () => {
+    const s = normalizeSession({
+      step: 'personal',
+      method: 'bankid',
+      personal: { firstName: 'Test', lastName: 'Testsson', hasPersonnummer: true, personnummer: '198112189876', phone: '', locked: true, passportChecked: true },
+    });
+    expect(s.personal?.locked).toBe(true);
+    expect(s.personal?.passportChecked).toBe(true);
+    expect(s.method).toBe('bankid');
   });
 
   it('read countries as {code, name} or {Code, Name}', () => {

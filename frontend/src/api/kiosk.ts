@@ -114,9 +114,12 @@ export function capturePhoto(token: string): Promise<Session> {
   return request<unknown>('POST', `${registerBase(token)}/photo/capture`).then(normalizeSession);
 }
 
-/** Discards the unfinished registration (idle wipe). */
-export function deleteDraft(token: string): Promise<void> {
-  return request<void>('DELETE', `${registerBase(token)}/draft`);
+/**
+ * Discards the unfinished registration. reason 'idle' (the idle wipe) lets
+ * the server keep it when Settings → Kiosk says so; 'cancel' always deletes.
+ */
+export function deleteDraft(token: string, reason: 'idle' | 'cancel' = 'cancel'): Promise<void> {
+  return request<void>('DELETE', `${registerBase(token)}/draft`, { query: { reason } });
 }
 
 /** Leaves kiosk mode (the window closes, or `serve --kiosk` stops). */

@@ -45,6 +45,10 @@ export interface Personal {
   nationality: string;
   idNumber: string;
   phone: string;
+  /** Name and personnummer come from BankID: shown read-only, only the phone is asked. */
+  locked?: boolean;
+  /** BankID also checked the passport or ID card. */
+  passportChecked?: boolean;
 }
 
 export interface Rect {
@@ -121,7 +125,7 @@ export interface Session {
 export interface ConfirmResult {
   orderId: string;
   registeredAt: string;
-  identityCheck: 'pending_partner' | 'bankid' | string;
+  identityCheck: 'pending_partner' | 'bankid' | 'bankid_passport' | string;
   identityPartner: IdentityPartner;
   email: string;
 }
@@ -192,6 +196,8 @@ function normalizePersonal(v: unknown): Personal | null {
     nationality: str(p.nationality),
     idNumber: str(p.idNumber),
     phone: str(p.phone),
+    locked: p.locked === true,
+    passportChecked: p.passportChecked === true,
   };
 }
 

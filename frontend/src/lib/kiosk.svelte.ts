@@ -16,13 +16,13 @@ export const kioskVisit = $state<{ finished: boolean }>({ finished: false });
  * language goes back to the default, and the draft of an unfinished
  * registration is discarded on the server.
  */
-export async function endVisit(opts: { discardDraftOf?: string } = {}): Promise<void> {
+export async function endVisit(opts: { discardDraftOf?: string; reason?: 'idle' | 'cancel' } = {}): Promise<void> {
   const active = document.activeElement;
   if (active instanceof HTMLElement) active.blur();
   kioskVisit.finished = false;
   resetLocale();
   navigate(KIOSK_HOME, { replace: true });
-  if (opts.discardDraftOf) await discard(opts.discardDraftOf);
+  if (opts.discardDraftOf) await discard(opts.discardDraftOf, opts.reason ?? 'cancel');
 }
 
 /**
@@ -31,10 +31,10 @@ export async function endVisit(opts: { discardDraftOf?: string } = {}): Promise<
  * fail, the server's retention purges drafts nobody touches, and the
  * screen is clean anyway.
  */
-async function discard(token: string): Promise<void> {
+async function discard(token: string, reason: 'idle' | 'cancel'): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await deleteDraft(token);
+      await deleteDraft(token, reason);
       return;
     } catch (e) {
       const retry = e instanceof ApiError && (e.status === 0 || e.status >= 500);

@@ -11,6 +11,9 @@ describe('identityBadge', () => {
     expect(translate('en', identityBadge('done').key)).toBe('Identity check done');
     expect(identityBadge('done').tone).toBe('ok');
     expect(translate('en', identityBadge('bankid').key)).toBe('BankID');
+    expect(translate('en', identityBadge('bankid_passport').key)).toBe('BankID + passport checked');
+    expect(translate('sv', identityBadge('bankid_passport').key)).toBe('BankID + pass kontrollerat');
+    expect(identityBadge('bankid_passport').tone).toBe('ok');
     expect(identityBadge('what').tone).toBe('grey');
   });
 });

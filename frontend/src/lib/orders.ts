@@ -30,6 +30,8 @@ export function identityBadge(check: string): Badge {
       return { key: 'orders.identity.done', tone: 'ok' };
     case 'bankid':
       return { key: 'orders.identity.bankid', tone: 'ok' };
+    case 'bankid_passport':
+      return { key: 'orders.identity.bankid_passport', tone: 'ok' };
     default:
       return { key: 'orders.identity.unknown', tone: 'grey' };
   }

@@ -46,6 +46,9 @@ describe('sections and errors', () => {
     expect(sectionOf('kiosk.idle_seconds')).toBe('kiosk');
     expect(sectionOf('camera.device')).toBe('kiosk');
     expect(sectionOf('camera.resolution')).toBe('kiosk');
+    expect(sectionOf('bankid.environment')).toBe('bankid');
+    expect(sectionOf('bankid.passphrase')).toBe('bankid');
+    expect(sectionOf('bankid.url')).toBe('bankid');
   });
   it('checks a kiosk PIN: 4–12 digits, the same twice', () => {
     expect(pinProblem('1234', '1234')).toBeNull();

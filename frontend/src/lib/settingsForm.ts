@@ -35,12 +35,13 @@ export function changedValues(
   return out;
 }
 
-export type SettingsSection = 'company' | 'email' | 'kiosk';
+export type SettingsSection = 'company' | 'email' | 'kiosk' | 'bankid';
 
 /** Which settings section a key belongs to. */
 export function sectionOf(key: string): SettingsSection {
   if (key.startsWith('smtp.')) return 'email';
   if (key.startsWith('kiosk.') || key.startsWith('camera.')) return 'kiosk';
+  if (key.startsWith('bankid.')) return 'bankid';
   return 'company';
 }
 
