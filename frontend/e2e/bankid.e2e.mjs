@@ -11,20 +11,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ADMIN_PASSWORD, adminCookie, startBackend, startBankIDStub } from './backend.mjs';
+import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, TOKEN_RE, waitForHash, imageLoaded, keepFailure, tokenFromMail, phonePhoto } from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const shots = path.join(here, 'screenshots');
-const repoRoot = path.resolve(here, '..', '..');
 // pigo's passport-style sample, copied by `make pigo-assets` (part of `make build`).
-const FACE_PHOTO = path.join(repoRoot, 'internal', 'photo', 'testdata', 'pigo-sample.jpg');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const STEP_TIMEOUT = 15_000;
 // The stub completes after a few 2-second collects.
 const BANKID_TIMEOUT = 30_000;
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const COMPANY = 'E2E BankID Bygg AB';
 const PHONE = { width: 390, height: 844 };
@@ -113,19 +106,6 @@ async function invite(email) {
   return res.created[0];
 }
 
-const TOKEN_RE = /#\/register\/(v1\.[A-Za-z0-9._~-]+)/;
-
-/** The registration token from the mail the sink received for this address. */
-async function tokenFromMail(email, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  const to = new RegExp(`^To: .*${email.replace(/[.]/g, '\\.')}`, 'mi');
-  for (;;) {
-    const mail = backend.mail.messages().map((m) => m.replace(/=\r?\n/g, '')).find((m) => to.test(m) && TOKEN_RE.test(m));
-    if (mail) return TOKEN_RE.exec(mail)[1];
-    if (Date.now() > deadline) throw new Error(`no invitation mail to ${email} with a registration link after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function cardholder(viewport) {
   const small = viewport.width < 500;
@@ -135,26 +115,6 @@ async function cardholder(viewport) {
   const page = await context.newPage();
   watch(page, `cardholder ${viewport.width}`, backend.baseURL);
   return { context, page };
-}
-
-async function keepFailure(page, name, e) {
-  await page.screenshot({ path: path.join(shots, `failed-${name}.png`), fullPage: true }).catch(() => {});
-  throw e;
-}
-
-async function waitForHash(page, re) {
-  await page.waitForFunction((src) => new RegExp(src).test(location.hash), re.source, { timeout: STEP_TIMEOUT });
-}
-
-async function imageLoaded(page, testId, timeout = STEP_TIMEOUT) {
-  await page.waitForFunction(
-    (id) => {
-      const img = document.querySelector(`[data-testid="${id}"]`);
-      return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
-    },
-    testId,
-    { timeout },
-  );
 }
 
 /** The QR image is shown, loaded, and its address changes from second to second. */
@@ -173,36 +133,6 @@ async function qrAnimates(page) {
   );
   await imageLoaded(page, 'bankid-qr');
   return first;
-}
-
-/** The pigo sample scaled 3× on a larger canvas, as a phone photo (see register.e2e.mjs). */
-async function phonePhoto(page) {
-  const b64 = fs.readFileSync(FACE_PHOTO).toString('base64');
-  const out = await page.evaluate(async (data) => {
-    const img = new Image();
-    img.src = 'data:image/jpeg;base64,' + data;
-    await img.decode();
-    const k = 3;
-    const w = img.width * k;
-    const h = img.height * k;
-    const W = Math.round(w * 1.6);
-    const H = Math.round(h * 1.35);
-    const x0 = Math.round((W - w) / 2);
-    const y0 = H - h;
-    const c = document.createElement('canvas');
-    c.width = W;
-    c.height = H;
-    const g = c.getContext('2d');
-    g.imageSmoothingQuality = 'high';
-    g.drawImage(img, 0, 0, 1, img.height, 0, y0, x0, h);
-    g.drawImage(img, img.width - 1, 0, 1, img.height, x0 + w, y0, W - x0 - w, h);
-    g.drawImage(img, 0, 0, img.width, 1, x0, 0, w, y0);
-    g.drawImage(img, 0, 0, 1, 1, 0, 0, x0, y0);
-    g.drawImage(img, img.width - 1, 0, 1, 1, x0 + w, 0, W - x0 - w, y0);
-    g.drawImage(img, x0, y0, w, h);
-    return c.toDataURL('image/jpeg', 0.92).split(',')[1];
-  }, b64);
-  return Buffer.from(out, 'base64');
 }
 
 describe('register with Swedish BankID', () => {
@@ -265,7 +195,7 @@ describe('register with Swedish BankID', () => {
     assert.ok(configured, 'needs BankID set up by the previous test');
     const email = 'erik.bankid@example.se';
     await invite(email);
-    const token = await tokenFromMail(email);
+    const token = await tokenFromMail(backend.mail, email);
 
     // At a computer: the QR code, large and animated; Cancel goes back.
     {

@@ -17,17 +17,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ADMIN_PASSWORD, adminCookie, cli, startBackend } from './backend.mjs';
+import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, waitForHash, imageLoaded, keepFailure } from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const shots = path.join(here, 'screenshots');
-const repoRoot = path.resolve(here, '..', '..');
-const FACE_PHOTO = path.join(repoRoot, 'internal', 'photo', 'testdata', 'pigo-sample.jpg');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const STEP_TIMEOUT = 15_000;
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const COMPANY = 'E2E Kiosk Bygg AB';
 const PIN = '2468';
@@ -185,29 +178,6 @@ async function kioskPage(viewport) {
   const page = await context.newPage();
   watch(page, 'kiosk');
   return { context, page };
-}
-
-async function keepFailure(page, name, e) {
-  await page.screenshot({ path: path.join(shots, `failed-${name}.png`), fullPage: true }).catch(() => {});
-  throw e;
-}
-
-async function waitForHash(page, re, timeout = STEP_TIMEOUT) {
-  try {
-    await page.waitForFunction((src) => new RegExp(src).test(location.hash), re.source, { timeout });
-  } catch (e) {
-    throw new Error(`waiting for ${re} in the address (now ${await page.evaluate(() => location.hash).catch(() => '?')}): ${e.message}`);
-  }
-}
-
-async function imageLoaded(page, testId) {
-  const loaded = (id) => {
-    const img = document.querySelector(`[data-testid="${id}"]`);
-    return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
-  };
-  await page.waitForFunction(loaded, testId, { timeout: STEP_TIMEOUT }).catch((e) => {
-    throw new Error(`waiting for the image ${testId} to load: ${e.message}`);
-  });
 }
 
 const osk = (page) => page.getByTestId('osk');

@@ -6,18 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ADMIN_PASSWORD, startBackend } from './backend.mjs';
+import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, TOKEN_RE, waitForHash, imageLoaded, keepFailure, tokenFromMail, phonePhoto } from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const shots = path.join(here, 'screenshots');
-const repoRoot = path.resolve(here, '..', '..');
 // pigo's passport-style sample, copied by `make pigo-assets` (part of `make build`).
-const FACE_PHOTO = path.join(repoRoot, 'internal', 'photo', 'testdata', 'pigo-sample.jpg');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const STEP_TIMEOUT = 15_000;
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const COMPANY = 'E2E Bygg AB';
 const ANNA = 'anna.berg@example.se';
@@ -102,24 +95,11 @@ async function invite(email, language) {
   return res.created[0];
 }
 
-const TOKEN_RE = /#\/register\/(v1\.[A-Za-z0-9._~-]+)/;
 
 function tokenOf(link) {
   const m = TOKEN_RE.exec(link);
   assert.ok(m, `a registration token in ${link}`);
   return m[1];
-}
-
-/** The registration token from the mail the sink received for this address. */
-async function tokenFromMail(email, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  const to = new RegExp(`^To: .*${email.replace(/[.]/g, '\\.')}`, 'mi');
-  for (;;) {
-    const mail = backend.mail.messages().map((m) => m.replace(/=\r?\n/g, '')).find((m) => to.test(m) && TOKEN_RE.test(m));
-    if (mail) return TOKEN_RE.exec(mail)[1];
-    if (Date.now() > deadline) throw new Error(`no invitation mail to ${email} with a registration link after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** A fresh browser (no cookies, no stored language), as a cardholder at home. */
@@ -133,61 +113,6 @@ async function cardholder(viewport = PHONE) {
 }
 
 /** Keeps a screenshot of the page a test failed on (e2e/screenshots/failed-*.png). */
-async function keepFailure(page, name, e) {
-  await page.screenshot({ path: path.join(shots, `failed-${name}.png`), fullPage: true }).catch(() => {});
-  throw e;
-}
-
-async function waitForHash(page, re) {
-  await page.waitForFunction((src) => new RegExp(src).test(location.hash), re.source, { timeout: STEP_TIMEOUT });
-}
-
-async function imageLoaded(page, testId) {
-  await page.waitForFunction(
-    (id) => {
-      const img = document.querySelector(`[data-testid="${id}"]`);
-      return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
-    },
-    testId,
-    { timeout: STEP_TIMEOUT },
-  );
-}
-
-/**
- * The sample is a 320×400 passport photo: fewer pixels than a card crop
- * needs (600×771). A phone photo has many more, so the upload that must
- * succeed is the sample scaled 3× onto a larger canvas (edges extended), as a
- * camera would frame it. Done with the browser's canvas: no image tools needed.
- */
-async function phonePhoto(page) {
-  const b64 = fs.readFileSync(FACE_PHOTO).toString('base64');
-  const out = await page.evaluate(async (data) => {
-    const img = new Image();
-    img.src = 'data:image/jpeg;base64,' + data;
-    await img.decode();
-    const k = 3;
-    const w = img.width * k;
-    const h = img.height * k;
-    const W = Math.round(w * 1.6);
-    const H = Math.round(h * 1.35);
-    const x0 = Math.round((W - w) / 2);
-    const y0 = H - h;
-    const c = document.createElement('canvas');
-    c.width = W;
-    c.height = H;
-    const g = c.getContext('2d');
-    g.imageSmoothingQuality = 'high';
-    g.drawImage(img, 0, 0, 1, img.height, 0, y0, x0, h);
-    g.drawImage(img, img.width - 1, 0, 1, img.height, x0 + w, y0, W - x0 - w, h);
-    g.drawImage(img, 0, 0, img.width, 1, x0, 0, w, y0);
-    g.drawImage(img, 0, 0, 1, 1, 0, 0, x0, y0);
-    g.drawImage(img, img.width - 1, 0, 1, 1, x0 + w, 0, W - x0 - w, y0);
-    g.drawImage(img, x0, y0, w, h);
-    return c.toDataURL('image/jpeg', 0.92).split(',')[1];
-  }, b64);
-  return Buffer.from(out, 'base64');
-}
-
 /** Opens the link and chooses to register by hand; ends on the personal step. */
 async function startManual(page, token) {
   await page.goto(`/#/register/${token}`);
@@ -202,7 +127,7 @@ describe('cardholder registration', () => {
 
   test('manual registration from the mail link: personal data, photo, delivery, review, confirm', async () => {
     await invite(ANNA, 'sv');
-    token = await tokenFromMail(ANNA);
+    token = await tokenFromMail(backend.mail, ANNA);
     const { context, page } = await cardholder();
     try {
       await page.goto(`/#/register/${token}`);

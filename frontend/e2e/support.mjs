@@ -1,0 +1,90 @@
+// Shared by the end-to-end tests: Chromium's launch, the screenshot folder,
+// waiting for the address and for images, the invitation link from the
+// sink's mail, and a face photo big enough for a card.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const shots = path.join(here, 'screenshots');
+export const repoRoot = path.resolve(here, '..', '..');
+/** pigo's sample photo, copied by `make pigo-assets`. */
+export const FACE_PHOTO = path.join(repoRoot, 'internal', 'photo', 'testdata', 'pigo-sample.jpg');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const STEP_TIMEOUT = 15_000;
+export const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Waits until location.hash matches re; the error names what it saw. */
+export async function waitForHash(page, re, timeout = STEP_TIMEOUT) {
+  try {
+    await page.waitForFunction((src) => new RegExp(src).test(location.hash), re.source, { timeout });
+  } catch (e) {
+    throw new Error(`waiting for ${re} in the address (now ${await page.evaluate(() => location.hash).catch(() => '?')}): ${e.message}`);
+  }
+}
+
+/** Waits until the <img data-testid=testId> has loaded a picture. */
+export async function imageLoaded(page, testId, timeout = STEP_TIMEOUT) {
+  const loaded = (id) => {
+    const img = document.querySelector(`[data-testid="${id}"]`);
+    return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
+  };
+  await page.waitForFunction(loaded, testId, { timeout }).catch((e) => {
+    throw new Error(`waiting for the image ${testId} to load: ${e.message}`);
+  });
+}
+
+/** Keeps a screenshot of the page as failed-<name>.png, then rethrows. */
+export async function keepFailure(page, name, e) {
+  await page.screenshot({ path: path.join(shots, `failed-${name}.png`), fullPage: true }).catch(() => {});
+  throw e;
+}
+
+export const TOKEN_RE = /#\/register\/(v1\.[A-Za-z0-9._~-]+)/;
+
+/** The registration token from the invitation mail to email in the sink. */
+export async function tokenFromMail(mail, email, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  const to = new RegExp(`^To: .*${email.replace(/[.]/g, '\\.')}`, 'mi');
+  for (;;) {
+    const found = mail.messages().map((m) => m.replace(/=\r?\n/g, '')).find((m) => to.test(m) && TOKEN_RE.test(m));
+    if (found) return TOKEN_RE.exec(found)[1];
+    if (Date.now() > deadline) throw new Error(`no invitation mail to ${email} with a registration link after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * The sample is a 320×400 passport photo: fewer pixels than a card crop
+ * needs (600×771). A phone photo has many more, so the upload that must
+ * succeed is the sample scaled 3× onto a larger canvas (edges extended), as a
+ * camera would frame it. Done with the browser's canvas: no image tools needed.
+ */
+export async function phonePhoto(page) {
+  const b64 = fs.readFileSync(FACE_PHOTO).toString('base64');
+  const out = await page.evaluate(async (data) => {
+    const img = new Image();
+    img.src = 'data:image/jpeg;base64,' + data;
+    await img.decode();
+    const k = 3;
+    const w = img.width * k;
+    const h = img.height * k;
+    const W = Math.round(w * 1.6);
+    const H = Math.round(h * 1.35);
+    const x0 = Math.round((W - w) / 2);
+    const y0 = H - h;
+    const c = document.createElement('canvas');
+    c.width = W;
+    c.height = H;
+    const g = c.getContext('2d');
+    g.imageSmoothingQuality = 'high';
+    g.drawImage(img, 0, 0, 1, img.height, 0, y0, x0, h);
+    g.drawImage(img, img.width - 1, 0, 1, img.height, x0 + w, y0, W - x0 - w, h);
+    g.drawImage(img, 0, 0, img.width, 1, x0, 0, w, y0);
+    g.drawImage(img, 0, 0, 1, 1, 0, 0, x0, y0);
+    g.drawImage(img, img.width - 1, 0, 1, 1, x0 + w, 0, W - x0 - w, y0);
+    g.drawImage(img, x0, y0, w, h);
+    return c.toDataURL('image/jpeg', 0.92).split(',')[1];
+  }, b64);
+  return Buffer.from(out, 'base64');
+}
