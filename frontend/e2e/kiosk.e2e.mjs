@@ -382,6 +382,8 @@ describe('registration kiosk', () => {
       const summary = page.getByTestId('invitation-summary');
       await summary.waitFor();
       assert.match(await summary.textContent(), new RegExp(COMPANY));
+      // BankID is not set up on this kiosk, and the choice screen says so.
+      assert.match(await page.getByTestId('bankid-state').textContent(), /i den här kiosken/);
       await page.getByRole('button', { name: 'Registrera manuellt' }).click();
       await waitForHash(page, /step=personal/);
       await page.getByRole('heading', { name: 'Personuppgifter', level: 1 }).waitFor();

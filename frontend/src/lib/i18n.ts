@@ -221,6 +221,8 @@ const sv = {
   'register.method.bankidDesc':
     'Ditt namn och personnummer fylls i åt dig, och du behöver inte visa legitimation efteråt.',
   'register.method.bankidUnavailable': 'BankID går inte att använda här just nu — registrera dig manuellt.',
+  'register.method.bankidUnavailableKiosk': 'BankID går inte att använda i den här kiosken just nu — registrera dig manuellt.',
+  'register.method.bankidUnreachable': 'BankID svarar inte just nu — registrera dig manuellt eller försök igen senare.',
   'register.method.manual': 'Registrera manuellt',
   'register.method.manualDesc':
     'Du skriver in dina uppgifter och laddar upp ett foto. Efteråt bokar du en tid hos {partner} för att skanna ditt pass eller id-kort.',
@@ -1070,6 +1072,8 @@ const en: Record<MessageKey, string> = {
   'register.method.bankidDesc':
     'Your name and personal identity number are filled in for you, and you do not need to show ID afterwards.',
   'register.method.bankidUnavailable': 'BankID is not available here right now — register manually.',
+  'register.method.bankidUnavailableKiosk': 'BankID is not available at this kiosk right now — register manually.',
+  'register.method.bankidUnreachable': 'BankID is not answering right now — register manually or try again later.',
   'register.method.manual': 'Register manually',
   'register.method.manualDesc':
     'You type in your details and upload a photo. Afterwards you book a time at {partner} to have your passport or ID card scanned.',
