@@ -283,20 +283,21 @@ func openEnv(g globals, lock bool, stderr io.Writer) (*env, error) {
 
 // sweep does the housekeeping at start and then every interval until ctx
 // ends: expired invitations are marked, stale registration drafts (personal
-// data, photos) deleted after retention.draft_days.
+// data, photos) deleted after retention.draft_days, and delivered orders'
+// personal data purged after retention.order_days.
 func (e *env) sweep(ctx context.Context, every time.Duration) {
 	for {
-		days := 30
+		draftDays, orderDays := 30, 90
 		if v, err := e.settings.Load(ctx); err == nil {
-			days = v.Int("retention.draft_days")
+			draftDays, orderDays = v.Int("retention.draft_days"), v.Int("retention.order_days")
 		}
 		now := time.Now()
-		res, err := e.db.Sweep(ctx, now, now.Add(-time.Duration(days)*24*time.Hour))
+		res, err := e.db.Sweep(ctx, now, now.Add(-time.Duration(draftDays)*24*time.Hour), now.Add(-time.Duration(orderDays)*24*time.Hour))
 		switch {
 		case err != nil && ctx.Err() == nil:
 			e.log.Error("housekeeping", "err", err)
-		case res.Expired+res.DraftsDeleted > 0:
-			e.log.Info("housekeeping", "invitations_expired", res.Expired, "drafts_deleted", res.DraftsDeleted)
+		case res.Expired+res.DraftsDeleted+res.OrdersPurged > 0:
+			e.log.Info("housekeeping", "invitations_expired", res.Expired, "drafts_deleted", res.DraftsDeleted, "orders_purged", res.OrdersPurged)
 		}
 		t := time.NewTimer(every)
 		select {

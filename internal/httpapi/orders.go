@@ -50,6 +50,7 @@ type OrderJSON struct {
 	Language          string          `json:"language,omitempty"`
 	Delivery          *order.Delivery `json:"delivery,omitempty"`
 	IdentityCheckedAt *time.Time      `json:"identityCheckedAt,omitempty"`
+	PurgedAt          *time.Time      `json:"purgedAt,omitempty"`
 }
 
 // OrderToJSON converts an order; detail includes the personal data.
@@ -62,6 +63,10 @@ func OrderToJSON(o order.Order, detail bool) OrderJSON {
 		j.Phone, j.Language = o.Phone, o.Language
 		d := o.Delivery
 		j.Delivery = &d
+		if !o.PurgedAt.IsZero() {
+			t := o.PurgedAt
+			j.PurgedAt = &t
+		}
 		if !o.IdentityCheckedAt.IsZero() {
 			t := o.IdentityCheckedAt
 			j.IdentityCheckedAt = &t
@@ -105,11 +110,14 @@ func (s *Server) orderImage(thumb bool) handlerFunc {
 		if err != nil {
 			return err
 		}
+		img := o.Photo
 		if thumb {
-			writeJPEG(w, o.Thumb)
-		} else {
-			writeJPEG(w, o.Photo)
+			img = o.Thumb
 		}
+		if len(img) == 0 {
+			return &Error{Code: CodeNotFound, Message: "The photo was deleted with the order's personal data after the retention time."}
+		}
+		writeJPEG(w, img)
 		return nil
 	}
 }

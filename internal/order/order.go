@@ -96,6 +96,9 @@ type Order struct {
 	RegisteredAt      time.Time
 	RegisteredWhere   string
 	UpdatedAt         time.Time
+	// PurgedAt is when the retention time emptied the personal data and
+	// photos (zero while they are kept).
+	PurgedAt time.Time
 }
 
 // ListQuery selects a page of orders.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"database/sql"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -516,7 +517,7 @@ func TestSweepExpiresAndPurgesDrafts(t *testing.T) {
 		t.Fatal(err)
 	}
 	keep, tokKeep := f.invite(t, "fresh@example.se")
-	res, err := f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour))
+	res, err := f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour), time.Time{})
 	if err != nil || res.Expired != 0 || res.DraftsDeleted != 0 {
 		t.Fatalf("nothing due yet: %+v %v", res, err)
 	}
@@ -525,7 +526,7 @@ func TestSweepExpiresAndPurgesDrafts(t *testing.T) {
 	if _, err := f.reg.SavePersonal(ctx, tokKeep, registration.PersonalInput{}, false); linkCode(err) != registration.LinkExpired {
 		t.Fatalf("expired link still usable: %v", err)
 	}
-	res, err = f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour))
+	res, err = f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour), time.Time{})
 	if err != nil || res.Expired != 2 || res.DraftsDeleted != 1 {
 		t.Fatalf("sweep: %+v %v", res, err)
 	}
@@ -538,7 +539,49 @@ func TestSweepExpiresAndPurgesDrafts(t *testing.T) {
 			t.Fatalf("%s: %s", x, d.Invitation.Status)
 		}
 	}
-	if res, _ := f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour)); res.Expired+res.DraftsDeleted != 0 {
+	if res, _ := f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour), time.Time{}); res.Expired+res.DraftsDeleted != 0 {
 		t.Fatalf("second sweep changed things: %+v", res)
+	}
+}
+
+// A delivered order keeps who ordered which card, but its personal data and
+// photos go after the retention time.
+func TestSweepPurgesDeliveredOrders(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, tok := f.invite(t, "done@example.se")
+	fillAll(t, f, tok)
+	rec, err := f.reg.Confirm(ctx, tok, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nexus is a later issue: mark the card delivered directly.
+	if err := f.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE orders SET status = 'delivered' WHERE id = ?`, rec.OrderID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cutoff := func() time.Time { return f.clock().Add(-90 * 24 * time.Hour) }
+	if res, _ := f.db.Sweep(ctx, f.clock(), f.clock(), cutoff()); res.OrdersPurged != 0 {
+		t.Fatal("purged before the retention time")
+	}
+	f.advance(91 * 24 * time.Hour)
+	res, err := f.db.Sweep(ctx, f.clock(), f.clock(), cutoff())
+	if err != nil || res.OrdersPurged != 1 {
+		t.Fatalf("sweep: %+v %v", res, err)
+	}
+	o, err := f.db.GetOrder(ctx, rec.OrderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Personnummer != "" || o.Phone != "" || len(o.Photo) != 0 || len(o.Thumb) != 0 || o.Delivery.Address.Street != "" || o.PurgedAt.IsZero() {
+		t.Fatalf("personal data kept: %+v", o)
+	}
+	if o.FirstName != "Anna" || o.CardType != "id06-rfid" {
+		t.Fatalf("the order's record went too: %+v", o)
+	}
+	if res, _ := f.db.Sweep(ctx, f.clock(), f.clock(), cutoff()); res.OrdersPurged != 0 {
+		t.Fatal("purged twice")
 	}
 }

@@ -227,17 +227,17 @@ func (db *DB) GetOrder(ctx context.Context, id string) (order.Order, error) {
 }
 
 const orderCols = `id, invitation_id, status, first_name, last_name, personnummer, birth_date, nationality, id_number, email, phone,
-	card_type, industry, language, delivery, identity_method, identity_check, identity_checked_at, registered_at, registered_where, updated_at`
+	card_type, industry, language, delivery, identity_method, identity_check, identity_checked_at, registered_at, registered_where, updated_at, purged_at`
 
 // scanOrder reads orderCols, then extra columns into extra.
 func scanOrder(s scanner, extra ...any) (order.Order, error) {
 	var o order.Order
 	var st, delivery string
-	var checked sql.NullInt64
+	var checked, purged sql.NullInt64
 	var reg, upd int64
 	err := s.Scan(append([]any{&o.ID, &o.InvitationID, &st, &o.FirstName, &o.LastName, &o.Personnummer, &o.BirthDate, &o.Nationality, &o.IDNumber,
 		&o.Email, &o.Phone, &o.CardType, &o.Industry, &o.Language, &delivery, &o.IdentityMethod, &o.IdentityCheck, &checked,
-		&reg, &o.RegisteredWhere, &upd}, extra...)...)
+		&reg, &o.RegisteredWhere, &upd, &purged}, extra...)...)
 	if err != nil {
 		return o, err
 	}
@@ -247,6 +247,9 @@ func scanOrder(s scanner, extra ...any) (order.Order, error) {
 	}
 	if checked.Valid {
 		o.IdentityCheckedAt = fromMS(checked.Int64)
+	}
+	if purged.Valid {
+		o.PurgedAt = fromMS(purged.Int64)
 	}
 	o.RegisteredAt, o.UpdatedAt = fromMS(reg), fromMS(upd)
 	return o, nil
@@ -364,6 +367,7 @@ func nullTime(t time.Time) any {
 type SweepResult struct {
 	Expired       int // invitations past their expiry, now "expired"
 	DraftsDeleted int // registration drafts with personal data removed
+	OrdersPurged  int // finished orders whose personal data was emptied
 }
 
 // Sweep does the periodic housekeeping: invitations whose link has expired
@@ -371,7 +375,10 @@ type SweepResult struct {
 // registration drafts are deleted when their invitation can no longer be
 // used or nobody touched them since draftCutoff — a draft holds personal data
 // and photos, kept no longer than needed.
-func (db *DB) Sweep(ctx context.Context, now, draftCutoff time.Time) (SweepResult, error) {
+//
+// Orders delivered before orderCutoff (zero: never) keep who ordered which
+// card and when, but lose identity numbers, phone, address and photos.
+func (db *DB) Sweep(ctx context.Context, now, draftCutoff, orderCutoff time.Time) (SweepResult, error) {
 	var res SweepResult
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
 		at := ms(now)
@@ -412,8 +419,20 @@ func (db *DB) Sweep(ctx context.Context, now, draftCutoff time.Time) (SweepResul
 		}
 		n, _ := r.RowsAffected()
 		res.DraftsDeleted = int(n)
-		if res.Expired+res.DraftsDeleted > 0 {
-			return insertAudit(ctx, tx, at, "system", "sweep", "", fmt.Sprintf("%d expired, %d drafts deleted", res.Expired, res.DraftsDeleted))
+		if !orderCutoff.IsZero() {
+			r, err := tx.ExecContext(ctx, `UPDATE orders SET personnummer = '', birth_date = '', id_number = '', phone = '',
+				delivery = '{}', photo = x'', thumb = x'', purged_at = ?, updated_at = ?
+				WHERE status = ? AND updated_at < ? AND purged_at IS NULL`,
+				at, at, string(order.StatusDelivered), ms(orderCutoff))
+			if err != nil {
+				return err
+			}
+			n, _ := r.RowsAffected()
+			res.OrdersPurged = int(n)
+		}
+		if res.Expired+res.DraftsDeleted+res.OrdersPurged > 0 {
+			return insertAudit(ctx, tx, at, "system", "sweep", "",
+				fmt.Sprintf("%d expired, %d drafts deleted, %d orders purged", res.Expired, res.DraftsDeleted, res.OrdersPurged))
 		}
 		return nil
 	})

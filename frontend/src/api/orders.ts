@@ -42,6 +42,8 @@ export interface OrderDetail extends OrderItem {
   language?: string;
   /** RFC 3339; absent while the check is pending. */
   identityCheckedAt?: string;
+  /** RFC 3339: when the retention time deleted the personal data and photo. */
+  purgedAt?: string;
 }
 
 export interface OrderList {
