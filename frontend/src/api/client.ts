@@ -31,6 +31,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Any thrown value as an ApiError (network and programming errors as 'unknown'). */
+export function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError(0, 'unknown', String(e));
+}
+
 /** Code used when no HTTP answer arrived at all. */
 export const NETWORK_ERROR = 'network';
 

@@ -4,7 +4,7 @@
 // while pending; stop() on unmount. And the pure choices the panel makes:
 // which message to show in which language, when to show the QR code and the
 // "open BankID on this device" button.
-import { ApiError, NETWORK_ERROR } from '../api/client';
+import { ApiError, NETWORK_ERROR, asApiError } from '../api/client';
 import type { BankIDState } from '../api/bankid';
 import type { Locale } from './i18n';
 
@@ -45,9 +45,6 @@ export interface BankIDFlow {
   snapshot(): FlowSnapshot;
 }
 
-function asApiError(e: unknown): ApiError {
-  return e instanceof ApiError ? e : new ApiError(0, 'unknown', String(e));
-}
 
 export function createBankIDFlow(
   api: FlowApi,
