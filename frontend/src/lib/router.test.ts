@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guard, navSection, parseHash, resolve, safeNext, startupPath, type Session } from './router';
+import { guard, navSection, parseHash, patchQuery, resolve, safeNext, startupPath, type Session } from './router';
 
 const windowMode: Session = { mode: 'window', kiosk: false, authenticated: true, passwordSet: false };
 const serveAnon: Session = { mode: 'serve', kiosk: false, authenticated: false, passwordSet: true };
@@ -143,5 +143,14 @@ describe('startupPath', () => {
     expect(startupPath('/', windowMode)).toBe('/invitations');
     expect(startupPath('/orders', serveAnon)).toBe('/login?next=%2Forders');
     expect(startupPath('/register/tok', serveAnon)).toBe('/register/tok');
+  });
+});
+
+describe('patchQuery', () => {
+  it('applies the patch, drops empty values and returns to page 1', () => {
+    expect(patchQuery({ status: 'sent', q: 'anna', page: '3' }, { q: '' })).toEqual({ status: 'sent' });
+    expect(patchQuery({ status: 'sent' }, { page: '2' })).toEqual({ status: 'sent', page: '2' });
+    expect(patchQuery({ status: 'sent', page: '4' }, { page: '1' })).toEqual({ status: 'sent' });
+    expect(patchQuery({}, { status: 'ready', cardType: '' })).toEqual({ status: 'ready' });
   });
 });

@@ -129,6 +129,18 @@ export function withQuery(path: string, query: Record<string, string>): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+/**
+ * A list page's query after a filter change: patch applied, empty values
+ * dropped, and back to page 1 unless the patch names the page.
+ */
+export function patchQuery(query: Record<string, string>, patch: Record<string, string>): Record<string, string> {
+  const next: Record<string, string> = { ...query, ...patch };
+  if (!('page' in patch)) delete next.page;
+  for (const k of Object.keys(next)) if (!next[k]) delete next[k];
+  if (next.page === '1') delete next.page;
+  return next;
+}
+
 /** Where to go after login: only an admin route of this app, never a URL. */
 export function safeNext(next: string | undefined): string {
   if (!next || !next.startsWith('/') || next.startsWith('//')) return ADMIN_HOME;
