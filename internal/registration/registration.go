@@ -163,13 +163,10 @@ func (s *Service) Open(ctx context.Context, tok string, kiosk bool) (*Session, e
 	return s.session(ctx, inv, vals, d, kiosk)
 }
 
-// step runs fn on the draft of a valid link and returns the new session.
-func (s *Service) step(ctx context.Context, tok string, kiosk bool, fn func(inv invite.Invitation, d *Draft) error) (*Session, error) {
-	inv, vals, err := s.authorize(ctx, tok)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.c.Store.SaveDraft(ctx, inv.ID, func(d *Draft) error { return fn(inv, d) })
+// save runs fn on the draft of an invitation whose link authorize has
+// accepted, and returns the new session.
+func (s *Service) save(ctx context.Context, inv invite.Invitation, vals settings.Values, kiosk bool, fn func(d *Draft) error) (*Session, error) {
+	d, err := s.c.Store.SaveDraft(ctx, inv.ID, fn)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +175,8 @@ func (s *Service) step(ctx context.Context, tok string, kiosk bool, fn func(inv 
 
 // SetMethod records the choice between BankID and manual registration.
 func (s *Service) SetMethod(ctx context.Context, tok, method string, kiosk bool) (*Session, error) {
-	if _, _, err := s.authorize(ctx, tok); err != nil {
+	inv, vals, err := s.authorize(ctx, tok)
+	if err != nil {
 		return nil, err
 	}
 	switch method {
@@ -190,7 +188,7 @@ func (s *Service) SetMethod(ctx context.Context, tok, method string, kiosk bool)
 	default:
 		return nil, identity.Errors{{Field: "method", Code: identity.CodeRequired}}
 	}
-	return s.step(ctx, tok, kiosk, func(inv invite.Invitation, d *Draft) error {
+	return s.save(ctx, inv, vals, kiosk, func(d *Draft) error {
 		if d.Method != method {
 			d.Personal = nil // the identity source changed
 		}
@@ -263,10 +261,11 @@ func ValidatePersonal(in PersonalInput, now time.Time) (Personal, error) {
 // identification only the phone number is taken: name and personnummer stay
 // as BankID gave them.
 func (s *Service) SavePersonal(ctx context.Context, tok string, in PersonalInput, kiosk bool) (*Session, error) {
-	if _, _, err := s.authorize(ctx, tok); err != nil {
-		return nil, err // a dead link says so before any field error
+	inv, vals, err := s.authorize(ctx, tok) // a dead link says so before any field error
+	if err != nil {
+		return nil, err
 	}
-	return s.step(ctx, tok, kiosk, func(_ invite.Invitation, d *Draft) error {
+	return s.save(ctx, inv, vals, kiosk, func(d *Draft) error {
 		if d.Personal != nil && d.Personal.Locked {
 			phone, err := identity.ParsePhone(in.Phone)
 			if err != nil {
@@ -316,7 +315,8 @@ func photoError(err error) error {
 // UploadPhoto decodes an uploaded photo (or a camera still), finds the
 // face, suggests a crop, renders the card photo and checks it.
 func (s *Service) UploadPhoto(ctx context.Context, tok string, r io.Reader, kiosk bool) (*Session, error) {
-	if _, _, err := s.authorize(ctx, tok); err != nil {
+	inv, vals, err := s.authorize(ctx, tok)
+	if err != nil {
 		return nil, err
 	}
 	src, err := photo.Decode(r, MaxPhotoBytes)
@@ -345,7 +345,7 @@ func (s *Service) UploadPhoto(ctx context.Context, tok string, r io.Reader, kios
 	} else {
 		crop = centreCrop(src.Size)
 	}
-	return s.renderPhoto(ctx, tok, kiosk, src, crop, face, func() ([]byte, error) {
+	return s.renderPhoto(ctx, inv, vals, kiosk, src, crop, face, func() ([]byte, error) {
 		e := <-srcJPEG
 		if e.err != nil {
 			return nil, fmt.Errorf("store photo: %w", e.err)
@@ -357,7 +357,7 @@ func (s *Service) UploadPhoto(ctx context.Context, tok string, r io.Reader, kios
 // CropPhoto re-renders the card photo from the stored source with the
 // cardholder's crop frame.
 func (s *Service) CropPhoto(ctx context.Context, tok string, c Rect, kiosk bool) (*Session, error) {
-	inv, _, err := s.authorize(ctx, tok)
+	inv, vals, err := s.authorize(ctx, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -376,12 +376,12 @@ func (s *Service) CropPhoto(ctx context.Context, tok string, c Rect, kiosk bool)
 	if err != nil {
 		return nil, fmt.Errorf("read stored photo: %w", err)
 	}
-	return s.renderPhoto(ctx, tok, kiosk, src, FitCrop(src.Size, c), d.Photo.Face, nil)
+	return s.renderPhoto(ctx, inv, vals, kiosk, src, FitCrop(src.Size, c), d.Photo.Face, nil)
 }
 
 // renderPhoto renders and checks the card photo and stores it; srcJPEG,
 // when not nil, yields a new source photo to store with it.
-func (s *Service) renderPhoto(ctx context.Context, tok string, kiosk bool, src *photo.Source, crop image.Rectangle, face *Rect, srcJPEG func() ([]byte, error)) (*Session, error) {
+func (s *Service) renderPhoto(ctx context.Context, inv invite.Invitation, vals settings.Values, kiosk bool, src *photo.Source, crop image.Rectangle, face *Rect, srcJPEG func() ([]byte, error)) (*Session, error) {
 	card, err := photo.Render(src, crop)
 	var source []byte
 	if srcJPEG != nil {
@@ -404,7 +404,7 @@ func (s *Service) renderPhoto(ctx context.Context, tok string, kiosk bool, src *
 	for _, p := range res.Problems {
 		meta.Problems = append(meta.Problems, Problem{Code: string(p), Blocking: p == photo.NoFace || p == photo.SeveralFaces || p == photo.Unreadable})
 	}
-	return s.step(ctx, tok, kiosk, func(_ invite.Invitation, d *Draft) error {
+	return s.save(ctx, inv, vals, kiosk, func(d *Draft) error {
 		if d.Photo != nil {
 			meta.Version = d.Photo.Version + 1
 		} else {
@@ -472,7 +472,8 @@ type DeliveryInput struct {
 
 // SaveDelivery validates and stores the delivery step.
 func (s *Service) SaveDelivery(ctx context.Context, tok string, in DeliveryInput, kiosk bool) (*Session, error) {
-	if _, _, err := s.authorize(ctx, tok); err != nil {
+	inv, vals, err := s.authorize(ctx, tok)
+	if err != nil {
 		return nil, err
 	}
 	var del order.Delivery
@@ -489,7 +490,7 @@ func (s *Service) SaveDelivery(ctx context.Context, tok string, in DeliveryInput
 		}
 		del.Address = order.Address{Name: v.Name, CareOf: v.CareOf, Street: v.Street, PostalCode: v.PostalCode, City: v.City, Country: v.Country}
 	}
-	return s.step(ctx, tok, kiosk, func(_ invite.Invitation, d *Draft) error {
+	return s.save(ctx, inv, vals, kiosk, func(d *Draft) error {
 		d.Delivery = &del
 		return nil
 	})
