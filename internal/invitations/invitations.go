@@ -365,15 +365,11 @@ func (s *Service) render(inv invite.Invitation, e env) (*outbox.Message, error) 
 		sender = company
 	}
 	var cardName, industryName string
-	for _, c := range e.cat.CardTypes {
-		if c.Code == inv.CardType {
-			cardName = c.Name(inv.Language)
-		}
+	if c, ok := e.cat.CardType(inv.CardType); ok {
+		cardName = c.Name(inv.Language)
 	}
-	for _, c := range e.cat.Industries {
-		if c.Code == inv.Industry {
-			industryName = c.Name(inv.Language)
-		}
+	if i, ok := e.cat.Industry(inv.Industry); ok {
+		industryName = i.Name(inv.Language)
 	}
 	r, err := s.renderer.RenderInvitation(mail.InvitationMail{
 		Lang: inv.Language, CompanyName: company, SenderName: sender, SenderAddress: from, Recipient: inv.Email,

@@ -98,6 +98,26 @@ type Catalog struct {
 	Industries []Industry `json:"industries"`
 }
 
+// CardType finds the card type with this code.
+func (c Catalog) CardType(code string) (CardType, bool) {
+	for _, t := range c.CardTypes {
+		if t.Code == code {
+			return t, true
+		}
+	}
+	return CardType{}, false
+}
+
+// Industry finds the industry with this code.
+func (c Catalog) Industry(code string) (Industry, bool) {
+	for _, i := range c.Industries {
+		if i.Code == code {
+			return i, true
+		}
+	}
+	return Industry{}, false
+}
+
 // ErrNotFound is returned for an unknown invitation.
 var ErrNotFound = errors.New("invitation not found")
 

@@ -116,3 +116,19 @@ func TestStatusHelpers(t *testing.T) {
 		t.Fatal("Next leaked the transition table")
 	}
 }
+
+func TestCatalogLookup(t *testing.T) {
+	cat := Catalog{CardTypes: []CardType{{Code: "a", NameSv: "A-kort"}, {Code: "b"}}, Industries: []Industry{{Code: "civil", NameEn: "Civil"}}}
+	if c, ok := cat.CardType("a"); !ok || c.Name("sv") != "A-kort" {
+		t.Fatalf("card type a: %+v %v", c, ok)
+	}
+	if _, ok := cat.CardType("x"); ok {
+		t.Fatal("unknown card type found")
+	}
+	if i, ok := cat.Industry("civil"); !ok || i.Name("en") != "Civil" {
+		t.Fatalf("industry: %+v %v", i, ok)
+	}
+	if _, ok := cat.Industry(""); ok {
+		t.Fatal("empty industry found")
+	}
+}

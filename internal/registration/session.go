@@ -71,16 +71,11 @@ func (s *Service) session(ctx context.Context, inv invite.Invitation, vals setti
 	}
 	info := InvitationInfo{Email: inv.Email, Company: vals.Get("company.name"), Language: inv.Language, ExpiresAt: inv.ExpiresAt,
 		CardType: invite.CardType{Code: inv.CardType, NameSv: inv.CardType, NameEn: inv.CardType}}
-	for _, c := range cat.CardTypes {
-		if c.Code == inv.CardType {
-			info.CardType = c
-		}
+	if c, ok := cat.CardType(inv.CardType); ok {
+		info.CardType = c
 	}
-	for _, c := range cat.Industries {
-		if c.Code == inv.Industry {
-			ind := c
-			info.Industry = &ind
-		}
+	if i, ok := cat.Industry(inv.Industry); ok {
+		info.Industry = &i
 	}
 	ok, reason := s.bankIDAvailable(ctx)
 	bank := BankIDAvailability{Available: ok}
@@ -204,15 +199,11 @@ func (s *Service) orderMails(ctx context.Context, o order.Order, vals settings.V
 	}
 	names := func(lang string) (card, industry string) {
 		card = o.CardType
-		for _, c := range cat.CardTypes {
-			if c.Code == o.CardType {
-				card = c.Name(lang)
-			}
+		if c, ok := cat.CardType(o.CardType); ok {
+			card = c.Name(lang)
 		}
-		for _, c := range cat.Industries {
-			if c.Code == o.Industry {
-				industry = c.Name(lang)
-			}
+		if i, ok := cat.Industry(o.Industry); ok {
+			industry = i.Name(lang)
 		}
 		return card, industry
 	}
