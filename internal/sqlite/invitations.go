@@ -222,7 +222,7 @@ func (db *DB) ListInvitations(ctx context.Context, q invite.ListQuery) (invite.P
 	}
 	text := strings.TrimSpace(q.Text)
 	if text != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(text)) + "%"
+		like := containsPattern(text)
 		code := strings.NewReplacer("-", "", " ", "").Replace(strings.ToUpper(text))
 		match := "(email LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\')"
 		if utf8.RuneCountInString(text) >= 3 {
@@ -277,6 +277,16 @@ func (db *DB) ListInvitations(ctx context.Context, q invite.ListQuery) (invite.P
 		return page, fmt.Errorf("list invitations: %w", err)
 	}
 	return page, nil
+}
+
+// likeEscape quotes LIKE's wildcards; queries say ESCAPE '\'.
+var likeEscape = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
+// containsPattern is a LIKE pattern matching text anywhere, case folded
+// (the columns it is compared with are lower-cased), wildcards taken
+// literally.
+func containsPattern(text string) string {
+	return "%" + likeEscape.Replace(strings.ToLower(text)) + "%"
 }
 
 // invitationCounts reads the per-status counts the triggers keep.

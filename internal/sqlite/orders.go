@@ -278,7 +278,7 @@ func (db *DB) ListOrders(ctx context.Context, q order.ListQuery) (order.Page, er
 		args = append(args, string(q.Status))
 	}
 	if t := strings.TrimSpace(q.Text); t != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(t)) + "%"
+		like := containsPattern(t)
 		where = append(where, `(lower(first_name || ' ' || last_name) LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\')`)
 		args = append(args, like, like)
 	}
