@@ -474,3 +474,40 @@ func parseAlternative(t *testing.T, r *Rendered, idDomain string) (h netmail.Hea
 	}
 	return h, string(parts[1].body), string(parts[2].body)
 }
+
+// goldenPerLangAndMethod checks the golden file <prefix><method>_<lang> of
+// every language and identity method.
+func goldenPerLangAndMethod(t *testing.T, prefix string, render func(lang, method string) (*Rendered, error)) {
+	t.Helper()
+	for _, lang := range []string{"sv", "en"} {
+		for _, method := range []string{identityManual, identityBankID} {
+			name := prefix + method + "_" + lang
+			t.Run(name, func(t *testing.T) {
+				r, err := render(lang, method)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkGolden(t, name, r.Message)
+			})
+		}
+	}
+}
+
+// checkParts asserts each of want is in both alternatives and none of
+// notWant in either.
+func checkParts(t *testing.T, text, html string, want, notWant []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("text part lacks %q", w)
+		}
+		if !strings.Contains(html, w) {
+			t.Errorf("html part lacks %q", w)
+		}
+	}
+	for _, bad := range notWant {
+		if strings.Contains(text, bad) || strings.Contains(html, bad) {
+			t.Errorf("mail contains %q", bad)
+		}
+	}
+}

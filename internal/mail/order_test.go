@@ -45,18 +45,9 @@ func orderReady(lang, method string) OrderReadyMail {
 }
 
 func TestOrderReadyGolden(t *testing.T) {
-	for _, lang := range []string{"sv", "en"} {
-		for _, method := range []string{identityManual, identityBankID} {
-			name := "order_ready_" + method + "_" + lang
-			t.Run(name, func(t *testing.T) {
-				r, err := testRenderer().RenderOrderReady(orderReady(lang, method))
-				if err != nil {
-					t.Fatal(err)
-				}
-				checkGolden(t, name, r.Message)
-			})
-		}
-	}
+	goldenPerLangAndMethod(t, "order_ready_", func(lang, method string) (*Rendered, error) {
+		return testRenderer().RenderOrderReady(orderReady(lang, method))
+	})
 }
 
 func TestOrderReadyParsesBack(t *testing.T) {
@@ -111,19 +102,7 @@ func TestOrderReadyParsesBack(t *testing.T) {
 			}
 
 			common := []string{in.CardholderName, in.CardholderEmail, in.CardType, testOrderLink}
-			for _, want := range append(common, tt.want...) {
-				if !strings.Contains(text, want) {
-					t.Errorf("text part lacks %q", want)
-				}
-				if !strings.Contains(html, want) {
-					t.Errorf("html part lacks %q", want)
-				}
-			}
-			for _, bad := range tt.notWant {
-				if strings.Contains(text, bad) || strings.Contains(html, bad) {
-					t.Errorf("mail contains %q", bad)
-				}
-			}
+			checkParts(t, text, html, append(common, tt.want...), tt.notWant)
 			if !strings.Contains(html, `href="`+testOrderLink+`"`) {
 				t.Error("html part lacks the order link as href")
 			}

@@ -34,18 +34,9 @@ func receiptMail(lang, method string) ReceiptMail {
 }
 
 func TestReceiptGolden(t *testing.T) {
-	for _, lang := range []string{"sv", "en"} {
-		for _, method := range []string{identityManual, identityBankID} {
-			name := "receipt_" + method + "_" + lang
-			t.Run(name, func(t *testing.T) {
-				r, err := testRenderer().RenderRegistrationReceipt(receiptMail(lang, method))
-				if err != nil {
-					t.Fatal(err)
-				}
-				checkGolden(t, name, r.Message)
-			})
-		}
-	}
+	goldenPerLangAndMethod(t, "receipt_", func(lang, method string) (*Rendered, error) {
+		return testRenderer().RenderRegistrationReceipt(receiptMail(lang, method))
+	})
 }
 
 func TestReceiptParsesBack(t *testing.T) {
@@ -90,19 +81,7 @@ func TestReceiptParsesBack(t *testing.T) {
 			}
 
 			common := []string{in.CardType, in.SenderName, in.SenderAddress}
-			for _, want := range append(common, tt.want...) {
-				if !strings.Contains(text, want) {
-					t.Errorf("text part lacks %q", want)
-				}
-				if !strings.Contains(html, want) {
-					t.Errorf("html part lacks %q", want)
-				}
-			}
-			for _, bad := range tt.notWant {
-				if strings.Contains(text, bad) || strings.Contains(html, bad) {
-					t.Errorf("mail contains %q", bad)
-				}
-			}
+			checkParts(t, text, html, append(common, tt.want...), tt.notWant)
 
 			// The partner link: as is in the text, as an href (with & escaped)
 			// and as copyable text in the HTML, only for a manual check.
