@@ -432,7 +432,7 @@ func runServe(g globals, addr string, stdout, stderr io.Writer) int {
 	e.baseURL.Store(&base)
 	fmt.Fprintf(stdout, "id06desk %s serving on %s\n", version, url)
 	if g.kiosk {
-		fmt.Fprintf(stdout, "Registration kiosk: %s#/kiosk\n", url)
+		fmt.Fprintf(stdout, "Registration kiosk (open this link once, on the kiosk's screen): %s\n", api.KioskURL(base))
 	} else if set, err := auth.PasswordSet(context.Background()); err == nil && !set {
 		fmt.Fprintf(stdout, "No admin password is set yet: run `id06desk%s admin password` to log in to the admin console.\n", dataDirArg(g))
 	}

@@ -22,7 +22,7 @@ func (s *Server) bankIDRoutes() {
 	}
 	if s.cfg.BankID != nil {
 		s.handle("GET /api/bankid/status", admin, s.bankIDConfigStatus)
-		s.handle("PUT /api/bankid/files/{name}", admin, s.bankIDStoreFile)
+		s.handle("PUT /api/bankid/files/{name}", admin, s.bankIDStoreFile, takes(MaxBodyBytes, "application/octet-stream"))
 		s.handle("POST /api/bankid/test", admin, s.bankIDTest)
 	}
 }

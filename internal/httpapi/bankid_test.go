@@ -68,12 +68,12 @@ func TestBankIDAPI(t *testing.T) {
 
 	cfg := bsrv.Config()
 	for name, data := range map[string][]byte{bankidconf.FileClientCert: cfg.CertPEM, bankidconf.FileClientKey: cfg.KeyPEM, bankidconf.FileRootCA: cfg.RootCAPEM} {
-		resp, m := e.do(t, "PUT", "/api/bankid/files/"+name, string(data))
+		resp, m := e.send(t, "PUT", "/api/bankid/files/"+name, "application/octet-stream", string(data))
 		if resp.StatusCode != 200 {
 			t.Fatalf("store %s: %d %v", name, resp.StatusCode, m)
 		}
 	}
-	resp, _ := e.do(t, "PUT", "/api/bankid/files/evil.sh", "x")
+	resp, _ := e.send(t, "PUT", "/api/bankid/files/evil.sh", "application/octet-stream", "x")
 	if resp.StatusCode != 400 {
 		t.Fatalf("unknown file name: %d", resp.StatusCode)
 	}

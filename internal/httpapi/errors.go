@@ -3,8 +3,11 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +38,13 @@ const (
 	CodeNotConfigured   Code = "not_configured"
 	CodeMailFailed      Code = "mail_failed"
 	CodeInternal        Code = "internal"
+	// CodeUnsupportedMedia: the body is not of a type the route takes.
+	CodeUnsupportedMedia Code = "unsupported_media_type"
+	// CodeWrongHost: serve mode, a Host that is not this server's.
+	CodeWrongHost Code = "wrong_host"
+	// CodeKioskOnly: a camera route called from another screen than the
+	// kiosk's own (serve --kiosk without the kiosk link's cookie).
+	CodeKioskOnly Code = "kiosk_only"
 
 	// Registration: why a link cannot be used, an incomplete registration,
 	// photos that cannot be used.
@@ -87,8 +97,12 @@ func status(c Code) int {
 		return http.StatusBadRequest
 	case CodeUnauthorized, CodeInvalidPassword, CodeInvalidPIN:
 		return http.StatusUnauthorized
-	case CodeForbidden:
+	case CodeForbidden, CodeKioskOnly:
 		return http.StatusForbidden
+	case CodeUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
+	case CodeWrongHost:
+		return http.StatusMisdirectedRequest
 	case CodeNotFound:
 		return http.StatusNotFound
 	case CodeMethod:
@@ -121,13 +135,14 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	case domainError(err) != nil:
 		e = domainError(err)
 	case errors.As(err, &mbe):
-		e = &Error{Code: CodeTooLarge, Message: "The request is too large (limit " + strconv.FormatInt(mbe.Limit, 10) + " bytes)."}
+		e = tooLarge(mbe.Limit)
 	default:
 		e = &Error{Code: CodeInternal, Message: "Something went wrong on our side. Try again; if it keeps happening, check the log.", Err: err}
 	}
 	st := status(e.Code)
 	if st >= 500 {
-		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "code", e.Code, "err", e.Err)
+		// The route's pattern, never the path: paths carry invitation tokens.
+		log.Error("request failed", "route", routeOf(r), "code", e.Code, "err", e.Err)
 	}
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
@@ -143,18 +158,104 @@ func writeJSON(w http.ResponseWriter, st int, v any) {
 	enc.Encode(v)
 }
 
-// decodeJSON reads a JSON body into v; size is limited by the middleware.
+// routeOf names the request's route for the log ("GET /api/register/{token}").
+func routeOf(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	return r.Method + " (no route)"
+}
+
+// decodeJSON reads one JSON value into v; size and Content-Type are checked
+// by handle. Its errors say in plain words what is wrong with the body and
+// which field, never Go's own text (type and package names).
 func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
+	err := dec.Decode(v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			var mbe *http.MaxBytesError
+			if errors.As(extra, &mbe) {
+				return extra
+			}
+			return &Error{Code: CodeBadRequest, Message: "The request body has more after its JSON value; send exactly one."}
 		}
-		return &Error{Code: CodeBadRequest, Message: "The request body is not valid JSON: " + err.Error()}
+		return nil
 	}
-	return nil
+	var mbe *http.MaxBytesError
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &mbe):
+		return err
+	case errors.Is(err, io.EOF):
+		return &Error{Code: CodeBadRequest, Message: "The request body is empty; it must be JSON."}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &Error{Code: CodeBadRequest, Message: "The request body ends before its JSON is complete."}
+	case errors.As(err, &syn):
+		return &Error{Code: CodeBadRequest, Message: fmt.Sprintf("The request body is not valid JSON (at character %d).", syn.Offset)}
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return &Error{Code: CodeBadRequest, Message: "The request body must be " + jsonKind(typ.Type) + ", not " + valueWord(typ.Value) + "."}
+		}
+		return &Error{Code: CodeBadRequest, Message: fmt.Sprintf("The field %q must be %s, not %s.", typ.Field, jsonKind(typ.Type), valueWord(typ.Value)),
+			Fields: map[string]string{typ.Field: "type"}}
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name, _ = strconv.Unquote(name)
+		return &Error{Code: CodeBadRequest, Message: fmt.Sprintf("The field %q is not known here.", name),
+			Fields: map[string]string{name: "unknown"}}
+	}
+	return &Error{Code: CodeBadRequest, Message: "The request body could not be read as JSON of the right shape."}
+}
+
+// valueWord names the JSON value the client sent (UnmarshalTypeError.Value:
+// "string", "number", "number -1", "bool", "array", "object").
+func valueWord(v string) string {
+	switch {
+	case v == "string":
+		return "text"
+	case strings.HasPrefix(v, "number"):
+		if n, ok := strings.CutPrefix(v, "number "); ok {
+			return "the number " + n
+		}
+		return "a number"
+	case v == "bool":
+		return "true or false"
+	case v == "array":
+		return "a list"
+	case v == "object":
+		return "an object"
+	}
+	return "another kind of value"
+}
+
+// jsonKind names what JSON value a Go type takes, in words.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another kind of value"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number, 0 or more"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "another kind of value"
 }
 
 // domainError maps the domain packages' errors to API errors; nil when err

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -27,7 +29,7 @@ func (s *Server) invitationRoutes() {
 	s.handle("GET /api/invitations", admin, s.listInvitations)
 	s.handle("POST /api/invitations", admin, s.createInvitations)
 	s.handle("POST /api/invitations/validate", admin, s.validateInvitations)
-	s.handle("POST /api/invitations/parse-csv", admin, s.parseCSV)
+	s.handle("POST /api/invitations/parse-csv", admin, s.parseCSV, takes(invitations.MaxCSVBytes, "text/csv"))
 	s.handle("GET /api/invitations/{id}", admin, s.getInvitation)
 	s.handle("DELETE /api/invitations/{id}", admin, s.deleteInvitation)
 	s.handle("GET /api/invitations/{id}/qr.png", admin, s.invitationQR)
@@ -213,8 +215,20 @@ func (s *Server) createInvitations(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
+// parseCSV reads the whole file first: a file over the route's limit is
+// 413 naming the limit, not a "line 0" error of the parser.
 func (s *Server) parseCSV(w http.ResponseWriter, r *http.Request) error {
-	rows, errs := invitations.ParseCSV(io.LimitReader(r.Body, invitations.MaxCSVBytes+1))
+	data, err := io.ReadAll(r.Body)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		e := tooLarge(mbe.Limit)
+		e.Message = "The file is larger than " + humanBytes(mbe.Limit) + "; split it into smaller files."
+		return e
+	}
+	if err != nil {
+		return fmt.Errorf("read CSV upload: %w", err)
+	}
+	rows, errs := invitations.ParseCSV(bytes.NewReader(data))
 	if rows == nil {
 		rows = []invitations.Row{}
 	}

@@ -13,23 +13,28 @@ import (
 )
 
 // kioskRoutes are the kiosk's camera, QR scan, photo capture and PIN exit.
-// The camera serves the kiosk's own screen, and otherwise only the admin
-// (Settings → Kiosk test view): nobody else may watch the site's camera.
+// The camera serves the kiosk's own screen (the window, or with `serve
+// --kiosk` the browser that opened the printed kiosk link), and otherwise
+// only the admin (Settings → Kiosk test view): nobody else may watch the
+// site's camera, read what it scans, or take a picture with it.
 func (s *Server) kioskRoutes() {
 	if s.cfg.Station == nil {
 		return
+	}
+	if s.kiosk != nil {
+		s.handle("GET /api/kiosk/open", public, s.kioskOpen)
 	}
 	s.handle("GET /api/kiosk/status", station, s.kioskStatus)
 	s.handle("POST /api/kiosk/camera/rescan", station, s.kioskRescan)
 	s.handle("GET /api/kiosk/camera/frame.jpg", station, s.kioskFrame)
 	s.handle("GET /api/kiosk/scan", station, s.kioskScan)
-	s.handle("POST /api/kiosk/exit", public, s.kioskExit)
+	s.handle("POST /api/kiosk/exit", station, s.kioskExit)
 	s.handle("PUT /api/kiosk/pin", admin, s.kioskSetPIN)
 	if s.cfg.Registration != nil {
-		s.handle("POST /api/register/{token}/photo/capture", public, s.registerCapture)
+		s.handle("POST /api/register/{token}/photo/capture", station, s.registerCapture)
 	}
 	if s.cfg.TestCamera != nil {
-		s.handle("POST /api/kiosk/test-camera", public, s.kioskTestCamera)
+		s.handle("POST /api/kiosk/test-camera", station, s.kioskTestCamera)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -25,27 +27,14 @@ func TestKioskAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	pics := filepath.Join(dir, "pics")
-	os.Mkdir(pics, 0o700)
-	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
-	draw.Draw(img, img.Rect, &image.Uniform{color.Gray{200}}, image.Point{}, draw.Src)
-	f, _ := os.Create(filepath.Join(pics, "a.png"))
-	png.Encode(f, img)
-	f.Close()
-	tc, err := kiosk.NewTestCamera(pics)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(tc.Close)
-	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{Label: kiosk.TestCameraLabel} })
-	t.Cleanup(st.Close)
+	tc, st := testStation(t, dir)
 	pin := kiosk.NewPIN(filepath.Join(dir, "pin"))
 	var exited atomic.Bool
 	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: db, Station: st, PIN: pin, TestCamera: tc.Play,
 		OnKioskExit: func() { exited.Store(true) }})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	e := &env{srv: srv, db: db, c: srv.Client()}
+	e := &env{srv: srv, db: db, c: kioskScreen(t, srv, api)}
 
 	_, m := e.do(t, "GET", "/api/kiosk/status", "")
 	if m["camera"].(map[string]any)["state"] != "ready" || m["kiosk"] != true || m["pinSet"] != false {
@@ -109,6 +98,46 @@ func TestKioskAPI(t *testing.T) {
 	if resp.StatusCode != 503 || errCode(m) != "camera_unavailable" || m["error"].(map[string]any)["details"].(map[string]any)["state"] != "unplugged" {
 		t.Fatalf("unplugged: %d %v", resp.StatusCode, m)
 	}
+}
+
+// testStation is a camera station playing one grey picture.
+func testStation(t *testing.T, dir string) (*kiosk.TestCamera, *kiosk.Station) {
+	t.Helper()
+	pics := filepath.Join(dir, "pics")
+	os.Mkdir(pics, 0o700)
+	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
+	draw.Draw(img, img.Rect, &image.Uniform{color.Gray{200}}, image.Point{}, draw.Src)
+	f, _ := os.Create(filepath.Join(pics, "a.png"))
+	png.Encode(f, img)
+	f.Close()
+	tc, err := kiosk.NewTestCamera(pics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tc.Close)
+	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{Label: kiosk.TestCameraLabel} })
+	t.Cleanup(st.Close)
+	return tc, st
+}
+
+// kioskScreen is a browser that opened the kiosk link of `serve --kiosk`.
+func kioskScreen(t *testing.T, srv *httptest.Server, api *httpapi.Server) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	link := api.KioskURL(srv.URL)
+	if link == "" {
+		t.Fatal("serve --kiosk has no kiosk link")
+	}
+	resp, err := c.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/#/kiosk" {
+		t.Fatalf("kiosk link: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return c
 }
 
 // Outside kiosk mode only the admin may watch the camera or take a photo

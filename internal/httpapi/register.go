@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"id06desk/internal/identity"
@@ -24,21 +23,14 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/register/{token}", public, s.registerOpen)
 	s.handle("PUT /api/register/{token}/method", public, s.registerMethod)
 	s.handle("PUT /api/register/{token}/personal", public, s.registerPersonal)
-	s.handle("POST /api/register/{token}/photo", public, s.registerPhotoUpload)
+	// +1: the photo decoder reads one byte past its limit to say "too large".
+	s.handle("POST /api/register/{token}/photo", public, s.registerPhotoUpload, takes(registration.MaxPhotoBytes+1, "image/jpeg", "image/png"))
 	s.handle("GET /api/register/{token}/photo/source.jpg", public, s.registerPhotoFile(true))
 	s.handle("PUT /api/register/{token}/photo/crop", public, s.registerPhotoCrop)
 	s.handle("GET /api/register/{token}/photo.jpg", public, s.registerPhotoFile(false))
 	s.handle("PUT /api/register/{token}/delivery", public, s.registerDelivery)
 	s.handle("POST /api/register/{token}/confirm", public, s.registerConfirm)
 	s.handle("DELETE /api/register/{token}/draft", public, s.registerDiscard)
-}
-
-// bodyLimit is MaxBodyBytes except for photo uploads.
-func bodyLimit(r *http.Request) int64 {
-	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/api/register/") && strings.HasSuffix(r.URL.Path, "/photo") {
-		return registration.MaxPhotoBytes + 1
-	}
-	return MaxBodyBytes
 }
 
 func (s *Server) registerLookup(w http.ResponseWriter, r *http.Request) error {

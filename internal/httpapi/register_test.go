@@ -93,7 +93,7 @@ func TestRegisterAPI(t *testing.T) {
 	if r.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("12 MB: %d", r.StatusCode)
 	}
-	resp, m = e.do(t, "POST", "/api/register/"+tok+"/photo", "MZ this is not a photo at all, just an executable renamed .jpg")
+	resp, m = e.send(t, "POST", "/api/register/"+tok+"/photo", "image/jpeg", "MZ this is not a photo at all, just an executable renamed .jpg")
 	if resp.StatusCode != 400 || errCode(m) != "photo_format" {
 		t.Fatalf(".exe: %d %v", resp.StatusCode, m)
 	}

@@ -16,6 +16,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -100,6 +102,8 @@ type Server struct {
 	mux         *http.ServeMux
 	paths       map[string]bool
 	readyMu     sync.Once
+	// kiosk is this start's kiosk secret (serve --kiosk only).
+	kiosk *kioskKey
 }
 
 // access says who may call a route.
@@ -117,6 +121,9 @@ func New(cfg Config) *Server {
 		cfg.Log = slog.Default()
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), paths: map[string]bool{}, codeLimiter: ratelimit.NewFailures(10, time.Minute, nil)}
+	if cfg.Mode == ModeServe && cfg.Kiosk {
+		s.kiosk = newKioskKey()
+	}
 	s.routes()
 	return s
 }
@@ -142,17 +149,30 @@ func (s *Server) routes() {
 // handlerFunc is an API handler that returns an error instead of writing it.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-func (s *Server) handle(pattern string, acc access, h handlerFunc) {
+// handle registers a route. Unless opts say otherwise it takes a JSON body
+// (Content-Type application/json) of at most MaxBodyBytes.
+func (s *Server) handle(pattern string, acc access, h handlerFunc, opts ...routeOpt) {
+	rt := route{acc: acc, types: []string{JSONType}, limit: MaxBodyBytes}
+	for _, o := range opts {
+		o(&rt)
+	}
 	_, path, _ := strings.Cut(pattern, " ")
 	s.paths[path] = true
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if acc == admin || (acc == station && !s.cfg.Kiosk) {
-			if err := s.requireAdmin(r); err != nil {
-				writeError(w, r, s.cfg.Log, err)
-				return
-			}
+		var err error
+		switch rt.acc {
+		case admin:
+			err = s.requireAdmin(r)
+		case station:
+			err = s.requireStation(r)
 		}
-		if err := h(w, r); err != nil {
+		if err == nil {
+			err = rt.checkBody(w, r)
+		}
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			writeError(w, r, s.cfg.Log, err)
 		}
 	}))
@@ -161,16 +181,17 @@ func (s *Server) handle(pattern string, acc access, h handlerFunc) {
 // ServeHTTP is the API handler (only /api/... paths).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setSecurityHeaders(w)
+	if e := s.checkHost(r); e != nil {
+		writeError(w, r, s.cfg.Log, e)
+		return
+	}
 	if !strings.HasPrefix(r.URL.Path, "/api/") {
 		writeError(w, r, s.cfg.Log, Errorf(CodeNotFound, "Not found: "+r.URL.Path))
 		return
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !s.sameOrigin(r) {
 		writeError(w, r, s.cfg.Log, Errorf(CodeForbidden, "Cross-site requests are not accepted."))
 		return
-	}
-	if r.Body != nil {
-		r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
 	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		if s.paths[r.URL.Path] {
@@ -191,21 +212,8 @@ func setSecurityHeaders(w http.ResponseWriter) {
 	h.Set("X-Frame-Options", "DENY")
 }
 
-// sameOrigin refuses state-changing requests sent by another site's page.
-// Requests without an Origin header (CLI tools, the Wails webview) pass.
-func sameOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" || origin == "null" {
-		return true
-	}
-	if strings.HasPrefix(origin, "wails://") {
-		return true
-	}
-	host := strings.TrimPrefix(strings.TrimPrefix(origin, "http://"), "https://")
-	return host == r.Host
-}
-
 // Site serves the built frontend and the API on one handler (serve mode).
+// Directories are never listed: a path that names one is not found.
 func (s *Server) Site() http.Handler {
 	files := http.FileServerFS(s.cfg.Assets)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -214,6 +222,12 @@ func (s *Server) Site() http.Handler {
 			return
 		}
 		setSecurityHeaders(w)
+		if e := s.checkHost(r); e != nil {
+			writePlain(w, status(e.Code),
+				"id06desk svarar inte på adressen "+strconv.Quote(r.Host)+". Öppna den adress som `id06desk serve` skrev ut, eller ställ in public_url på den adress som används.",
+				e.Message)
+			return
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			writeError(w, r, s.cfg.Log, Errorf(CodeMethod, r.Method+" is not allowed here."))
 			return
@@ -221,6 +235,13 @@ func (s *Server) Site() http.Handler {
 		if s.cfg.Assets == nil {
 			writeError(w, r, s.cfg.Log, Errorf(CodeUnavailable, "The user interface is not built into this binary: run `make build`."))
 			return
+		}
+		if r.URL.Path != "/" {
+			name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+			if st, err := fs.Stat(s.cfg.Assets, name); err == nil && st.IsDir() {
+				http.NotFound(w, r)
+				return
+			}
 		}
 		if r.URL.Path == "/" || r.URL.Path == "/index.html" {
 			w.Header().Set("Cache-Control", "no-cache")
@@ -301,6 +322,9 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) error {
 		"kiosk":         s.cfg.Kiosk,
 		"authenticated": s.isAdmin(r),
 		"passwordSet":   set,
+		// station: this screen may use the kiosk camera (the kiosk's own
+		// screen, or the admin).
+		"station": s.isStation(r),
 	})
 	return nil
 }
@@ -330,7 +354,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: token, Path: "/", Expires: expires,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureCookies(r),
 	})
 	s.cfg.Log.Info("admin logged in", "client", clientAddr(r))
 	writeJSON(w, http.StatusOK, map[string]bool{"authenticated": true})
@@ -344,7 +368,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureCookies(r)})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

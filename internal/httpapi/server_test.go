@@ -44,9 +44,19 @@ func newEnv(t *testing.T, mode httpapi.Mode, kiosk bool) *env {
 
 func (e *env) do(t *testing.T, method, path, body string) (*http.Response, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	ct := ""
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		ct = "application/json"
+	}
+	return e.send(t, method, path, ct, body)
+}
+
+// send is do with a body of the given Content-Type ("": none).
+func (e *env) send(t *testing.T, method, path, contentType, body string) (*http.Response, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := e.c.Do(req)
 	if err != nil {
@@ -243,7 +253,9 @@ func TestUIReadyOnce(t *testing.T) {
 	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, OnUIReady: func(string) { calls++ }})
 	for i := 0; i < 3; i++ {
 		rec := httptest.NewRecorder()
-		api.ServeHTTP(rec, httptest.NewRequest("POST", "/api/ui-ready", strings.NewReader(`{"route":"#/"}`)))
+		req := httptest.NewRequest("POST", "/api/ui-ready", strings.NewReader(`{"route":"#/"}`))
+		req.Header.Set("Content-Type", "application/json")
+		api.ServeHTTP(rec, req)
 		if rec.Code != 204 {
 			t.Fatalf("%d %s", rec.Code, rec.Body)
 		}
