@@ -70,6 +70,22 @@ describe('request', () => {
     expect((init?.headers as Record<string, string>)['Content-Type']).toBe('application/json');
   });
 
+  // The server answers 415 to a JSON body under any other type (a page of
+  // another site can send text/plain without asking): every JSON value is
+  // sent as application/json, and a call without a body sends no type.
+  it('sends every JSON body as application/json, and no type without a body', async () => {
+    const fn = mockFetchEach(() => new Response(null, { status: 204 }));
+    const values: unknown[] = [{ a: 1 }, [], 'text', 0, false, null, {}];
+    for (const body of values) await request('PUT', '/api/settings', { body });
+    await request('POST', '/api/keys/rotate');
+    const sent = fn.mock.calls.map(([, init]) => ({
+      type: (init?.headers as Record<string, string>)['Content-Type'],
+      body: init?.body,
+    }));
+    expect(sent.slice(0, values.length)).toEqual(values.map((v) => ({ type: 'application/json', body: JSON.stringify(v) })));
+    expect(sent.at(-1)).toEqual({ type: undefined, body: undefined });
+  });
+
   it('returns undefined for 204', async () => {
     mockFetch(new Response(null, { status: 204 }));
     await expect(request('POST', '/api/ui-ready', { body: { route: '#/' } })).resolves.toBeUndefined();

@@ -38,7 +38,7 @@ describe('i18n dictionaries', () => {
     const codes = [
       'bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited',
       'too_large', 'invalid_password', 'no_password', 'internal', 'unavailable', 'network',
-      'invalid', 'method_not_allowed',
+      'invalid', 'method_not_allowed', 'unsupported_media_type', 'wrong_host', 'kiosk_only',
     ];
     for (const code of codes) {
       expect(Object.keys(dictionaries.sv)).toContain(`error.${code}`);

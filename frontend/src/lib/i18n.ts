@@ -125,6 +125,8 @@ const sv = {
   'kiosk.typeCode': 'Skriv in din kod',
   'kiosk.langLabel': 'Välj språk',
   'kiosk.notKiosk': 'Kameran används bara på kiosken på arbetsplatsen. Här skriver du in koden från din inbjudan.',
+  'kiosk.notStation':
+    'Den här webbläsaren är inte kioskens skärm, så kameran visas inte här. Öppna kiosklänken som `id06desk serve --kiosk` skrev ut på kioskens skärm. Här kan du skriva in koden från din inbjudan.',
   'kiosk.camera.previewAlt': 'Kamerabild',
   'kiosk.camera.starting': 'Startar kameran…',
   'kiosk.camera.retrying': 'Letar efter kameran…',
@@ -528,6 +530,7 @@ const sv = {
   'newInvite.csv': 'Importera CSV',
   'newInvite.csvHint': 'Första raden är rubriken:',
   'newInvite.csvFailed': 'Filen kunde inte läsas. {message}',
+  'newInvite.csvTooLarge': 'Filen är större än {limit} MB. Dela upp den i mindre filer.',
   'newInvite.csvLineErrors.one': '{count} rad i filen kunde inte läsas:',
   'newInvite.csvLineErrors.other': '{count} rader i filen kunde inte läsas:',
   'newInvite.csvLine': 'Rad {line}: {message}',
@@ -773,6 +776,9 @@ const sv = {
   'error.unknown': 'Något gick fel. Försök igen.',
   'error.not_configured': 'Ingen e-postserver är inställd. Ange den under Inställningar → E-post.',
   'error.mail_failed': 'E-postservern tog inte emot mejlet.',
+  'error.unsupported_media_type': 'Uppgifterna skickades i ett format som inte tas emot här. Ladda om sidan och försök igen.',
+  'error.wrong_host': 'id06desk svarar inte på den här adressen. Öppna den adress som id06desk skrev ut, eller den som är inställd som public_url.',
+  'error.kiosk_only': 'Bara kioskens egen skärm får använda kameran. Öppna kiosklänken som `id06desk serve --kiosk` skrev ut.',
   'orders.identity.bankid_passport': 'BankID + pass kontrollerat',
   'orders.detail.bankidPassportHelp':
     'Identiteten bekräftades med BankID vid registreringen, och BankID kontrollerade också kortinnehavarens pass eller id-kort.',
@@ -979,6 +985,8 @@ const en: Record<MessageKey, string> = {
   'kiosk.typeCode': 'Type your code',
   'kiosk.langLabel': 'Choose language',
   'kiosk.notKiosk': 'The camera is only used at the kiosk on site. Here, type the code from your invitation.',
+  'kiosk.notStation':
+    'This browser is not the kiosk’s screen, so the camera is not shown here. Open the kiosk link that `id06desk serve --kiosk` printed on the kiosk’s screen. Here, you can type the code from your invitation.',
   'kiosk.camera.previewAlt': 'Camera picture',
   'kiosk.camera.starting': 'Starting the camera…',
   'kiosk.camera.retrying': 'Looking for the camera…',
@@ -1381,6 +1389,7 @@ const en: Record<MessageKey, string> = {
   'newInvite.csv': 'Import CSV',
   'newInvite.csvHint': 'The first line is the header:',
   'newInvite.csvFailed': 'The file could not be read. {message}',
+  'newInvite.csvTooLarge': 'The file is larger than {limit} MB. Split it into smaller files.',
   'newInvite.csvLineErrors.one': '{count} line in the file could not be read:',
   'newInvite.csvLineErrors.other': '{count} lines in the file could not be read:',
   'newInvite.csvLine': 'Line {line}: {message}',
@@ -1625,6 +1634,9 @@ const en: Record<MessageKey, string> = {
   'error.unknown': 'Something went wrong. Try again.',
   'error.not_configured': 'No mail server is set up. Set one under Settings → Email.',
   'error.mail_failed': 'The mail server did not accept the mail.',
+  'error.unsupported_media_type': 'The details were sent in a format this address does not take. Reload the page and try again.',
+  'error.wrong_host': 'id06desk does not answer at this address. Open the address id06desk printed, or the one set as public_url.',
+  'error.kiosk_only': 'Only the kiosk’s own screen may use the camera. Open the kiosk link that `id06desk serve --kiosk` printed.',
 
   'orders.identity.bankid_passport': 'BankID + passport checked',
   'orders.detail.bankidPassportHelp':

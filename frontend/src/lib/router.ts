@@ -29,6 +29,8 @@ export interface Session {
   kiosk: boolean;
   authenticated: boolean;
   passwordSet: boolean;
+  /** This screen may use the kiosk camera: the kiosk's own (window, or the browser that opened `serve --kiosk`'s link) or the admin. */
+  station?: boolean;
 }
 
 const table: Array<[pattern: string, name: RouteName]> = [
