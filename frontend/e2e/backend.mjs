@@ -17,6 +17,9 @@
 // `pin` (→ admin pin --stdin), and with smtp the mail settings. `dataDir`
 // reuses a folder (e.g. one an admin backend prepared); `keepDataDir` leaves
 // it in place on stop(). backend.exited resolves when the process ends.
+// Only the browser that opens the one-time kiosk link `serve --kiosk`
+// prints (backend.kioskURL) may use the camera: open it in a browser
+// context first (the context then holds the kiosk cookie).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,6 +30,7 @@ const frontendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 export const ADMIN_PASSWORD = 'e2e-secret-pass';
 const URL_RE = /http:\/\/127\.0\.0\.1:\d+\//;
+const KIOSK_RE = /^Registration kiosk[^\n]*?(http:\/\/\S+\/api\/kiosk\/open\?key=\S+)\r?\n/m;
 const START_TIMEOUT_MS = 20_000;
 
 export function binaryPath() {
@@ -94,6 +98,7 @@ export async function startBackend({
 
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
+  let kioskURL = null;
   const baseURL = await new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => {
@@ -102,14 +107,13 @@ export async function startBackend({
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => {
       buf += d;
-      const lines = buf.split('\n');
-      for (const line of lines) {
-        const m = URL_RE.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[0]);
-          return;
-        }
+      const m = URL_RE.exec(buf);
+      const k = KIOSK_RE.exec(buf);
+      // serve --kiosk prints its kiosk link on the next line: wait for it.
+      if (m && (!kiosk || k)) {
+        kioskURL = k ? k[1] : null;
+        clearTimeout(timer);
+        resolve(m[0]);
       }
     });
     child.once('error', (e) => {
@@ -148,7 +152,7 @@ export async function startBackend({
     }
   }
 
-  return { baseURL, dataDir, stop, stderr: () => log, mail, exited };
+  return { baseURL, kioskURL, dataDir, stop, stderr: () => log, mail, exited };
 }
 
 /**

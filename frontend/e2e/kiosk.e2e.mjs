@@ -12,9 +12,15 @@
 // starts: one instance at a time). The camera pictures are 1920×1080 frames
 // drawn in the browser: the QR code on white paper, and pigo's passport
 // sample enlarged on grey.
+//
+// Only the kiosk's own screen may use the camera: the tests open the
+// one-time link `serve --kiosk` prints in a browser, as the kiosk PC does,
+// and every later page (and the test's own API calls) carries the cookie
+// that browser got.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -30,6 +36,7 @@ const FACE_FILE = '2-face.jpg';
 let dataDir;
 let cameraDir;
 let kiosk; // the --kiosk serve backend
+let kioskCookie; // the cookie of the kiosk's screen (from its link)
 let browser;
 let anna; // { id, code, link, token }
 let greta;
@@ -146,6 +153,40 @@ async function startKiosk() {
     pin: PIN, // the CLI way: `admin pin --stdin`
     settings: { 'kiosk.idle_seconds': '120' },
   });
+  kioskCookie = await openKioskLink(kiosk);
+}
+
+/**
+ * Opens the one-time kiosk link in a browser, as on the kiosk PC: it lands
+ * on the kiosk page and the browser holds the kiosk cookie (returned).
+ */
+async function openKioskLink(backend) {
+  assert.match(backend.kioskURL ?? '', /^http:\/\/127\.0\.0\.1:\d+\/api\/kiosk\/open\?key=\w{20,}$/, 'serve --kiosk prints its kiosk link');
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(backend.kioskURL);
+    await waitForHash(page, /^#\/kiosk$/);
+    const cookie = (await context.cookies()).find((c) => c.name === 'id06desk_kiosk');
+    assert.ok(cookie && cookie.httpOnly && cookie.sameSite === 'Strict', `kiosk cookie ${JSON.stringify(cookie)}`);
+    return cookie;
+  } finally {
+    await context.close();
+  }
+}
+
+/** A GET with a Host header of our choosing (fetch cannot set Host). */
+function getWithHost(baseURL, urlPath, host) {
+  const u = new URL(urlPath, baseURL);
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: u.hostname, port: u.port, path: u.pathname, headers: { Host: host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('error', reject);
+  });
 }
 
 after(async () => {
@@ -154,11 +195,13 @@ after(async () => {
   for (const dir of [dataDir, cameraDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A call to the kiosk's API from the test (no cookie: kiosk mode has no login). */
+/** A call to the kiosk's API from the test, as the kiosk's screen (its cookie). */
 async function api(method, url, body) {
+  const headers = { Cookie: `${kioskCookie.name}=${kioskCookie.value}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(new URL(url, kiosk.baseURL), {
     method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -173,6 +216,7 @@ async function showToCamera(file) {
 
 async function kioskPage(viewport) {
   const context = await browser.newContext({ baseURL: kiosk.baseURL, viewport, hasTouch: true });
+  await context.addCookies([kioskCookie]);
   context.setDefaultTimeout(STEP_TIMEOUT);
   context.setDefaultNavigationTimeout(15_000);
   const page = await context.newPage();
@@ -301,7 +345,9 @@ describe('a kiosk without a camera', () => {
     const page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`no-camera pageerror: ${e.message}`));
     try {
-      const status = await (await fetch(new URL('/api/kiosk/status', bare.baseURL))).json();
+      await page.goto(bare.kioskURL); // the kiosk's screen
+      await waitForHash(page, /^#\/kiosk$/);
+      const status = await (await page.request.get('/api/kiosk/status')).json();
       assert.notEqual(status.camera.state, 'ready', 'this machine has no camera');
       await page.goto('/');
       const problem = page.getByTestId('camera-problem');
@@ -363,7 +409,9 @@ describe('registration kiosk', () => {
       assert.ok(seqs.length >= 12, `at least 6 frames a second from the 10 fps test camera, got ${seqs.length} in 2 s`);
       assert.ok(seqs.at(-1) > seqs[0], `X-Frame-Seq increases: ${seqs.join(',')}`);
       assert.ok((await preview.evaluate((img) => img.naturalWidth)) > 0);
-      const frame = await fetch(new URL('/api/kiosk/camera/frame.jpg?after=0&width=640', kiosk.baseURL));
+      const frame = await fetch(new URL('/api/kiosk/camera/frame.jpg?after=0&width=640', kiosk.baseURL), {
+        headers: { Cookie: `${kioskCookie.name}=${kioskCookie.value}` },
+      });
       assert.equal(frame.status, 200);
       assert.equal(frame.headers.get('content-type'), 'image/jpeg');
       assert.match(frame.headers.get('x-frame-seq') ?? '', /^\d+$/);
@@ -552,6 +600,40 @@ describe('registration kiosk', () => {
     } finally {
       await context.close();
     }
+  });
+
+  test('only the kiosk screen sees the camera; a foreign Host is refused', async () => {
+    // Another browser that reaches the port: no picture, no scan, and the
+    // used kiosk link does not make it the kiosk.
+    for (const p of ['/api/kiosk/camera/frame.jpg', '/api/kiosk/scan', '/api/kiosk/status']) {
+      const res = await fetch(new URL(p, kiosk.baseURL));
+      assert.equal(res.status, 403, `${p} without the kiosk cookie`);
+      assert.equal((await res.json()).error.code, 'kiosk_only');
+    }
+    const again = await fetch(kiosk.kioskURL, { redirect: 'manual' });
+    assert.equal(again.status, 403, 'the kiosk link works once');
+    assert.equal(again.headers.get('set-cookie'), null);
+    const context = await browser.newContext({ baseURL: kiosk.baseURL, viewport: { width: 1280, height: 800 }, hasTouch: true });
+    context.setDefaultTimeout(STEP_TIMEOUT);
+    const page = await context.newPage();
+    try {
+      await page.goto('/');
+      await waitForHash(page, /^#\/kiosk$/);
+      await page.getByTestId('camera-placeholder').filter({ hasText: 'inte kioskens skärm' }).waitFor();
+      assert.equal(await page.getByTestId('camera-preview').count(), 0);
+      await page.getByRole('link', { name: 'Skriv in din kod' }).waitFor();
+    } catch (e) {
+      await keepFailure(page, 'kiosk-other-browser', e);
+    } finally {
+      await context.close();
+    }
+    // DNS rebinding: a page of another site whose name now points here.
+    const port = new URL(kiosk.baseURL).port;
+    for (const p of ['/', '/api/kiosk/camera/frame.jpg', '/api/health']) {
+      const res = await getWithHost(kiosk.baseURL, p, `rebind.example:${port}`);
+      assert.equal(res.status, 421, `${p} with a foreign Host: ${res.status} ${res.body}`);
+    }
+    assert.equal((await getWithHost(kiosk.baseURL, '/api/health', `localhost:${port}`)).status, 200);
   });
 
   test('the PIN closes the kiosk: a wrong PIN first, then the right one', async () => {
