@@ -190,6 +190,7 @@ type env struct {
 	register    *registration.Service
 	keys        *token.KeyRing
 	pin         *kiosk.PIN
+	hasher      *adminauth.Hasher // the one cap on argon2 hashes at once (login, PIN)
 	station     *kiosk.Station
 	testCamera  func(file string) error // nil unless --test-camera
 	bankid      *bankidconf.Provider
@@ -245,8 +246,9 @@ func openEnv(g globals, lock bool, stderr io.Writer) (*env, error) {
 	}
 	st := settings.NewService(db, p.Config)
 	worker := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), log, outbox.Options{})
-	e := &env{paths: p, log: log, db: db, settings: st, outbox: worker, keys: keys, close: closeAll,
-		pin: kiosk.NewPIN(filepath.Join(p.Config, "kiosk-pin"))}
+	hasher := adminauth.NewHasher(adminauth.DefaultConcurrentHashes)
+	e := &env{paths: p, log: log, db: db, settings: st, outbox: worker, keys: keys, close: closeAll, hasher: hasher,
+		pin: kiosk.NewPIN(filepath.Join(p.Config, "kiosk-pin"), kiosk.PINHasher(hasher))}
 	e.station = kiosk.NewStation(func(ctx context.Context) kiosk.Choice {
 		c := kiosk.Choice{}
 		if v, err := st.Load(ctx); err == nil {
@@ -411,7 +413,7 @@ func runServe(g globals, addr string, stdout, stderr io.Writer) int {
 		}
 		return fail(stderr, fmt.Errorf("cannot listen on %s: %w", addr, err))
 	}
-	auth := adminauth.New(e.db, nil)
+	auth := adminauth.New(e.db, nil, adminauth.WithHasher(e.hasher))
 	kioskExit := make(chan struct{})
 	var exitOnce sync.Once
 	api := httpapi.New(httpapi.Config{

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"id06desk/internal/ratelimit"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -34,10 +35,17 @@ var (
 	ErrWeakPassword  = errors.New("the password must be at least 10 characters")
 )
 
-// RateLimitedError says how long to wait.
-type RateLimitedError struct{ RetryAfter time.Duration }
+// RateLimitedError says how long to wait: after too many wrong passwords,
+// or (Busy) while the server checks as many passwords as it may at once.
+type RateLimitedError struct {
+	RetryAfter time.Duration
+	Busy       bool
+}
 
 func (e *RateLimitedError) Error() string {
+	if e.Busy {
+		return "the server is checking other passwords: try again in a moment"
+	}
 	return fmt.Sprintf("too many login attempts: wait %d seconds", int(e.RetryAfter.Seconds()+0.999))
 }
 
@@ -52,20 +60,34 @@ type Service struct {
 	store   Store
 	now     func() time.Time
 	limiter *ratelimit.Failures
-	params  argonParams
+	hasher  *Hasher
 }
 
-// New returns a Service. now may be nil.
-func New(store Store, now func() time.Time) *Service {
+// Option configures a Service.
+type Option func(*Service)
+
+// WithHasher makes the Service share a Hasher (and so its cap on hashes
+// at once) with the other users of argon2 in the process: the kiosk PIN.
+func WithHasher(h *Hasher) Option { return func(s *Service) { s.hasher = h } }
+
+// New returns a Service. now may be nil. Without WithHasher it has a
+// Hasher of its own.
+func New(store Store, now func() time.Time, opts ...Option) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{
+	s := &Service{
 		store:   store,
 		now:     now,
 		limiter: ratelimit.NewFailures(5, time.Minute, now),
-		params:  defaultParams,
 	}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.hasher == nil {
+		s.hasher = NewHasher(DefaultConcurrentHashes)
+	}
+	return s
 }
 
 // PasswordSet reports whether an admin password exists.
@@ -79,7 +101,7 @@ func (s *Service) SetPassword(ctx context.Context, password string) error {
 	if len([]rune(password)) < MinPasswordLength {
 		return ErrWeakPassword
 	}
-	h, err := hashPassword(password, s.params)
+	h, err := s.hasher.Hash(password)
 	if err != nil {
 		return err
 	}
@@ -90,11 +112,16 @@ func (s *Service) SetPassword(ctx context.Context, password string) error {
 }
 
 // Login checks the password for a client (its address, used for rate
-// limiting) and returns a new session token for the cookie.
+// limiting) and returns a new session token for the cookie. The attempt is
+// counted before the slow hash runs, so parallel guesses cannot overtake
+// the limit; when the process already runs as many hashes as it may, the
+// attempt is refused at once (a RateLimitedError) and not counted.
 func (s *Service) Login(ctx context.Context, client, password string) (token string, expires time.Time, err error) {
-	if wait := s.limiter.Wait(client); wait > 0 {
+	attempt, wait := s.limiter.Reserve(client)
+	if attempt == nil {
 		return "", time.Time{}, &RateLimitedError{RetryAfter: wait}
 	}
+	defer attempt.Release() // unless it failed below: not evaluated, or right
 	h, err := s.store.AdminPasswordHash(ctx)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("login: %w", err)
@@ -102,15 +129,17 @@ func (s *Service) Login(ctx context.Context, client, password string) (token str
 	if h == "" {
 		return "", time.Time{}, ErrNoPassword
 	}
-	ok, err := verifyPassword(password, h)
+	ok, err := s.hasher.Verify(password, h)
+	if errors.Is(err, ErrBusy) {
+		return "", time.Time{}, &RateLimitedError{RetryAfter: BusyRetryAfter, Busy: true}
+	}
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("login: %w", err)
 	}
 	if !ok {
-		s.limiter.Fail(client)
+		attempt.Fail()
 		return "", time.Time{}, ErrWrongPassword
 	}
-	s.limiter.Reset(client)
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", time.Time{}, fmt.Errorf("login: %w", err)
@@ -154,24 +183,88 @@ type argonParams struct {
 // RFC 9106 second recommended option (64 MiB, 3 passes).
 var defaultParams = argonParams{time: 3, memory: 64 * 1024, threads: 2, keyLen: 32}
 
-func hashPassword(pw string, p argonParams) (string, error) {
+// DefaultConcurrentHashes is how many argon2id hashes (64 MiB each) a
+// process runs at once: enough for an admin and a kiosk PIN at the same
+// moment, and a bounded amount of memory under a flood of guesses.
+const DefaultConcurrentHashes = 2
+
+// BusyRetryAfter is what to tell a client refused with ErrBusy.
+const BusyRetryAfter = time.Second
+
+// ErrBusy: as many hashes as allowed are running; try again in a moment.
+var ErrBusy = errors.New("too many password checks at once")
+
+// Hasher runs the argon2id hashes of passwords and PINs, at most n at
+// once. One more is refused at once with ErrBusy rather than queued: a
+// queue of waiting requests would hold their memory and connections.
+type Hasher struct {
+	slots  chan struct{}
+	params argonParams
+	// kdf is argon2.IDKey; tests of this package replace it.
+	kdf func(pw, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte
+
+	running, peak atomic.Int64
+	hashes, busy  atomic.Int64
+}
+
+// NewHasher returns a Hasher that runs at most n hashes at once.
+func NewHasher(n int) *Hasher {
+	return &Hasher{slots: make(chan struct{}, max(n, 1)), params: defaultParams, kdf: argon2.IDKey}
+}
+
+// HasherStats counts what a Hasher did.
+type HasherStats struct {
+	// Hashes is how many hashes ran (each a password or PIN evaluated).
+	Hashes int64
+	// Peak is the most that ran at the same time.
+	Peak int64
+	// Busy is how many were refused because the cap was reached.
+	Busy int64
+}
+
+// Stats returns the counters.
+func (h *Hasher) Stats() HasherStats {
+	return HasherStats{Hashes: h.hashes.Load(), Peak: h.peak.Load(), Busy: h.busy.Load()}
+}
+
+func (h *Hasher) key(pw, salt []byte, p argonParams, keyLen uint32) ([]byte, error) {
+	select {
+	case h.slots <- struct{}{}:
+	default:
+		h.busy.Add(1)
+		return nil, ErrBusy
+	}
+	defer func() { <-h.slots }()
+	n := h.running.Add(1)
+	defer h.running.Add(-1)
+	for {
+		p := h.peak.Load()
+		if n <= p || h.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	h.hashes.Add(1)
+	return h.kdf(pw, salt, p.time, p.memory, p.threads, keyLen), nil
+}
+
+// Hash returns the encoded argon2id hash of pw (ErrBusy: try again).
+func (h *Hasher) Hash(pw string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
-	key := argon2.IDKey([]byte(pw), salt, p.time, p.memory, p.threads, p.keyLen)
+	p := h.params
+	key, err := h.key([]byte(pw), salt, p, p.keyLen)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.memory, p.time, p.threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
-// HashPassword exposes hashing for other secrets guarded the same way (the
-// kiosk PIN).
-func HashPassword(pw string) (string, error) { return hashPassword(pw, defaultParams) }
-
-// VerifyPassword checks pw against an encoded argon2id hash.
-func VerifyPassword(pw, encoded string) (bool, error) { return verifyPassword(pw, encoded) }
-
-func verifyPassword(pw, encoded string) (bool, error) {
+// Verify checks pw against an encoded argon2id hash (ErrBusy: not checked,
+// try again).
+func (h *Hasher) Verify(pw, encoded string) (bool, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errors.New("stored password hash has an unknown format")
@@ -184,14 +277,29 @@ func verifyPassword(pw, encoded string) (bool, error) {
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.memory, &p.time, &p.threads); err != nil {
 		return false, errors.New("stored password hash has bad parameters")
 	}
+	if p.memory > 1<<20 || p.time > 16 || p.time == 0 || p.threads == 0 {
+		// A stored hash is ours; never let one ask for more than 1 GiB.
+		return false, errors.New("stored password hash has parameters out of range")
+	}
 	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
 	if err != nil {
 		return false, errors.New("stored password hash has a bad salt")
 	}
 	want, err := base64.RawStdEncoding.DecodeString(parts[5])
-	if err != nil {
+	if err != nil || len(want) == 0 || len(want) > 64 {
 		return false, errors.New("stored password hash is damaged")
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.time, p.memory, p.threads, uint32(len(want)))
+	got, err := h.key([]byte(pw), salt, p, uint32(len(want)))
+	if err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
+
+// HashPassword hashes with a Hasher of its own (no shared cap): for the
+// command line, which runs one hash and exits.
+func HashPassword(pw string) (string, error) { return NewHasher(1).Hash(pw) }
+
+// VerifyPassword checks pw against an encoded argon2id hash with a Hasher
+// of its own (no shared cap).
+func VerifyPassword(pw, encoded string) (bool, error) { return NewHasher(1).Verify(pw, encoded) }

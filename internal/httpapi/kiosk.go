@@ -9,8 +9,25 @@ import (
 	"strconv"
 	"time"
 
+	"id06desk/internal/adminauth"
 	"id06desk/internal/kiosk"
 )
+
+// busyDetails mark a 429 that is no lock: the server runs as many password
+// or PIN checks as it may at once; the attempt was not counted.
+var busyDetails = map[string]string{"reason": "busy"}
+
+// waitText is a wait for a message: "1 second", "40 seconds", "2 minutes".
+func waitText(d time.Duration) string {
+	secs := int((d + time.Second - 1) / time.Second)
+	switch {
+	case secs <= 1:
+		return "1 second"
+	case secs < 120:
+		return strconv.Itoa(secs) + " seconds"
+	}
+	return strconv.Itoa((secs+59)/60) + " minutes"
+}
 
 // kioskRoutes are the kiosk's camera, QR scan, photo capture and PIN exit.
 // The camera serves the kiosk's own screen (the window, or with `serve
@@ -175,7 +192,9 @@ func kioskError(err error) *Error {
 	case errors.As(err, &ue):
 		return &Error{Code: CodeCameraUnavailable, Message: sentence(ue), Details: map[string]string{"state": string(ue.State)}}
 	case errors.As(err, &le):
-		return &Error{Code: CodeRateLimited, Message: "Too many wrong PINs. Wait a minute and try again.", RetryAfter: le.Wait}
+		return &Error{Code: CodeRateLimited, Message: "Too many wrong PINs. Wait " + waitText(le.Wait) + " and try again.", RetryAfter: le.Wait}
+	case errors.Is(err, adminauth.ErrBusy):
+		return &Error{Code: CodeRateLimited, Message: "Another PIN is being checked. Try again in a moment.", RetryAfter: adminauth.BusyRetryAfter, Details: busyDetails}
 	case errors.Is(err, kiosk.ErrWrongPIN):
 		return &Error{Code: CodeInvalidPIN, Message: "Wrong PIN."}
 	case errors.Is(err, kiosk.ErrNoPIN):

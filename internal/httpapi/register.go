@@ -33,29 +33,58 @@ func (s *Server) registerRoutes() {
 	s.handle("DELETE /api/register/{token}/draft", public, s.registerDiscard)
 }
 
-func (s *Server) registerLookup(w http.ResponseWriter, r *http.Request) error {
-	client := clientAddr(r)
-	if wait := s.codeLimiter.Wait(client); wait > 0 {
-		return &Error{Code: CodeRateLimited, Message: "Too many wrong codes. Wait a minute and try again.", RetryAfter: wait}
+// maxVisitLength bounds the kiosk's visit id (it names one person's turn
+// at the kiosk screen; the frontend makes 22 characters).
+const maxVisitLength = 64
+
+func validVisit(v string) bool {
+	if len(v) > maxVisitLength {
+		return false
 	}
+	for _, c := range v {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// registerLookup finds the invitation of a short code. Wrong codes are
+// limited per client address; at the kiosk, per visit (the person at the
+// screen) with a growing wait, under a much higher ceiling per address.
+// The attempt is counted before the lookup (parallel guesses cannot
+// overtake the limit); a right code gives back only its own count.
+func (s *Server) registerLookup(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		Code string `json:"code"`
+		Code  string `json:"code"`
+		Visit string `json:"visit"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
+	if !validVisit(in.Visit) {
+		return &Error{Code: CodeInvalid, Message: "The kiosk visit id is not valid.", Fields: map[string]string{"visit": "format"}}
+	}
+	visit := ""
+	if s.cfg.Kiosk {
+		visit = in.Visit
+	}
+	attempt, wait := s.codeLimiter.Reserve(clientAddr(r), visit)
+	if attempt == nil {
+		return &Error{Code: CodeRateLimited, Message: "Too many wrong codes. Wait " + waitText(wait) + " and try again.", RetryAfter: wait}
+	}
+	defer attempt.Release() // a right code, or one not checked: not a wrong guess
 	tok, err := s.cfg.Registration.Lookup(r.Context(), in.Code)
 	switch {
 	case errors.Is(err, invite.ErrCodeChar), errors.Is(err, invite.ErrCodeLength):
-		s.codeLimiter.Fail(client)
+		attempt.Fail()
 		return &Error{Code: CodeInvalid, Message: "That is not a valid code: it has 10 letters and digits, like ABCDE-FGH23.", Err: err}
 	case errors.Is(err, invite.ErrNotFound):
-		s.codeLimiter.Fail(client)
+		attempt.Fail()
 		return &Error{Code: CodeNotFound, Message: "No invitation has that code. Check the code in your mail."}
 	case err != nil:
 		return err
 	}
-	s.codeLimiter.Reset(client)
 	writeJSON(w, http.StatusOK, map[string]string{"token": tok})
 	return nil
 }

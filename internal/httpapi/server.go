@@ -98,7 +98,7 @@ type Config struct {
 // Server is the API.
 type Server struct {
 	cfg         Config
-	codeLimiter *ratelimit.Failures
+	codeLimiter *ratelimit.Codes
 	mux         *http.ServeMux
 	paths       map[string]bool
 	readyMu     sync.Once
@@ -120,7 +120,7 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), paths: map[string]bool{}, codeLimiter: ratelimit.NewFailures(10, time.Minute, nil)}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), paths: map[string]bool{}, codeLimiter: ratelimit.NewCodes(ratelimit.DefaultCodePolicy, nil)}
 	if cfg.Mode == ModeServe && cfg.Kiosk {
 		s.kiosk = newKioskKey()
 	}
@@ -342,8 +342,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	token, expires, err := s.cfg.Auth.Login(r.Context(), clientAddr(r), in.Password)
 	var rl *adminauth.RateLimitedError
 	switch {
+	case errors.As(err, &rl) && rl.Busy:
+		return &Error{Code: CodeRateLimited, Message: "The server is checking other passwords. Try again in a moment.", RetryAfter: rl.RetryAfter, Details: busyDetails}
 	case errors.As(err, &rl):
-		return &Error{Code: CodeRateLimited, Message: rl.Error() + ".", RetryAfter: rl.RetryAfter}
+		return &Error{Code: CodeRateLimited, Message: "Too many login attempts. Wait " + waitText(rl.RetryAfter) + " and try again.", RetryAfter: rl.RetryAfter}
 	case errors.Is(err, adminauth.ErrNoPassword):
 		return Errorf(CodeNoPassword, "No admin password is set. On this computer, run: id06desk admin password")
 	case errors.Is(err, adminauth.ErrWrongPassword):

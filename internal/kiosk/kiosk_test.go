@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/jpeg"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -145,7 +146,66 @@ func TestPIN(t *testing.T) {
 	if !errors.As(err, &le) || le.Wait <= 0 || !strings.Contains(err.Error(), "wait") {
 		t.Fatalf("after 5 wrong PINs the right one must wait too: %v", err)
 	}
-	if err := p.Check("other", "4711"); err != nil {
+	// The lock is the kiosk's: another address does not get around it.
+	if err := p.Check("other", "4711"); !errors.As(err, &le) {
 		t.Fatalf("another client: %v", err)
+	}
+}
+
+type testClock struct{ t time.Time }
+
+func (c *testClock) now() time.Time { return c.t }
+
+// 5 wrong PINs lock the exit for a minute; each wrong PIN after that
+// doubles the lock. A restart keeps it; the right PIN ends it.
+func TestPINLockEscalatesAndSurvivesARestart(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "kiosk-pin")
+	c := &testClock{t: time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)}
+	p := kiosk.NewPIN(file, kiosk.PINClock(c.now))
+	if err := p.Set("4711"); err != nil {
+		t.Fatal(err)
+	}
+	wantWait := func(p *kiosk.PIN, want time.Duration) {
+		t.Helper()
+		if w, err := p.Wait(); err != nil || w != want {
+			t.Fatalf("wait %v (%v), want %v", w, err, want)
+		}
+		var le *kiosk.LimitedError
+		if err := p.Check("c", "4711"); want > 0 && (!errors.As(err, &le) || le.Wait != want) {
+			t.Fatalf("the right PIN while locked: %v", err)
+		}
+	}
+	for range 5 {
+		if err := p.Check("c", "0000"); !errors.Is(err, kiosk.ErrWrongPIN) {
+			t.Fatalf("wrong PIN: %v", err)
+		}
+	}
+	wantWait(p, time.Minute)
+	c.t = c.t.Add(time.Minute)
+	if err := p.Check("c", "0001"); !errors.Is(err, kiosk.ErrWrongPIN) {
+		t.Fatal(err)
+	}
+	wantWait(p, 2*time.Minute)
+
+	// A restart: a new PIN on the same file.
+	p = kiosk.NewPIN(file, kiosk.PINClock(c.now))
+	wantWait(p, 2*time.Minute)
+	c.t = c.t.Add(2 * time.Minute)
+	if err := p.Check("c", "0002"); !errors.Is(err, kiosk.ErrWrongPIN) {
+		t.Fatal(err)
+	}
+	wantWait(p, 4*time.Minute)
+	c.t = c.t.Add(4 * time.Minute)
+	if err := p.Check("c", "4711"); err != nil {
+		t.Fatalf("the right PIN after the lock: %v", err)
+	}
+	if _, err := os.Stat(file + ".lock"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the lock file stays after the right PIN: %v", err)
+	}
+	if err := p.Check("c", "0003"); !errors.Is(err, kiosk.ErrWrongPIN) {
+		t.Fatalf("the right PIN did not start over: %v", err)
+	}
+	if got := kiosk.PINPolicy.Delay(100); got != time.Hour {
+		t.Fatalf("the lock is not capped at an hour: %v", got)
 	}
 }
