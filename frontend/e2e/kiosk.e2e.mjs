@@ -636,6 +636,57 @@ describe('registration kiosk', () => {
     assert.equal((await getWithHost(kiosk.baseURL, '/api/health', `localhost:${port}`)).status, 200);
   });
 
+  test('wrong codes slow down one person, not the kiosk: "Vänta 2 sekunder", counting down', async () => {
+    await showToCamera(FACE_FILE); // no QR code in sight: the start page stays
+    const { context, page } = await kioskPage({ width: 1280, height: 800 });
+    const typeAndSend = async (text) => {
+      await page.getByLabel(/Inbjudningskod|Invitation code/).fill(text);
+      await page.getByRole('button', { name: /Fortsätt|Continue/ }).click();
+    };
+    try {
+      await page.goto('/');
+      await page.getByRole('link', { name: 'Skriv in din kod' }).click();
+      await page.getByRole('heading', { name: 'Skriv in din kod', level: 1 }).waitFor();
+      for (const wrong of ['ABCDE-FGH22', 'ABCDE-FGH23', 'ABCDE-FGH24']) {
+        await typeAndSend(wrong);
+        await page.getByRole('alert').filter({ hasText: 'Vi hittade ingen inbjudan' }).waitFor();
+      }
+      // The 4th wrong code of this person: a wait, shown as a countdown.
+      await typeAndSend('ABCDE-FGH25');
+      const wait = page.getByTestId('code-wait');
+      await wait.filter({ hasText: 'Vänta 2 sekunder och försök igen' }).waitFor();
+      assert.ok(await page.getByRole('button', { name: 'Fortsätt' }).isDisabled(), 'no sending while waiting');
+      await wait.filter({ hasText: 'Vänta 1 sekund och försök igen' }).waitFor();
+      await wait.waitFor({ state: 'hidden', timeout: 3_000 });
+      assert.ok(await page.getByRole('button', { name: 'Fortsätt' }).isEnabled());
+      // The next wrong code: twice as long, in English too.
+      await typeAndSend('ABCDE-FGH26');
+      await page.getByRole('alert').filter({ hasText: 'Vi hittade ingen inbjudan' }).waitFor();
+      await typeAndSend('ABCDE-FGH27');
+      await wait.filter({ hasText: 'Vänta 4 sekunder och försök igen' }).waitFor();
+      await page.getByRole('button', { name: 'English' }).click();
+      await wait.filter({ hasText: /Wait [34] seconds and try again/ }).waitFor();
+      await page.screenshot({ path: path.join(shots, 'kiosk-code-wait.png') });
+    } catch (e) {
+      await keepFailure(page, 'kiosk-code-wait', e);
+    } finally {
+      await context.close();
+    }
+    // The next person (a new visit) is not locked out by the one before.
+    const next = await kioskPage({ width: 1280, height: 800 });
+    try {
+      await next.page.goto('/');
+      await next.page.getByRole('link', { name: 'Skriv in din kod' }).click();
+      await next.page.getByLabel('Inbjudningskod').fill('ABCDE-FGH28');
+      await next.page.getByRole('button', { name: 'Fortsätt' }).click();
+      await next.page.getByRole('alert').filter({ hasText: 'Vi hittade ingen inbjudan' }).waitFor();
+    } catch (e) {
+      await keepFailure(next.page, 'kiosk-code-next', e);
+    } finally {
+      await next.context.close();
+    }
+  });
+
   test('the PIN closes the kiosk: a wrong PIN first, then the right one', async () => {
     const { context, page } = await kioskPage({ width: 1280, height: 800 });
     try {

@@ -165,6 +165,14 @@ describe('feature modules', () => {
     expect(fn.mock.calls[0][1]?.body).toBe('{"code":"ABCDEFGH"}');
   });
 
+  it('register lookup at the kiosk sends the visit id; the wait comes from Retry-After', async () => {
+    const fn = mockFetch(json(429, { error: { code: 'rate_limited', message: 'Wait 8 seconds' } }, { 'Retry-After': '8' }));
+    const e = await caught(lookupCode('ABCDEFGH', 'v-1234567890123456789_'));
+    expect(fn.mock.calls[0][1]?.body).toBe('{"code":"ABCDEFGH","visit":"v-1234567890123456789_"}');
+    expect(e.code).toBe('rate_limited');
+    expect(e.retryAfter).toBe(8);
+  });
+
   it('keeps error details (dates, company) for the message', async () => {
     mockFetch(json(410, {
       error: { code: 'invitation_expired', message: 'expired', details: { expiredOn: '2026-12-03T10:00:00Z', company: 'Bygg AB', n: 3, x: {} } },

@@ -9,9 +9,13 @@ export interface LookupResult {
   token: string;
 }
 
-/** Looks up an invitation by the short code a cardholder types. */
-export function lookupCode(code: string): Promise<LookupResult> {
-  return request<LookupResult>('POST', '/api/register/lookup', { body: { code } });
+/**
+ * Looks up an invitation by the short code a cardholder types. At the
+ * kiosk, `visit` names the person's turn at the screen: the server limits
+ * wrong codes per visit (429 `rate_limited` with Retry-After, growing).
+ */
+export function lookupCode(code: string, visit?: string): Promise<LookupResult> {
+  return request<LookupResult>('POST', '/api/register/lookup', { body: visit ? { code, visit } : { code } });
 }
 
 /** A catalog entry (card type, industry) named in both languages. */

@@ -188,6 +188,9 @@ const sv = {
   'register.code.found': 'Inbjudan hittades. Öppnar…',
   'register.code.error.not_found':
     'Vi hittade ingen inbjudan med den koden. Kontrollera koden i ditt mejl.',
+  'register.code.error.rate_limited': 'För många felaktiga koder. Vänta en stund och försök igen.',
+  'register.code.error.rate_limited.one': 'För många felaktiga koder. Vänta {count} sekund och försök igen.',
+  'register.code.error.rate_limited.other': 'För många felaktiga koder. Vänta {count} sekunder och försök igen.',
 
   'register.token.checking': 'Kontrollerar din inbjudan…',
   'register.token.errorTitle': 'Inbjudan kunde inte öppnas',
@@ -1048,6 +1051,9 @@ const en: Record<MessageKey, string> = {
   'register.code.found': 'Invitation found. Opening…',
   'register.code.error.not_found':
     'We could not find an invitation with that code. Check the code in your mail.',
+  'register.code.error.rate_limited': 'Too many wrong codes. Wait a moment and try again.',
+  'register.code.error.rate_limited.one': 'Too many wrong codes. Wait {count} second and try again.',
+  'register.code.error.rate_limited.other': 'Too many wrong codes. Wait {count} seconds and try again.',
 
   'register.token.checking': 'Checking your invitation…',
   'register.token.errorTitle': 'The invitation could not be opened',

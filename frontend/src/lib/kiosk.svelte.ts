@@ -7,19 +7,26 @@ import { sleep } from './camera';
 import { resetLocale } from './locale.svelte';
 import { navigate } from './location.svelte';
 import { KIOSK_HOME } from './router';
+import { newVisitId } from './visit';
 
-export const kioskVisit = $state<{ finished: boolean }>({ finished: false });
+/**
+ * The person at the kiosk now: their visit id (sent with the codes they
+ * type) and whether their registration was confirmed.
+ */
+export const kioskVisit = $state<{ finished: boolean; id: string }>({ finished: false, id: newVisitId() });
 
 /**
  * Ends the visit: nothing of the person stays on screen (the route is
  * replaced, so the registration views unmount with their state), the
- * language goes back to the default, and the draft of an unfinished
+ * language goes back to the default, the next person gets a new visit id
+ * (a fresh limit on wrong codes), and the draft of an unfinished
  * registration is discarded on the server.
  */
 export async function endVisit(opts: { discardDraftOf?: string; reason?: 'idle' | 'cancel' } = {}): Promise<void> {
   const active = document.activeElement;
   if (active instanceof HTMLElement) active.blur();
   kioskVisit.finished = false;
+  kioskVisit.id = newVisitId();
   resetLocale();
   navigate(KIOSK_HOME, { replace: true });
   if (opts.discardDraftOf) await discard(opts.discardDraftOf, opts.reason ?? 'cancel');
