@@ -130,7 +130,7 @@ func TestParallelPINsDoNotUnlockTheKiosk(t *testing.T) {
 		OnKioskExit: func() { exited.Store(true) }})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	e := &env{srv: srv, db: db, c: srv.Client()}
+	e := &env{srv: srv, db: db, c: kioskScreen(t, srv, api)}
 	before := hasher.Stats().Hashes
 
 	statuses := parallel(t, e, 59, "/api/kiosk/exit", func(i int) string { return fmt.Sprintf(`{"pin":"%d"}`, 1200+i) })
