@@ -1,0 +1,118 @@
+package applog_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"id06desk/internal/applog"
+)
+
+func TestOpenForcesOwnerOnlyMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "id06desk.log")
+	if err := os.WriteFile(path, []byte("old line\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(path, 0o644) // whatever the umask
+	log, c, err := applog.Open(path, nil, applog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info("started")
+	c.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("existing log file has mode %v, want 0600", st.Mode().Perm())
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.HasPrefix(string(b), "old line\n") || !strings.Contains(string(b), "msg=started") {
+		t.Fatalf("log content %q", b)
+	}
+}
+
+func TestFileRotatesBySize(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "id06desk.log")
+	f, err := applog.OpenFile(path, 1000, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Repeat("x", 99) + "\n" // 100 bytes
+	for i := range 100 {                   // 10 000 bytes through a 1000-byte cap
+		if _, err := fmt.Fprintf(f, "%s", line); err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+		info, _ := e.Info()
+		if info.Size() > 1000 {
+			t.Errorf("%s is %d bytes, cap 1000", e.Name(), info.Size())
+		}
+		if info.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v", e.Name(), info.Mode().Perm())
+		}
+	}
+	if strings.Join(names, " ") != "id06desk.log id06desk.log.1 id06desk.log.2" {
+		t.Fatalf("files %v, want the log and 2 rotated copies", names)
+	}
+}
+
+// records returns the lines the handler wrote.
+func records(buf *bytes.Buffer) []string {
+	return strings.Split(strings.TrimSpace(buf.String()), "\n")
+}
+
+func TestLimitSuppressesRepeatsAndSumsThemUp(t *testing.T) {
+	var buf bytes.Buffer
+	h := applog.Limit(slog.NewTextHandler(&buf, nil), 5, time.Minute)
+	log := slog.New(h).With("route", "POST /api/login")
+	t0 := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	at := func(d time.Duration, level slog.Level, msg string) {
+		r := slog.NewRecord(t0.Add(d), level, msg, 0)
+		if err := log.Handler().Handle(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 1000 {
+		at(time.Duration(i)*time.Millisecond, slog.LevelWarn, "request failed")
+	}
+	at(time.Second, slog.LevelInfo, "request failed") // another level: its own count
+	at(2*time.Second, slog.LevelWarn, "other message")
+	got := records(&buf)
+	if len(got) != 7 || strings.Count(buf.String(), `msg="request failed"`) != 6 {
+		t.Fatalf("%d lines within the minute, want 5+1+1:\n%s", len(got), buf.String())
+	}
+	// After the minute the next record brings the summary, then passes.
+	buf.Reset()
+	at(61*time.Second, slog.LevelWarn, "request failed")
+	got = records(&buf)
+	if len(got) != 2 || !strings.Contains(got[0], `msg="suppressed 995 similar records"`) ||
+		!strings.Contains(got[0], `suppressed_msg="request failed"`) ||
+		!strings.Contains(got[0], "level=WARN") || !strings.Contains(got[1], `msg="request failed"`) {
+		t.Fatalf("after the window:\n%s", buf.String())
+	}
+	// A quiet key's summary also comes with any later record.
+	buf.Reset()
+	for i := range 10 {
+		at(62*time.Second+time.Duration(i), slog.LevelError, "disk full")
+	}
+	at(62*time.Second+2*time.Minute, slog.LevelInfo, "unrelated")
+	if !strings.Contains(buf.String(), `msg="suppressed 5 similar records"`) || !strings.Contains(buf.String(), "unrelated") {
+		t.Fatalf("summary of a quiet key:\n%s", buf.String())
+	}
+}
