@@ -1,186 +1,293 @@
-// Package cli holds the scripted commands (`settings`, `invite`, `outbox`,
-// `orders`, `keys`).
-// They follow the same rules as the UI because they call the same services;
-// main.go builds those services and hands them over.
+// Package cli is id06desk's command line: the command tree (spf13/cobra),
+// the global flags, and the scripted commands (`settings`, `invite`,
+// `outbox`, `orders`, `keys`, `admin`). The commands follow the same rules
+// as the UI because they call the same services; main.go, the composition
+// root, builds those services (Host.Open) and runs the window and the
+// server (Host.Window, Host.Serve).
+//
+// Global flags work before or after any command and subcommand: they are
+// cobra persistent flags, and no command opens the data folder before every
+// flag is parsed.
 package cli
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"sort"
 	"strings"
-	"time"
+
+	"github.com/spf13/cobra"
 
 	"id06desk/internal/invitations"
 	"id06desk/internal/outbox"
 	"id06desk/internal/settings"
 	"id06desk/internal/token"
+	"id06desk/internal/webserver"
 )
 
-// Services are what the commands use.
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+)
+
+// ErrUsage marks a command line that is wrong (exit code 2).
+var ErrUsage = errors.New("usage")
+
+// Globals are the flags every command accepts, before or after its name.
+type Globals struct {
+	DataDir string // --data-dir: config, data and state in DIR instead of the XDG folders
+	Kiosk   bool   // --kiosk: registration kiosk, no admin views
+	// Smoke (hidden): the window exits 0 once its UI has called the API.
+	Smoke bool
+	// TestCamera (hidden): play the pictures in this folder as the camera.
+	TestCamera string
+}
+
+// ServeOptions are the flags of `serve`.
+type ServeOptions struct {
+	Addr string
+	// MaxClientConns caps the open connections per client IP address.
+	MaxClientConns int
+}
+
+// Services are what the scripted commands use. A command uses only some
+// of them; the others may be nil.
 type Services struct {
 	Settings    *settings.Service
 	Invitations *invitations.Service
 	Outbox      *outbox.Worker
 	Orders      OrderLister
 	Keys        *token.KeyRing
+	Admin       PasswordSetter
+	PIN         PINSetter
+	Audit       Auditor
 }
 
-// ErrUsage marks a command line that is wrong (exit code 2).
-var ErrUsage = errors.New("usage")
+// PasswordSetter sets the admin password (adminauth).
+type PasswordSetter interface {
+	SetPassword(ctx context.Context, password string) error
+}
 
-// Run runs args (starting with the command name). Register is called on
-// every flag set so global flags (--data-dir) work after the command too.
-func Run(ctx context.Context, s Services, args []string, register func(*flag.FlagSet), stdout, stderr io.Writer) error {
-	switch args[0] {
-	case "settings":
-		return runSettings(ctx, s, args[1:], stdout)
-	case "invite":
-		return runInvite(ctx, s, args[1:], register, stdout, stderr)
-	case "outbox":
-		return runOutbox(ctx, s, args[1:], register, stdout)
-	case "orders":
-		return runOrders(ctx, s, args[1:], register, stdout)
-	case "keys":
-		return runKeys(s, args[1:], stdout)
+// PINSetter sets the PIN that leaves kiosk mode (kiosk.PIN).
+type PINSetter interface {
+	Set(pin string) error
+}
+
+// Auditor records who did what (the SQLite store).
+type Auditor interface {
+	Audit(ctx context.Context, actor, action, subject, detail string) error
+}
+
+// Host is what the composition root provides.
+type Host struct {
+	Version string
+	// Open opens the data folder the globals name for a scripted command.
+	// It is called only after every flag is parsed; close releases it.
+	Open func(g Globals) (s Services, close func(), err error)
+	// Window opens the admin console (or the kiosk) in a window.
+	Window func(ctx context.Context, g Globals) error
+	// Serve serves the UI over HTTP until ctx ends.
+	Serve func(ctx context.Context, g Globals, o ServeOptions) error
+
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// DefaultServeAddr is where `serve` listens without --addr.
+const DefaultServeAddr = "127.0.0.1:8080"
+
+// Main runs the command line and returns the exit code: 0, 1 on a failure,
+// 2 on a wrong command line (unknown command, flag or argument).
+func Main(ctx context.Context, h Host, args []string) int {
+	root := NewRoot(h)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return ExitOK
 	}
-	return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])
+	if errors.Is(err, ErrUsage) {
+		fmt.Fprintf(h.Stderr, "id06desk: %s\nRun '%s --help' for usage.\n", usageMessage(err), cmd.CommandPath())
+		return ExitUsage
+	}
+	fmt.Fprintf(h.Stderr, "id06desk: %v\n", err)
+	return ExitError
 }
 
-func runSettings(ctx context.Context, s Services, args []string, stdout io.Writer) error {
+// Run runs the command line and returns its error (ErrUsage for a wrong
+// command line); nothing is printed for the error.
+func Run(ctx context.Context, h Host, args []string) error {
+	root := NewRoot(h)
+	root.SetArgs(args)
+	return root.ExecuteContext(ctx)
+}
+
+// usageMessage drops the "usage: " prefix the wrapping adds.
+func usageMessage(err error) string {
+	return strings.TrimPrefix(err.Error(), ErrUsage.Error()+": ")
+}
+
+func usagef(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrUsage}, a...)...)
+}
+
+// NewRoot builds the command tree.
+func NewRoot(h Host) *cobra.Command {
+	if h.Stdin == nil {
+		h.Stdin = strings.NewReader("")
+	}
+	if h.Stdout == nil {
+		h.Stdout = io.Discard
+	}
+	if h.Stderr == nil {
+		h.Stderr = io.Discard
+	}
+	var g Globals
+	root := &cobra.Command{
+		Use:   "id06desk",
+		Short: "Invite ID06 cardholders, register them on site, send orders to Nexus.",
+		Long: `id06desk — invite ID06 cardholders, register them on site, send orders to Nexus.
+
+Without a command it opens the admin console window; with --kiosk the
+registration kiosk, full screen. Global flags work before or after the command.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if h.Window == nil {
+				return errors.New("this build cannot open a window")
+			}
+			return h.Window(cmd.Context(), g)
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.DataDir, "data-dir", "", "keep config, data and state in `DIR` instead of the XDG folders")
+	pf.BoolVar(&g.Kiosk, "kiosk", false, "registration kiosk: no admin views")
+	pf.Bool("version", false, "print the version and exit")
+	pf.BoolVar(&g.Smoke, "smoke", false, "exit 0 once the window's UI has called the API, 1 after 30 s")
+	pf.StringVar(&g.TestCamera, "test-camera", "", "play the pictures in `DIR` as the camera")
+	_ = pf.MarkHidden("smoke")
+	_ = pf.MarkHidden("test-camera")
+	// Persistent and declared now (cobra adds a local one at execute
+	// time), so that `id06desk --help orders list` knows while it looks
+	// for the command that --help takes no value.
+	pf.BoolP("help", "h", false, "show help for the command")
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SilenceErrors = true
+	root.SilenceUsage = true
+	root.SetIn(h.Stdin)
+	root.SetOut(h.Stdout)
+	root.SetErr(h.Stderr)
+	root.SetVersionTemplate("id06desk {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
+
+	open := func() (Services, func(), error) {
+		if h.Open == nil {
+			return Services{}, nil, errors.New("no data folder")
+		}
+		return h.Open(g)
+	}
+	// withServices opens the data folder once the flags are parsed.
+	withServices := func(fn func(ctx context.Context, s Services, args []string) error) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, args []string) error {
+			s, closeFn, err := open()
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			return fn(cmd.Context(), s, args)
+		}
+	}
+
+	root.AddCommand(
+		serveCommand(h, &g),
+		adminCommand(h, open),
+		settingsCommand(h, withServices),
+		inviteCommand(h, withServices),
+		outboxCommand(h, withServices),
+		ordersCommand(h, withServices),
+		keysCommand(h, withServices),
+	)
+	// --version works on every command: cobra handles it where Version is set.
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Version = h.Version
+		if c.Version == "" {
+			c.Version = "(unknown version)"
+		}
+		c.Flags().SetInterspersed(true)
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	return root
+}
+
+type servicesRunner = func(fn func(ctx context.Context, s Services, args []string) error) func(*cobra.Command, []string) error
+
+// noArgs refuses any argument: a misspelt command is an error, never the window.
+func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: settings get [KEY] | settings set KEY=VALUE...", ErrUsage)
+		return nil
 	}
-	switch args[0] {
-	case "get":
-		v, err := s.Settings.Load(ctx)
-		if err != nil {
-			return err
+	if cmd.HasSubCommands() {
+		return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+	return usagef("unexpected argument %q", args[0])
+}
+
+// exactArgs wants n arguments.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s: %s", cmd.CommandPath(), what)
 		}
-		pub := v.Public()
-		if len(args) > 1 {
-			for _, k := range args[1:] {
-				if _, ok := settings.Lookup(k); !ok {
-					return fmt.Errorf("%w: unknown setting %q; known settings: %s", ErrUsage, k, strings.Join(settings.Keys(), ", "))
+		return nil
+	}
+}
+
+// group is a command that only holds subcommands: without one (or with an
+// unknown one) it is a usage error, never a silent help page.
+func group(use, short string, subs ...*cobra.Command) *cobra.Command {
+	c := &cobra.Command{
+		Use:   use + " COMMAND",
+		Short: short,
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var names []string
+			for _, s := range cmd.Commands() {
+				if !s.Hidden && s.Name() != "help" {
+					names = append(names, s.Name())
 				}
-				fmt.Fprintln(stdout, pub[k])
 			}
-			return nil
-		}
-		keys := settings.Keys()
-		sort.Strings(keys)
-		for _, k := range keys {
-			fmt.Fprintf(stdout, "%s=%s\n", k, pub[k])
-		}
-		return nil
-	case "set":
-		if len(args) < 2 {
-			return fmt.Errorf("%w: settings set KEY=VALUE...", ErrUsage)
-		}
-		changes := map[string]string{}
-		for _, a := range args[1:] {
-			k, v, ok := strings.Cut(a, "=")
-			if !ok {
-				return fmt.Errorf("%w: %q is not KEY=VALUE", ErrUsage, a)
+			if len(args) == 0 {
+				return usagef("%q needs a subcommand: %s", cmd.CommandPath(), strings.Join(names, " | "))
 			}
-			changes[k] = v
-		}
-		if err := s.Settings.Set(ctx, "cli", changes); err != nil {
-			var fe settings.Errors
-			if errors.As(err, &fe) {
-				return fmt.Errorf("nothing was changed: %w", err)
-			}
-			return err
-		}
-		fmt.Fprintf(stdout, "Saved %d setting(s).\n", len(changes))
-		return nil
+			return usagef("unknown command %q for %q (one of %s)", args[0], cmd.CommandPath(), strings.Join(names, ", "))
+		},
 	}
-	return fmt.Errorf("%w: settings get [KEY] | settings set KEY=VALUE...", ErrUsage)
+	c.AddCommand(subs...)
+	return c
 }
 
-func runInvite(ctx context.Context, s Services, args []string, register func(*flag.FlagSet), stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	register(fs)
-	email := fs.String("email", "", "")
-	cardType := fs.String("card-type", "", "")
-	industry := fs.String("industry", "", "")
-	lang := fs.String("lang", "", "")
-	csvFile := fs.String("csv", "", "")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
-	}
-	var rows []invitations.Row
-	switch {
-	case *email != "" && *csvFile == "":
-		rows = []invitations.Row{{Email: *email, CardType: *cardType, Industry: *industry, Language: *lang}}
-	case *csvFile != "" && *email == "":
-		f, err := os.Open(*csvFile)
-		if err != nil {
-			return fmt.Errorf("read CSV: %w", err)
-		}
-		var lineErrs []invitations.LineError
-		rows, lineErrs = invitations.ParseCSV(f)
-		f.Close()
-		if len(lineErrs) > 0 {
-			for _, e := range lineErrs {
-				fmt.Fprintf(stderr, "%s line %d: %s\n", *csvFile, e.Line, e.Message)
+func serveCommand(h Host, g *Globals) *cobra.Command {
+	var o ServeOptions
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the same UI over HTTP (default " + DefaultServeAddr + ")",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.MaxClientConns < 1 {
+				return usagef("--max-client-conns must be at least 1")
 			}
-			return errors.New("the CSV file has errors; nothing was sent")
-		}
-	default:
-		return fmt.Errorf("%w: invite --email E [--card-type T] [--industry I] [--lang sv|en], or invite --csv FILE", ErrUsage)
-	}
-	created, err := s.Invitations.Create(ctx, "cli", rows, true)
-	var bad *invitations.InvalidRowsError
-	if errors.As(err, &bad) {
-		for _, r := range bad.Rows {
-			for field, fe := range r.Errors {
-				fmt.Fprintf(stderr, "row %d (%s): %s: %s\n", r.Index+1, rows[r.Index].Email, field, fe.Message)
+			if h.Serve == nil {
+				return errors.New("this build cannot serve")
 			}
-		}
-		return errors.New("some rows need fixing; nothing was sent")
+			return h.Serve(cmd.Context(), *g, o)
+		},
 	}
-	if err != nil {
-		return err
-	}
-	for _, c := range created {
-		fmt.Fprintf(stdout, "%s %s %s\n", c.ID, c.Code, c.Link)
-	}
-	return nil
-}
-
-func runOutbox(ctx context.Context, s Services, args []string, register func(*flag.FlagSet), stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "flush" {
-		return fmt.Errorf("%w: outbox flush [--timeout 60s]", ErrUsage)
-	}
-	fs := flag.NewFlagSet("outbox flush", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	register(fs)
-	timeout := fs.Duration("timeout", 60*time.Second, "")
-	if err := fs.Parse(args[1:]); err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	res, err := s.Outbox.Flush(ctx)
-	if res.NotConfigured {
-		return errors.New("no mail server is set up: id06desk settings set smtp.host=… smtp.from=…")
-	}
-	st, _ := s.Outbox.Status(context.Background())
-	fmt.Fprintf(stdout, "sent %d, retrying %d, failed %d, still waiting %d\n", res.Sent, res.Retrying, res.Failed, st.Pending)
-	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	if res.Failed > 0 || res.Retrying > 0 {
-		return fmt.Errorf("%d mail(s) not delivered: %s", res.Failed+res.Retrying, st.LastError)
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("stopped after %s with mail still waiting", *timeout)
-	}
-	return nil
+	c.Flags().StringVar(&o.Addr, "addr", DefaultServeAddr, "listen on `HOST:PORT` (port 0: any free port)")
+	c.Flags().IntVar(&o.MaxClientConns, "max-client-conns", webserver.DefaultMaxClientConns, "most open connections per client IP address")
+	return c
 }

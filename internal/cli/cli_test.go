@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -40,7 +39,11 @@ func services(t *testing.T) cli.Services {
 
 func run(s cli.Services, args ...string) (string, string, error) {
 	var out, errb bytes.Buffer
-	err := cli.Run(context.Background(), s, args, func(*flag.FlagSet) {}, &out, &errb)
+	h := cli.Host{
+		Open:   func(cli.Globals) (cli.Services, func(), error) { return s, func() {}, nil },
+		Stdout: &out, Stderr: &errb,
+	}
+	err := cli.Run(context.Background(), h, args)
 	return out.String(), errb.String(), err
 }
 

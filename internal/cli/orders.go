@@ -3,12 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"id06desk/internal/order"
 )
@@ -32,28 +33,35 @@ type orderLine struct {
 	RegisteredWhere string       `json:"registeredWhere"`
 }
 
-// runOrders is `orders list [--status S] [--json]`: every matching order,
-// newest first.
-func runOrders(ctx context.Context, s Services, args []string, register func(*flag.FlagSet), stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "list" {
-		return fmt.Errorf("%w: orders list [--status ready|sent_to_nexus|...] [--json]", ErrUsage)
+func ordersCommand(h Host, with servicesRunner) *cobra.Command {
+	var status string
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list [--status S] [--json]",
+		Short: "List orders, newest first",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st := order.Status(status)
+			if st != "" && !st.Valid() {
+				var names []string
+				for _, v := range order.Statuses() {
+					names = append(names, string(v))
+				}
+				return usagef("unknown status %q (one of %s)", status, strings.Join(names, ", "))
+			}
+			return with(func(ctx context.Context, s Services, _ []string) error {
+				return listOrders(ctx, s, st, asJSON, h.Stdout)
+			})(cmd, args)
+		},
 	}
-	fs := flag.NewFlagSet("orders list", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	register(fs)
-	status := fs.String("status", "", "")
-	asJSON := fs.Bool("json", false, "")
-	if err := fs.Parse(args[1:]); err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
-	}
-	st := order.Status(*status)
-	if st != "" && !st.Valid() {
-		var names []string
-		for _, v := range order.Statuses() {
-			names = append(names, string(v))
-		}
-		return fmt.Errorf("%w: unknown status %q (one of %s)", ErrUsage, *status, strings.Join(names, ", "))
-	}
+	list.Flags().StringVar(&status, "status", "", "only orders with this status (ready, sent_to_nexus, ...)")
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of a table")
+	return group("orders", "The orders that came back from registration", list)
+}
+
+// listOrders prints every order with status st (all when empty), newest
+// first.
+func listOrders(ctx context.Context, s Services, st order.Status, asJSON bool, stdout io.Writer) error {
 	var lines []orderLine
 	for page := 1; ; page++ {
 		p, err := s.Orders.ListOrders(ctx, order.ListQuery{Status: st, Page: page, PageSize: 500})
@@ -68,7 +76,7 @@ func runOrders(ctx context.Context, s Services, args []string, register func(*fl
 			break
 		}
 	}
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if lines == nil {
