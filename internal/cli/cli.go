@@ -251,7 +251,7 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 // unknown one) it is a usage error, never a silent help page.
 func group(use, short string, subs ...*cobra.Command) *cobra.Command {
 	c := &cobra.Command{
-		Use:   use + " COMMAND",
+		Use:   use,
 		Short: short,
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
