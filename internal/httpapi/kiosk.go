@@ -11,7 +11,6 @@ import (
 
 	"id06desk/internal/adminauth"
 	"id06desk/internal/kiosk"
-	"id06desk/internal/webserver"
 )
 
 // busyDetails mark a 429 that is no lock: the server runs as many password
@@ -96,11 +95,7 @@ func (s *Server) kioskFrame(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) kioskScan(w http.ResponseWriter, r *http.Request) error {
 	after, _ := strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
-	const wait = 2 * time.Second
-	// A long-poll: keep it answering whatever `serve`'s timeouts are (the
-	// window's in-process handler has none, hence the ignored error).
-	_ = webserver.LongPoll(w, wait+10*time.Second)
-	ctx, cancel := context.WithTimeout(r.Context(), wait)
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	tok, seq, err := s.cfg.Station.Scan(ctx, after)
 	if err != nil {
