@@ -129,7 +129,7 @@ func openEnv(g cli.Globals, lock bool, stderr io.Writer) (*env, error) {
 	}
 	closers = append(closers, func() { logFile.Close() })
 
-	db, err := sqlite.Open(context.Background(), p.Database(), sqlite.Options{})
+	db, err := sqlite.Open(context.Background(), p.Database(), sqlite.Options{Log: log})
 	if err != nil {
 		closeAll()
 		return nil, err

@@ -135,16 +135,27 @@ func (s *Service) authorize(ctx context.Context, tok string) (invite.Invitation,
 	}
 	switch {
 	case inv.Status == invite.StatusRevoked:
-		return inv, vals, &LinkError{Code: LinkRevoked, Company: company}
+		return inv, vals, s.dropDraft(ctx, inv, &LinkError{Code: LinkRevoked, Company: company})
 	case inv.Token != tok:
 		return inv, vals, &LinkError{Code: LinkSuperseded, Company: company}
 	case inv.Status == invite.StatusExpired || !s.c.Now().Before(inv.ExpiresAt) || verr != nil:
-		return inv, vals, &LinkError{Code: LinkExpired, Company: company, At: inv.ExpiresAt}
+		return inv, vals, s.dropDraft(ctx, inv, &LinkError{Code: LinkExpired, Company: company, At: inv.ExpiresAt})
 	case !invite.CanTransition(inv.Status, invite.StatusRegistered) && inv.Status != invite.StatusOpened:
 		// Drafts were never sent; anything past registered has an order.
 		return inv, vals, &LinkError{Code: LinkInvalid, Company: company}
 	}
 	return inv, vals, nil
+}
+
+// dropDraft deletes the unfinished registration of an invitation whose link
+// can no longer be used, and returns refusal. Revoking deletes it at once;
+// an expiry is noticed here, by the first use of the link after it, or by
+// the housekeeping sweep, whichever comes first.
+func (s *Service) dropDraft(ctx context.Context, inv invite.Invitation, refusal *LinkError) error {
+	if err := s.c.Store.DeleteRegistrationDraft(ctx, inv.ID); err != nil {
+		return fmt.Errorf("delete the draft of a closed invitation: %w", err)
+	}
+	return refusal
 }
 
 // Open checks a link, records the first opening and returns the session.

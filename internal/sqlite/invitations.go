@@ -335,9 +335,12 @@ func (db *DB) GetInvitation(ctx context.Context, id string) (invite.Invitation, 
 
 // UpdateInvitation loads an invitation inside a transaction, lets fn change
 // it, and stores the result with fn's event and mail (either may be nil).
-// The status change is checked against the one transition table.
+// The status change is checked against the one transition table. A status
+// from which nobody can register any more (revoked, expired) takes the
+// cardholder's unfinished registration with it, in the same transaction.
 func (db *DB) UpdateInvitation(ctx context.Context, actor, id string, fn func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error)) (invite.Invitation, error) {
 	var out invite.Invitation
+	var erased bool
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
 		cur, err := scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationCols+` FROM invitations WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -354,6 +357,14 @@ func (db *DB) UpdateInvitation(ctx context.Context, actor, id string, fn func(in
 		if next.Status != cur.Status {
 			if err := invite.Transition(cur.Status, next.Status); err != nil {
 				return err
+			}
+			if !invite.CanTransition(next.Status, invite.StatusRegistered) {
+				r, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE invitation_id = ?`, id)
+				if err != nil {
+					return fmt.Errorf("delete registration draft: %w", err)
+				}
+				n, _ := r.RowsAffected()
+				erased = n > 0
 			}
 		}
 		now := ms(db.now())
@@ -379,12 +390,16 @@ func (db *DB) UpdateInvitation(ctx context.Context, actor, id string, fn func(in
 		out = next
 		return nil
 	})
+	if err == nil && erased {
+		db.erase(ctx)
+	}
 	return out, err
 }
 
-// DeleteDraft removes an invitation that was never sent.
+// DeleteDraft removes an invitation that was never sent, and clears its
+// email and name from the file.
 func (db *DB) DeleteDraft(ctx context.Context, actor, id string) error {
-	return db.RunInTx(ctx, func(tx *sql.Tx) error {
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
 		var st string
 		err := tx.QueryRowContext(ctx, `SELECT status FROM invitations WHERE id = ?`, id).Scan(&st)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -401,4 +416,9 @@ func (db *DB) DeleteDraft(ctx context.Context, actor, id string) error {
 		}
 		return insertAudit(ctx, tx, ms(db.now()), actor, "invitation.deleted", id, "")
 	})
+	if err != nil {
+		return err
+	}
+	db.erase(ctx)
+	return nil
 }

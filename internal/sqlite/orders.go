@@ -140,10 +140,15 @@ func (db *DB) DraftPhoto(ctx context.Context, invitationID string, source bool) 
 	return b, nil
 }
 
-// DeleteRegistrationDraft discards a draft (kiosk idle wipe, purge).
+// DeleteRegistrationDraft discards a draft (cancel, kiosk idle wipe, a link
+// that expired or was revoked) and clears it from the file.
 func (db *DB) DeleteRegistrationDraft(ctx context.Context, invitationID string) error {
-	if _, err := db.writer.ExecContext(ctx, `DELETE FROM registration_drafts WHERE invitation_id = ?`, invitationID); err != nil {
+	r, err := db.writer.ExecContext(ctx, `DELETE FROM registration_drafts WHERE invitation_id = ?`, invitationID)
+	if err != nil {
 		return fmt.Errorf("delete registration draft: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n > 0 || db.walDirty.Load() {
+		db.erase(ctx)
 	}
 	return nil
 }
@@ -213,6 +218,8 @@ func (db *DB) CreateOrder(ctx context.Context, o order.Order, mails []*outbox.Me
 		}
 		return fmt.Errorf("create order: %w", err)
 	}
+	// The draft held the uploaded original photo and the personal data.
+	db.erase(ctx)
 	return nil
 }
 
@@ -378,6 +385,8 @@ type SweepResult struct {
 //
 // Orders delivered before orderCutoff (zero: never) keep who ordered which
 // card and when, but lose identity numbers, phone, address and photos.
+// What is deleted is cleared from the file and its write-ahead log (erase),
+// and a clearing that failed before is retried.
 func (db *DB) Sweep(ctx context.Context, now, draftCutoff, orderCutoff time.Time) (SweepResult, error) {
 	var res SweepResult
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
@@ -438,6 +447,9 @@ func (db *DB) Sweep(ctx context.Context, now, draftCutoff, orderCutoff time.Time
 	})
 	if err != nil {
 		return res, fmt.Errorf("sweep: %w", err)
+	}
+	if res.DraftsDeleted+res.OrdersPurged > 0 || db.walDirty.Load() {
+		db.erase(ctx)
 	}
 	return res, nil
 }

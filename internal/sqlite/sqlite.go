@@ -11,12 +11,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -32,6 +34,10 @@ type DB struct {
 	writer *sql.DB
 	reader *sql.DB
 	now    func() time.Time
+	log    *slog.Logger
+	// walDirty is set when personal data was deleted but the write-ahead
+	// log could not be cleared yet; the next erase or sweep tries again.
+	walDirty atomic.Bool
 }
 
 // Options tune Open; the zero value is fine.
@@ -41,6 +47,9 @@ type Options struct {
 	// ReadOnly opens without running migrations and without a writer; used
 	// for status checks.
 	BusyTimeout time.Duration
+	// Log receives what cannot be returned to a caller (a write-ahead log
+	// that could not be cleared after a deletion). Nil: discarded.
+	Log *slog.Logger
 }
 
 // ErrCorrupt is returned when the file is not a usable SQLite database.
@@ -66,6 +75,10 @@ func dsn(file string, busy time.Duration, readOnly bool) string {
 		"journal_mode(WAL)",
 		"foreign_keys(1)",
 		"synchronous(NORMAL)",
+		// Deleted rows and freed pages are overwritten with zeros, so
+		// personal data the app deletes does not stay readable in the
+		// file's free pages (see erase for the write-ahead log).
+		"secure_delete(1)",
 	}
 	if readOnly {
 		pragmas = append(pragmas, "query_only(1)")
@@ -111,7 +124,10 @@ func Open(ctx context.Context, file string, opt Options) (*DB, error) {
 	}
 	reader.SetMaxOpenConns(4)
 
-	db := &DB{Path: file, writer: writer, reader: reader, now: opt.Now}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	db := &DB{Path: file, writer: writer, reader: reader, now: opt.Now, log: opt.Log}
 	if err := db.check(ctx, opt.BusyTimeout); err != nil {
 		db.Close()
 		return nil, err

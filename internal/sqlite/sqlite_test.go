@@ -64,13 +64,14 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 		conns = append(conns, c)
 	}
 	for _, c := range conns {
-		var fk, busy int
+		var fk, busy, secure int
 		var mode string
 		c.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk)
 		c.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&busy)
 		c.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode)
-		if fk != 1 || busy != 5000 || mode != "wal" {
-			t.Errorf("fk=%d busy=%d mode=%s", fk, busy, mode)
+		c.QueryRowContext(ctx, `PRAGMA secure_delete`).Scan(&secure)
+		if fk != 1 || busy != 5000 || mode != "wal" || secure != 1 {
+			t.Errorf("fk=%d busy=%d mode=%s secure_delete=%d", fk, busy, mode, secure)
 		}
 		if _, err := c.ExecContext(ctx, `INSERT INTO settings(key, value, updated_at) VALUES ('a','b',1)`); err == nil {
 			t.Error("reader pool accepted a write")
