@@ -123,7 +123,7 @@ func testOrder(invitationID, pnr string, photo []byte) order.Order {
 // they are in the files, deletes them the way the app does, and reads the
 // raw files again while the database is still open.
 func TestDeletedPersonalDataLeavesTheFile(t *testing.T) {
-	const pnr = "19121212X7Q1"                         // no real personnummer: cannot occur elsewhere
+	const pnr = "19121212X7Q1"                           // no real personnummer: cannot occur elsewhere
 	photoMarker := []byte("\x00PHOTO-MARKER-5b1f0e\x00") // a byte run inside the photo
 	draftJSON := []byte(`"personnummer":"` + pnr + `"`)  // the draft's JSON
 	ctx := context.Background()
