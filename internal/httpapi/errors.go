@@ -272,6 +272,7 @@ func domainError(err error) *Error {
 	}
 	var fe settings.Errors
 	var ce *invitations.CatalogError
+	var ie *invitations.InputError
 	switch {
 	case errors.As(err, &fe):
 		fields := map[string]string{}
@@ -281,6 +282,13 @@ func domainError(err error) *Error {
 		return &Error{Code: CodeInvalid, Message: "Some settings need fixing: " + fe.Error(), Fields: fields}
 	case errors.As(err, &ce):
 		return &Error{Code: CodeInvalid, Message: ce.Message, Fields: map[string]string{ce.Field: ce.Message}}
+	case errors.As(err, &ie):
+		e := &Error{Code: CodeInvalid, Message: ie.Message, Fields: map[string]string{ie.Field: ie.Message},
+			Details: map[string]string{"field": ie.Field, "reason": ie.Code}}
+		if ie.Limits != [2]int{} {
+			e.Details["min"], e.Details["max"] = strconv.Itoa(ie.Limits[0]), strconv.Itoa(ie.Limits[1])
+		}
+		return e
 	case errors.Is(err, invite.ErrNotFound):
 		return &Error{Code: CodeNotFound, Message: "There is no such invitation."}
 	case errors.Is(err, invite.ErrTransition), errors.Is(err, invite.ErrCatalogInUse):

@@ -510,16 +510,30 @@ func (s *Service) Resend(ctx context.Context, actor, id string) error {
 	})
 }
 
-// Extend moves the expiry days from now, signs a new token and mails it.
+// Limits of Extend, in days.
+const (
+	MinExtendDays = 1
+	MaxExtendDays = 365
+)
+
+// Extend adds days to the expiry, signs a new token and mails it. The days
+// count from the current expiry while the link is still valid (extending
+// never shortens it), and from now once it has expired.
 func (s *Service) Extend(ctx context.Context, actor, id string, days int) error {
-	if days < 1 || days > 365 {
-		return fmt.Errorf("%w: extend by 1 to 365 days", ErrBadInput)
+	if days < MinExtendDays || days > MaxExtendDays {
+		return &InputError{Field: "days", Code: "days_range",
+			Message: fmt.Sprintf("Extend by %d to %d days.", MinExtendDays, MaxExtendDays),
+			Limits:  [2]int{MinExtendDays, MaxExtendDays}}
 	}
 	return s.update(ctx, actor, id, func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error) {
 		if !(inv.Status.Pending() && inv.Status != invite.StatusDraft) && inv.Status != invite.StatusExpired {
 			return nil, nil, fmt.Errorf("%w: an invitation that is %s cannot be extended", invite.ErrTransition, inv.Status)
 		}
-		inv.ExpiresAt = s.now().UTC().Add(time.Duration(days) * 24 * time.Hour)
+		from := s.now().UTC()
+		if inv.ExpiresAt.After(from) {
+			from = inv.ExpiresAt.UTC()
+		}
+		inv.ExpiresAt = from.Add(time.Duration(days) * 24 * time.Hour)
 		tok, err := s.sign(*inv, e)
 		if err != nil {
 			return nil, nil, err
@@ -549,6 +563,20 @@ func (s *Service) Delete(ctx context.Context, actor, id string) error {
 
 // ErrBadInput marks invalid arguments.
 var ErrBadInput = errors.New("bad input")
+
+// InputError is an invalid argument of an action, for one field: Code is
+// stable (the UI translates it), Limits the allowed range when there is one.
+type InputError struct {
+	Field   string
+	Code    string
+	Message string
+	Limits  [2]int
+}
+
+func (e *InputError) Error() string { return e.Field + ": " + e.Message }
+
+// Unwrap makes an InputError an ErrBadInput.
+func (e *InputError) Unwrap() error { return ErrBadInput }
 
 func (s *Service) update(ctx context.Context, actor, id string, fn func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error)) error {
 	e, err := s.env(ctx)

@@ -384,7 +384,7 @@ func TestActions(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, _ = f.svc.Get(ctx, id)
-	if d.Invitation.Token == old || !d.Invitation.ExpiresAt.Equal(f.now.Add(240*time.Hour)) {
+	if d.Invitation.Token == old || !d.Invitation.ExpiresAt.Equal(f.now.Add(40*24*time.Hour)) {
 		t.Fatalf("extend: %v", d.Invitation.ExpiresAt)
 	}
 	if err := f.svc.Revoke(ctx, "admin", id); err != nil {
@@ -414,4 +414,70 @@ func TestSendNeedsCompanyAndSender(t *testing.T) {
 	if !errors.Is(err, invitations.ErrNotConfigured) {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// Extending adds the days to the current expiry while the link is valid
+// (it used to count from today and so could shorten it), and to today once
+// it has expired; the new token and the timeline carry the same date.
+func TestExtendCountsFromTheLaterOfNowAndTheExpiry(t *testing.T) {
+	day := 24 * time.Hour
+	cases := []struct {
+		name    string
+		elapsed time.Duration // since the invitation was made (valid 30 days)
+		days    int
+		want    time.Duration // new expiry, from the moment of extending
+	}{
+		{"still valid: from the current expiry", 0, 10, 40 * day},
+		{"valid for one more day", 29 * day, 10, 11 * day},
+		{"expired: from now", 40 * day, 10, 10 * day},
+		{"expired long ago: from now", 300 * day, 365, 365 * day},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, 0)
+			created, err := f.svc.Create(ctx, "admin", []invitations.Row{{Email: "x@example.se"}}, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := created[0].ID
+			f.now = f.now.Add(c.elapsed)
+			if _, err := f.db.Sweep(ctx, f.now, f.now.Add(-30*day), time.Time{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.svc.Extend(ctx, "admin", id, c.days); err != nil {
+				t.Fatal(err)
+			}
+			d, err := f.svc.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := f.now.Add(c.want)
+			if !d.Invitation.ExpiresAt.Equal(want) {
+				t.Fatalf("expires %v, want %v", d.Invitation.ExpiresAt, want)
+			}
+			claims, err := f.keys.Verify(d.Invitation.Token, f.now)
+			if err != nil || !claims.ExpiresAt.Equal(want) {
+				t.Fatalf("token expiry %v (%v), want %v", claims.ExpiresAt, err, want)
+			}
+			if last := d.Events[len(d.Events)-1]; last.Kind != invite.EventExtended || last.Detail != want.Format(time.RFC3339) {
+				t.Fatalf("timeline %+v", last)
+			}
+		})
+	}
+	t.Run("outside 1 to 365 days", func(t *testing.T) {
+		ctx := context.Background()
+		f := newFixture(t, 0)
+		created, err := f.svc.Create(ctx, "admin", []invitations.Row{{Email: "y@example.se"}}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, days := range []int{0, -1, 366, 400} {
+			err := f.svc.Extend(ctx, "admin", created[0].ID, days)
+			var ie *invitations.InputError
+			if !errors.As(err, &ie) || ie.Field != "days" || ie.Limits != [2]int{1, 365} || !errors.Is(err, invitations.ErrBadInput) {
+				t.Errorf("%d days: %v", days, err)
+			}
+		}
+	})
 }

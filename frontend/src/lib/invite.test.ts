@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   chunk,
+  extendDaysError,
   formatCode,
   nextSort,
   pageCount,
@@ -123,5 +124,25 @@ describe('list query', () => {
     expect(pageRange(1, 50, 0)).toEqual({ from: 0, to: 0 });
     expect(pageCount(50, 1234)).toBe(25);
     expect(pageCount(50, 0)).toBe(1);
+  });
+});
+
+describe('extendDaysError', () => {
+  it('accepts whole days from 1 to 365', () => {
+    for (const d of [1, 30, 365]) expect(extendDaysError('en', d)).toBe('');
+  });
+
+  it('names the limits in both languages for anything else', () => {
+    for (const d of [0, -3, 366, 400, 2.5, null, undefined, Number.NaN]) {
+      expect(extendDaysError('en', d)).toBe('Enter a whole number of days, from 1 to 365.');
+      expect(extendDaysError('sv', d)).toBe('Ange ett helt antal dagar, från 1 till 365.');
+    }
+  });
+
+  it("shows the server's refusal of the days field in the UI's language, with its limits", () => {
+    const err = { fields: { days: 'Extend by 1 to 365 days.' }, details: { field: 'days', min: '1', max: '365' } };
+    expect(extendDaysError('sv', 400, err)).toBe('Ange ett helt antal dagar, från 1 till 365.');
+    expect(extendDaysError('en', 400, err)).toContain('from 1 to 365');
+    expect(extendDaysError('en', 10, { fields: { other: 'x' } })).toBe('');
   });
 });

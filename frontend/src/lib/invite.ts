@@ -1,6 +1,7 @@
 // Pure helpers for the invitation screens. Business rules (what is a valid
 // address, what is a duplicate) live in Go; these only shape data for it.
 import type { InvitationRow, RowError, RowResult, SortDir, SortKey } from '../api/invitations';
+import { translate, type Locale } from './i18n';
 
 /**
  * Splits pasted text into addresses: one per line, or separated by commas,
@@ -127,4 +128,25 @@ export function pageCount(pageSize: number, total: number): number {
 /** Whole days from now until an ISO time (negative when past). */
 export function daysUntil(iso: string, now: number = Date.now()): number {
   return Math.ceil((Date.parse(iso) - now) / 86_400_000);
+}
+
+/** How many days an invitation can be extended by at once (the server's limits). */
+export const EXTEND_DAYS = { min: 1, max: 365 } as const;
+
+/**
+ * The message for the "extend by days" field: '' when days can be sent,
+ * otherwise the range to use. err is the server's refusal, if any: when it
+ * names the days field, its limits are shown (in the UI's language, not the
+ * server's English).
+ */
+export function extendDaysError(
+  locale: Locale,
+  days: unknown,
+  err?: { fields?: Record<string, string>; details?: Record<string, string> } | null,
+): string {
+  const range = (min: number | string, max: number | string) => translate(locale, 'detail.daysHint', { min, max });
+  if (err?.fields?.days) return range(err.details?.min ?? EXTEND_DAYS.min, err.details?.max ?? EXTEND_DAYS.max);
+  if (err) return '';
+  const ok = typeof days === 'number' && Number.isInteger(days) && days >= EXTEND_DAYS.min && days <= EXTEND_DAYS.max;
+  return ok ? '' : range(EXTEND_DAYS.min, EXTEND_DAYS.max);
 }
