@@ -228,7 +228,10 @@ func (s *Server) parseCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("read CSV upload: %w", err)
 	}
-	rows, errs := invitations.ParseCSV(bytes.NewReader(data))
+	rows, errs, err := s.cfg.Invitations.ImportCSV(r.Context(), bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
 	if rows == nil {
 		rows = []invitations.Row{}
 	}

@@ -2,6 +2,7 @@ package invitations
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -31,7 +32,9 @@ const MaxCSVBytes = 2 << 20
 // ParseCSV reads `email,card_type,industry,language,name` rows (header
 // required, any column order, comma or semicolon separated, UTF-8 with or
 // without BOM). Rows are returned for the lines that parse; errors name the
-// line and what to fix. A file-level problem is a single error at line 0.
+// line and what to fix (a name that breaks the cardholder name rules is such
+// a line: the form has no field to correct it in). A file-level problem is
+// a single error at line 0.
 func ParseCSV(r io.Reader) ([]Row, []LineError) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxCSVBytes+1))
 	if err != nil {
@@ -100,6 +103,7 @@ func ParseCSV(r io.Reader) ([]Row, []LineError) {
 			continue
 		}
 		var row Row
+		var badName *FieldError
 		for i, v := range rec {
 			v = strings.TrimSpace(v)
 			switch cols[i] {
@@ -112,8 +116,12 @@ func ParseCSV(r io.Reader) ([]Row, []LineError) {
 			case "language":
 				row.Language = v
 			case "name":
-				row.Name = v
+				row.Name, badName = checkName(v)
 			}
+		}
+		if badName != nil {
+			errs = append(errs, LineError{line, badName.Message})
+			continue
 		}
 		rows = append(rows, row)
 	}
@@ -121,4 +129,25 @@ func ParseCSV(r io.Reader) ([]Row, []LineError) {
 		errs = append(errs, LineError{0, "The file has a header but no rows."})
 	}
 	return rows, errs
+}
+
+// ImportCSV parses a CSV file as ParseCSV does and writes each row's card
+// type and industry as the catalog's code when the file names them by code
+// or by their Swedish or English name, in any case. Values the catalog does
+// not know are kept as written: validating the rows reports them.
+func (s *Service) ImportCSV(ctx context.Context, r io.Reader) ([]Row, []LineError, error) {
+	cat, err := s.store.LoadCatalog(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("import CSV: %w", err)
+	}
+	rows, errs := ParseCSV(r)
+	for i, row := range rows {
+		if c, ok := cat.MatchCardType(row.CardType); ok && row.CardType != "" {
+			rows[i].CardType = c.Code
+		}
+		if ind, ok := cat.MatchIndustry(row.Industry); ok && row.Industry != "" {
+			rows[i].Industry = ind.Code
+		}
+	}
+	return rows, errs, nil
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"id06desk/internal/identity"
 	"id06desk/internal/invite"
 	"id06desk/internal/mail"
 	"id06desk/internal/outbox"
@@ -153,14 +154,14 @@ func (s *Service) Validate(ctx context.Context, rows []Row) ([]Row, []RowResult,
 				}
 			}
 		}
-		if code, ok := matchCardType(cat, n.CardType); ok {
-			n.CardType = code
+		if c, ok := cat.MatchCardType(n.CardType); ok {
+			n.CardType = c.Code
 		} else {
 			res.Errors["cardType"] = FieldError{"card_type_unknown", fmt.Sprintf("There is no active card type %q.", n.CardType)}
 		}
 		if n.Industry != "" {
-			if code, ok := matchIndustry(cat, n.Industry); ok {
-				n.Industry = code
+			if i, ok := cat.MatchIndustry(n.Industry); ok {
+				n.Industry = i.Code
 			} else {
 				res.Errors["industry"] = FieldError{"industry_unknown", fmt.Sprintf("There is no active industry %q.", n.Industry)}
 			}
@@ -171,8 +172,10 @@ func (s *Service) Validate(ctx context.Context, rows []Row) ([]Row, []RowResult,
 		if n.Language != "sv" && n.Language != "en" {
 			res.Errors["language"] = FieldError{"language_invalid", "The language must be sv or en."}
 		}
-		if len([]rune(n.Name)) > 120 || strings.ContainsAny(n.Name, "\r\n") {
-			res.Errors["name"] = FieldError{"name_too_long", "The name must be one line of at most 120 characters."}
+		if name, fe := checkName(n.Name); fe != nil {
+			res.Errors["name"] = *fe
+		} else {
+			n.Name = name
 		}
 		out[i] = n
 		results[i] = res
@@ -199,23 +202,26 @@ func emailMessage(raw string, err error) string {
 	return fmt.Sprintf("%q is not a valid email address.", strings.TrimSpace(raw))
 }
 
-func matchCardType(cat invite.Catalog, v string) (string, bool) {
-	for _, c := range cat.CardTypes {
-		if c.Active && (strings.EqualFold(c.Code, v) || strings.EqualFold(c.NameSv, v) || strings.EqualFold(c.NameEn, v)) {
-			return c.Code, true
-		}
+// checkName applies the cardholder name rules of internal/identity to an
+// invitation's optional name, so what the mail greets and the admin's list
+// shows holds no control, bidirectional-override or zero-width characters:
+// letters, marks, spaces, - ' ’ and ., at least one letter, at most 100
+// characters. The codes are the identity codes prefixed with "name_".
+func checkName(s string) (string, *FieldError) {
+	if strings.TrimSpace(s) == "" {
+		return "", nil
 	}
-	return "", false
+	name, err := identity.ValidateName(identity.FieldName, s)
+	var fe *identity.FieldError
+	if errors.As(err, &fe) {
+		return "", &FieldError{Code: "name_" + fe.Code, Message: "Name: " + fe.Message("en")}
+	}
+	if err != nil {
+		return "", &FieldError{Code: "name_invalid", Message: "The name is not valid."}
+	}
+	return name, nil
 }
 
-func matchIndustry(cat invite.Catalog, v string) (string, bool) {
-	for _, c := range cat.Industries {
-		if c.Active && (strings.EqualFold(c.Code, v) || strings.EqualFold(c.NameSv, v) || strings.EqualFold(c.NameEn, v)) {
-			return c.Code, true
-		}
-	}
-	return "", false
-}
 
 // Created is one invitation made by Create.
 type Created struct {

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -112,6 +113,30 @@ func (c Catalog) CardType(code string) (CardType, bool) {
 func (c Catalog) Industry(code string) (Industry, bool) {
 	for _, i := range c.Industries {
 		if i.Code == code {
+			return i, true
+		}
+	}
+	return Industry{}, false
+}
+
+// MatchCardType finds the active card type that v names: its code, or its
+// Swedish or English name, ignoring case and surrounding space (what people
+// write in a CSV file).
+func (c Catalog) MatchCardType(v string) (CardType, bool) {
+	v = strings.TrimSpace(v)
+	for _, t := range c.CardTypes {
+		if t.Active && (strings.EqualFold(t.Code, v) || strings.EqualFold(t.NameSv, v) || strings.EqualFold(t.NameEn, v)) {
+			return t, true
+		}
+	}
+	return CardType{}, false
+}
+
+// MatchIndustry finds the active industry that v names, as MatchCardType.
+func (c Catalog) MatchIndustry(v string) (Industry, bool) {
+	v = strings.TrimSpace(v)
+	for _, i := range c.Industries {
+		if i.Active && (strings.EqualFold(i.Code, v) || strings.EqualFold(i.NameSv, v) || strings.EqualFold(i.NameEn, v)) {
 			return i, true
 		}
 	}

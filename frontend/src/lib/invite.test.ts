@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   chunk,
+  csvCodes,
   extendDaysError,
   formatCode,
   nextSort,
@@ -144,5 +145,21 @@ describe('extendDaysError', () => {
     expect(extendDaysError('sv', 400, err)).toBe('Ange ett helt antal dagar, från 1 till 365.');
     expect(extendDaysError('en', 400, err)).toContain('from 1 to 365');
     expect(extendDaysError('en', 10, { fields: { other: 'x' } })).toBe('');
+  });
+});
+
+describe('csvCodes', () => {
+  const cardTypes = [
+    { code: 'id06-rfid', nameSv: 'ID06-kort med RFID', nameEn: 'ID06 card with RFID', active: true },
+    { code: 'old', nameSv: 'Gammalt', nameEn: 'Old', active: false },
+    { code: 'visitor', nameSv: 'Besökskort', nameEn: 'Visitor card', active: true },
+  ];
+
+  it('lists the active codes with their names in the UI language', () => {
+    expect(csvCodes(cardTypes, 'sv')).toEqual([
+      { code: 'id06-rfid', name: 'ID06-kort med RFID' },
+      { code: 'visitor', name: 'Besökskort' },
+    ]);
+    expect(csvCodes(cardTypes, 'en').map((c) => c.name)).toEqual(['ID06 card with RFID', 'Visitor card']);
   });
 });

@@ -150,3 +150,15 @@ export function extendDaysError(
   const ok = typeof days === 'number' && Number.isInteger(days) && days >= EXTEND_DAYS.min && days <= EXTEND_DAYS.max;
   return ok ? '' : range(EXTEND_DAYS.min, EXTEND_DAYS.max);
 }
+
+/**
+ * The codes a CSV file may use for a catalog list (active entries only),
+ * each with its name in the UI's language, for the import hint: the file may
+ * give the code or either name.
+ */
+export function csvCodes(
+  list: ReadonlyArray<{ code: string; nameSv: string; nameEn: string; active: boolean }>,
+  locale: Locale,
+): Array<{ code: string; name: string }> {
+  return list.filter((c) => c.active).map((c) => ({ code: c.code, name: locale === 'sv' ? c.nameSv : c.nameEn }));
+}
