@@ -222,7 +222,6 @@ func checkName(s string) (string, *FieldError) {
 	return name, nil
 }
 
-
 // Created is one invitation made by Create.
 type Created struct {
 	ID     string        `json:"id"`
