@@ -321,6 +321,9 @@ type env struct {
 
 func (e env) link(tok string) string { return e.publicURL + "/#/register/" + tok }
 
+// codeURL is the registration page where the short code can be typed.
+func (e env) codeURL() string { return e.publicURL + "/#/register" }
+
 func (s *Service) env(ctx context.Context) (env, error) {
 	vals, err := s.settings.Load(ctx)
 	if err != nil {
@@ -378,7 +381,7 @@ func (s *Service) render(inv invite.Invitation, e env) (*outbox.Message, error) 
 	}
 	r, err := s.renderer.RenderInvitation(mail.InvitationMail{
 		Lang: inv.Language, CompanyName: company, SenderName: sender, SenderAddress: from, Recipient: inv.Email,
-		CardType: cardName, Industry: industryName, Link: e.link(inv.Token), Code: invite.FormatCode(inv.Code), Expires: inv.ExpiresAt,
+		CardType: cardName, Industry: industryName, Link: e.link(inv.Token), CodeURL: e.codeURL(), Code: invite.FormatCode(inv.Code), Expires: inv.ExpiresAt,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render invitation mail: %w", err)

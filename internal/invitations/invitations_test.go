@@ -134,6 +134,10 @@ func TestInviteDeliversMailWithQRLink(t *testing.T) {
 	if !strings.Contains(html, "cid:") {
 		t.Error("html has no inline image reference")
 	}
+	// The code can be typed on the web code page as well as at the kiosk.
+	if !strings.Contains(strings.ReplaceAll(text, "\r\n", "\n"), "https://id06.bygg.se/#/register\n") || !strings.Contains(html, `href="https://id06.bygg.se/#/register"`) {
+		t.Errorf("the mail does not name the web code page:\n%s", text)
+	}
 	img, err := png.Decode(bytes.NewReader(qr))
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ type InvitationMail struct {
 	CardType        string    // display name, e.g. "ID06-kort"
 	Industry        string    // display name, optional
 	Link            string    // registration link: <public URL>/#/register/<token>
+	CodeURL         string    // web page where the code can be typed: <public URL>/#/register
 	Code            string    // short code as it should be shown, e.g. "ABCDE-FGHJK"
 	Expires         time.Time // token expiry
 	MessageIDDomain string    // domain part of the Message-ID; "" = sender's domain
@@ -27,7 +28,7 @@ type InvitationMail struct {
 
 type invitationData struct {
 	Company, CardType, Industry string
-	Link, Code, Date            string
+	Link, CodeURL, Code, Date   string
 	SenderName, SenderAddress   string
 	QRContentID                 string
 }
@@ -50,7 +51,8 @@ Så här gör du – välj ett av sätten:
 2. Visa QR-koden i det här mejlet för registreringskiosken på arbetsplatsen.
    (QR-koden syns när mejlet visas som HTML.)
 
-3. Skriv in koden {{.Code}} i registreringskiosken.
+3. Skriv in koden {{.Code}} i registreringskiosken, eller på webbsidan
+   {{.CodeURL}}
 
 Inbjudan gäller till och med {{.Date}}. Efter det behöver du be om en ny inbjudan.
 
@@ -71,7 +73,8 @@ What to do – choose one of these:
 2. Show the QR code in this e-mail to the registration kiosk at the site.
    (The QR code is shown when the e-mail is displayed as HTML.)
 
-3. Type the code {{.Code}} at the registration kiosk.
+3. Type the code {{.Code}} at the registration kiosk, or on the web page
+   {{.CodeURL}}
 
 The invitation is valid through {{.Date}}. After that, you need to ask for a new invitation.
 
@@ -89,8 +92,10 @@ const invitationHTMLLayout = `<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Subject}}</title>
 </head>
-<body style="margin:0;padding:24px;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#ffffff">
+<body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#ffffff">
+<div style="max-width:600px;margin:0 auto">
 {{template "body" .D}}
+</div>
 </body>
 </html>
 `
@@ -99,13 +104,14 @@ var invitationHTML = map[string]*htmltemplate.Template{
 	"sv": htmlTemplate(`{{define "body"}}<p>Hej!</p>
 <p><strong>{{.Company}}</strong> har bjudit in dig att registrera dig för <strong>{{.CardType}}</strong>{{if .Industry}} (bransch: {{.Industry}}){{end}}.</p>
 <p>Så här gör du – välj ett av sätten:</p>
-<ol>
+<ol style="margin:0 0 16px;padding-left:24px">
 <li><p>Öppna länken och följ anvisningarna:<br>
 <a href="{{.Link}}" style="display:inline-block;margin-top:8px;padding:12px 20px;background:#0b5394;color:#ffffff;text-decoration:none;border-radius:4px">Registrera dig</a></p>
-<p style="font-size:13px;color:#555555">Fungerar inte knappen? Kopiera länken: {{.Link}}</p></li>
+<p style="font-size:13px;color:#555555;word-break:break-all;overflow-wrap:anywhere">Fungerar inte knappen? Kopiera länken: {{.Link}}</p></li>
 <li><p>Visa QR-koden för registreringskiosken på arbetsplatsen:</p>
-<p><img src="cid:{{.QRContentID}}" width="288" height="288" alt="QR-kod för din registrering"></p></li>
-<li><p>Skriv in koden i registreringskiosken: <strong style="font-family:Consolas,Menlo,monospace;font-size:20px;letter-spacing:2px">{{.Code}}</strong></p></li>
+<p><img src="cid:{{.QRContentID}}" width="288" height="288" alt="QR-kod för din registrering" style="display:block;max-width:100%;height:auto"></p></li>
+<li><p>Skriv in koden i registreringskiosken, eller på webbsidan <a href="{{.CodeURL}}" style="word-break:break-all;overflow-wrap:anywhere">{{.CodeURL}}</a>:<br>
+<strong style="font-family:Consolas,Menlo,monospace;font-size:20px;letter-spacing:2px">{{.Code}}</strong></p></li>
 </ol>
 <p>Inbjudan gäller till och med <strong>{{.Date}}</strong>. Efter det behöver du be om en ny inbjudan.</p>
 <p>Har du frågor? Kontakta {{.SenderName}}, <a href="mailto:{{.SenderAddress}}">{{.SenderAddress}}</a>.</p>
@@ -113,13 +119,14 @@ var invitationHTML = map[string]*htmltemplate.Template{
 	"en": htmlTemplate(`{{define "body"}}<p>Hello,</p>
 <p><strong>{{.Company}}</strong> has invited you to register for <strong>{{.CardType}}</strong>{{if .Industry}} (industry: {{.Industry}}){{end}}.</p>
 <p>What to do – choose one of these:</p>
-<ol>
+<ol style="margin:0 0 16px;padding-left:24px">
 <li><p>Open the link and follow the instructions:<br>
 <a href="{{.Link}}" style="display:inline-block;margin-top:8px;padding:12px 20px;background:#0b5394;color:#ffffff;text-decoration:none;border-radius:4px">Register</a></p>
-<p style="font-size:13px;color:#555555">Button not working? Copy the link: {{.Link}}</p></li>
+<p style="font-size:13px;color:#555555;word-break:break-all;overflow-wrap:anywhere">Button not working? Copy the link: {{.Link}}</p></li>
 <li><p>Show the QR code to the registration kiosk at the site:</p>
-<p><img src="cid:{{.QRContentID}}" width="288" height="288" alt="QR code for your registration"></p></li>
-<li><p>Type the code at the registration kiosk: <strong style="font-family:Consolas,Menlo,monospace;font-size:20px;letter-spacing:2px">{{.Code}}</strong></p></li>
+<p><img src="cid:{{.QRContentID}}" width="288" height="288" alt="QR code for your registration" style="display:block;max-width:100%;height:auto"></p></li>
+<li><p>Type the code at the registration kiosk, or on the web page <a href="{{.CodeURL}}" style="word-break:break-all;overflow-wrap:anywhere">{{.CodeURL}}</a>:<br>
+<strong style="font-family:Consolas,Menlo,monospace;font-size:20px;letter-spacing:2px">{{.Code}}</strong></p></li>
 </ol>
 <p>The invitation is valid through <strong>{{.Date}}</strong>. After that, you need to ask for a new invitation.</p>
 <p>Questions? Contact {{.SenderName}}, <a href="mailto:{{.SenderAddress}}">{{.SenderAddress}}</a>.</p>
@@ -138,13 +145,17 @@ type htmlPage struct {
 
 // RenderInvitation renders the invitation mail: subject and body name the
 // company and card type, say how to register (link, QR code at the kiosk, or
-// the short code) and until when. The QR code of the link is an inline PNG
+// the short code at the kiosk or on the web code page) and until when. The
+// HTML fits a 360 px phone screen: the long fallback link breaks anywhere. The QR code of the link is an inline PNG
 // referenced from the HTML by Content-ID.
 func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
 	if err := checkLang(in.Lang); err != nil {
 		return nil, err
 	}
 	if err := checkLink("registration link", in.Link); err != nil {
+		return nil, err
+	}
+	if err := checkLink("code page link", in.CodeURL); err != nil {
 		return nil, err
 	}
 	if err := checkFilled(field{"company name", in.CompanyName}, field{"card type", in.CardType},
@@ -166,6 +177,7 @@ func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
 		CardType:      oneLine(in.CardType),
 		Industry:      oneLine(in.Industry),
 		Link:          in.Link,
+		CodeURL:       in.CodeURL,
 		Code:          oneLine(in.Code),
 		Date:          FormatDate(in.Lang, lastValidDay(in.Expires, r.location())),
 		SenderName:    oneLine(in.SenderName),

@@ -21,8 +21,9 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 var (
-	fixedNow = time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC)
-	testLink = "https://id06.bygg-soner.se/#/register/v1.dc8Kb8C1udkGQ_TzS5mXb0eDtQpGUW8ezgELnm88jSpPYZw-WnsdLk9gCzU1NjAzNi0wNzkzCUlEMDYtUkZJRARCWUdH.rRd0g3fey40wwdZkZnEkddM4zk59llFcIJG1usoyWMUOIwe-UZ2Tin4yBHj_9wlRkkOY9V_k2XiUknFdkcOKDw"
+	fixedNow    = time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC)
+	testCodeURL = "https://id06.bygg-soner.se/#/register"
+	testLink    = "https://id06.bygg-soner.se/#/register/v1.dc8Kb8C1udkGQ_TzS5mXb0eDtQpGUW8ezgELnm88jSpPYZw-WnsdLk9gCzU1NjAzNi0wNzkzCUlEMDYtUkZJRARCWUdH.rRd0g3fey40wwdZkZnEkddM4zk59llFcIJG1usoyWMUOIwe-UZ2Tin4yBHj_9wlRkkOY9V_k2XiUknFdkcOKDw"
 )
 
 func testRenderer() Renderer {
@@ -42,6 +43,7 @@ func invitation(lang string) InvitationMail {
 		CardType:        "ID06-kort",
 		Industry:        "Bygg <anläggning>",
 		Link:            testLink,
+		CodeURL:         testCodeURL,
 		Code:            "ABCDE-FGHJK",
 		Expires:         time.Date(2026, 12, 3, 23, 0, 0, 0, time.UTC), // 4 Dec 00:00 in Stockholm
 		MessageIDDomain: "id06desk.bygg-soner.se",
@@ -322,6 +324,7 @@ func TestInvalidInput(t *testing.T) {
 		"relative link":   inv(func(in *InvitationMail) { in.Link = "/#/register/x" }),
 		"javascript link": inv(func(in *InvitationMail) { in.Link = "javascript:alert(1)" }),
 		"no code":         inv(func(in *InvitationMail) { in.Code = " " }),
+		"no code page":    inv(func(in *InvitationMail) { in.CodeURL = "" }),
 		"no expiry":       inv(func(in *InvitationMail) { in.Expires = time.Time{} }),
 		"bad recipient":   inv(func(in *InvitationMail) { in.Recipient = "Anna <anna@example.se>" }),
 		"bad sender":      inv(func(in *InvitationMail) { in.SenderAddress = "nobody" }),

@@ -95,11 +95,11 @@ var orderReadyHTML = map[string]*htmltemplate.Template{
 	"sv": htmlTemplate(orderReadyLabel + `{{define "body"}}<p>Hej!</p>
 <p><strong>{{.Cardholder}}</strong> har registrerat sig för <strong>{{.CardType}}</strong> hos {{.Company}}. Beställningen är klar att skicka till Nexus.</p>
 <table role="presentation" style="border-collapse:collapse;margin:16px 0">
-<tr>{{template "label" "Kortinnehavare"}}<td style="padding:4px 0">{{.Cardholder}}, <a href="mailto:{{.CardholderEmail}}">{{.CardholderEmail}}</a></td></tr>
-<tr>{{template "label" "Korttyp"}}<td style="padding:4px 0">{{.CardType}}</td></tr>
-{{if .Industry}}<tr>{{template "label" "Bransch"}}<td style="padding:4px 0">{{.Industry}}</td></tr>
-{{end}}<tr>{{template "label" "Registrerad"}}<td style="padding:4px 0">{{.Where}}, {{.When}}</td></tr>
-<tr>{{template "label" "Identitet"}}<td style="padding:4px 0">{{if .BankID}}Verifierad med BankID.{{else}}Identitetskontrollen hos {{.Partner}} är inte klar än.{{end}}</td></tr>
+<tr>{{template "label" "Kortinnehavare"}}<td style="padding:4px 0;overflow-wrap:anywhere;word-break:break-word">{{.Cardholder}}, <a href="mailto:{{.CardholderEmail}}">{{.CardholderEmail}}</a></td></tr>
+<tr>{{template "label" "Korttyp"}}<td style="padding:4px 0;overflow-wrap:anywhere;word-break:break-word">{{.CardType}}</td></tr>
+{{if .Industry}}<tr>{{template "label" "Bransch"}}<td style="padding:4px 0;overflow-wrap:anywhere;word-break:break-word">{{.Industry}}</td></tr>
+{{end}}<tr>{{template "label" "Registrerad"}}<td style="padding:4px 0;overflow-wrap:anywhere;word-break:break-word">{{.Where}}, {{.When}}</td></tr>
+<tr>{{template "label" "Identitet"}}<td style="padding:4px 0;overflow-wrap:anywhere;word-break:break-word">{{if .BankID}}Verifierad med BankID.{{else}}Identitetskontrollen hos {{.Partner}} är inte klar än.{{end}}</td></tr>
 </table>
 <p>Så här gör du: öppna beställningen i id06desk, kontrollera uppgifterna och skicka den till Nexus.<br>
 <a href="{{.Link}}" style="display:inline-block;margin-top:8px;padding:12px 20px;background:#0b5394;color:#ffffff;text-decoration:none;border-radius:4px">Öppna beställningen</a></p>
@@ -108,11 +108,11 @@ var orderReadyHTML = map[string]*htmltemplate.Template{
 	"en": htmlTemplate(orderReadyLabel + `{{define "body"}}<p>Hello,</p>
 <p><strong>{{.Cardholder}}</strong> has registered with {{.Company}} for <strong>{{.CardType}}</strong>. The order is ready to be sent to Nexus.</p>
 <table role="presentation" style="border-collapse:collapse;margin:16px 0">
-<tr>{{template "label" "Cardholder"}}<td style="padding:4px 0">{{.Cardholder}}, <a href="mailto:{{.CardholderEmail}}">{{.CardholderEmail}}</a></td></tr>
-<tr>{{template "label" "Card type"}}<td style="padding:4px 0">{{.CardType}}</td></tr>
-{{if .Industry}}<tr>{{template "label" "Industry"}}<td style="padding:4px 0">{{.Industry}}</td></tr>
-{{end}}<tr>{{template "label" "Registered"}}<td style="padding:4px 0">{{.Where}}, {{.When}}</td></tr>
-<tr>{{template "label" "Identity"}}<td style="padding:4px 0">{{if .BankID}}Verified with BankID.{{else}}The identity check at {{.Partner}} is still pending.{{end}}</td></tr>
+<tr>{{template "label" "Cardholder"}}<td style="padding:4px 0;overflow-wrap:anywhere;word-break:break-word">{{.Cardholder}}, <a href="mailto:{{.CardholderEmail}}">{{.CardholderEmail}}</a></td></tr>
+<tr>{{template "label" "Card type"}}<td style="padding:4px 0;overflow-wrap:anywhere;word-break:break-word">{{.CardType}}</td></tr>
+{{if .Industry}}<tr>{{template "label" "Industry"}}<td style="padding:4px 0;overflow-wrap:anywhere;word-break:break-word">{{.Industry}}</td></tr>
+{{end}}<tr>{{template "label" "Registered"}}<td style="padding:4px 0;overflow-wrap:anywhere;word-break:break-word">{{.Where}}, {{.When}}</td></tr>
+<tr>{{template "label" "Identity"}}<td style="padding:4px 0;overflow-wrap:anywhere;word-break:break-word">{{if .BankID}}Verified with BankID.{{else}}The identity check at {{.Partner}} is still pending.{{end}}</td></tr>
 </table>
 <p>What to do: open the order in id06desk, review it and send it to Nexus.<br>
 <a href="{{.Link}}" style="display:inline-block;margin-top:8px;padding:12px 20px;background:#0b5394;color:#ffffff;text-decoration:none;border-radius:4px">Open the order</a></p>
