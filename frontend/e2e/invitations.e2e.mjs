@@ -139,6 +139,13 @@ describe('invitations', () => {
     await page.getByRole('link', { name: 'Ny inbjudan' }).first().click();
     await waitForHash(/^#\/invitations\/new$/);
 
+    // The CSV hint lists the codes the file may use (from the catalog).
+    const hint = page.getByTestId('csv-hint');
+    await hint.getByText('id06-rfid', { exact: true }).waitFor();
+    const hintText = await hint.textContent();
+    for (const code of ['id06-rfid', 'visitor', 'construction', 'civil']) assert.ok(hintText.includes(code), `CSV hint lacks ${code}: ${hintText}`);
+    assert.match(hintText, /Besökskort utan RFID/);
+
     // One by email + Enter, two by pasting.
     const email = page.getByLabel('E-postadress');
     await email.fill(ANNA);
@@ -226,6 +233,26 @@ describe('invitations', () => {
     });
     assert.ok(await page.getByLabel('Registreringslänk').inputValue());
     await page.screenshot({ path: path.join(shots, 'invitation-detail.png'), fullPage: true });
+  });
+
+  test('extend: 400 days names the 1–365 limit; 10 days adds to the current expiry', async () => {
+    const before = await api('GET', `/api/invitations/${annaId}`);
+    const days = page.getByLabel('Förläng med antal dagar');
+    await days.fill('400');
+    await page.getByRole('button', { name: 'Förläng', exact: true }).click();
+    assert.equal((await page.getByTestId('extend-error').textContent()).trim(), 'Ange ett helt antal dagar, från 1 till 365.');
+    assert.equal((await api('GET', `/api/invitations/${annaId}`)).expiresAt, before.expiresAt, '400 days changed the expiry');
+
+    const shown = await page.getByTestId('detail-expires').textContent();
+    await days.fill('10');
+    await page.getByRole('button', { name: 'Förläng', exact: true }).click();
+    await page.waitForFunction((old) => {
+      const el = document.querySelector('[data-testid="detail-expires"]');
+      return el && el.textContent !== old;
+    }, shown);
+    assert.equal((await page.getByTestId('extend-error').textContent()).trim(), '');
+    const after = await api('GET', `/api/invitations/${annaId}`);
+    assert.equal(Date.parse(after.expiresAt) - Date.parse(before.expiresAt), 10 * 86_400_000, 'not 10 days after the current expiry');
   });
 
   test('revoke after confirming: status revoked', async () => {
