@@ -30,6 +30,7 @@ import (
 	"id06desk/internal/applog"
 	"id06desk/internal/bankidconf"
 	"id06desk/internal/cli"
+	"id06desk/internal/housekeeping"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/instancelock"
 	"id06desk/internal/invitations"
@@ -180,32 +181,9 @@ func openEnv(g cli.Globals, lock bool, stderr io.Writer) (*env, error) {
 	return e, nil
 }
 
-// sweep does the housekeeping at start and then every interval until ctx
-// ends: expired invitations are marked, stale registration drafts (personal
-// data, photos) deleted after retention.draft_days, and delivered orders'
-// personal data purged after retention.order_days.
-func (e *env) sweep(ctx context.Context, every time.Duration) {
-	for {
-		draftDays, orderDays := 30, 90
-		if v, err := e.settings.Load(ctx); err == nil {
-			draftDays, orderDays = v.Int("retention.draft_days"), v.Int("retention.order_days")
-		}
-		now := time.Now()
-		res, err := e.db.Sweep(ctx, now, now.Add(-time.Duration(draftDays)*24*time.Hour), now.Add(-time.Duration(orderDays)*24*time.Hour))
-		switch {
-		case err != nil && ctx.Err() == nil:
-			e.log.Error("housekeeping", "err", err)
-		case res.Expired+res.DraftsDeleted+res.OrdersPurged > 0:
-			e.log.Info("housekeeping", "invitations_expired", res.Expired, "drafts_deleted", res.DraftsDeleted, "orders_purged", res.OrdersPurged)
-		}
-		t := time.NewTimer(every)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-	}
+// housekeeping runs the clean-up job until ctx ends.
+func (e *env) housekeeping(ctx context.Context) {
+	housekeeping.Run(ctx, housekeeping.Config{Store: e.db, Settings: e.settings.Load, Log: e.log})
 }
 
 // defaultPublicURL is the registration base when the public_url setting is
@@ -276,7 +254,7 @@ func runWindow(g cli.Globals, stderr io.Writer, openWindow func(*options.App) er
 	if !g.Kiosk {
 		go e.outbox.Run(ctx, time.Minute)
 	}
-	go e.sweep(ctx, time.Hour)
+	go e.housekeeping(ctx)
 	e.log.Info("opening window", "version", version, "kiosk", g.Kiosk, "data", e.paths.Data)
 	if err := openWindow(win.Options()); err != nil {
 		return fmt.Errorf("window: %w", err)
@@ -343,7 +321,7 @@ func runServe(ctx context.Context, g cli.Globals, o cli.ServeOptions, stdout, st
 	if !g.Kiosk {
 		go e.outbox.Run(ctx, time.Minute)
 	}
-	go e.sweep(ctx, time.Hour)
+	go e.housekeeping(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

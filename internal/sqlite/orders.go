@@ -370,6 +370,33 @@ func nullTime(t time.Time) any {
 	return ms(t)
 }
 
+// expirable lists, as SQL literals, the invitation statuses from which an
+// invitation expires.
+func expirable() string {
+	var from []string
+	for _, s := range []invite.Status{invite.StatusQueued, invite.StatusSent, invite.StatusOpened} {
+		if invite.CanTransition(s, invite.StatusExpired) {
+			from = append(from, "'"+string(s)+"'")
+		}
+	}
+	return strings.Join(from, ",")
+}
+
+// NextExpiry is the earliest expiry after now of an invitation that can
+// still expire (so housekeeping can run at that moment); ok is false when
+// there is none.
+func (db *DB) NextExpiry(ctx context.Context, now time.Time) (time.Time, bool, error) {
+	var at sql.NullInt64
+	err := db.reader.QueryRowContext(ctx, `SELECT MIN(expires_at) FROM invitations WHERE expires_at > ? AND status IN (`+expirable()+`)`, ms(now)).Scan(&at)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next invitation expiry: %w", err)
+	}
+	if !at.Valid {
+		return time.Time{}, false, nil
+	}
+	return time.UnixMilli(at.Int64), true, nil
+}
+
 // SweepResult counts what Sweep changed.
 type SweepResult struct {
 	Expired       int // invitations past their expiry, now "expired"
@@ -391,13 +418,7 @@ func (db *DB) Sweep(ctx context.Context, now, draftCutoff, orderCutoff time.Time
 	var res SweepResult
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
 		at := ms(now)
-		var from []string
-		for _, s := range []invite.Status{invite.StatusQueued, invite.StatusSent, invite.StatusOpened} {
-			if invite.CanTransition(s, invite.StatusExpired) {
-				from = append(from, "'"+string(s)+"'")
-			}
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM invitations WHERE expires_at <= ? AND status IN (`+strings.Join(from, ",")+`)`, at)
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM invitations WHERE expires_at <= ? AND status IN (`+expirable()+`)`, at)
 		if err != nil {
 			return err
 		}

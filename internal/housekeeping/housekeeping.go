@@ -1,0 +1,96 @@
+// Package housekeeping runs the periodic clean-up: invitations past their
+// expiry are marked expired, registration drafts that can no longer be used
+// or were left untouched too long are deleted, and delivered orders lose
+// their personal data after the retention period. It runs at start, every
+// interval, and also at the moment the next open invitation expires, so a
+// draft of an expired invitation does not wait for the next round.
+package housekeeping
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"id06desk/internal/settings"
+	"id06desk/internal/sqlite"
+)
+
+// Store is what housekeeping needs from storage.
+type Store interface {
+	Sweep(ctx context.Context, now, draftCutoff, orderCutoff time.Time) (sqlite.SweepResult, error)
+	// NextExpiry is the earliest expiry after now of an invitation that can
+	// still expire; ok is false when there is none.
+	NextExpiry(ctx context.Context, now time.Time) (at time.Time, ok bool, err error)
+}
+
+// Config holds the job's dependencies.
+type Config struct {
+	Store    Store
+	Settings func(ctx context.Context) (settings.Values, error)
+	Log      *slog.Logger
+	// Every is the longest wait between two rounds (default one hour).
+	Every time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Run does a round at once and then again until ctx ends.
+func Run(ctx context.Context, c Config) {
+	if c.Every <= 0 {
+		c.Every = time.Hour
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	for {
+		Round(ctx, c)
+		t := time.NewTimer(wait(ctx, c))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Round does one round of housekeeping with the retention settings.
+func Round(ctx context.Context, c Config) {
+	draftDays, orderDays := 30, 90
+	if c.Settings != nil {
+		if v, err := c.Settings(ctx); err == nil {
+			draftDays, orderDays = v.Int("retention.draft_days"), v.Int("retention.order_days")
+		}
+	}
+	now := c.Now()
+	day := 24 * time.Hour
+	res, err := c.Store.Sweep(ctx, now, now.Add(-time.Duration(draftDays)*day), now.Add(-time.Duration(orderDays)*day))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		c.Log.Error("housekeeping", "err", err)
+	case res.Expired+res.DraftsDeleted+res.OrdersPurged > 0:
+		c.Log.Info("housekeeping", "invitations_expired", res.Expired, "drafts_deleted", res.DraftsDeleted, "orders_purged", res.OrdersPurged)
+	}
+}
+
+// wait is how long until the next round: the interval, or less when an
+// invitation expires sooner (plus a moment, so that it has expired).
+func wait(ctx context.Context, c Config) time.Duration {
+	d := c.Every
+	at, ok, err := c.Store.NextExpiry(ctx, c.Now())
+	if err != nil {
+		if ctx.Err() == nil {
+			c.Log.Error("housekeeping: next expiry", "err", err)
+		}
+		return d
+	}
+	if ok {
+		if until := at.Sub(c.Now()) + 50*time.Millisecond; until < d {
+			d = max(until, 50*time.Millisecond)
+		}
+	}
+	return d
+}
