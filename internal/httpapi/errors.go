@@ -53,6 +53,9 @@ const (
 	CodeSetupNotLocal Code = "setup_not_local"
 	CodeWeakPassword  Code = "weak_password"
 
+	// An invitation whose link can no longer be used has no QR code.
+	CodeNoLink Code = "link_unavailable"
+
 	// Registration: why a link cannot be used, an incomplete registration,
 	// photos that cannot be used.
 	CodeInvalidLink       Code = "invalid_link"
@@ -116,7 +119,7 @@ func status(c Code) int {
 		return http.StatusMethodNotAllowed
 	case CodeConflict, CodeNoPassword, CodeSetupDone, CodeNotConfigured, CodeIncomplete, CodeNoPIN:
 		return http.StatusConflict
-	case CodeSetupInvalid, CodeSetupExpired, CodeExpired, CodeRevoked, CodeSuperseded, CodeAlreadyRegistered:
+	case CodeSetupInvalid, CodeSetupExpired, CodeNoLink, CodeExpired, CodeRevoked, CodeSuperseded, CodeAlreadyRegistered:
 		return http.StatusGone
 	case CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
