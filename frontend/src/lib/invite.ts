@@ -1,6 +1,7 @@
 // Pure helpers for the invitation screens. Business rules (what is a valid
 // address, what is a duplicate) live in Go; these only shape data for it.
 import type { InvitationRow, RowError, RowResult, SortDir, SortKey } from '../api/invitations';
+import type { MessageKey } from './i18n';
 
 /**
  * Splits pasted text into addresses: one per line, or separated by commas,
@@ -127,4 +128,19 @@ export function pageCount(pageSize: number, total: number): number {
 /** Whole days from now until an ISO time (negative when past). */
 export function daysUntil(iso: string, now: number = Date.now()): number {
   return Math.ceil((Date.parse(iso) - now) / 86_400_000);
+}
+
+/** Statuses of an invitation whose cardholder has registered (it has an order). */
+const REGISTERED_STATUSES = ['registered', 'ready', 'sent_to_nexus', 'rejected_by_nexus', 'produced', 'delivered'];
+
+/**
+ * Why the detail shows no link and QR code, or null when it shows them. The
+ * server sends no link for a revoked, expired (also past the expiry before
+ * the status says so) or registered invitation.
+ */
+export function linkGoneKey(inv: { status: string; link: string }): MessageKey | null {
+  if (inv.link) return null;
+  if (inv.status === 'revoked') return 'detail.linkGone.revoked';
+  if (REGISTERED_STATUSES.includes(inv.status)) return 'detail.linkGone.registered';
+  return 'detail.linkGone.expired';
 }
