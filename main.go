@@ -307,8 +307,8 @@ func runServe(ctx context.Context, g cli.Globals, o cli.ServeOptions, stdout, st
 	fmt.Fprintf(stdout, "id06desk %s serving on %s\n", version, url)
 	if g.Kiosk {
 		fmt.Fprintf(stdout, "Registration kiosk (open this link once, on the kiosk's screen): %s\n", api.KioskURL(base))
-	} else if set, err := auth.PasswordSet(context.Background()); err == nil && !set {
-		fmt.Fprintf(stdout, "No admin password is set yet: run `id06desk%s admin password` to log in to the admin console.\n", dataDirArg(g))
+	} else if link, ok, err := auth.FirstRunLink(context.Background(), base); err == nil && ok {
+		fmt.Fprintf(stdout, "No admin password is set yet. Set it in a browser on this computer (the link works once, for 1 hour):\n  %s\nor run `id06desk%s admin password`.\n", link, dataDirArg(g))
 	}
 	if host, _, _ := net.SplitHostPort(addr); host != "127.0.0.1" && host != "localhost" && host != "::1" {
 		e.log.Warn("serving beyond this computer: use a TLS-terminating proxy in front", "addr", addr)

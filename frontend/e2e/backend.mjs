@@ -20,6 +20,10 @@
 // Only the browser that opens the one-time kiosk link `serve --kiosk`
 // prints (backend.kioskURL) may use the camera: open it in a browser
 // context first (the context then holds the kiosk cookie).
+//
+// First run: startBackend({ adminPassword: false }) sets no admin password,
+// so serve prints its one-time setup link; backend.stdout() is what it
+// printed so far.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -63,6 +67,7 @@ export async function startBackend({
   keepDataDir = false,
   settings = null,
   pin = null,
+  adminPassword = true,
 } = {}) {
   const bin = binaryPath();
   const dataDir = reuseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'id06desk-e2e-'));
@@ -72,7 +77,7 @@ export async function startBackend({
 
   let mail = null;
   try {
-    cli(dataDir, ['admin', 'password', '--stdin'], ADMIN_PASSWORD + '\n');
+    if (adminPassword) cli(dataDir, ['admin', 'password', '--stdin'], ADMIN_PASSWORD + '\n');
     const values = { ...(settings ?? {}) };
     if (smtp && kiosk) {
       // No admin API in kiosk mode: the sink first, then the CLI.
@@ -99,8 +104,8 @@ export async function startBackend({
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
   let kioskURL = null;
+  let buf = '';
   const baseURL = await new Promise((resolve, reject) => {
-    let buf = '';
     const timer = setTimeout(() => {
       reject(new Error(`no http://127.0.0.1:<port>/ line from "${bin} ${args.join(' ')}" within ${START_TIMEOUT_MS} ms.\nstdout: ${buf}\nstderr: ${log}`));
     }, START_TIMEOUT_MS);
@@ -152,7 +157,7 @@ export async function startBackend({
     }
   }
 
-  return { baseURL, kioskURL, dataDir, stop, stderr: () => log, mail, exited };
+  return { baseURL, kioskURL, dataDir, stop, stderr: () => log, stdout: () => buf, mail, exited };
 }
 
 /**

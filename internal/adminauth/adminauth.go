@@ -24,6 +24,9 @@ import (
 type Store interface {
 	AdminPasswordHash(ctx context.Context) (string, error)
 	SetAdminPasswordHash(ctx context.Context, hash string) error
+	// SetFirstAdminPasswordHash stores hash only if no password is set;
+	// created says whether it did.
+	SetFirstAdminPasswordHash(ctx context.Context, hash string) (created bool, err error)
 	CreateAdminSession(ctx context.Context, tokenHash []byte, expires time.Time) error
 	AdminSessionValid(ctx context.Context, tokenHash []byte) (bool, error)
 	DeleteAdminSession(ctx context.Context, tokenHash []byte) error
@@ -61,6 +64,7 @@ type Service struct {
 	now     func() time.Time
 	limiter *ratelimit.Failures
 	hasher  *Hasher
+	setup   setupToken
 }
 
 // Option configures a Service.
@@ -140,13 +144,8 @@ func (s *Service) Login(ctx context.Context, client, password string) (token str
 		attempt.Fail()
 		return "", time.Time{}, ErrWrongPassword
 	}
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return "", time.Time{}, fmt.Errorf("login: %w", err)
-	}
-	token = base64.RawURLEncoding.EncodeToString(raw)
-	expires = s.now().Add(SessionLifetime)
-	if err := s.store.CreateAdminSession(ctx, hashToken(token), expires); err != nil {
+	token, expires, err = s.newSession(ctx)
+	if err != nil {
 		return "", time.Time{}, fmt.Errorf("login: %w", err)
 	}
 	return token, expires, nil

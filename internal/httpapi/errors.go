@@ -46,6 +46,16 @@ const (
 	// kiosk's own (serve --kiosk without the kiosk link's cookie).
 	CodeKioskOnly Code = "kiosk_only"
 
+	// First-run setup link (adminauth.Service.FirstRunLink).
+	CodeSetupInvalid  Code = "setup_invalid"
+	CodeSetupExpired  Code = "setup_expired"
+	CodeSetupDone     Code = "setup_done"
+	CodeSetupNotLocal Code = "setup_not_local"
+	CodeWeakPassword  Code = "weak_password"
+
+	// An invitation whose link can no longer be used has no QR code.
+	CodeNoLink Code = "link_unavailable"
+
 	// Registration: why a link cannot be used, an incomplete registration,
 	// photos that cannot be used.
 	CodeInvalidLink       Code = "invalid_link"
@@ -93,11 +103,11 @@ func Errorf(code Code, msg string) *Error { return &Error{Code: code, Message: m
 // status maps codes to HTTP status: the only place that does.
 func status(c Code) int {
 	switch c {
-	case CodeBadRequest, CodeInvalid, CodeInvalidLink, CodePhotoFormat, CodePhotoDimensions, CodePhotoTooSmall, CodePhotoResolution:
+	case CodeBadRequest, CodeInvalid, CodeWeakPassword, CodeInvalidLink, CodePhotoFormat, CodePhotoDimensions, CodePhotoTooSmall, CodePhotoResolution:
 		return http.StatusBadRequest
 	case CodeUnauthorized, CodeInvalidPassword, CodeInvalidPIN:
 		return http.StatusUnauthorized
-	case CodeForbidden, CodeKioskOnly:
+	case CodeForbidden, CodeKioskOnly, CodeSetupNotLocal:
 		return http.StatusForbidden
 	case CodeUnsupportedMedia:
 		return http.StatusUnsupportedMediaType
@@ -107,9 +117,9 @@ func status(c Code) int {
 		return http.StatusNotFound
 	case CodeMethod:
 		return http.StatusMethodNotAllowed
-	case CodeConflict, CodeNoPassword, CodeNotConfigured, CodeIncomplete, CodeNoPIN:
+	case CodeConflict, CodeNoPassword, CodeSetupDone, CodeNotConfigured, CodeIncomplete, CodeNoPIN:
 		return http.StatusConflict
-	case CodeExpired, CodeRevoked, CodeSuperseded, CodeAlreadyRegistered:
+	case CodeSetupInvalid, CodeSetupExpired, CodeNoLink, CodeExpired, CodeRevoked, CodeSuperseded, CodeAlreadyRegistered:
 		return http.StatusGone
 	case CodeTooLarge:
 		return http.StatusRequestEntityTooLarge

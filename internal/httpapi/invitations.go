@@ -262,10 +262,11 @@ func (s *Server) writeDetail(w http.ResponseWriter, r *http.Request, id string) 
 	}
 	writeJSON(w, http.StatusOK, struct {
 		invitationJSON
-		Link    string   `json:"link"`
+		Link    string   `json:"link"` // "" once revoked, expired or registered
+		OrderID string   `json:"orderId"`
 		Actions []string `json:"actions"`
 		Events  []ev     `json:"events"`
-	}{toInvitationJSON(d.Invitation), d.Link, actions, evs})
+	}{toInvitationJSON(d.Invitation), d.Link, d.OrderID, actions, evs})
 	return nil
 }
 
@@ -313,6 +314,9 @@ func (s *Server) invitationQR(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.cfg.Invitations.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
+	}
+	if d.Link == "" {
+		return Errorf(CodeNoLink, "This invitation's link can no longer be used (revoked, expired or registered already), so it has no QR code.")
 	}
 	png, err := qrcode.Encode(d.Link, qrcode.Medium, 320)
 	if err != nil {

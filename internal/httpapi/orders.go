@@ -51,13 +51,18 @@ type OrderJSON struct {
 	Delivery          *order.Delivery `json:"delivery,omitempty"`
 	IdentityCheckedAt *time.Time      `json:"identityCheckedAt,omitempty"`
 	PurgedAt          *time.Time      `json:"purgedAt,omitempty"`
+	// NameMismatch: the name on the order is not the invitation's name
+	// (order.Order.NameDiffers); InvitationName is that name.
+	NameMismatch   bool   `json:"nameMismatch"`
+	InvitationName string `json:"invitationName"`
 }
 
 // OrderToJSON converts an order; detail includes the personal data.
 func OrderToJSON(o order.Order, detail bool) OrderJSON {
 	j := OrderJSON{ID: o.ID, InvitationID: o.InvitationID, FirstName: o.FirstName, LastName: o.LastName, Email: o.Email,
 		CardType: o.CardType, Industry: o.Industry, Status: o.Status, IdentityMethod: o.IdentityMethod, IdentityCheck: o.IdentityCheck,
-		RegisteredAt: o.RegisteredAt, RegisteredWhere: o.RegisteredWhere}
+		RegisteredAt: o.RegisteredAt, RegisteredWhere: o.RegisteredWhere,
+		NameMismatch: o.NameDiffers(), InvitationName: o.InvitationName}
 	if detail {
 		j.Personnummer, j.BirthDate, j.Nationality, j.IDNumber = o.Personnummer, o.BirthDate, o.Nationality, o.IDNumber
 		j.Phone, j.Language = o.Phone, o.Language

@@ -133,6 +133,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/session", public, s.session)
 	s.handle("POST /api/login", public, s.login)
 	s.handle("POST /api/logout", public, s.logout)
+	s.handle("POST /api/setup", public, s.setup)
 	s.handle("POST /api/ui-ready", public, s.uiReady)
 	s.handle("GET /api/audit", admin, s.audit)
 	s.invitationRoutes()
@@ -354,13 +355,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
+	s.setSessionCookie(w, r, token, expires)
+	s.cfg.Log.Info("admin logged in", "client", clientAddr(r))
+	writeJSON(w, http.StatusOK, map[string]bool{"authenticated": true})
+	return nil
+}
+
+// setSessionCookie hands the browser a new admin session.
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: token, Path: "/", Expires: expires,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureCookies(r),
 	})
-	s.cfg.Log.Info("admin logged in", "client", clientAddr(r))
-	writeJSON(w, http.StatusOK, map[string]bool{"authenticated": true})
-	return nil
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

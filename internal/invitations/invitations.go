@@ -31,6 +31,9 @@ type Store interface {
 	GetInvitation(ctx context.Context, id string) (invite.Invitation, []invite.Event, error)
 	UpdateInvitation(ctx context.Context, actor, id string, fn func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error)) (invite.Invitation, error)
 	DeleteDraft(ctx context.Context, actor, id string) error
+	// OrderIDOf returns the id of the order made from an invitation, ""
+	// when there is none.
+	OrderIDOf(ctx context.Context, invitationID string) (string, error)
 }
 
 // Settings loads the current settings.
@@ -455,9 +458,13 @@ func (s *Service) List(ctx context.Context, q invite.ListQuery) (invite.Page, er
 // Detail is an invitation with its link, timeline and allowed actions.
 type Detail struct {
 	Invitation invite.Invitation
-	Link       string
-	Events     []invite.Event
-	Actions    []string
+	// Link is the registration link while it can be used (see LinkUsable);
+	// "" once the invitation is revoked, expired or registered.
+	Link    string
+	Events  []invite.Event
+	Actions []string
+	// OrderID is the order the registration became; "" before that.
+	OrderID string
 }
 
 // Get returns the detail of one invitation.
@@ -466,11 +473,24 @@ func (s *Service) Get(ctx context.Context, id string) (Detail, error) {
 	if err != nil {
 		return Detail{}, err
 	}
-	link, err := s.Link(ctx, inv)
-	if err != nil {
-		return Detail{}, err
+	d := Detail{Invitation: inv, Events: evs, Actions: Actions(inv.Status)}
+	if LinkUsable(inv, s.now()) {
+		if d.Link, err = s.Link(ctx, inv); err != nil {
+			return Detail{}, err
+		}
 	}
-	return Detail{Invitation: inv, Link: link, Events: evs, Actions: Actions(inv.Status)}, nil
+	if d.OrderID, err = s.store.OrderIDOf(ctx, inv.ID); err != nil {
+		return Detail{}, fmt.Errorf("invitation %s: %w", inv.ID, err)
+	}
+	return d, nil
+}
+
+// LinkUsable reports whether an invitation's link can still bring the
+// cardholder to registration at now: its status allows it and it has not
+// expired (the hourly sweep may not have marked it yet). Revoked, expired
+// and registered invitations do not hand out their link or QR code.
+func LinkUsable(inv invite.Invitation, now time.Time) bool {
+	return inv.Status.LinkUsable() && now.Before(inv.ExpiresAt)
 }
 
 // Actions lists what the admin may do with an invitation in status st.

@@ -147,6 +147,14 @@ func (s Status) CanResend() bool { return CanTransition(s, StatusQueued) && s !=
 // CanRevoke reports whether the invitation may still be revoked.
 func (s Status) CanRevoke() bool { return CanTransition(s, StatusRevoked) }
 
+// LinkUsable reports whether the invitation's registration link (and its
+// QR code) can take a cardholder to registration: once sent, until it is
+// used, revoked or expired. A draft's link works as soon as it is sent.
+// The admin is shown the link only while this holds.
+func (s Status) LinkUsable() bool {
+	return s == StatusDraft || CanTransition(s, StatusRegistered)
+}
+
 // Pending reports whether the invitation is still waiting for the cardholder
 // (draft, queued, sent, opened): a second invitation for the same address is
 // then a duplicate.

@@ -92,7 +92,12 @@ func TestStatusHelpers(t *testing.T) {
 	terminal := map[Status]bool{StatusRevoked: true, StatusDelivered: true}
 	resend := map[Status]bool{StatusSent: true, StatusOpened: true, StatusBounced: true, StatusFailed: true, StatusExpired: true}
 	revoke := map[Status]bool{StatusDraft: true, StatusQueued: true, StatusSent: true, StatusOpened: true, StatusBounced: true, StatusFailed: true, StatusExpired: true}
+	// Revoked, expired and registered-or-later invitations hand out no link.
+	link := map[Status]bool{StatusDraft: true, StatusQueued: true, StatusSent: true, StatusOpened: true, StatusBounced: true, StatusFailed: true}
 	for _, s := range Statuses() {
+		if got := s.LinkUsable(); got != link[s] {
+			t.Errorf("%s.LinkUsable() = %v", s, got)
+		}
 		if got := s.Terminal(); got != terminal[s] {
 			t.Errorf("%s.Terminal() = %v", s, got)
 		}

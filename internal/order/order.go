@@ -99,6 +99,9 @@ type Order struct {
 	// PurgedAt is when the retention time emptied the personal data and
 	// photos (zero while they are kept).
 	PurgedAt time.Time
+	// InvitationName is the name the admin gave the invitation ("" if
+	// none), read with the order to point out a different name (NameDiffers).
+	InvitationName string
 }
 
 // ListQuery selects a page of orders.

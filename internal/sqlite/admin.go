@@ -36,6 +36,29 @@ func (db *DB) SetAdminPasswordHash(ctx context.Context, hash string) error {
 	})
 }
 
+// SetFirstAdminPasswordHash stores hash only when no admin password exists
+// (the first-run setup link): created is false, and nothing changes, when
+// one was set in the meantime.
+func (db *DB) SetFirstAdminPasswordHash(ctx context.Context, hash string) (created bool, err error) {
+	err = db.RunInTx(ctx, func(tx *sql.Tx) error {
+		now := ms(db.now())
+		res, err := tx.ExecContext(ctx, `INSERT INTO admin_credential(id, password_hash, updated_at) VALUES (1, ?, ?)
+			ON CONFLICT(id) DO NOTHING`, hash, now)
+		if err != nil {
+			return fmt.Errorf("store admin credential: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("store admin credential: %w", err)
+		}
+		if created = n == 1; !created {
+			return nil
+		}
+		return insertAudit(ctx, tx, now, "admin (setup link)", "admin.password_set", "", "")
+	})
+	return created, err
+}
+
 // CreateAdminSession stores a session by the hash of its token.
 func (db *DB) CreateAdminSession(ctx context.Context, tokenHash []byte, expires time.Time) error {
 	return db.RunInTx(ctx, func(tx *sql.Tx) error {

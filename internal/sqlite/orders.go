@@ -228,13 +228,28 @@ func (db *DB) OrderOf(ctx context.Context, invitationID string) (order.Order, er
 	return db.getOrder(ctx, `invitation_id = ?`, invitationID)
 }
 
+// OrderIDOf returns the id of the order made from an invitation, "" when
+// there is none.
+func (db *DB) OrderIDOf(ctx context.Context, invitationID string) (string, error) {
+	var id string
+	err := db.reader.QueryRowContext(ctx, `SELECT id FROM orders WHERE invitation_id = ?`, invitationID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("order of invitation: %w", err)
+	}
+	return id, nil
+}
+
 // GetOrder returns an order with its photo.
 func (db *DB) GetOrder(ctx context.Context, id string) (order.Order, error) {
 	return db.getOrder(ctx, `id = ?`, id)
 }
 
 const orderCols = `id, invitation_id, status, first_name, last_name, personnummer, birth_date, nationality, id_number, email, phone,
-	card_type, industry, language, delivery, identity_method, identity_check, identity_checked_at, registered_at, registered_where, updated_at, purged_at`
+	card_type, industry, language, delivery, identity_method, identity_check, identity_checked_at, registered_at, registered_where, updated_at, purged_at,
+	coalesce((SELECT i.name FROM invitations i WHERE i.id = orders.invitation_id), '')`
 
 // scanOrder reads orderCols, then extra columns into extra.
 func scanOrder(s scanner, extra ...any) (order.Order, error) {
@@ -244,7 +259,7 @@ func scanOrder(s scanner, extra ...any) (order.Order, error) {
 	var reg, upd int64
 	err := s.Scan(append([]any{&o.ID, &o.InvitationID, &st, &o.FirstName, &o.LastName, &o.Personnummer, &o.BirthDate, &o.Nationality, &o.IDNumber,
 		&o.Email, &o.Phone, &o.CardType, &o.Industry, &o.Language, &delivery, &o.IdentityMethod, &o.IdentityCheck, &checked,
-		&reg, &o.RegisteredWhere, &upd, &purged}, extra...)...)
+		&reg, &o.RegisteredWhere, &upd, &purged, &o.InvitationName}, extra...)...)
 	if err != nil {
 		return o, err
 	}

@@ -144,7 +144,10 @@ export interface InvitationEvent {
 }
 
 export interface InvitationDetail extends InvitationItem {
+  /** "" once the link no longer works (revoked, expired, registered). */
   link: string;
+  /** The order the registration became; "" before that. */
+  orderId: string;
   actions: Action[];
   events: InvitationEvent[];
 }

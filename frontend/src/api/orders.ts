@@ -29,6 +29,10 @@ export interface OrderItem {
   identityCheck: IdentityCheck | string;
   registeredAt: string;
   registeredWhere: 'web' | 'kiosk' | string;
+  /** The name on the order is not the name the admin gave the invitation. */
+  nameMismatch: boolean;
+  /** The invitation's name ("" when it had none). */
+  invitationName: string;
 }
 
 /** The detail adds personal data; the server leaves out empty fields. */

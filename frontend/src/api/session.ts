@@ -19,3 +19,8 @@ export function logout(): Promise<void> {
 export function uiReady(route: string): Promise<void> {
   return request<void>('POST', '/api/ui-ready', { body: { route } });
 }
+
+/** Sets the first admin password with the one-time link `serve` printed; logs in. */
+export function setupPassword(token: string, password: string): Promise<{ authenticated: boolean }> {
+  return request('POST', '/api/setup', { body: { token, password } });
+}

@@ -4,6 +4,7 @@ import {
   csvCodes,
   extendDaysError,
   formatCode,
+  linkGoneKey,
   nextSort,
   pageCount,
   pageRange,
@@ -13,6 +14,7 @@ import {
   splitAddresses,
 } from './invite';
 import { listQuery } from '../api/invitations';
+import { translate } from './i18n';
 
 describe('splitAddresses', () => {
   it('splits on lines, commas, semicolons and tabs, trimming and dropping blanks', () => {
@@ -161,5 +163,20 @@ describe('csvCodes', () => {
       { code: 'visitor', name: 'Besökskort' },
     ]);
     expect(csvCodes(cardTypes, 'en').map((c) => c.name)).toEqual(['ID06 card with RFID', 'Visitor card']);
+  });
+});
+
+describe('linkGoneKey', () => {
+  it('says why a revoked, expired or registered invitation shows no link and QR code', () => {
+    expect(linkGoneKey({ status: 'sent', link: 'http://x/#/register/v1.a' })).toBeNull();
+    expect(linkGoneKey({ status: 'revoked', link: '' })).toBe('detail.linkGone.revoked');
+    expect(linkGoneKey({ status: 'expired', link: '' })).toBe('detail.linkGone.expired');
+    // Past the expiry before the hourly sweep marked it: the server sent no link.
+    expect(linkGoneKey({ status: 'sent', link: '' })).toBe('detail.linkGone.expired');
+    for (const s of ['registered', 'ready', 'sent_to_nexus', 'rejected_by_nexus', 'produced', 'delivered']) {
+      expect(linkGoneKey({ status: s, link: '' }), s).toBe('detail.linkGone.registered');
+    }
+    expect(translate('sv', 'detail.linkGone.revoked')).toContain('återkallad');
+    expect(translate('en', 'detail.linkGone.revoked')).toContain('revoked');
   });
 });

@@ -1,7 +1,7 @@
 // Pure helpers for the invitation screens. Business rules (what is a valid
 // address, what is a duplicate) live in Go; these only shape data for it.
 import type { InvitationRow, RowError, RowResult, SortDir, SortKey } from '../api/invitations';
-import { translate, type Locale } from './i18n';
+import { translate, type Locale, type MessageKey } from './i18n';
 
 /**
  * Splits pasted text into addresses: one per line, or separated by commas,
@@ -161,4 +161,19 @@ export function csvCodes(
   locale: Locale,
 ): Array<{ code: string; name: string }> {
   return list.filter((c) => c.active).map((c) => ({ code: c.code, name: locale === 'sv' ? c.nameSv : c.nameEn }));
+}
+
+/** Statuses of an invitation whose cardholder has registered (it has an order). */
+const REGISTERED_STATUSES = ['registered', 'ready', 'sent_to_nexus', 'rejected_by_nexus', 'produced', 'delivered'];
+
+/**
+ * Why the detail shows no link and QR code, or null when it shows them. The
+ * server sends no link for a revoked, expired (also past the expiry before
+ * the status says so) or registered invitation.
+ */
+export function linkGoneKey(inv: { status: string; link: string }): MessageKey | null {
+  if (inv.link) return null;
+  if (inv.status === 'revoked') return 'detail.linkGone.revoked';
+  if (REGISTERED_STATUSES.includes(inv.status)) return 'detail.linkGone.registered';
+  return 'detail.linkGone.expired';
 }

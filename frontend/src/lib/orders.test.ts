@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chipStatuses, DEFAULT_PARTNER, fullName, identityBadge, partnerNameFromSettings, totalCount, whereKey } from './orders';
+import { chipStatuses, DEFAULT_PARTNER, fullName, identityBadge, nameMismatchKey, partnerNameFromSettings, totalCount, whereKey } from './orders';
 import { translate } from './i18n';
 
 describe('identityBadge', () => {
@@ -44,5 +44,20 @@ describe('small helpers', () => {
     expect(fullName({ firstName: '', lastName: '' })).toBe('');
     expect(translate('sv', whereKey('kiosk'))).toBe('Kiosk');
     expect(translate('en', whereKey('web'))).toBe('Web');
+  });
+});
+
+describe('nameMismatchKey', () => {
+  it('warns only when the server flags the name, and says where the name came from', () => {
+    expect(nameMismatchKey({ nameMismatch: false, identityMethod: 'bankid' })).toBeNull();
+    const bankid = nameMismatchKey({ nameMismatch: true, identityMethod: 'bankid' });
+    const manual = nameMismatchKey({ nameMismatch: true, identityMethod: 'manual' });
+    const params = { registered: 'Karl Svensson', invited: 'Kalle Svensson' };
+    expect(translate('sv', bankid!, params)).toBe(
+      'Namnet från BankID, Karl Svensson, är inte namnet i inbjudan, Kalle Svensson. Kontrollera att det är rätt person innan beställningen skickas.',
+    );
+    expect(translate('en', bankid!, params)).toContain('The name from BankID, Karl Svensson, is not the name on the invitation, Kalle Svensson.');
+    expect(translate('sv', manual!, params)).toContain('Namnet som kortinnehavaren angav, Karl Svensson');
+    expect(translate('en', manual!, params)).toContain('The name the cardholder entered, Karl Svensson');
   });
 });

@@ -62,3 +62,12 @@ export function chipStatuses(counts: Record<string, number>, selected: string): 
 export function totalCount(counts: Record<string, number>): number {
   return Object.values(counts).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
 }
+
+/**
+ * The warning when the name on the order is not the invitation's (the
+ * server compares normalised names), or null. Says where the name came from.
+ */
+export function nameMismatchKey(o: Pick<OrderItem, 'nameMismatch' | 'identityMethod'>): MessageKey | null {
+  if (!o.nameMismatch) return null;
+  return o.identityMethod === 'bankid' ? 'orders.nameMismatch.bankid' : 'orders.nameMismatch.manual';
+}

@@ -22,6 +22,7 @@ describe('parseHash', () => {
     ['#/kiosks', 'kiosks', '/kiosks'],
     ['#/settings', 'settings', '/settings'],
     ['#/login', 'login', '/login'],
+    ['#/setup?token=abc', 'setup', '/setup'],
     ['#/kiosk', 'kiosk', '/kiosk'],
     ['#/register', 'registerCode', '/register'],
     ['#/register/abc', 'registerToken', '/register/abc'],
@@ -152,5 +153,26 @@ describe('patchQuery', () => {
     expect(patchQuery({ status: 'sent' }, { page: '2' })).toEqual({ status: 'sent', page: '2' });
     expect(patchQuery({ status: 'sent', page: '4' }, { page: '1' })).toEqual({ status: 'sent' });
     expect(patchQuery({}, { status: 'ready', cardType: '' })).toEqual({ status: 'ready' });
+  });
+});
+
+describe('the first-run setup page', () => {
+  const fresh: Session = { mode: 'serve', kiosk: false, authenticated: false, passwordSet: false };
+  const setup = parseHash('#/setup?token=tok-123');
+
+  it('is shown while no admin password exists, with its token', () => {
+    expect(setup.query.token).toBe('tok-123');
+    expect(guard(setup, fresh)).toBeNull();
+  });
+
+  it('sends to the login once a password exists, and to the console when logged in', () => {
+    expect(guard(setup, serveAnon)).toBe('/login');
+    expect(guard(setup, serveAuthed)).toBe('/invitations');
+    expect(guard(setup, windowMode)).toBe('/invitations');
+    expect(guard(setup, kiosk)).toBe('/kiosk');
+  });
+
+  it('is never where the login sends back to', () => {
+    expect(safeNext('/setup?token=x')).toBe('/invitations');
   });
 });

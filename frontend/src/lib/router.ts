@@ -11,6 +11,7 @@ export type RouteName =
   | 'kiosks'
   | 'settings'
   | 'login'
+  | 'setup'
   | 'kiosk'
   | 'registerCode'
   | 'registerToken'
@@ -43,6 +44,7 @@ const table: Array<[pattern: string, name: RouteName]> = [
   ['/kiosks', 'kiosks'],
   ['/settings', 'settings'],
   ['/login', 'login'],
+  ['/setup', 'setup'],
   ['/kiosk', 'kiosk'],
   ['/register', 'registerCode'],
   ['/register/:token', 'registerToken'],
@@ -169,6 +171,11 @@ export function guard(route: Route, session: Session): string | null {
       return ADMIN_HOME;
     case 'login':
       return authenticated ? safeNext(route.query.next) : null;
+    case 'setup':
+      // The first-run link (serve mode, no admin password yet). Once a
+      // password exists there is nothing to set up: log in instead.
+      if (authenticated) return ADMIN_HOME;
+      return session.passwordSet ? '/login' : null;
     default:
       if (isAdminRoute(route.name) && !authenticated) {
         return withQuery('/login', { next: fullPath(route) });

@@ -1,0 +1,178 @@
+package httpapi_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"id06desk/internal/httpapi"
+	"id06desk/internal/invitations"
+	"id06desk/internal/order"
+	"id06desk/internal/outbox"
+	"id06desk/internal/settings"
+	"id06desk/internal/smtpout"
+	"id06desk/internal/sqlite"
+	"id06desk/internal/token"
+)
+
+type orderEnv struct {
+	*env
+	inv *invitations.Service
+	now *time.Time
+}
+
+func newOrderEnv(t *testing.T) orderEnv {
+	t.Helper()
+	dir := t.TempDir()
+	ctx := context.Background()
+	now := time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
+	st := settings.NewService(db, dir)
+	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
+		t.Fatal(err)
+	}
+	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
+	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys, Now: clock})
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w, Orders: db, Keys: keys})
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	return orderEnv{env: &env{srv: srv, db: db, c: srv.Client()}, inv: inv, now: &now}
+}
+
+// invite queues one invitation and returns its id.
+func (e orderEnv) invite(t *testing.T, email, name string) string {
+	t.Helper()
+	c, err := e.inv.Create(context.Background(), "admin", []invitations.Row{{Email: email, Name: name}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c[0].ID
+}
+
+// register turns an invitation into an order as Confirm does.
+func (e orderEnv) register(t *testing.T, invitationID, orderID, first, last, method string) {
+	t.Helper()
+	o := order.Order{ID: orderID, InvitationID: invitationID, Status: order.StatusReady, FirstName: first, LastName: last,
+		Personnummer: "198112189876", Email: "x@example.se", Phone: "+46701234567", CardType: "id06", Language: "sv",
+		Photo: []byte{0xFF, 0xD8}, Thumb: []byte{0xFF, 0xD8}, IdentityMethod: method, IdentityCheck: order.CheckBankID,
+		RegisteredAt: *e.now, RegisteredWhere: order.WhereWeb}
+	if err := e.db.CreateOrder(context.Background(), o, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (e orderEnv) qrStatus(t *testing.T, id string) (int, string) {
+	t.Helper()
+	resp, m := e.do(t, "GET", "/api/invitations/"+id+"/qr.png", "")
+	return resp.StatusCode, errCode(m)
+}
+
+// A revoked, expired or registered invitation hands out neither its link
+// nor its QR code; a pending one does.
+func TestInvitationLinkOnlyWhileUsable(t *testing.T) {
+	e := newOrderEnv(t)
+	pending := e.invite(t, "pending@example.se", "")
+	revoked := e.invite(t, "revoked@example.se", "")
+	registered := e.invite(t, "registered@example.se", "")
+	if err := e.inv.Revoke(context.Background(), "admin", revoked); err != nil {
+		t.Fatal(err)
+	}
+	e.register(t, registered, "11111111-1111-4111-8111-111111111111", "Reg", "Istered", order.MethodBankID)
+
+	_, m := e.do(t, "GET", "/api/invitations/"+pending, "")
+	if m["link"] == "" || m["link"] == nil {
+		t.Fatalf("pending invitation without link: %v", m)
+	}
+	if st, _ := e.qrStatus(t, pending); st != 200 {
+		t.Fatalf("pending QR: %d", st)
+	}
+	for name, id := range map[string]string{"revoked": revoked, "registered": registered} {
+		_, m := e.do(t, "GET", "/api/invitations/"+id, "")
+		if m["link"] != "" {
+			t.Fatalf("%s invitation hands out its link: %v", name, m["link"])
+		}
+		if st, code := e.qrStatus(t, id); st != 410 || code != "link_unavailable" {
+			t.Fatalf("%s QR: %d %s", name, st, code)
+		}
+	}
+
+	// Past its expiry (before the hourly sweep marks it expired) the link
+	// is gone too.
+	*e.now = e.now.Add(31 * 24 * time.Hour)
+	_, m = e.do(t, "GET", "/api/invitations/"+pending, "")
+	if m["link"] != "" {
+		t.Fatalf("link after the expiry: %v", m["link"])
+	}
+	if st, _ := e.qrStatus(t, pending); st != 410 {
+		t.Fatalf("QR after the expiry: %d", st)
+	}
+}
+
+// The invitation detail names its order; the order names its invitation.
+func TestInvitationAndOrderLinkEachOther(t *testing.T) {
+	e := newOrderEnv(t)
+	id := e.invite(t, "anna@example.se", "Anna Svensson")
+	other := e.invite(t, "per@example.se", "")
+	const orderID = "22222222-2222-4222-8222-222222222222"
+	e.register(t, id, orderID, "Anna Maria", "Svensson", order.MethodBankID)
+
+	_, m := e.do(t, "GET", "/api/invitations/"+id, "")
+	if m["orderId"] != orderID {
+		t.Fatalf("invitation detail orderId: %v", m["orderId"])
+	}
+	_, m = e.do(t, "GET", "/api/invitations/"+other, "")
+	if m["orderId"] != "" {
+		t.Fatalf("invitation without order has orderId %v", m["orderId"])
+	}
+	_, m = e.do(t, "GET", "/api/orders/"+orderID, "")
+	if m["invitationId"] != id {
+		t.Fatalf("order detail invitationId: %v", m["invitationId"])
+	}
+}
+
+// A registered name that is not the invitation's is flagged on the order,
+// in the list and the detail; the same person (BankID adds middle names) is not.
+func TestOrderNameMismatch(t *testing.T) {
+	e := newOrderEnv(t)
+	same := e.invite(t, "anna@example.se", "Anna Svensson")
+	differs := e.invite(t, "kalle@example.se", "Kalle Svensson")
+	noName := e.invite(t, "x@example.se", "")
+	ids := map[string]string{
+		"same":    "33333333-3333-4333-8333-333333333331",
+		"differs": "33333333-3333-4333-8333-333333333332",
+		"noName":  "33333333-3333-4333-8333-333333333333",
+	}
+	e.register(t, same, ids["same"], "Anna Maria", "Svensson", order.MethodBankID)
+	e.register(t, differs, ids["differs"], "Karl", "Svensson", order.MethodBankID)
+	e.register(t, noName, ids["noName"], "Per", "Olsson", order.MethodManual)
+
+	want := map[string]bool{ids["same"]: false, ids["differs"]: true, ids["noName"]: false}
+	_, m := e.do(t, "GET", "/api/orders", "")
+	items, _ := m["items"].([]any)
+	if len(items) != 3 {
+		t.Fatalf("list: %v", m)
+	}
+	for _, it := range items {
+		o := it.(map[string]any)
+		if o["nameMismatch"] != want[o["id"].(string)] {
+			t.Fatalf("list: order %v nameMismatch %v", o["id"], o["nameMismatch"])
+		}
+	}
+	_, m = e.do(t, "GET", "/api/orders/"+ids["differs"], "")
+	if m["nameMismatch"] != true || m["invitationName"] != "Kalle Svensson" || m["firstName"] != "Karl" {
+		t.Fatalf("detail: %v", m)
+	}
+	_, m = e.do(t, "GET", "/api/orders/"+ids["same"], "")
+	if m["nameMismatch"] != false || m["invitationName"] != "Anna Svensson" {
+		t.Fatalf("detail of the same name: %v", m)
+	}
+}
