@@ -258,4 +258,3 @@ func TestPhotoBusy(t *testing.T) {
 		t.Errorf("crop after the budget is free: %v", err)
 	}
 }
-
