@@ -163,6 +163,35 @@ func TestBudgetBusy(t *testing.T) {
 	r()
 }
 
+// TestBudgetCollects: a large photo's release collects its garbage before
+// the next one starts, a webcam still's does not.
+func TestBudgetCollects(t *testing.T) {
+	b := NewBudget(1<<30, 2, time.Minute)
+	gcs := func() uint32 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.NumGC
+	}
+	small, err := b.Acquire(context.Background(), 30<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := gcs()
+	small()
+	if n := gcs() - before; n != 0 {
+		t.Errorf("releasing a 30 MB photo ran %d collections, want none", n)
+	}
+	large, err := b.Acquire(context.Background(), 300<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before = gcs()
+	large()
+	if gcs() == before {
+		t.Error("releasing a 300 MB photo ran no collection")
+	}
+}
+
 // TestDecodeCost: the estimate covers what decoding really allocates, and
 // tells a progressive JPEG (coefficients kept) from a baseline one.
 func TestDecodeCost(t *testing.T) {
