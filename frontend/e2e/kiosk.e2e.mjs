@@ -92,7 +92,7 @@ async function drawCameraPictures(qrPng) {
       qg.imageSmoothingEnabled = false;
       qg.drawImage(await load('data:image/png;base64,' + qr), 560, 140, 800, 800);
       // The passport sample (320×400) enlarged to 760×950, centred on grey:
-      // a crop of the face region is well above the card's 600×771.
+      // a crop of the face region is well above ID06's 322×414.
       const [fc, fg] = canvas('#808080');
       fg.imageSmoothingQuality = 'high';
       fg.drawImage(await load('data:image/jpeg;base64,' + face), (1920 - 760) / 2, (1080 - 950) / 2, 760, 950);

@@ -56,7 +56,7 @@ export async function tokenFromMail(mail, email, timeoutMs = 15_000) {
 
 /**
  * The sample is a 320×400 passport photo: fewer pixels than a card crop
- * needs (600×771). A phone photo has many more, so the upload that must
+ * needs (ID06: 322×414). A phone photo has many more, so the upload that must
  * succeed is the sample scaled 3× onto a larger canvas (edges extended), as a
  * camera would frame it. Done with the browser's canvas: no image tools needed.
  */

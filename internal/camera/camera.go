@@ -28,9 +28,9 @@ var (
 	ErrClosed = errors.New("camera: closed")
 )
 
-// Default frame size when Open is given no size. The card photo needs a
-// crop of at least photo.MinCropWidth×MinCropHeight (600×771) px, which a
-// 720p frame cannot give: take stills at 1080p.
+// Default frame size when Open is given no size. A 720p frame gives a card
+// photo (ID06's minimum crop is photo.MinCropWidth×MinCropHeight, 322×414
+// px), 1080p a sharper one: take stills at 1080p.
 const (
 	DefaultWidth  = 1920
 	DefaultHeight = 1080

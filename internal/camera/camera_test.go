@@ -335,8 +335,7 @@ func TestStillFindsFace(t *testing.T) {
 }
 
 // TestStillMakesCardPhoto: at 1080p a camera still goes through the whole
-// photo pipeline to a card photo that passes the check. (A 720p frame is too
-// small for the card's 600×771 px minimum crop.)
+// photo pipeline to a card photo that passes the check.
 func TestStillMakesCardPhoto(t *testing.T) {
 	t.Parallel()
 	size := image.Pt(1920, 1080)

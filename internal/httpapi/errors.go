@@ -68,6 +68,9 @@ const (
 	CodePhotoDimensions   Code = "photo_dimensions"
 	CodePhotoTooSmall     Code = "photo_too_small"
 	CodePhotoResolution   Code = "photo_resolution"
+	// CodePhotoBusy: too many photos are being decoded; try again after
+	// Retry-After.
+	CodePhotoBusy Code = "photo_busy"
 
 	// Kiosk: no picture; leaving kiosk mode.
 	CodeCameraUnavailable Code = "camera_unavailable"
@@ -125,7 +128,7 @@ func status(c Code) int {
 		return http.StatusRequestEntityTooLarge
 	case CodeRateLimited:
 		return http.StatusTooManyRequests
-	case CodeUnavailable, CodeCameraUnavailable, CodeBankIDFailed:
+	case CodeUnavailable, CodeCameraUnavailable, CodeBankIDFailed, CodePhotoBusy:
 		return http.StatusServiceUnavailable
 	case CodeMailFailed:
 		return http.StatusBadGateway

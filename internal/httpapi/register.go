@@ -233,10 +233,15 @@ func registrationError(err error) *Error {
 	case errors.As(err, &one):
 		return &Error{Code: CodeInvalid, Message: "Some fields need fixing.", Fields: map[string]string{one.Field: one.Code}}
 	case errors.As(err, &pe):
-		if pe.Code == "photo_too_large" {
-			return &Error{Code: CodeTooLarge, Message: "The photo is larger than 10 MB."}
+		// pe.Message is ours; the cause (a decoder's words) is logged by
+		// the service, never sent.
+		switch pe.Code {
+		case registration.PhotoTooLarge:
+			return &Error{Code: CodeTooLarge, Message: pe.Message}
+		case registration.PhotoBusy:
+			return &Error{Code: CodePhotoBusy, Message: pe.Message, RetryAfter: registration.PhotoBusyRetry}
 		}
-		return &Error{Code: Code(pe.Code), Message: sentence(pe)}
+		return &Error{Code: Code(pe.Code), Message: pe.Message}
 	case errors.As(err, &ie):
 		return &Error{Code: CodeIncomplete, Message: sentence(ie), Details: map[string]string{"step": ie.Step}}
 	case errors.Is(err, registration.ErrBankIDUnavailable):

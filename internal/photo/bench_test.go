@@ -89,3 +89,17 @@ func BenchmarkDecode12MP(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRead12MP: the header check alone (format, dimensions, cost) on
+// the same photo as BenchmarkDecode12MP: what every upload pays before it
+// waits for its share of the Budget.
+func BenchmarkRead12MP(b *testing.B) {
+	data := still(b, 4000, 3000)
+	for b.Loop() {
+		u, err := Read(bytes.NewReader(data), 10<<20)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = u.Cost()
+	}
+}

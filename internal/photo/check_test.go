@@ -98,8 +98,8 @@ func TestRenderRefuses(t *testing.T) {
 		{"empty", image.Rectangle{}, ErrCrop},
 		{"square", image.Rect(0, 0, 900, 900), ErrCrop},
 		{"2 % too wide", image.Rect(0, 0, 714, 900), ErrCrop},
-		{"too few pixels", image.Rect(100, 100, 450, 550), ErrResolution},
-		{"just under 600 wide", image.Rect(0, 0, 595, 765), ErrResolution},
+		{"too few pixels", image.Rect(100, 100, 275, 325), ErrResolution},
+		{"just under ID06's 322×414", image.Rect(0, 0, 315, 405), ErrResolution},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,7 +128,7 @@ func TestCheckProblems(t *testing.T) {
 	pair := padded(sideBySide(sample, sample), image.Pt(640, 830), image.Pt(0, 215))
 	// A small face in a large canvas, framed far too loosely.
 	far := padded(sample, image.Pt(1000, 1200), image.Pt(340, 300))
-	// Framed so tightly that the forehead is cut.
+	// The sample 2.5× at (200, 200): hair from y≈235, chin to y≈1062.
 	tight := padded(scaled(sample, 2.5), image.Pt(1200, 1400), image.Pt(200, 200))
 
 	tests := []struct {
@@ -141,7 +141,10 @@ func TestCheckProblems(t *testing.T) {
 		{"two faces", pair, func(image.Point) image.Rectangle { return image.Rect(0, 0, 637, 819) }, []Problem{SeveralFaces}},
 		{"gradient", gradient(700, 900), func(s image.Point) image.Rectangle { return centredCrop(s, 0, 900) }, []Problem{NoFace}},
 		{"tiny face", far, func(image.Point) image.Rectangle { return image.Rect(108, 100, 885, 1099) }, []Problem{TooFar}},
-		{"too close", tight, func(image.Point) image.Rectangle { return image.Rect(250, 300, 950, 1200) }, []Problem{TooClose}},
+		// The head (827 px) fills 92 % of the frame, all of it inside.
+		{"too close", tight, func(image.Point) image.Rectangle { return image.Rect(250, 205, 950, 1105) }, []Problem{TooClose}},
+		// The frame starts 65 px below the top of the hair.
+		{"forehead cut", tight, func(image.Point) image.Rectangle { return image.Rect(250, 300, 950, 1200) }, []Problem{HeadCut}},
 		{"too dark", mapRGB(portrait(t), func(v float64) float64 { return v * 0.15 }), nil, []Problem{TooDark}},
 		{"too bright", mapRGB(portrait(t), func(v float64) float64 { return 204 + v*0.2 }), nil, []Problem{TooBright}},
 	}
@@ -208,7 +211,7 @@ func TestSuggestCrop(t *testing.T) {
 }
 
 func TestMessages(t *testing.T) {
-	all := []Problem{NoFace, SeveralFaces, NotCentred, TooFar, TooClose, TooDark, TooBright, Unreadable}
+	all := []Problem{NoFace, SeveralFaces, HeadCut, NotCentred, TooFar, TooClose, TooDark, TooBright, Unreadable}
 	if len(all) != len(messages) {
 		t.Fatalf("%d problems, %d with messages", len(all), len(messages))
 	}

@@ -5,13 +5,16 @@ import (
 	"math"
 )
 
-// The card photo: 35:45 mm portrait, stored as 700×900 px; a crop needs at
-// least 600×771 source pixels (the card printer's minimum).
+// The card photo: 35:45 mm portrait, at most 700×900 px (larger crops are
+// scaled down to that, smaller ones kept at their own size). ID06 asks for
+// at least 300×410 px; the smallest 7k×9k rectangle that holds it is 322×414
+// (k = 46), the least a crop may measure.
 const (
 	CardWidth     = 700
 	CardHeight    = 900
-	MinCropWidth  = 600
-	MinCropHeight = 771
+	MinCropK      = 46
+	MinCropWidth  = 7 * MinCropK
+	MinCropHeight = 9 * MinCropK
 )
 
 // The head model. A pigo box spans roughly hairline to the chin's upper
@@ -38,10 +41,12 @@ func headSpan(face image.Rectangle) (top, chin float64) {
 // SuggestCrop returns a 35:45 rectangle inside an image of the given size
 // that frames the head estimated from the face box: the head takes about
 // 75 % of its height, a small margin above it, centred on the face. Its
-// sides are exactly 7k×9k px. When that rectangle does not fit, it is shrunk
-// (keeping 35:45) and moved inside the image; Check then reports the head as
-// too close or off-centre. An empty face gives the largest centred crop. An
-// image smaller than 7×9 px gives an empty rectangle.
+// sides are exactly 7k×9k px, never smaller than MinCropWidth×MinCropHeight
+// when the image is that large (a small face is then framed loosely and Check
+// says the person is too far away). When the rectangle does not fit, it is
+// shrunk (keeping 35:45) and moved inside the image; Check then reports the
+// head as too close, cut off or off-centre. An empty face gives the largest
+// centred crop. An image smaller than 7×9 px gives an empty rectangle.
 func SuggestCrop(size image.Point, face image.Rectangle) image.Rectangle {
 	kMax := min(size.X/7, size.Y/9)
 	if kMax < 1 {
@@ -52,7 +57,7 @@ func SuggestCrop(size image.Point, face image.Rectangle) image.Rectangle {
 	if !face.Empty() {
 		headTop, chin := headSpan(face)
 		ch := (chin - headTop) / headFrac
-		k = min(kMax, max(1, int(math.Round(ch/9))))
+		k = min(kMax, max(MinCropK, int(math.Round(ch/9))))
 		cx = float64(face.Min.X+face.Max.X) / 2
 		top = headTop - topMargin*float64(9*k)
 	}

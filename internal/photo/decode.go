@@ -15,12 +15,12 @@ import (
 // Limits on what Decode accepts and produces.
 const (
 	// MaxPixels and MaxSide bound an image's header dimensions before any
-	// pixel is decoded, so a small file cannot make Decode allocate gigabytes.
-	MaxPixels = 40_000_000
+	// pixel is decoded, so a small file cannot make Decode allocate
+	// gigabytes: a 36 MP progressive JPEG of 422 KB costs ~600 MB to decode.
+	// 25 MP takes any camera's normal mode (6000×4000); a card photo needs
+	// far less.
+	MaxPixels = 25_000_000
 	MaxSide   = 12000
-	// MinSide is the least either side may measure: smaller photos cannot
-	// yield a card photo.
-	MinSide = 300
 	// SourceMaxSide is the longest side of Source.Image; larger photos are
 	// scaled down on decode.
 	SourceMaxSide = 2400
@@ -65,14 +65,33 @@ func sniff(b []byte) format {
 	return formatUnknown
 }
 
-// Decode reads a JPEG or PNG photo of at most maxBytes bytes. It checks the
-// format by content and the dimensions from the header before decoding any
-// pixels, applies the EXIF orientation of JPEGs, composites transparent PNGs
-// on white and scales the result to at most SourceMaxSide.
+// Decode reads a JPEG or PNG photo of at most maxBytes bytes and decodes
+// it: Read, then Upload.Decode.
+func Decode(r io.Reader, maxBytes int64) (*Source, error) {
+	u, err := Read(r, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return u.Decode()
+}
+
+// Upload is a photo read into memory whose header has been checked; no
+// pixel has been decoded yet.
+type Upload struct {
+	data        []byte
+	format      format
+	cfg         image.Config
+	orientation int
+}
+
+// Read reads a JPEG or PNG photo of at most maxBytes bytes and checks it
+// without decoding its pixels: the format by content, the dimensions from
+// the header (at most MaxSide a side and MaxPixels in all; upright, room for
+// a MinCropWidth×MinCropHeight crop).
 //
 // Errors: ErrTooLarge, ErrFormat, ErrDimensions, ErrTooSmall, or a read error
 // from r.
-func Decode(r io.Reader, maxBytes int64) (*Source, error) {
+func Read(r io.Reader, maxBytes int64) (*Upload, error) {
 	if maxBytes <= 0 {
 		return nil, fmt.Errorf("photo: decode: byte limit %d is not positive", maxBytes)
 	}
@@ -88,43 +107,64 @@ func Decode(r io.Reader, maxBytes int64) (*Source, error) {
 		return nil, fmt.Errorf("photo: read upload: %w (limit %d bytes)", ErrTooLarge, maxBytes)
 	}
 
-	f := sniff(data)
-	var cfg image.Config
-	switch f {
+	u := &Upload{data: data, format: sniff(data), orientation: 1}
+	switch u.format {
 	case formatJPEG:
-		cfg, err = jpeg.DecodeConfig(bytes.NewReader(data))
+		u.cfg, err = jpeg.DecodeConfig(bytes.NewReader(data))
+		u.orientation = exifOrientation(data)
 	case formatPNG:
-		cfg, err = png.DecodeConfig(bytes.NewReader(data))
+		u.cfg, err = png.DecodeConfig(bytes.NewReader(data))
 	default:
 		return nil, fmt.Errorf("photo: decode: %w", ErrFormat)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("photo: read image header: %w: %w", ErrFormat, err)
 	}
-	if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
+	if err := checkDimensions(u.cfg.Width, u.cfg.Height); err != nil {
 		return nil, err
 	}
-	if err := checkMinimum(cfg.Width, cfg.Height); err != nil {
+	if err := checkMinimum(u.Size()); err != nil {
 		return nil, err
 	}
+	return u, nil
+}
 
+// Size is the photo's size upright (after its EXIF orientation).
+func (u *Upload) Size() image.Point {
+	if u.orientation >= 5 { // 5–8 swap the axes
+		return image.Pt(u.cfg.Height, u.cfg.Width)
+	}
+	return image.Pt(u.cfg.Width, u.cfg.Height)
+}
+
+// Cost estimates the bytes decoding the photo and working on its Source
+// take at their peak, from the header alone (see decodeCost).
+func (u *Upload) Cost() int64 {
+	return decodeCost(u.data, u.format, u.cfg)
+}
+
+// Decode decodes the pixels, applies the EXIF orientation, composites
+// transparent PNGs on white and scales the result to at most SourceMaxSide.
+//
+// Errors: ErrFormat.
+func (u *Upload) Decode() (*Source, error) {
 	var img image.Image
-	orientation := 1
-	switch f {
+	var err error
+	switch u.format {
 	case formatJPEG:
-		img, err = jpeg.Decode(bytes.NewReader(data))
-		orientation = exifOrientation(data)
+		img, err = jpeg.Decode(bytes.NewReader(u.data))
 	case formatPNG:
-		img, err = png.Decode(bytes.NewReader(data))
+		img, err = png.Decode(bytes.NewReader(u.data))
+	default:
+		err = errors.New("unknown format")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("photo: decode pixels: %w: %w", ErrFormat, err)
 	}
-	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+	if b := img.Bounds(); b.Dx() != u.cfg.Width || b.Dy() != u.cfg.Height {
 		return nil, fmt.Errorf("photo: decode pixels: %w: size %v differs from the header", ErrFormat, b.Size())
 	}
-
-	rgba := orient(fitRGBA(img, SourceMaxSide), orientation)
+	rgba := orient(fitRGBA(img, SourceMaxSide), u.orientation)
 	return &Source{Image: rgba, Size: rgba.Rect.Size()}, nil
 }
 
@@ -137,9 +177,11 @@ func checkDimensions(w, h int) error {
 	return nil
 }
 
-func checkMinimum(w, h int) error {
-	if w < MinSide || h < MinSide {
-		return fmt.Errorf("photo: %d×%d px: %w (at least %d px a side)", w, h, ErrTooSmall, MinSide)
+// checkMinimum refuses photos (upright) that cannot hold ID06's smallest
+// card photo.
+func checkMinimum(size image.Point) error {
+	if size.X < MinCropWidth || size.Y < MinCropHeight {
+		return fmt.Errorf("photo: %d×%d px: %w (at least %d×%d px)", size.X, size.Y, ErrTooSmall, MinCropWidth, MinCropHeight)
 	}
 	return nil
 }

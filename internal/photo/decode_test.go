@@ -54,6 +54,7 @@ func TestDecodeRefuses(t *testing.T) {
 		t.Fatalf("read the pigo sample (run `make pigo-assets`): %v", err)
 	}
 	small := encodeJPEG(t, scaled(loadSample(t), 0.9), 90) // 288×360
+	big := encodeJPEG(t, scaled(loadSample(t), 1.5), 90)   // 480×600
 
 	// "photo.jpg" that is really text, as a user might rename a file.
 	named := filepath.Join(t.TempDir(), "photo.jpg")
@@ -75,12 +76,18 @@ func TestDecodeRefuses(t *testing.T) {
 		{"GIF", []byte("GIF89a\x40\x01\x90\x01\x80\x00\x00"), ErrFormat},
 		{"empty", nil, ErrFormat},
 		{"JPEG magic then garbage", append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte{0x42}, 300)...), ErrFormat},
-		{"JPEG cut in half", sample[:len(sample)/2], ErrFormat},
+		{"JPEG cut in half", big[:len(big)/2], ErrFormat},
+		{"pigo's sample, 320×400", sample, ErrTooSmall},
 		{"PNG with a bad header checksum", append(pngHeader(400, 400)[:29], 0, 0, 0, 0), ErrFormat},
 		{"PNG 30000×30000", pngHeader(30000, 30000), ErrDimensions},
 		{"PNG 12001×400", pngHeader(12001, 400), ErrDimensions},
 		{"PNG 7000×6000 (42 MP)", pngHeader(7000, 6000), ErrDimensions},
-		{"PNG 400×299", pngHeader(400, 299), ErrTooSmall},
+		{"PNG 6000×6000 (36 MP)", pngHeader(6000, 6000), ErrDimensions},
+		{"PNG 10000×10000 bomb", pngHeader(10000, 10000), ErrDimensions},
+		{"PNG 5001×5000 (just over 25 MP)", pngHeader(5001, 5000), ErrDimensions},
+		{"JPEG header 6000×6000", jpegHeader(6000, 6000), ErrDimensions},
+		{"PNG 400×413", pngHeader(400, 413), ErrTooSmall},
+		{"PNG 321×600", pngHeader(321, 600), ErrTooSmall},
 		{"JPEG 288×360", small, ErrTooSmall},
 	}
 	for _, tt := range tests {
@@ -107,7 +114,7 @@ func TestDecodeTooLarge(t *testing.T) {
 	}
 
 	// Exactly at the limit is allowed.
-	data := encodeJPEG(t, loadSample(t), 90)
+	data := encodeJPEG(t, scaled(loadSample(t), 1.5), 90)
 	if _, err := Decode(bytes.NewReader(data), int64(len(data))); err != nil {
 		t.Errorf("Decode at exactly the limit: %v", err)
 	}
@@ -119,20 +126,49 @@ func TestDecodeTooLarge(t *testing.T) {
 	}
 }
 
-// TestDecodeBombAllocatesLittle: a 30000×30000 PNG (2.7 GB as RGBA) is
-// refused from its header, without allocating its pixels.
+// TestDecodeBombAllocatesLittle: images with more pixels than MaxPixels are
+// refused from their header, without allocating their pixels (a 6000×6000
+// progressive JPEG would take ~600 MB, a 30000×30000 PNG 3.6 GB).
 func TestDecodeBombAllocatesLittle(t *testing.T) {
-	data := pngHeader(30000, 30000)
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	_, err := Decode(bytes.NewReader(data), uploadLimit)
-	runtime.ReadMemStats(&after)
-	if !errors.Is(err, ErrDimensions) {
-		t.Fatalf("Decode = %v, want ErrDimensions", err)
+	for name, data := range map[string][]byte{
+		"JPEG 6000×6000":   jpegHeader(6000, 6000),
+		"PNG 6000×6000":    pngHeader(6000, 6000),
+		"PNG 10000×10000":  pngHeader(10000, 10000),
+		"PNG 30000×30000":  pngHeader(30000, 30000),
+		"JPEG 65535×65535": jpegHeader(65535, 65535),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, err := Read(bytes.NewReader(data), uploadLimit)
+			runtime.ReadMemStats(&after)
+			if !errors.Is(err, ErrDimensions) {
+				t.Fatalf("Read = %v, want ErrDimensions", err)
+			}
+			if d := after.TotalAlloc - before.TotalAlloc; d > 1<<20 {
+				t.Errorf("Read allocated %d KB for a refused header, want < 1 MB", d>>10)
+			}
+		})
 	}
-	if d := after.TotalAlloc - before.TotalAlloc; d > 50<<20 {
-		t.Errorf("Decode allocated %d MB for a refused header, want < 50 MB", d>>20)
+}
+
+// TestDecodeMinimumUpright: the minimum applies to the photo as it is
+// shown, after its EXIF orientation: a 520×340 phone photo turned upright
+// is 340×520 and holds a 322×414 crop; stored that way without the turn it
+// does not.
+func TestDecodeMinimumUpright(t *testing.T) {
+	stored := encodeJPEG(t, gradient(520, 340), 90)
+	if _, err := Decode(bytes.NewReader(stored), uploadLimit); !errors.Is(err, ErrTooSmall) {
+		t.Errorf("520×340 = %v, want ErrTooSmall", err)
+	}
+	turned := spliced(stored, exifSegment(false, [2]uint16{0x0112, 6}))
+	src, err := Decode(bytes.NewReader(turned), uploadLimit)
+	if err != nil {
+		t.Fatalf("520×340 turned upright: %v", err)
+	}
+	if src.Size != image.Pt(340, 520) {
+		t.Errorf("size %v, want 340×520", src.Size)
 	}
 }
 

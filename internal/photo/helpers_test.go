@@ -181,3 +181,19 @@ func spliced(jpg []byte, segs ...[]byte) []byte {
 	}
 	return append(out, jpg[2:]...)
 }
+
+// jpegHeader is what a JPEG bomb looks like before its pixels: SOI, JFIF
+// and a progressive frame header (SOF2) for a w×h YCbCr 4:2:0 image.
+func jpegHeader(w, h uint16) []byte {
+	return jpegFrameHeader(0xC2, 0x22, w, h)
+}
+
+// jpegFrameHeader is SOI, JFIF and a frame header of the given SOFn marker
+// for a w×h YCbCr image whose luma has the given sampling factors (0x22:
+// 4:2:0, 0x11: 4:4:4).
+func jpegFrameHeader(sofn, lumaSampling byte, w, h uint16) []byte {
+	jfif := segment(0xE0, []byte("JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"))
+	sof := segment(sofn, []byte{8, byte(h >> 8), byte(h), byte(w >> 8), byte(w), 3,
+		1, lumaSampling, 0, 2, 0x11, 1, 3, 0x11, 1})
+	return append(append([]byte{0xFF, 0xD8}, jfif...), sof...)
+}

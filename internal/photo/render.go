@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/jpeg"
 	"math"
 
@@ -12,12 +13,14 @@ import (
 )
 
 // Render cuts crop (in src's pixels) out of src and encodes it as the card
-// photo: exactly CardWidth×CardHeight px, JPEG quality 90, no metadata (Go's
-// encoder writes no EXIF, ICC or comment segments).
+// photo at the best size the crop allows: 7k×9k px for the largest k with
+// 7k ≤ min(crop width, CardWidth), so never larger than the crop (no
+// upscaling) and at most CardWidth×CardHeight. JPEG quality 90, no metadata
+// (Go's encoder writes no EXIF, ICC or comment segments).
 //
 // Errors: ErrCrop when crop is not inside the image or not 35:45 within 1 %;
-// ErrResolution when it is smaller than MinCropWidth×MinCropHeight px (the
-// person should move closer or use a larger photo).
+// ErrResolution when it is smaller than MinCropWidth×MinCropHeight px (ID06's
+// minimum).
 func Render(src *Source, crop image.Rectangle) ([]byte, error) {
 	if src == nil || src.Image == nil {
 		return nil, errors.New("photo: render: no source image")
@@ -33,13 +36,25 @@ func Render(src *Source, crop image.Rectangle) ([]byte, error) {
 		return nil, fmt.Errorf("photo: render crop %d×%d: %w (at least %d×%d px)",
 			w, h, ErrResolution, MinCropWidth, MinCropHeight)
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, CardWidth, CardHeight))
-	xdraw.CatmullRom.Scale(dst, dst.Rect, src.Image, crop, xdraw.Src, nil)
+	size := CardSize(crop.Size())
+	dst := image.NewRGBA(image.Rectangle{Max: size})
+	if size == crop.Size() {
+		draw.Draw(dst, dst.Rect, src.Image, crop.Min, draw.Src)
+	} else {
+		xdraw.CatmullRom.Scale(dst, dst.Rect, src.Image, crop, xdraw.Src, nil)
+	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 90}); err != nil {
 		return nil, fmt.Errorf("photo: encode card photo: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// CardSize is the size Render gives the card photo of a crop of this size:
+// 7k×9k px, k as large as the crop allows up to CardWidth×CardHeight.
+func CardSize(crop image.Point) image.Point {
+	k := max(1, min(CardWidth/7, crop.X/7, crop.Y/9))
+	return image.Pt(7*k, 9*k)
 }
 
 // Thumbnail scales a JPEG (a rendered card photo) to width px wide, keeping

@@ -3,9 +3,11 @@ package registration
 import (
 	"errors"
 	"fmt"
+	"image"
 	"time"
 
 	"id06desk/internal/order"
+	"id06desk/internal/photo"
 )
 
 // Steps of a registration, in order. Step is the first one not yet done.
@@ -64,28 +66,47 @@ type Problem struct {
 
 // PhotoMeta describes the draft's photo.
 type PhotoMeta struct {
-	Version      int       `json:"version"`
-	SourceWidth  int       `json:"sourceWidth"`
-	SourceHeight int       `json:"sourceHeight"`
-	Crop         Rect      `json:"crop"`
-	Face         *Rect     `json:"face,omitempty"`
-	OK           bool      `json:"ok"`
-	Problems     []Problem `json:"problems"`
-	Rendered     bool      `json:"rendered"`
+	Version      int  `json:"version"`
+	SourceWidth  int  `json:"sourceWidth"`
+	SourceHeight int  `json:"sourceHeight"`
+	Crop         Rect `json:"crop"`
+	// Face is the one face found in the whole source; Faces all of them.
+	Face     *Rect     `json:"face,omitempty"`
+	Faces    []Rect    `json:"faces,omitempty"`
+	OK       bool      `json:"ok"`
+	Problems []Problem `json:"problems"`
+	Rendered bool      `json:"rendered"`
 }
 
 // Usable reports whether the photo may go on the card: rendered, and no
-// blocking problem (no face, several faces).
+// blocking problem (no face, several faces, the head cut off). Whether a
+// code blocks is photo's rule, also for drafts saved before it changed.
 func (p *PhotoMeta) Usable() bool {
 	if p == nil || !p.Rendered {
 		return false
 	}
 	for _, pr := range p.Problems {
-		if pr.Blocking {
+		if pr.Blocking || photo.Problem(pr.Code).Blocking() {
 			return false
 		}
 	}
 	return true
+}
+
+// sourceFaces are the faces found in the whole source, in its pixels.
+func (p *PhotoMeta) sourceFaces() []image.Rectangle {
+	var faces []image.Rectangle
+	for _, f := range p.Faces {
+		faces = append(faces, f.rectangle())
+	}
+	if len(faces) == 0 && p.Face != nil { // saved before Faces existed
+		faces = append(faces, p.Face.rectangle())
+	}
+	return faces
+}
+
+func (r Rect) rectangle() image.Rectangle {
+	return image.Rect(r.X, r.Y, r.X+r.Width, r.Y+r.Height)
 }
 
 // NextStep is the first step not yet completed.

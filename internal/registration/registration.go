@@ -13,6 +13,7 @@ import (
 	"image/jpeg"
 	"io"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -66,6 +67,10 @@ type Config struct {
 	BankIDs BankIDProvider
 	// BankIDInterval between collect calls (0: BankID's 2 s; tests use less).
 	BankIDInterval time.Duration
+	// PhotoBudget bounds the memory photo decoding takes across all
+	// requests (nil: photo.DefaultBudgetBytes for as many photos at once as
+	// there are cores, waiting at most photo.DefaultBudgetWait).
+	PhotoBudget *photo.Budget
 }
 
 // Service runs registrations.
@@ -84,6 +89,9 @@ func New(c Config) *Service {
 	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.PhotoBudget == nil {
+		c.PhotoBudget = photo.NewBudget(photo.DefaultBudgetBytes, runtime.GOMAXPROCS(0), photo.DefaultBudgetWait)
 	}
 	if c.DefaultPublicURL == nil {
 		c.DefaultPublicURL = func() string { return "http://127.0.0.1:8080" }
@@ -295,74 +303,145 @@ func (s *Service) SavePersonal(ctx context.Context, tok string, in PersonalInput
 	})
 }
 
-// PhotoError is a photo that cannot be used; Code is what the UI shows.
+// PhotoError is a photo that cannot be used: Code is what the UI shows (it
+// has its own sv and en text for each), Message our English sentence. Err,
+// the cause (image/jpeg's "short Huffman data" and the like), is for the
+// log only.
 type PhotoError struct {
-	Code string // photo_format, photo_too_large, photo_dimensions, photo_too_small, photo_resolution
-	Err  error
+	Code    string // one of the Photo* codes
+	Message string
+	Err     error
 }
 
-func (e *PhotoError) Error() string { return e.Err.Error() }
+// Codes of a PhotoError.
+const (
+	PhotoTooLarge   = "photo_too_large"
+	PhotoFormat     = "photo_format"
+	PhotoDimensions = "photo_dimensions"
+	PhotoTooSmall   = "photo_too_small"
+	PhotoResolution = "photo_resolution"
+	PhotoBusy       = "photo_busy"
+)
+
+// PhotoBusyRetry is how long a person whose photo found the decoders busy
+// is asked to wait before trying again.
+const PhotoBusyRetry = 5 * time.Second
+
+func (e *PhotoError) Error() string { return e.Message }
 func (e *PhotoError) Unwrap() error { return e.Err }
 
-func photoError(err error) error {
-	for _, m := range []struct {
-		err  error
-		code string
-	}{
-		{photo.ErrTooLarge, "photo_too_large"},
-		{photo.ErrFormat, "photo_format"},
-		{photo.ErrDimensions, "photo_dimensions"},
-		{photo.ErrTooSmall, "photo_too_small"},
-		{photo.ErrResolution, "photo_resolution"},
-		{photo.ErrCrop, "photo_resolution"},
-	} {
+var photoErrors = []struct {
+	err     error
+	code    string
+	message string
+}{
+	{photo.ErrTooLarge, PhotoTooLarge, fmt.Sprintf("The photo is larger than %d MB. Choose a smaller photo.", MaxPhotoBytes>>20)},
+	{photo.ErrFormat, PhotoFormat, "The photo cannot be read: only complete JPEG and PNG files can be used. Choose another photo."},
+	{photo.ErrDimensions, PhotoDimensions, fmt.Sprintf("The photo has too many pixels (at most %d megapixels and %d pixels a side). Choose a smaller photo.",
+		photo.MaxPixels/1_000_000, photo.MaxSide)},
+	{photo.ErrTooSmall, PhotoTooSmall, fmt.Sprintf("The photo is too small for an ID06 card: it needs at least %d × %d pixels. Use a photo straight from a camera or phone.",
+		photo.MinCropWidth, photo.MinCropHeight)},
+	{photo.ErrResolution, PhotoResolution, fmt.Sprintf("The chosen area is too small for an ID06 card (at least %d × %d pixels). Make the frame larger.",
+		photo.MinCropWidth, photo.MinCropHeight)},
+	{photo.ErrCrop, PhotoResolution, fmt.Sprintf("The chosen area is too small for an ID06 card (at least %d × %d pixels). Make the frame larger.",
+		photo.MinCropWidth, photo.MinCropHeight)},
+	{photo.ErrBusy, PhotoBusy, "Many photos are being checked right now. Try again in a few seconds."},
+}
+
+// photoError turns the photo package's errors into a PhotoError with our
+// sentence, logging the cause; other errors are returned as they are.
+func (s *Service) photoError(err error) error {
+	for _, m := range photoErrors {
 		if errors.Is(err, m.err) {
-			return &PhotoError{Code: m.code, Err: err}
+			// No personal data in it: sizes, limits and the decoder's words.
+			s.c.Log.Info("photo refused", "code", m.code, "err", err)
+			return &PhotoError{Code: m.code, Message: m.message, Err: err}
 		}
 	}
 	return err
 }
 
+// photoJob is a photo's work under the decoding budget: decoded, framed,
+// rendered and checked.
+type photoJob struct {
+	src    *photo.Source
+	crop   image.Rectangle
+	faces  []image.Rectangle
+	card   []byte
+	meta   *PhotoMeta
+	source []byte // the upright source re-encoded, for a new upload
+}
+
+// decodeWithin reads a photo's header, waits for its share of the decoding
+// budget and decodes it; release gives the share back.
+func (s *Service) decodeWithin(ctx context.Context, r io.Reader) (src *photo.Source, release func(), err error) {
+	u, err := photo.Read(r, MaxPhotoBytes)
+	if err != nil {
+		return nil, nil, s.photoError(err)
+	}
+	release, err = s.c.PhotoBudget.Acquire(ctx, u.Cost())
+	if err != nil {
+		return nil, nil, s.photoError(err)
+	}
+	src, err = u.Decode()
+	if err != nil {
+		release()
+		return nil, nil, s.photoError(err)
+	}
+	return src, release, nil
+}
+
 // UploadPhoto decodes an uploaded photo (or a camera still), finds the
-// face, suggests a crop, renders the card photo and checks it.
+// face, suggests a crop, renders the card photo and checks it. Refusals are
+// PhotoErrors; photo_busy when the decoding budget stays full.
 func (s *Service) UploadPhoto(ctx context.Context, tok string, r io.Reader, kiosk bool) (*Session, error) {
 	inv, vals, err := s.authorize(ctx, tok)
 	if err != nil {
 		return nil, err
 	}
-	src, err := photo.Decode(r, MaxPhotoBytes)
+	src, release, err := s.decodeWithin(ctx, r)
 	if err != nil {
-		return nil, photoError(err)
+		return nil, err
 	}
-	// The upright source is kept (as JPEG) for later crops; encoding it runs
-	// beside the face check and the render.
-	type encoded struct {
-		b   []byte
-		err error
-	}
-	srcJPEG := make(chan encoded, 1)
-	go func() {
-		var buf bytes.Buffer
-		err := jpeg.Encode(&buf, src.Image, &jpeg.Options{Quality: 90})
-		srcJPEG <- encoded{buf.Bytes(), err}
-	}()
-	faces := photo.DetectFaces(src.Image)
-	var crop image.Rectangle
-	var face *Rect
-	if len(faces) == 1 {
-		crop = photo.SuggestCrop(src.Size, faces[0].Rect)
-		f := rectOf(faces[0].Rect)
-		face = &f
-	} else {
-		crop = centreCrop(src.Size)
-	}
-	return s.renderPhoto(ctx, inv, vals, kiosk, src, crop, face, func() ([]byte, error) {
-		e := <-srcJPEG
+	job, err := func() (*photoJob, error) {
+		defer release()
+		// The upright source is kept (as JPEG) for later crops; encoding it
+		// runs beside the face check and the render.
+		type encoded struct {
+			b   []byte
+			err error
+		}
+		srcJPEG := make(chan encoded, 1)
+		go func() {
+			var buf bytes.Buffer
+			err := jpeg.Encode(&buf, src.Image, &jpeg.Options{Quality: 90})
+			srcJPEG <- encoded{buf.Bytes(), err}
+		}()
+		var faces []image.Rectangle
+		for _, f := range photo.DetectFaces(src.Image) {
+			faces = append(faces, f.Rect)
+		}
+		var crop image.Rectangle
+		if len(faces) == 1 {
+			crop = photo.SuggestCrop(src.Size, faces[0])
+		} else {
+			crop = centreCrop(src.Size)
+		}
+		job, err := s.renderPhoto(src, crop, faces)
+		e := <-srcJPEG // always collect the encoder, also on a render error
+		if err != nil {
+			return nil, err
+		}
 		if e.err != nil {
 			return nil, fmt.Errorf("store photo: %w", e.err)
 		}
-		return e.b, nil
-	})
+		job.source = e.b
+		return job, nil
+	}()
+	if err != nil {
+		return nil, err
+	}
+	return s.savePhoto(ctx, inv, vals, kiosk, job)
 }
 
 // CropPhoto re-renders the card photo from the stored source with the
@@ -383,48 +462,58 @@ func (s *Service) CropPhoto(ctx context.Context, tok string, c Rect, kiosk bool)
 	if b == nil || d.Photo == nil {
 		return nil, ErrNoPhoto
 	}
-	src, err := photo.Decode(bytes.NewReader(b), MaxPhotoBytes)
+	src, release, err := s.decodeWithin(ctx, bytes.NewReader(b))
 	if err != nil {
+		var pe *PhotoError
+		if errors.As(err, &pe) && pe.Code == PhotoBusy {
+			return nil, err
+		}
 		return nil, fmt.Errorf("read stored photo: %w", err)
 	}
-	return s.renderPhoto(ctx, inv, vals, kiosk, src, FitCrop(src.Size, c), d.Photo.Face, nil)
+	job, err := func() (*photoJob, error) {
+		defer release()
+		return s.renderPhoto(src, FitCrop(src.Size, c), d.Photo.sourceFaces())
+	}()
+	if err != nil {
+		return nil, err
+	}
+	return s.savePhoto(ctx, inv, vals, kiosk, job)
 }
 
-// renderPhoto renders and checks the card photo and stores it; srcJPEG,
-// when not nil, yields a new source photo to store with it.
-func (s *Service) renderPhoto(ctx context.Context, inv invite.Invitation, vals settings.Values, kiosk bool, src *photo.Source, crop image.Rectangle, face *Rect, srcJPEG func() ([]byte, error)) (*Session, error) {
+// renderPhoto renders the card photo of crop and checks it, knowing the
+// faces found in the whole source.
+func (s *Service) renderPhoto(src *photo.Source, crop image.Rectangle, faces []image.Rectangle) (*photoJob, error) {
 	card, err := photo.Render(src, crop)
-	var source []byte
-	if srcJPEG != nil {
-		// Always collect the encoder, also on a render error.
-		b, serr := srcJPEG()
-		if err == nil && serr != nil {
-			return nil, serr
-		}
-		source = b
-	}
 	if err != nil {
-		if srcJPEG != nil && errors.Is(err, photo.ErrResolution) {
-			// Even the largest frame of a fresh upload is too small.
-			return nil, &PhotoError{Code: "photo_too_small", Err: err}
-		}
-		return nil, photoError(err)
+		return nil, s.photoError(err)
 	}
-	res := photo.Check(card)
-	meta := &PhotoMeta{SourceWidth: src.Size.X, SourceHeight: src.Size.Y, Crop: rectOf(crop), Face: face, OK: res.OK, Rendered: true, Problems: []Problem{}}
+	res := photo.CheckFramed(card, photo.Framing{Crop: crop, Faces: faces})
+	meta := &PhotoMeta{SourceWidth: src.Size.X, SourceHeight: src.Size.Y, Crop: rectOf(crop), OK: res.OK, Rendered: true, Problems: []Problem{}}
+	if len(faces) == 1 {
+		f := rectOf(faces[0])
+		meta.Face = &f
+	}
+	for _, f := range faces {
+		meta.Faces = append(meta.Faces, rectOf(f))
+	}
 	for _, p := range res.Problems {
-		meta.Problems = append(meta.Problems, Problem{Code: string(p), Blocking: p == photo.NoFace || p == photo.SeveralFaces || p == photo.Unreadable})
+		meta.Problems = append(meta.Problems, Problem{Code: string(p), Blocking: p.Blocking()})
 	}
+	return &photoJob{src: src, crop: crop, faces: faces, card: card, meta: meta}, nil
+}
+
+// savePhoto stores a rendered and checked photo in the draft.
+func (s *Service) savePhoto(ctx context.Context, inv invite.Invitation, vals settings.Values, kiosk bool, job *photoJob) (*Session, error) {
 	return s.save(ctx, inv, vals, kiosk, func(d *Draft) error {
 		if d.Photo != nil {
-			meta.Version = d.Photo.Version + 1
+			job.meta.Version = d.Photo.Version + 1
 		} else {
-			meta.Version = 1
+			job.meta.Version = 1
 		}
-		d.Photo = meta
-		d.PhotoJPEG = card
-		if source != nil {
-			d.PhotoSource = source
+		d.Photo = job.meta
+		d.PhotoJPEG = job.card
+		if job.source != nil {
+			d.PhotoSource = job.source
 		}
 		return nil
 	})
@@ -456,10 +545,11 @@ func centreCrop(size image.Point) image.Rectangle {
 }
 
 // FitCrop turns a requested frame into a 35:45 rectangle inside the image:
-// the height follows the width (or the width the height, when the image is
-// not tall enough), centred on the request, then moved inside the image.
+// at least ID06's minimum (photo.MinCropWidth) wide, the height following
+// the width (or the width the height, when the image is not tall enough),
+// centred on the request, then moved inside the image.
 func FitCrop(size image.Point, c Rect) image.Rectangle {
-	w, h := max(c.Width, 35), 0
+	w, h := max(c.Width, photo.MinCropWidth), 0
 	h = w * 45 / 35
 	if h > size.Y {
 		h = size.Y

@@ -70,6 +70,7 @@ export interface Size {
 export type PhotoProblemCode =
   | 'no_face'
   | 'several_faces'
+  | 'head_cut'
   | 'not_centred'
   | 'too_far'
   | 'too_close'
@@ -266,7 +267,7 @@ export function photoSourceUrl(token: string, version: number): string {
   return `${base(token)}/photo/source.jpg?v=${encodeURIComponent(String(version))}`;
 }
 
-/** The final 700×900 card photo. */
+/** The final card photo (35:45, up to 700×900). */
 export function photoUrl(token: string, version: number): string {
   return `${base(token)}/photo.jpg?v=${encodeURIComponent(String(version))}`;
 }

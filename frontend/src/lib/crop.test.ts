@@ -35,8 +35,8 @@ function expectInside(r: Rect, size: Size) {
 }
 
 describe('limits', () => {
-  it('MIN_K gives the smallest 7k×9k at least 600×771', () => {
-    expect(MIN_K).toBe(86);
+  it('MIN_K gives the smallest 7k×9k at least ID06\'s 300×410', () => {
+    expect(MIN_K).toBe(46);
     expect(7 * MIN_K).toBeGreaterThanOrEqual(MIN_CROP.width);
     expect(9 * MIN_K).toBeGreaterThanOrEqual(MIN_CROP.height);
     expect(7 * (MIN_K - 1) < MIN_CROP.width || 9 * (MIN_K - 1) < MIN_CROP.height).toBe(true);
@@ -46,13 +46,21 @@ describe('limits', () => {
     expect(maxK(big)).toBe(200);
     expect(canCropSharp(big)).toBe(true);
     expect(canCropSharp({ width: 320, height: 400 })).toBe(false);
-    expect(canCropSharp({ width: 602, height: 774 })).toBe(true);
-    expect(canCropSharp({ width: 601, height: 774 })).toBe(false);
+    expect(canCropSharp({ width: 322, height: 414 })).toBe(true);
+    expect(canCropSharp({ width: 321, height: 414 })).toBe(false);
+    expect(canCropSharp({ width: 322, height: 413 })).toBe(false);
     expect(maxK({ width: 5, height: 5 })).toBe(0);
   });
 
-  it('the minimum width is the printer minimum, or the whole image when smaller', () => {
-    expect(minWidth(big)).toBe(602);
+  it('a 1280×720 webcam frame (a kiosk camera setting) crops sharp enough, down to ID06\'s minimum', () => {
+    const webcam = { width: 1280, height: 720 };
+    expect(canCropSharp(webcam)).toBe(true);
+    expect(minWidth(webcam)).toBe(322);
+    expect(snapRect(clampRect({ x: 0, y: 0, width: 10, height: 10 }, webcam), webcam)).toEqual({ x: 0, y: 0, width: 322, height: 414 });
+  });
+
+  it('the minimum width is ID06\'s minimum, or the whole image when smaller', () => {
+    expect(minWidth(big)).toBe(322);
     expect(minWidth({ width: 320, height: 400 })).toBeCloseTo(311.11, 1);
   });
 });
@@ -73,7 +81,7 @@ describe('clampRect', () => {
     expect(tooBig.height).toBeCloseTo(1800);
 
     const tooSmall = clampRect({ x: 10, y: 10, width: 50, height: 60 }, big);
-    expect(tooSmall.width).toBe(602);
+    expect(tooSmall.width).toBe(322);
     expectInside(tooSmall, big);
 
     const offside = clampRect({ x: 2300, y: 1700, width: 700, height: 900 }, big);
@@ -82,7 +90,7 @@ describe('clampRect', () => {
     expect(offside.y).toBe(900);
   });
 
-  it('uses the whole height of an image smaller than the printer minimum', () => {
+  it('uses the whole height of an image smaller than ID06\'s minimum', () => {
     const small = { width: 320, height: 400 };
     const r = clampRect({ x: 0, y: 0, width: 100, height: 100 }, small);
     expect(r.height).toBeCloseTo(400);
@@ -103,7 +111,7 @@ describe('moving and resizing', () => {
     expect(r.width).toBeCloseTo(840);
     expect(r.x + r.width / 2).toBeCloseTo(1050);
     expect(r.y + r.height / 2).toBeCloseTo(550);
-    expect(resizeRect(suggested, 0.1, big).width).toBe(602);
+    expect(resizeRect(suggested, 0.1, big).width).toBe(322);
     const max = resizeRect(suggested, 10, big);
     expect(max.height).toBeCloseTo(1800);
     expectInside(max, big);
@@ -135,7 +143,7 @@ describe('moving and resizing', () => {
     expect(grown.y + grown.height).toBeCloseTo(1000);
     expectRatio(grown);
     const shrunk = resizeFromHandle(suggested, 'ne', -5000, 5000, big);
-    expect(shrunk.width).toBe(602);
+    expect(shrunk.width).toBe(322);
     expect(shrunk.x).toBe(700);
     expect(shrunk.y + shrunk.height).toBeCloseTo(1000);
   });
@@ -151,10 +159,10 @@ describe('snapRect', () => {
     expectInside(snapRect({ x: 2000, y: 1000, width: 700, height: 900 }, big), big);
   });
 
-  it('never goes below the printer minimum when the image allows it', () => {
-    const r = snapRect({ x: 0, y: 0, width: 590, height: 758 }, big);
-    expect(r.width).toBe(602);
-    expect(r.height).toBe(774);
+  it('never goes below ID06\'s minimum when the image allows it', () => {
+    const r = snapRect({ x: 0, y: 0, width: 300, height: 386 }, big);
+    expect(r.width).toBe(322);
+    expect(r.height).toBe(414);
   });
 
   it('gives an empty rectangle for an image smaller than 7×9', () => {

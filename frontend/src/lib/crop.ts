@@ -17,10 +17,10 @@ export interface Size {
 /** Card photo ratio 35:45 = 7:9 (width:height). */
 export const RATIO = 7 / 9;
 
-/** The card printer's minimum crop in source pixels (see internal/photo). */
-export const MIN_CROP: Size = { width: 600, height: 771 };
+/** ID06's minimum card photo (300×410 px) in source pixels (see internal/photo). */
+export const MIN_CROP: Size = { width: 300, height: 410 };
 
-/** Smallest k with 7k×9k ≥ MIN_CROP: 86 → 602×774. */
+/** Smallest k with 7k×9k ≥ MIN_CROP: 46 → 322×414, the server's least crop. */
 export const MIN_K = Math.max(Math.ceil(MIN_CROP.width / 7), Math.ceil(MIN_CROP.height / 9));
 
 /**
@@ -49,7 +49,7 @@ export function maxWidth(size: Size): number {
 }
 
 /**
- * The narrowest frame the editor allows: the printer's minimum, or the whole
+ * The narrowest frame the editor allows: ID06's minimum, or the whole
  * image when it is smaller than that (the server then says why).
  */
 export function minWidth(size: Size): number {

@@ -349,11 +349,12 @@ const sv = {
     'Fotot är större än 10 MB. Välj ett mindre foto, eller ta en ny bild med lägre upplösning.',
   'register.error.photo_format': 'Det går bara att använda foton i formaten JPEG och PNG. Välj ett annat foto.',
   'register.error.photo_dimensions':
-    'Fotot har för många pixlar (högst 12 000 på längsta sidan och 40 megapixel). Välj ett mindre foto.',
+    'Fotot har för många pixlar (högst 25 megapixel och 12 000 pixlar på längsta sidan). Välj ett mindre foto, eller ta bilden med kamerans vanliga inställning.',
   'register.error.photo_too_small':
-    'Fotot är för litet för ett ID06-kort. Använd ett foto direkt från en kamera eller mobil, inte en förminskad bild.',
+    'Fotot är för litet för ett ID06-kort: det behöver minst 322 × 414 pixlar. Använd ett foto direkt från en kamera eller mobil, inte en förminskad bild.',
   'register.error.photo_resolution':
-    'Den valda ytan är för liten för att bli skarp på kortet (minst 600 × 771 pixlar). Gör ramen större, eller använd ett foto med högre upplösning.',
+    'Den valda ytan är för liten för ett ID06-kort (minst 322 × 414 pixlar). Gör ramen större.',
+  'register.error.photo_busy': 'Många foton kontrolleras just nu. Vänta några sekunder och försök igen.',
   'register.error.photo_empty': 'Filen är tom. Välj ett annat foto.',
 
   'register.already.title': 'Redan registrerad den {date}',
@@ -386,10 +387,13 @@ const sv = {
   'register.photo.blocking': 'Måste rättas:',
   'register.photo.adjust': 'Justera beskärningen',
   'register.photo.blockedHint': 'Rätta problemen ovan för att gå vidare: justera ramen eller välj ett annat foto.',
+  'register.photo.blockedBy': 'Du kan inte gå vidare än: {reason}',
   'register.photo.notSaved': 'Fotot är inte sparat än. Tryck på ”Använd den här beskärningen” igen.',
   'register.photo.problem.no_face':
     'Vi hittar inget ansikte i fotot. Använd ett foto där hela ansiktet syns och du tittar mot kameran.',
   'register.photo.problem.several_faces': 'Det finns fler än ett ansikte i fotot. Använd ett foto där bara du syns.',
+  'register.photo.problem.head_cut':
+    'Ramen skär av en del av huvudet. Hela huvudet med hår och haka ska synas: gör ramen större eller flytta den.',
   'register.photo.problem.not_centred': 'Ansiktet är inte i mitten. Flytta ramen så att ansiktet hamnar i ovalen.',
   'register.photo.problem.too_far': 'Huvudet är för litet i ramen. Gör ramen mindre runt huvudet.',
   'register.photo.problem.too_close':
@@ -1256,11 +1260,12 @@ const en: Record<MessageKey, string> = {
     'The photo is larger than 10 MB. Choose a smaller photo, or take a new one at a lower resolution.',
   'register.error.photo_format': 'Only JPEG and PNG photos can be used. Choose another photo.',
   'register.error.photo_dimensions':
-    'The photo has too many pixels (at most 12,000 on the longest side and 40 megapixels). Choose a smaller photo.',
+    'The photo has too many pixels (at most 25 megapixels and 12,000 pixels on the longest side). Choose a smaller photo, or take it with the camera\'s normal setting.',
   'register.error.photo_too_small':
-    'The photo is too small for an ID06 card. Use a photo straight from a camera or phone, not a reduced copy.',
+    'The photo is too small for an ID06 card: it needs at least 322 × 414 pixels. Use a photo straight from a camera or phone, not a reduced copy.',
   'register.error.photo_resolution':
-    'The chosen area is too small to print sharply on the card (at least 600 × 771 pixels). Make the frame larger, or use a photo with a higher resolution.',
+    'The chosen area is too small for an ID06 card (at least 322 × 414 pixels). Make the frame larger.',
+  'register.error.photo_busy': 'Many photos are being checked right now. Wait a few seconds and try again.',
   'register.error.photo_empty': 'The file is empty. Choose another photo.',
 
   'register.already.title': 'Already registered on {date}',
@@ -1293,10 +1298,13 @@ const en: Record<MessageKey, string> = {
   'register.photo.blocking': 'Must be fixed:',
   'register.photo.adjust': 'Adjust the crop',
   'register.photo.blockedHint': 'Fix the problems above to continue: adjust the frame or choose another photo.',
+  'register.photo.blockedBy': 'You cannot go on yet: {reason}',
   'register.photo.notSaved': 'The photo is not saved yet. Press “Use this crop” again.',
   'register.photo.problem.no_face':
     'We cannot find a face in the photo. Use a photo where your whole face is visible and you look at the camera.',
   'register.photo.problem.several_faces': 'There is more than one face in the photo. Use a photo of only you.',
+  'register.photo.problem.head_cut':
+    'The frame cuts off part of your head. Your whole head, hair and chin, must show: make the frame larger or move it.',
   'register.photo.problem.not_centred': 'Your face is not in the middle. Move the frame so your face is in the oval.',
   'register.photo.problem.too_far': 'Your head is too small in the frame. Make the frame smaller around your head.',
   'register.photo.problem.too_close':

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addressLines,
+  blockedReason,
   blockingProblems,
   detailParams,
   emptyPersonal,
@@ -219,12 +220,28 @@ describe('photo check', () => {
   });
 
   it('has plain words for every problem code', () => {
-    for (const code of ['no_face', 'several_faces', 'not_centred', 'too_far', 'too_close', 'too_dark', 'too_bright']) {
+    for (const code of ['no_face', 'several_faces', 'head_cut', 'not_centred', 'too_far', 'too_close', 'too_dark', 'too_bright']) {
       for (const l of ['sv', 'en'] as const) {
         expect(photoProblemText(l, code)).not.toBe(translate(l, 'register.photo.problem.unknown'));
       }
     }
     expect(photoProblemText('en', 'new_code')).toBe('The photo does not meet the requirements. Try another photo.');
+  });
+
+  it('a head cut off by the frame blocks Next, and says why', () => {
+    // As the server answers a frame made smaller twelve times.
+    const cut = photo([{ code: 'head_cut', blocking: true }]);
+    expect(photoUsable(cut)).toBe(false);
+    expect(blockedReason('en', cut)).toBe(
+      'You cannot go on yet: The frame cuts off part of your head. Your whole head, hair and chin, must show: make the frame larger or move it.',
+    );
+    expect(blockedReason('sv', cut)).toMatch(/^Du kan inte gå vidare än: Ramen skär av en del av huvudet/);
+    // The first blocking problem is the reason, advice is not.
+    expect(blockedReason('en', photo([{ code: 'not_centred', blocking: false }, { code: 'several_faces', blocking: true }]))).toMatch(
+      /more than one face/,
+    );
+    expect(blockedReason('en', photo([{ code: 'too_close', blocking: false }]))).toBe('');
+    expect(blockedReason('en', null)).toBe('');
   });
 });
 
@@ -255,9 +272,23 @@ describe('dictionary keys built at run time', () => {
       ...FLOW.map((s) => `register.step.${s}`),
       ...['first_name', 'last_name', 'personnummer', 'birth_date', 'nationality', 'id_number', 'phone'].map((f) => `register.personal.${f}`),
       ...['name', 'care_of', 'street', 'postal_code', 'city', 'country'].map((f) => `register.delivery.${f}`),
-      ...['too_large', 'photo_format', 'photo_dimensions', 'photo_too_small', 'photo_resolution', 'photo_empty', 'not_configured', 'incomplete'].map((c) => `register.error.${c}`),
+      ...['too_large', 'photo_format', 'photo_dimensions', 'photo_too_small', 'photo_resolution', 'photo_busy', 'photo_empty', 'not_configured', 'incomplete'].map(
+        (c) => `register.error.${c}`,
+      ),
     ];
     for (const k of keys) expect(hasKey(k), k).toBe(true);
+  });
+});
+
+describe('photo error texts', () => {
+  it('name ID06\'s limits in both languages, and a busy server asks to wait', () => {
+    for (const l of ['sv', 'en'] as const) {
+      expect(registerErrorText(l, { code: 'photo_too_small' })).toMatch(/322 × 414/);
+      expect(registerErrorText(l, { code: 'photo_resolution' })).toMatch(/322 × 414/);
+      expect(registerErrorText(l, { code: 'photo_dimensions' })).toMatch(/25 megapix/);
+    }
+    expect(registerErrorText('sv', { code: 'photo_busy', message: 'Many photos are being checked right now.' })).toMatch(/försök igen/);
+    expect(registerErrorText('en', { code: 'photo_busy' })).toMatch(/try again/);
   });
 });
 

@@ -264,6 +264,15 @@ export function photoProblemText(locale: Locale, code: string): string {
   return translate(locale, hasKey(key) ? key : 'register.photo.problem.unknown');
 }
 
+/**
+ * Why Next is disabled on the photo step: the first (most useful) blocking
+ * problem the server found, in words; '' when nothing blocks.
+ */
+export function blockedReason(locale: Locale, photo: PhotoState | null): string {
+  const first = blockingProblems(photo)[0];
+  return first ? translate(locale, 'register.photo.blockedBy', { reason: photoProblemText(locale, first) }) : '';
+}
+
 /** The invitation's language when it is one the UI has. */
 export function invitationLocale(language: string | undefined): Locale | null {
   const l = (language ?? '').toLowerCase().slice(0, 2);

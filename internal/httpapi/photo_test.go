@@ -1,0 +1,113 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"id06desk/internal/httpapi"
+	"id06desk/internal/invitations"
+	"id06desk/internal/outbox"
+	"id06desk/internal/photo"
+	"id06desk/internal/registration"
+	"id06desk/internal/settings"
+	"id06desk/internal/smtpout"
+	"id06desk/internal/sqlite"
+	"id06desk/internal/token"
+)
+
+// TestPhotoUploadErrors: over HTTP, a refused photo is a code and our
+// sentence (the decoder's "short Huffman data" and "unexpected EOF" stay in
+// the log), and a photo that finds the decoders busy gets 503 photo_busy
+// with Retry-After.
+func TestPhotoUploadErrors(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
+	st := settings.NewService(db, dir)
+	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
+		t.Fatal(err)
+	}
+	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
+	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
+	budget := photo.NewBudget(100<<20, 1, 50*time.Millisecond)
+	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys, PhotoBudget: budget})
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, DB: db, Settings: st, Invitations: inv, Outbox: w,
+		Registration: reg, Orders: db, Keys: keys})
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	created, err := inv.Create(ctx, "admin", []invitations.Row{{Email: "anna@example.se"}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := inv.Get(ctx, created[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := srv.URL + "/api/register/" + d.Invitation.Token + "/photo"
+	post := func(body []byte) (*http.Response, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "image/jpeg")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		var m map[string]any
+		json.Unmarshal(raw, &m)
+		return resp, m
+	}
+
+	img := image.NewRGBA(image.Rect(0, 0, 800, 1000))
+	for y := range 1000 {
+		for x := range 800 {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), uint8(x ^ y), 255})
+		}
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90})
+	whole := buf.Bytes()
+	// Cut in the middle of the scan: image/jpeg says "unexpected EOF" or
+	// "short Huffman data".
+	for _, cut := range []int{len(whole) / 2, len(whole) - 40} {
+		resp, m := post(whole[:cut])
+		e, _ := m["error"].(map[string]any)
+		msg, _ := e["message"].(string)
+		if resp.StatusCode != 400 || errCode(m) != "photo_format" || msg == "" {
+			t.Fatalf("JPEG cut at %d: %d %v", cut, resp.StatusCode, m)
+		}
+		for _, internal := range []string{"Huffman", "EOF", "photo:", "invalid", "unexpected"} {
+			if strings.Contains(msg, internal) {
+				t.Errorf("JPEG cut at %d: message %q shows %q", cut, msg, internal)
+			}
+		}
+	}
+
+	hold, err := budget.Acquire(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold()
+	resp, m := post(whole)
+	if resp.StatusCode != http.StatusServiceUnavailable || errCode(m) != "photo_busy" || resp.Header.Get("Retry-After") != "5" {
+		t.Fatalf("while busy: %d %v Retry-After %q", resp.StatusCode, m, resp.Header.Get("Retry-After"))
+	}
+}
