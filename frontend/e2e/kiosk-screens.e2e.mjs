@@ -42,6 +42,7 @@ let stubDir;
 let stub;
 let kiosk;
 let browser;
+let kioskCookie; // the kiosk screen's cookie, from its one-time link
 const problems = [];
 
 function watch(page, who) {
@@ -120,6 +121,17 @@ before(async () => {
       'kiosk.idle_seconds': '600',
     },
   });
+  // The kiosk PC's browser opens the one-time kiosk link and gets the cookie.
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(kiosk.kioskURL);
+    await waitForHash(page, /^#\/kiosk$/);
+    kioskCookie = (await context.cookies()).find((c) => c.name === 'id06desk_kiosk');
+    assert.ok(kioskCookie, 'the kiosk link sets the kiosk cookie');
+  } finally {
+    await context.close();
+  }
 });
 
 after(async () => {
@@ -130,7 +142,7 @@ after(async () => {
 });
 
 async function api(method, url) {
-  const res = await fetch(new URL(url, kiosk.baseURL), { method });
+  const res = await fetch(new URL(url, kiosk.baseURL), { method, headers: { Cookie: `${kioskCookie.name}=${kioskCookie.value}` } });
   const text = await res.text();
   assert.ok(res.ok, `${method} ${url}: HTTP ${res.status} ${text}`);
   return text ? JSON.parse(text) : null;
@@ -138,6 +150,7 @@ async function api(method, url) {
 
 async function kioskPage(viewport) {
   const context = await browser.newContext({ baseURL: kiosk.baseURL, viewport, hasTouch: true });
+  await context.addCookies([kioskCookie]);
   context.setDefaultTimeout(STEP_TIMEOUT);
   context.setDefaultNavigationTimeout(15_000);
   const page = await context.newPage();
@@ -316,7 +329,9 @@ describe('kiosk privacy', () => {
       const session = await api('GET', `/api/register/${encodeURIComponent(who.token)}`);
       assert.equal(session.personal, null, `nothing of the cancelled identification is stored: ${JSON.stringify(session.personal)}`);
       assert.ok(deletes.some((p) => p.endsWith('/draft')), `the draft was discarded: ${deletes.join(', ')}`);
-      const status = await fetch(new URL(`/api/register/${encodeURIComponent(who.token)}/bankid`, kiosk.baseURL));
+      const status = await fetch(new URL(`/api/register/${encodeURIComponent(who.token)}/bankid`, kiosk.baseURL), {
+        headers: { Cookie: `${kioskCookie.name}=${kioskCookie.value}` },
+      });
       assert.equal(status.status, 404, 'no identification runs for the invitation any more');
     } catch (e) {
       await keepFailure(page, 'kiosk-bankid-cancel', e);
