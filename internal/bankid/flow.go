@@ -251,7 +251,8 @@ func (o *Order) Result() (*Result, error) {
 // why there is none: *FailedError (failed, with the hint code), ErrCancelled,
 // an *Error, or ctx's error. When ctx ends first, Poll also cancels the order
 // at BankID so the app stops waiting. Temporary errors (see Error.Temporary)
-// are retried up to three times in a row.
+// are retried up to three times in a row; when Poll gives up on errors it
+// also cancels the order at BankID, and State reports it failed.
 //
 // Poll runs once: a call while it runs returns ErrAlreadyPolling, a call
 // after it returned gives the same outcome again. It starts no goroutines.
@@ -279,20 +280,31 @@ func (o *Order) Poll(ctx context.Context) (*Result, error) {
 		o.mu.Lock()
 		cancelled := o.cancelled
 		o.mu.Unlock()
+		_, failed := errors.AsType[*FailedError](err)
 		switch {
 		case cancelled:
 			err = ErrCancelled
 		case ctx.Err() != nil:
-			cctx, done := context.WithTimeout(context.WithoutCancel(ctx), cancelTimeout)
-			if cerr := o.api.Cancel(cctx, o.OrderRef); cerr != nil && ErrorCode(cerr) != CodeInvalidParameters {
-				o.log.Warn("bankid: could not cancel the order after polling stopped", "err", cerr)
-			}
-			done()
+			o.cancelAtBankID(ctx, "polling stopped")
 			err = fmt.Errorf("bankid: polling stopped: %w", ctx.Err())
+		case !failed:
+			// Given up on errors (BankID down, too many 5xx in a row): the
+			// order ends here too, so the app does not keep asking.
+			o.cancelAtBankID(ctx, "collect failed")
 		}
 	}
 	o.finish(res, err)
 	return res, err
+}
+
+// cancelAtBankID tells BankID to end the order (best effort, bounded): the
+// order is over on this side whatever BankID answers.
+func (o *Order) cancelAtBankID(ctx context.Context, why string) {
+	cctx, done := context.WithTimeout(context.WithoutCancel(ctx), cancelTimeout)
+	defer done()
+	if err := o.api.Cancel(cctx, o.OrderRef); err != nil && ErrorCode(err) != CodeInvalidParameters {
+		o.log.Warn("bankid: could not cancel the order", "why", why, "err", err)
+	}
 }
 
 func (o *Order) loop(ctx context.Context) (*Result, error) {
@@ -363,6 +375,12 @@ func (o *Order) finish(res *Result, err error) {
 		return
 	}
 	o.finished, o.result, o.err = true, res, err
+	if err != nil {
+		// Whatever ended it (BankID's failed, a cancel, errors given up
+		// on), an order without a result has failed: a page never keeps
+		// showing "pending" for an order nobody follows any more.
+		o.status = StatusFailed
+	}
 	o.polling, o.abort = false, nil
 	st := o.stateLocked()
 	close(o.done)

@@ -308,8 +308,13 @@ func TestFlowRetriesTemporaryErrors(t *testing.T) {
 	if n := len(ts.Requests("collect")); n != 5+5 {
 		t.Errorf("%d collects, want 5 + 5 (1 pending, 3 retried errors, 1 final)", n)
 	}
-	if o.State().RFA != RFA5 {
-		t.Errorf("RFA %s, want RFA5", o.State().RFA)
+	// Given up: the order has ended, failed, with a message to retry, and
+	// BankID was told to stop it (the app must not keep asking).
+	if st := o.State(); st.RFA != RFA5 || !st.Done || st.Status != StatusFailed {
+		t.Errorf("state after giving up %+v, want done, failed, RFA5", st)
+	}
+	if !ts.Cancelled(o.OrderRef) {
+		t.Error("the order given up on was left running at BankID")
 	}
 
 	ts.Enqueue(Scenario{Steps: []Step{{Error: &TestError{401, CodeUnauthorized, "no"}}}})

@@ -184,17 +184,12 @@ func (s *Server) registerConfirm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// registerDiscard deletes an unfinished registration ("Cancel and start
-// over", or the kiosk's idle wipe: reason=idle, which keeps the draft when
-// the kiosk.idle_discard setting is off).
+// registerDiscard ends an unfinished registration ("Cancel and start
+// over", or the kiosk's idle wipe: reason=idle); the service decides what
+// is deleted.
 func (s *Server) registerDiscard(w http.ResponseWriter, r *http.Request) error {
-	if r.URL.Query().Get("reason") == "idle" && s.cfg.Settings != nil {
-		if v, err := s.cfg.Settings.Load(r.Context()); err == nil && v.Get("kiosk.idle_discard") == "off" {
-			w.WriteHeader(http.StatusNoContent)
-			return nil
-		}
-	}
-	if err := s.cfg.Registration.Discard(r.Context(), r.PathValue("token")); err != nil {
+	idle := r.URL.Query().Get("reason") == "idle"
+	if err := s.cfg.Registration.Discard(r.Context(), r.PathValue("token"), idle); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -30,6 +30,19 @@ type bankIDRun struct {
 	stop  context.CancelFunc
 	saved chan struct{} // closed once the outcome is in the draft
 	err   error         // why the outcome could not be stored
+
+	// mu orders storing the outcome against cancelling: once cancelled is
+	// set, the outcome is never written, and a cancel waits for a store
+	// already under way (so a wipe after it deletes what it wrote).
+	mu        sync.Mutex
+	cancelled bool
+}
+
+// cancel marks the run cancelled; it returns once no store is under way.
+func (r *bankIDRun) cancel() {
+	r.mu.Lock()
+	r.cancelled = true
+	r.mu.Unlock()
 }
 
 type bankIDRuns struct {
@@ -109,6 +122,14 @@ func (s *Service) StartBankID(ctx context.Context, tok, endUserIP string, sameDe
 		if err != nil {
 			return // the state says why
 		}
+		run.mu.Lock()
+		defer run.mu.Unlock()
+		if run.cancelled {
+			// Cancelled or wiped while BankID completed: the person has
+			// gone, and the next one must not find their identity.
+			s.c.Log.Info("bankid: identification completed after it was cancelled; result discarded")
+			return
+		}
 		run.err = s.storeBankID(context.Background(), inv.ID, res, mrtd)
 		if run.err != nil {
 			s.c.Log.Error("bankid: store the identified cardholder", "err", run.err)
@@ -151,7 +172,8 @@ func (s *Service) BankIDStatus(ctx context.Context, tok string) (BankIDState, er
 	return stateOf(run), nil
 }
 
-// CancelBankID stops the link's identification.
+// CancelBankID stops the link's identification: BankID is told to cancel
+// it, and its outcome is never written to the draft.
 func (s *Service) CancelBankID(ctx context.Context, tok string) error {
 	inv, _, err := s.authorize(ctx, tok)
 	if err != nil {
@@ -161,17 +183,24 @@ func (s *Service) CancelBankID(ctx context.Context, tok string) error {
 	return nil
 }
 
+// cancelBankID ends the invitation's identification, if one runs: first the
+// outcome is barred from the draft, then BankID is told (its /cancel), then
+// the polling stops.
 func (s *Service) cancelBankID(invitationID string) {
 	s.bank.mu.Lock()
 	run := s.bank.runs[invitationID]
 	delete(s.bank.runs, invitationID)
 	s.bank.mu.Unlock()
-	if run != nil {
-		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_ = run.order.Cancel(cctx)
-		cancel()
-		run.stop()
+	if run == nil {
+		return
 	}
+	run.cancel()
+	cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	if err := run.order.Cancel(cctx); err != nil {
+		s.c.Log.Warn("bankid: could not cancel the order at BankID", "err", err)
+	}
+	cancel()
+	run.stop()
 }
 
 // ErrNoBankID: no identification was started for this link.

@@ -597,11 +597,22 @@ func (s *Service) SaveDelivery(ctx context.Context, tok string, in DeliveryInput
 	})
 }
 
-// Discard deletes the draft of a valid link (the kiosk's idle wipe).
-func (s *Service) Discard(ctx context.Context, tok string) error {
-	inv, _, err := s.authorize(ctx, tok)
+// Discard ends the visit of a valid link: "Cancel and start over", or the
+// kiosk's idle wipe (idle true). A BankID identification still running is
+// cancelled either way, so its result never lands in the draft. The draft
+// is deleted, except after an idle wipe when the kiosk.idle_discard setting
+// is off.
+func (s *Service) Discard(ctx context.Context, tok string, idle bool) error {
+	inv, vals, err := s.authorize(ctx, tok)
 	if err != nil {
 		return err
 	}
-	return s.c.Store.DeleteRegistrationDraft(ctx, inv.ID)
+	s.cancelBankID(inv.ID)
+	if idle && vals.Get("kiosk.idle_discard") == "off" {
+		return nil
+	}
+	if err := s.c.Store.DeleteRegistrationDraft(ctx, inv.ID); err != nil {
+		return fmt.Errorf("discard draft: %w", err)
+	}
+	return nil
 }

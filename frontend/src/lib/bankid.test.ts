@@ -8,6 +8,7 @@ import {
   fileState,
   isBankIDCheck,
   offerSameDevice,
+  settledState,
   showQr,
   type FlowApi,
   type FlowSnapshot,
@@ -134,6 +135,40 @@ describe('createBankIDFlow', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(calls.poll).toBe(2);
     flow.stop();
+  });
+
+  it('ends an order whose answer says pending with an ending message (BankID 500/503 given up on), and "Try again" starts a new one', async () => {
+    const internalError = state({ rfa: 'RFA5', qr: '', message: { sv: 'Internt tekniskt fel. Försök igen.', en: 'Internal error. Please try again.' } });
+    const { api, calls } = fakeApi([state(), internalError, state()]);
+    const flow = createBankIDFlow(api, (s) => seen.push(s));
+    await flow.start();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(calls.poll).toBe(2);
+    expect(last().phase).toBe('failed');
+    expect(last().state?.status).toBe('failed');
+    expect(bankIDMessage('en', last().state)).toBe('Internal error. Please try again.');
+    // Nothing asks any more, and the QR stops ticking.
+    const ticks = last().tick;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls.poll).toBe(2);
+    expect(last().tick).toBe(ticks);
+    // The retry button: a new order, polled again.
+    await flow.start();
+    expect(calls.start).toEqual([false, false]);
+    expect(last().phase).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls.poll).toBe(3);
+    flow.stop();
+  });
+
+  it('keeps waiting on pending messages', () => {
+    for (const rfa of ['RFA1', 'RFA9', 'RFA13', 'RFA14A', 'RFA21', 'RFA23', '']) {
+      expect(settledState(state({ rfa })).status).toBe('pending');
+    }
+    for (const rfa of ['RFA3', 'RFA5', 'RFA6', 'RFA8', 'RFA17B', 'RFA22']) {
+      expect(settledState(state({ rfa })).status).toBe('failed');
+    }
+    expect(settledState(state({ status: 'complete', rfa: '' })).status).toBe('complete');
   });
 
   it('stop() on unmount ends polling, and a late answer changes nothing', async () => {

@@ -70,9 +70,10 @@ export function createBankIDFlow(
     tickTimer = null;
   }
 
-  function apply(g: number, state: BankIDState) {
+  function apply(g: number, answer: BankIDState) {
     if (g !== gen) return;
     networkErrors = 0;
+    const state = settledState(answer);
     if (state.status === 'pending') {
       if (tickTimer === null) tickTimer = setInterval(() => emit({ tick: snap.tick + 1 }), intervalMs);
       schedulePoll(g);
@@ -138,6 +139,25 @@ export function createBankIDFlow(
     },
     snapshot: () => snap,
   };
+}
+
+/**
+ * BankID's messages that end an order (RFA3 cancelled, RFA4 already in
+ * progress, RFA5 internal error, RFA6 cancelled, RFA8 no answer, RFA16 old
+ * BankID, RFA17 app not found, RFA22 unknown error): none of them is ever
+ * shown while an order is still running.
+ */
+const ENDING_RFAS: ReadonlySet<string> = new Set(['RFA3', 'RFA4', 'RFA5', 'RFA6', 'RFA8', 'RFA16', 'RFA17A', 'RFA17B', 'RFA22']);
+
+/**
+ * The state as the page acts on it: an answer that says "pending" but
+ * carries a message that ends an order (a server that gave up on BankID's
+ * 500/503 without saying so) has failed — waiting on it would show
+ * "try again" with no way to.
+ */
+export function settledState(state: BankIDState): BankIDState {
+  if (state.status === 'pending' && ENDING_RFAS.has(state.rfa)) return { ...state, status: 'failed', qr: '', autoStartToken: '' };
+  return state;
 }
 
 /**

@@ -20,6 +20,23 @@ describe('i18n dictionaries', () => {
     expect(sv.length).toBeGreaterThan(50);
   });
 
+  it('tell the cardholder what the mails tell them: Nexus makes the card (issue 10 item 16)', () => {
+    for (const locale of LOCALES) {
+      const d = dictionaries[locale];
+      expect(d['register.done.orderBody'], locale).toMatch(/Nexus/);
+      for (const [key, text] of Object.entries(d)) {
+        if (key.startsWith('register.done.')) expect(text, `${locale}:${key}`).not.toMatch(/till ID06|to ID06/i);
+      }
+    }
+  });
+
+  it('never ask to upload a photo in kiosk texts: the camera takes it there', () => {
+    const kioskOnly = ['register.method.manualDescKiosk', 'register.photo.cameraUnavailable', 'register.error.camera_unavailable'] as const;
+    for (const locale of LOCALES) {
+      for (const key of kioskOnly) expect(dictionaries[locale][key], `${locale}:${key}`).not.toMatch(/upload|ladda upp/i);
+    }
+  });
+
   it('have no empty strings', () => {
     for (const locale of LOCALES) {
       for (const [key, text] of Object.entries(dictionaries[locale])) {

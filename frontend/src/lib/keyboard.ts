@@ -169,6 +169,21 @@ export function applyKey(s: TextState, action: KeyAction, maxLength = -1): Edit 
  * How far to scroll the page (positive: down) so a field sits in the middle
  * of what the keyboard leaves visible; 0 when it is already well in view.
  */
+/**
+ * What to bring into view for a field: the field and its form's submit
+ * button together (so "Continue" is not hidden under the keyboard) when
+ * both fit in the visible height, else the field alone.
+ */
+export function revealBox(field: HTMLElement, visibleHeight: number, margin = 24): { top: number; bottom: number } {
+  const r = field.getBoundingClientRect();
+  const form = (field as HTMLInputElement).form;
+  const submit = form?.querySelector<HTMLElement>('button[type="submit"]');
+  if (!submit) return { top: r.top, bottom: r.bottom };
+  const s = submit.getBoundingClientRect();
+  const box = { top: Math.min(r.top, s.top), bottom: Math.max(r.bottom, s.bottom) };
+  return box.bottom - box.top <= visibleHeight - 2 * margin ? box : { top: r.top, bottom: r.bottom };
+}
+
 export function scrollDelta(field: { top: number; bottom: number }, viewportHeight: number, keyboardHeight: number, margin = 24): number {
   const visibleBottom = viewportHeight - keyboardHeight;
   if (field.top >= margin && field.bottom <= visibleBottom - margin) return 0;

@@ -11,15 +11,28 @@ import { newVisitId } from './visit';
 
 /**
  * The person at the kiosk now: their visit id (sent with the codes they
- * type) and whether their registration was confirmed.
+ * type), the registration their visit opened (token; null before one is
+ * opened and after the visit ends) and whether it was confirmed.
  */
-export const kioskVisit = $state<{ finished: boolean; id: string }>({ finished: false, id: newVisitId() });
+export const kioskVisit = $state<{ finished: boolean; id: string; token: string | null }>({ finished: false, id: newVisitId(), token: null });
+
+/**
+ * Opens a person's registration (the scan found their QR code, or they
+ * typed their code). Only this visit's registration can be shown until
+ * endVisit: history entries of an earlier visit lead to the start screen.
+ */
+export function startVisit(token: string): void {
+  kioskVisit.finished = false;
+  kioskVisit.token = token;
+  navigate('/register/' + encodeURIComponent(token));
+}
 
 /**
  * Ends the visit: nothing of the person stays on screen (the route is
- * replaced, so the registration views unmount with their state), the
- * language goes back to the default, the next person gets a new visit id
- * (a fresh limit on wrong codes), and the draft of an unfinished
+ * replaced, so the registration views unmount with their state; the
+ * visit's history entries no longer open), the language goes back to the
+ * default, the next person gets a new visit id (a fresh limit on wrong
+ * codes), and the draft of an unfinished
  * registration is discarded on the server.
  */
 export async function endVisit(opts: { discardDraftOf?: string; reason?: 'idle' | 'cancel' } = {}): Promise<void> {
@@ -27,6 +40,9 @@ export async function endVisit(opts: { discardDraftOf?: string; reason?: 'idle' 
   if (active instanceof HTMLElement) active.blur();
   kioskVisit.finished = false;
   kioskVisit.id = newVisitId();
+  // Closes the visit before leaving: from now on Back to any of its steps
+  // lands on the start screen (a page cannot delete its history entries).
+  kioskVisit.token = null;
   resetLocale();
   navigate(KIOSK_HOME, { replace: true });
   if (opts.discardDraftOf) await discard(opts.discardDraftOf, opts.reason ?? 'cancel');

@@ -82,9 +82,18 @@ describe('guard', () => {
     }
     expect(guard(parseHash('#/invitations'), { ...kiosk, authenticated: true })).toBe('/kiosk');
     expect(guard(parseHash('#/settings'), { ...kiosk, mode: 'window', authenticated: true })).toBe('/kiosk');
-    for (const h of ['#/kiosk', '#/register', '#/register/tok']) {
+    for (const h of ['#/kiosk', '#/register']) {
       expect(guard(parseHash(h), kiosk), h).toBeNull();
     }
+    expect(guard(parseHash('#/register/tok?step=photo'), kiosk, 'tok')).toBeNull();
+  });
+
+  it('kiosk mode: a registration only while it is the open visit (Back after a wipe goes to the start)', () => {
+    expect(guard(parseHash('#/register/tok'), kiosk, null)).toBe('/kiosk');
+    expect(guard(parseHash('#/register/tok?step=personal'), kiosk)).toBe('/kiosk');
+    expect(guard(parseHash('#/register/previous?step=photo'), kiosk, 'next-person')).toBe('/kiosk');
+    // Outside kiosk mode a link opens as it is.
+    expect(guard(parseHash('#/register/tok'), serveAnon, null)).toBeNull();
   });
 });
 

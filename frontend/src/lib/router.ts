@@ -158,11 +158,15 @@ function fullPath(route: Route): string {
 
 /**
  * The access rules: returns the path to redirect to, or null when the route
- * may be shown as is for this session.
+ * may be shown as is for this session. At the kiosk a registration is shown
+ * only while it is the open visit (openVisit, the token the scan or the code
+ * opened): after a wipe the browser's Back or Forward to an earlier
+ * person's registration lands on the start screen.
  */
-export function guard(route: Route, session: Session): string | null {
+export function guard(route: Route, session: Session, openVisit: string | null = null): string | null {
   const authenticated = session.mode === 'window' || session.authenticated;
   if (session.kiosk) {
+    if (route.name === 'registerToken' && route.params.token !== openVisit) return KIOSK_HOME;
     if (isKioskRoute(route.name) || route.name === 'notFound') return null;
     return KIOSK_HOME;
   }
