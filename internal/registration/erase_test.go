@@ -46,7 +46,7 @@ func TestEndedRegistrationsLeaveNothingOnDisk(t *testing.T) {
 			}
 		}},
 		{"cancel or idle wipe", func(t *testing.T, f *fixture, id, tok string) {
-			if err := f.reg.Discard(ctx, tok); err != nil {
+			if err := f.reg.Discard(ctx, tok, false); err != nil {
 				t.Fatal(err)
 			}
 		}},
