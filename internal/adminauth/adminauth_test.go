@@ -16,7 +16,7 @@ import (
 
 // cheap: the tests below test the login, not the hash; TestProductionHash
 // tests the hash with the production parameters.
-var cheap = adminauth.WithHasher(adminauthtest.Hasher())
+func cheap() adminauth.Option { return adminauth.WithHasher(adminauthtest.Hasher()) }
 
 func TestLoginFlow(t *testing.T) {
 	ctx := context.Background()
@@ -27,7 +27,7 @@ func TestLoginFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	s := adminauth.New(db, clock, cheap)
+	s := adminauth.New(db, clock, cheap())
 
 	if _, _, err := s.Login(ctx, "c", "whatever"); !errors.Is(err, adminauth.ErrNoPassword) {
 		t.Fatalf("login without password: %v", err)
@@ -70,7 +70,7 @@ func TestRateLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	s := adminauth.New(db, clock, cheap)
+	s := adminauth.New(db, clock, cheap())
 	s.SetPassword(ctx, "correct horse battery")
 	for i := 0; i < 5; i++ {
 		if _, _, err := s.Login(ctx, "1.2.3.4", "nope"); !errors.Is(err, adminauth.ErrWrongPassword) {
