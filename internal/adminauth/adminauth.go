@@ -173,14 +173,33 @@ func hashToken(t string) []byte {
 	return h[:]
 }
 
-type argonParams struct {
-	time, memory uint32
-	threads      uint8
-	keyLen       uint32
+// Params are the cost of an argon2id hash. A hash keeps the parameters
+// it was made with, so Verify follows the stored hash; Params only decide
+// the cost of new hashes (a password or PIN being set).
+type Params struct {
+	// Time is the number of passes over the memory.
+	Time uint32
+	// Memory is in KiB.
+	Memory uint32
+	// Threads is the parallelism.
+	Threads uint8
+	// KeyLen is the length of the derived key in bytes.
+	KeyLen uint32
 }
 
-// RFC 9106 second recommended option (64 MiB, 3 passes).
-var defaultParams = argonParams{time: 3, memory: 64 * 1024, threads: 2, keyLen: 32}
+// DefaultParams returns the production parameters: RFC 9106's second
+// recommended option (64 MiB, 3 passes, 2 lanes, 32-byte key). Every
+// Hasher uses them unless told otherwise (HashParams).
+func DefaultParams() Params { return Params{Time: 3, Memory: 64 * 1024, Threads: 2, KeyLen: 32} }
+
+// validate keeps parameters, ours or read from a stored hash, within what
+// a hash may cost: never more than 1 GiB or 16 passes.
+func (p Params) validate() error {
+	if p.Memory > 1<<20 || p.Time > 16 || p.Time == 0 || p.Threads == 0 {
+		return errors.New("parameters out of range")
+	}
+	return nil
+}
 
 // DefaultConcurrentHashes is how many argon2id hashes (64 MiB each) a
 // process runs at once: enough for an admin and a kiosk PIN at the same
@@ -198,7 +217,7 @@ var ErrBusy = errors.New("too many password checks at once")
 // queue of waiting requests would hold their memory and connections.
 type Hasher struct {
 	slots  chan struct{}
-	params argonParams
+	params Params
 	// kdf is argon2.IDKey; tests of this package replace it.
 	kdf func(pw, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte
 
@@ -206,10 +225,28 @@ type Hasher struct {
 	hashes, busy  atomic.Int64
 }
 
-// NewHasher returns a Hasher that runs at most n hashes at once.
-func NewHasher(n int) *Hasher {
-	return &Hasher{slots: make(chan struct{}, max(n, 1)), params: defaultParams, kdf: argon2.IDKey}
+// HasherOption configures a Hasher.
+type HasherOption func(*Hasher)
+
+// HashParams sets the cost of new hashes (default: DefaultParams). Only
+// tests that do not test the hash itself have a reason to lower it.
+func HashParams(p Params) HasherOption { return func(h *Hasher) { h.params = p } }
+
+// NewHasher returns a Hasher that runs at most n hashes at once. It
+// panics on parameters out of range (a programming error).
+func NewHasher(n int, opts ...HasherOption) *Hasher {
+	h := &Hasher{slots: make(chan struct{}, max(n, 1)), params: DefaultParams(), kdf: argon2.IDKey}
+	for _, o := range opts {
+		o(h)
+	}
+	if err := h.params.validate(); err != nil || h.params.KeyLen < 16 || h.params.KeyLen > 64 {
+		panic(fmt.Sprintf("adminauth: hash %+v: parameters out of range", h.params))
+	}
+	return h
 }
+
+// Params returns the parameters of the hashes h makes.
+func (h *Hasher) Params() Params { return h.params }
 
 // HasherStats counts what a Hasher did.
 type HasherStats struct {
@@ -226,7 +263,7 @@ func (h *Hasher) Stats() HasherStats {
 	return HasherStats{Hashes: h.hashes.Load(), Peak: h.peak.Load(), Busy: h.busy.Load()}
 }
 
-func (h *Hasher) key(pw, salt []byte, p argonParams, keyLen uint32) ([]byte, error) {
+func (h *Hasher) key(pw, salt []byte, p Params, keyLen uint32) ([]byte, error) {
 	select {
 	case h.slots <- struct{}{}:
 	default:
@@ -243,7 +280,7 @@ func (h *Hasher) key(pw, salt []byte, p argonParams, keyLen uint32) ([]byte, err
 		}
 	}
 	h.hashes.Add(1)
-	return h.kdf(pw, salt, p.time, p.memory, p.threads, keyLen), nil
+	return h.kdf(pw, salt, p.Time, p.Memory, p.Threads, keyLen), nil
 }
 
 // Hash returns the encoded argon2id hash of pw (ErrBusy: try again).
@@ -253,11 +290,11 @@ func (h *Hasher) Hash(pw string) (string, error) {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
 	p := h.params
-	key, err := h.key([]byte(pw), salt, p, p.keyLen)
+	key, err := h.key([]byte(pw), salt, p, p.KeyLen)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.memory, p.time, p.threads,
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
@@ -272,11 +309,11 @@ func (h *Hasher) Verify(pw, encoded string) (bool, error) {
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
 		return false, errors.New("stored password hash has an unknown version")
 	}
-	var p argonParams
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.memory, &p.time, &p.threads); err != nil {
+	var p Params
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
 		return false, errors.New("stored password hash has bad parameters")
 	}
-	if p.memory > 1<<20 || p.time > 16 || p.time == 0 || p.threads == 0 {
+	if p.validate() != nil {
 		// A stored hash is ours; never let one ask for more than 1 GiB.
 		return false, errors.New("stored password hash has parameters out of range")
 	}

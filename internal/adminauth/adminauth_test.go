@@ -2,6 +2,7 @@ package adminauth_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -9,8 +10,13 @@ import (
 	"time"
 
 	"id06desk/internal/adminauth"
+	"id06desk/internal/adminauth/adminauthtest"
 	"id06desk/internal/sqlite"
 )
+
+// cheap: the tests below test the login, not the hash; TestProductionHash
+// tests the hash with the production parameters.
+func cheap() adminauth.Option { return adminauth.WithHasher(adminauthtest.Hasher()) }
 
 func TestLoginFlow(t *testing.T) {
 	ctx := context.Background()
@@ -21,7 +27,7 @@ func TestLoginFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	s := adminauth.New(db, clock)
+	s := adminauth.New(db, clock, cheap())
 
 	if _, _, err := s.Login(ctx, "c", "whatever"); !errors.Is(err, adminauth.ErrNoPassword) {
 		t.Fatalf("login without password: %v", err)
@@ -64,7 +70,7 @@ func TestRateLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	s := adminauth.New(db, clock)
+	s := adminauth.New(db, clock, cheap())
 	s.SetPassword(ctx, "correct horse battery")
 	for i := 0; i < 5; i++ {
 		if _, _, err := s.Login(ctx, "1.2.3.4", "nope"); !errors.Is(err, adminauth.ErrWrongPassword) {
@@ -87,14 +93,62 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestVerifyRejectsGarbage(t *testing.T) {
-	if _, err := adminauth.VerifyPassword("x", "plain"); err == nil {
+	h := adminauthtest.Hasher()
+	if _, err := h.Verify("x", "plain"); err == nil {
 		t.Fatal("garbage hash accepted")
 	}
-	h, _ := adminauth.HashPassword("1234")
-	if ok, _ := adminauth.VerifyPassword("1234", h); !ok {
+	enc, _ := h.Hash("1234")
+	if ok, _ := h.Verify("1234", enc); !ok {
 		t.Fatal("pin did not verify")
 	}
-	if ok, _ := adminauth.VerifyPassword("1235", h); ok {
+	if ok, _ := h.Verify("1235", enc); ok {
 		t.Fatal("wrong pin verified")
+	}
+}
+
+// What production stores: a Service, a Hasher and HashPassword built
+// without parameters (as main.go builds them) hash with 64 MiB and 3
+// passes, and that hash verifies. This is the one test here that pays for
+// production hashes (about 3 s each under -race), so that nobody can
+// weaken them by accident while the other tests run cheap.
+func TestProductionHash(t *testing.T) {
+	want := adminauth.Params{Time: 3, Memory: 64 * 1024, Threads: 2, KeyLen: 32}
+	if got := adminauth.DefaultParams(); got != want {
+		t.Fatalf("DefaultParams() = %+v, want %+v (RFC 9106, second option)", got, want)
+	}
+	if got := adminauth.NewHasher(adminauth.DefaultConcurrentHashes).Params(); got != want {
+		t.Fatalf("NewHasher without parameters: %+v", got)
+	}
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "a.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := adminauth.New(db, nil).SetPassword(ctx, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := db.AdminPasswordHash(ctx)
+	checkProductionHash(t, stored)
+	if ok, err := adminauth.VerifyPassword("correct horse battery", stored); err != nil || !ok {
+		t.Fatalf("the stored production hash does not verify: %v %v", ok, err)
+	}
+	cli, err := adminauth.HashPassword("4711")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkProductionHash(t, cli)
+}
+
+func checkProductionHash(t *testing.T, enc string) {
+	t.Helper()
+	parts := strings.Split(enc, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != "v=19" || parts[3] != "m=65536,t=3,p=2" {
+		t.Fatalf("stored hash %q: not argon2id v=19 with m=65536,t=3,p=2", enc)
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	key, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(salt) != 16 || len(key) != 32 {
+		t.Fatalf("stored hash %q: salt %d bytes, key %d bytes, want 16 and 32", enc, len(salt), len(key))
 	}
 }

@@ -3,8 +3,11 @@ package adminauth
 import (
 	"encoding/base64"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/argon2"
 )
 
 // The cap holds by construction, not by timing: two hashes are held inside
@@ -62,5 +65,38 @@ func TestHasherRefusesOutlandishParameters(t *testing.T) {
 		if _, err := NewHasher(1).Verify("x", enc); err == nil || !strings.Contains(err.Error(), "out of range") {
 			t.Errorf("%s: %v", params, err)
 		}
+	}
+}
+
+// HashParams decides what new hashes cost and is written into them, so
+// Verify follows the stored hash whatever the Hasher's own parameters.
+func TestHashParamsAreStoredInTheHash(t *testing.T) {
+	cheap := NewHasher(1, HashParams(Params{Time: 1, Memory: 64, Threads: 1, KeyLen: 32}))
+	enc, err := cheap.Hash("4711")
+	if err != nil || !strings.HasPrefix(enc, "$argon2id$v=19$m=64,t=1,p=1$") {
+		t.Fatalf("hash with HashParams: %q %v", enc, err)
+	}
+	h := NewHasher(1)
+	var seen []uint32
+	h.kdf = func(pw, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+		seen = append(seen, time, memory, uint32(threads), keyLen)
+		return argon2.IDKey(pw, salt, time, memory, threads, keyLen)
+	}
+	if ok, err := h.Verify("4711", enc); err != nil || !ok {
+		t.Fatalf("a production Hasher verifying a cheap hash: %v %v", ok, err)
+	}
+	if want := []uint32{1, 64, 1, 32}; !slices.Equal(seen, want) {
+		t.Fatalf("verified with %v, want the stored %v", seen, want)
+	}
+	for _, bad := range []Params{{Time: 0, Memory: 64, Threads: 1, KeyLen: 32}, {Time: 1, Memory: 2 << 20, Threads: 1, KeyLen: 32},
+		{Time: 1, Memory: 64, Threads: 0, KeyLen: 32}, {Time: 1, Memory: 64, Threads: 1, KeyLen: 8}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("NewHasher accepted %+v", bad)
+				}
+			}()
+			NewHasher(1, HashParams(bad))
+		}()
 	}
 }

@@ -31,7 +31,7 @@ func newSetupEnv(t *testing.T) setupEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return setupEnv{ctx: ctx, db: db, s: adminauth.New(db, clock), now: &now}
+	return setupEnv{ctx: ctx, db: db, s: adminauth.New(db, clock, cheap()), now: &now}
 }
 
 // linkToken makes a first-run link and returns its token.

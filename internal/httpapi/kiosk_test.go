@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"id06desk/internal/adminauth/adminauthtest"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/kiosk"
 	"id06desk/internal/sqlite"
@@ -28,7 +29,7 @@ func TestKioskAPI(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	tc, st := testStation(t, dir)
-	pin := kiosk.NewPIN(filepath.Join(dir, "pin"))
+	pin := kiosk.NewPIN(filepath.Join(dir, "pin"), kiosk.PINHasher(adminauthtest.Hasher()))
 	var exited atomic.Bool
 	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: db, Station: st, PIN: pin, TestCamera: tc.Play,
 		OnKioskExit: func() { exited.Store(true) }})

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"id06desk/internal/adminauth"
+	"id06desk/internal/adminauth/adminauthtest"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
 	"id06desk/internal/kiosk"
@@ -80,7 +81,7 @@ func TestParallelWrongLoginsAreCountedBeforeTheHash(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	hasher := adminauth.NewHasher(adminauth.DefaultConcurrentHashes)
+	hasher := adminauthtest.SlowHasher() // hashes long enough to overlap, as in production
 	auth := adminauth.New(db, nil, adminauth.WithHasher(hasher))
 	if err := auth.SetPassword(context.Background(), "a long admin secret"); err != nil {
 		t.Fatal(err)
@@ -120,7 +121,7 @@ func TestParallelPINsDoNotUnlockTheKiosk(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{} })
 	t.Cleanup(st.Close)
-	hasher := adminauth.NewHasher(adminauth.DefaultConcurrentHashes)
+	hasher := adminauthtest.SlowHasher() // hashes long enough to overlap, as in production
 	pin := kiosk.NewPIN(filepath.Join(dir, "pin"), kiosk.PINHasher(hasher))
 	if err := pin.Set("1259"); err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"testing/fstest"
 
 	"id06desk/internal/adminauth"
+	"id06desk/internal/adminauth/adminauthtest"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
 	"id06desk/internal/kiosk"
@@ -83,7 +84,7 @@ func newKioskServer(t *testing.T) *kioskServer {
 		t.Fatal(err)
 	}
 	tc, station := testStation(t, dir)
-	pin := kiosk.NewPIN(filepath.Join(dir, "pin"))
+	pin := kiosk.NewPIN(filepath.Join(dir, "pin"), kiosk.PINHasher(adminauthtest.Hasher()))
 	if err := pin.Set("2468"); err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +256,7 @@ func TestSessionCookieSecureWithHTTPSPublicURL(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			auth := adminauth.New(db, nil)
+			auth := adminauth.New(db, nil, adminauth.WithHasher(adminauthtest.Hasher()))
 			if err := auth.SetPassword(context.Background(), "a long admin secret"); err != nil {
 				t.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"testing/fstest"
 
 	"id06desk/internal/adminauth"
+	"id06desk/internal/adminauth/adminauthtest"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/sqlite"
 )
@@ -31,7 +32,7 @@ func newEnv(t *testing.T, mode httpapi.Mode, kiosk bool) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	auth := adminauth.New(db, nil)
+	auth := adminauth.New(db, nil, adminauth.WithHasher(adminauthtest.Hasher())) // TestLoginWithProductionHash: the real cost
 	api := httpapi.New(httpapi.Config{
 		Version: "9.9.9", Mode: mode, Kiosk: kiosk, DataDir: "/data", DB: db, Auth: auth,
 		Assets: fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>id06desk</title>")}},

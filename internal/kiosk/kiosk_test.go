@@ -16,6 +16,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"id06desk/internal/adminauth/adminauthtest"
 	"id06desk/internal/camera"
 	"id06desk/internal/kiosk"
 )
@@ -120,8 +121,12 @@ func TestScanWithoutCodeEndsWithContext(t *testing.T) {
 	}
 }
 
+// cheapHash: the PIN tests below test the PIN and its lock, not the hash;
+// TestPINProductionHash tests the hash with the production parameters.
+func cheapHash() kiosk.PINOption { return kiosk.PINHasher(adminauthtest.Hasher()) }
+
 func TestPIN(t *testing.T) {
-	p := kiosk.NewPIN(filepath.Join(t.TempDir(), "kiosk-pin"))
+	p := kiosk.NewPIN(filepath.Join(t.TempDir(), "kiosk-pin"), cheapHash())
 	if p.IsSet() || !errors.Is(p.Check("c", "1234"), kiosk.ErrNoPIN) {
 		t.Fatal("unset PIN")
 	}
@@ -161,7 +166,7 @@ func (c *testClock) now() time.Time { return c.t }
 func TestPINLockEscalatesAndSurvivesARestart(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "kiosk-pin")
 	c := &testClock{t: time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)}
-	p := kiosk.NewPIN(file, kiosk.PINClock(c.now))
+	p := kiosk.NewPIN(file, kiosk.PINClock(c.now), cheapHash())
 	if err := p.Set("4711"); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +193,7 @@ func TestPINLockEscalatesAndSurvivesARestart(t *testing.T) {
 	wantWait(p, 2*time.Minute)
 
 	// A restart: a new PIN on the same file.
-	p = kiosk.NewPIN(file, kiosk.PINClock(c.now))
+	p = kiosk.NewPIN(file, kiosk.PINClock(c.now), cheapHash())
 	wantWait(p, 2*time.Minute)
 	c.t = c.t.Add(2 * time.Minute)
 	if err := p.Check("c", "0002"); !errors.Is(err, kiosk.ErrWrongPIN) {
@@ -207,5 +212,28 @@ func TestPINLockEscalatesAndSurvivesARestart(t *testing.T) {
 	}
 	if got := kiosk.PINPolicy.Delay(100); got != time.Hour {
 		t.Fatalf("the lock is not capped at an hour: %v", got)
+	}
+}
+
+// What production stores: a PIN built without a Hasher hashes with the
+// production parameters (64 MiB, 3 passes), and that hash verifies. The
+// one test here that pays for production hashes (about 3 s each under
+// -race), so that nobody can weaken them by accident.
+func TestPINProductionHash(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "kiosk-pin")
+	p := kiosk.NewPIN(file)
+	if err := p.Set("4711"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(strings.TrimSpace(string(b)), "$")
+	if len(parts) != 6 || parts[1] != "argon2id" || parts[3] != "m=65536,t=3,p=2" || strings.Contains(string(b), "4711") {
+		t.Fatalf("stored PIN hash %q: want argon2id with m=65536,t=3,p=2", b)
+	}
+	if err := p.Check("c", "4711"); err != nil {
+		t.Fatalf("the right PIN against its production hash: %v", err)
 	}
 }

@@ -121,8 +121,7 @@ const sv = {
   'login.submit': 'Logga in',
   'login.submitting': 'Loggar in…',
   'login.passwordRequired': 'Skriv lösenordet.',
-  'login.rateLimited.one': 'För många försök. Vänta {seconds} sekund och försök igen.',
-  'login.rateLimited.other': 'För många försök. Vänta {seconds} sekunder och försök igen.',
+  'login.locked': 'För många försök. Vänta {wait} och försök igen.',
   'login.noPassword.title': 'Inget administratörslösenord är satt',
   'login.noPassword.link':
     'Öppna länken som id06desk serve skrev ut i terminalen när det startade. Den fungerar en gång, i en timme, i en webbläsare på den här datorn.',
@@ -180,8 +179,7 @@ const sv = {
   'kiosk.exit.tooShort': 'PIN-koden har 4–12 siffror.',
   'kiosk.exit.error.invalid_pin': 'Fel PIN-kod. Försök igen.',
   'kiosk.exit.error.rate_limited': 'För många fel PIN-koder. Vänta en stund och försök igen.',
-  'kiosk.exit.error.rate_limited.one': 'För många fel PIN-koder. Vänta {count} sekund och försök igen.',
-  'kiosk.exit.error.rate_limited.other': 'För många fel PIN-koder. Vänta {count} sekunder och försök igen.',
+  'kiosk.exit.locked': 'För många fel PIN-koder. Vänta {wait} och försök igen.',
   'kiosk.exit.error.no_pin':
     'Ingen PIN-kod är inställd, så kioskläget kan inte lämnas här. En administratör ställer in en under Inställningar → Kiosk, eller med kommandot ”id06desk admin pin” på den här datorn.',
   'kiosk.exit.error.other': 'Kioskläget kunde inte avslutas. Försök igen.',
@@ -218,8 +216,7 @@ const sv = {
   'register.code.error.not_found':
     'Vi hittade ingen inbjudan med den koden. Kontrollera koden i ditt mejl.',
   'register.code.error.rate_limited': 'För många felaktiga koder. Vänta en stund och försök igen.',
-  'register.code.error.rate_limited.one': 'För många felaktiga koder. Vänta {count} sekund och försök igen.',
-  'register.code.error.rate_limited.other': 'För många felaktiga koder. Vänta {count} sekunder och försök igen.',
+  'register.code.locked': 'För många felaktiga koder. Vänta {wait} och försök igen.',
 
   'register.token.checking': 'Kontrollerar din inbjudan…',
   'register.token.errorTitle': 'Inbjudan kunde inte öppnas',
@@ -818,6 +815,14 @@ const sv = {
   'error.not_found': 'Det du letar efter finns inte.',
   'error.conflict': 'Ändringen krockar med en annan ändring. Ladda om sidan och försök igen.',
   'error.rate_limited': 'För många försök. Vänta en stund och försök igen.',
+  'error.rate_limited.busy': 'Servern är upptagen – försök igen om en sekund.',
+  'wait.seconds.one': '{count} sekund',
+  'wait.seconds.other': '{count} sekunder',
+  'wait.minutes.one': '{count} minut',
+  'wait.minutes.other': '{count} minuter',
+  'wait.hours.one': '{count} timme',
+  'wait.hours.other': '{count} timmar',
+  'wait.hoursMinutes': '{hours} och {minutes}',
   'error.too_large': 'Det du skickade är för stort.',
   'error.invalid_password': 'Fel lösenord. Försök igen.',
   'error.no_password': 'Inget administratörslösenord är satt. Kör: id06desk admin password',
@@ -1034,8 +1039,7 @@ const en: Record<MessageKey, string> = {
   'login.submit': 'Log in',
   'login.submitting': 'Logging in…',
   'login.passwordRequired': 'Enter the password.',
-  'login.rateLimited.one': 'Too many attempts. Wait {seconds} second and try again.',
-  'login.rateLimited.other': 'Too many attempts. Wait {seconds} seconds and try again.',
+  'login.locked': 'Too many attempts. Wait {wait} and try again.',
   'login.noPassword.title': 'No admin password is set',
   'login.noPassword.link':
     'Open the link that id06desk serve printed in its terminal when it started. It works once, for one hour, in a browser on this computer.',
@@ -1093,8 +1097,7 @@ const en: Record<MessageKey, string> = {
   'kiosk.exit.tooShort': 'The PIN has 4–12 digits.',
   'kiosk.exit.error.invalid_pin': 'Wrong PIN. Try again.',
   'kiosk.exit.error.rate_limited': 'Too many wrong PINs. Wait a moment and try again.',
-  'kiosk.exit.error.rate_limited.one': 'Too many wrong PINs. Wait {count} second and try again.',
-  'kiosk.exit.error.rate_limited.other': 'Too many wrong PINs. Wait {count} seconds and try again.',
+  'kiosk.exit.locked': 'Too many wrong PINs. Wait {wait} and try again.',
   'kiosk.exit.error.no_pin':
     'No PIN is set, so kiosk mode cannot be left here. An administrator sets one in Settings → Kiosk, or with the command “id06desk admin pin” on this PC.',
   'kiosk.exit.error.other': 'Kiosk mode could not be closed. Try again.',
@@ -1131,8 +1134,7 @@ const en: Record<MessageKey, string> = {
   'register.code.error.not_found':
     'We could not find an invitation with that code. Check the code in your mail.',
   'register.code.error.rate_limited': 'Too many wrong codes. Wait a moment and try again.',
-  'register.code.error.rate_limited.one': 'Too many wrong codes. Wait {count} second and try again.',
-  'register.code.error.rate_limited.other': 'Too many wrong codes. Wait {count} seconds and try again.',
+  'register.code.locked': 'Too many wrong codes. Wait {wait} and try again.',
 
   'register.token.checking': 'Checking your invitation…',
   'register.token.errorTitle': 'The invitation could not be opened',
@@ -1730,6 +1732,14 @@ const en: Record<MessageKey, string> = {
   'error.not_found': 'What you are looking for does not exist.',
   'error.conflict': 'This change clashes with another change. Reload the page and try again.',
   'error.rate_limited': 'Too many attempts. Wait a moment and try again.',
+  'error.rate_limited.busy': 'The server is busy – try again in a second.',
+  'wait.seconds.one': '{count} second',
+  'wait.seconds.other': '{count} seconds',
+  'wait.minutes.one': '{count} minute',
+  'wait.minutes.other': '{count} minutes',
+  'wait.hours.one': '{count} hour',
+  'wait.hours.other': '{count} hours',
+  'wait.hoursMinutes': '{hours} and {minutes}',
   'error.too_large': 'What you sent is too large.',
   'error.invalid_password': 'Wrong password. Try again.',
   'error.no_password': 'No admin password is set. Run: id06desk admin password',
@@ -1867,20 +1877,29 @@ export function translatePlural(
 export interface ShowableError {
   code: string;
   message?: string;
+  /** Facts of the error (`error.details`); `reason` picks a message of its own. */
+  details?: Record<string, string>;
 }
 
 /**
  * A user-facing message for an API error: first a message specific to the
  * context (`<context>.error.<code>`), then the general one for the code
- * (`error.<code>`), then the server's own (English) message.
+ * (`error.<code>`), then the server's own (English) message. An error whose
+ * details name a reason (a 429 with `reason: "busy"`) is a case of its own:
+ * `<context>.error.<code>.<reason>` and `error.<code>.<reason>` come first.
  */
 export function errorText(locale: Locale, err: ShowableError, context?: string): string {
-  if (context) {
-    const specific = `${context}.error.${err.code}`;
-    if (hasKey(specific)) return translate(locale, specific);
+  const reason = err.details?.reason;
+  const keys: string[] = [];
+  if (reason && /^\w+$/.test(reason)) {
+    if (context) keys.push(`${context}.error.${err.code}.${reason}`);
+    keys.push(`error.${err.code}.${reason}`);
   }
-  const general = `error.${err.code}`;
-  if (hasKey(general)) return translate(locale, general);
+  if (context) keys.push(`${context}.error.${err.code}`);
+  keys.push(`error.${err.code}`);
+  for (const key of keys) {
+    if (hasKey(key)) return translate(locale, key);
+  }
   if (err.message) return err.message;
   return translate(locale, 'error.unknown');
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newVisitId, VISIT_ID_PATTERN } from './visit';
-import { errorText, translatePlural } from './i18n';
+import { errorText, translate } from './i18n';
+import { formatWait } from './wait';
 
 describe('kiosk visit id', () => {
   it('has the form the server accepts, and each visit gets its own', () => {
@@ -16,14 +17,12 @@ describe('kiosk visit id', () => {
 
 describe('the wait after wrong codes', () => {
   it('names the seconds in Swedish and English', () => {
-    expect(translatePlural('sv', 'register.code.error.rate_limited', 8)).toBe(
-      'För många felaktiga koder. Vänta 8 sekunder och försök igen.',
-    );
-    expect(translatePlural('en', 'register.code.error.rate_limited', 8)).toBe(
-      'Too many wrong codes. Wait 8 seconds and try again.',
-    );
-    expect(translatePlural('sv', 'register.code.error.rate_limited', 1)).toContain('Vänta 1 sekund och försök igen');
-    expect(translatePlural('en', 'register.code.error.rate_limited', 1)).toContain('Wait 1 second and try again');
+    const text = (locale: 'sv' | 'en', seconds: number) =>
+      translate(locale, 'register.code.locked', { wait: formatWait(locale, seconds) });
+    expect(text('sv', 8)).toBe('För många felaktiga koder. Vänta 8 sekunder och försök igen.');
+    expect(text('en', 8)).toBe('Too many wrong codes. Wait 8 seconds and try again.');
+    expect(text('sv', 1)).toContain('Vänta 1 sekund och försök igen');
+    expect(text('en', 1)).toContain('Wait 1 second and try again');
   });
 
   it('has a text of its own without a number of seconds', () => {
