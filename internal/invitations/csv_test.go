@@ -3,6 +3,8 @@ package invitations
 import (
 	"strings"
 	"testing"
+
+	"id06desk/internal/i18n"
 )
 
 func TestParseCSV(t *testing.T) {
@@ -35,7 +37,7 @@ func TestParseCSV(t *testing.T) {
 				}
 				return
 			}
-			if len(errs) == 0 || errs[0].Line != c.errLine || !strings.Contains(errs[0].Message, c.errMatch) {
+			if len(errs) == 0 || errs[0].Line != c.errLine || !strings.Contains(errs[0].Msg.In(i18n.EN), c.errMatch) {
 				t.Errorf("errors %+v, want line %d with %q", errs, c.errLine, c.errMatch)
 			}
 		})

@@ -832,6 +832,7 @@ const sv = {
   'error.unsupported_media_type': 'Uppgifterna skickades i ett format som inte tas emot här. Ladda om sidan och försök igen.',
   'error.wrong_host': 'id06desk svarar inte på den här adressen. Öppna den adress som id06desk skrev ut, eller den som är inställd som public_url.',
   'error.kiosk_only': 'Bara kioskens egen skärm får använda kameran. Öppna kiosklänken som `id06desk serve --kiosk` skrev ut.',
+  'error.technicalDetail': 'Tekniska detaljer: {detail}',
   'orders.identity.bankid_passport': 'BankID + pass kontrollerat',
   'orders.detail.bankidPassportHelp':
     'Identiteten bekräftades med BankID vid registreringen, och BankID kontrollerade också kortinnehavarens pass eller id-kort.',
@@ -1743,6 +1744,7 @@ const en: Record<MessageKey, string> = {
   'error.unsupported_media_type': 'The details were sent in a format this address does not take. Reload the page and try again.',
   'error.wrong_host': 'id06desk does not answer at this address. Open the address id06desk printed, or the one set as public_url.',
   'error.kiosk_only': 'Only the kiosk’s own screen may use the camera. Open the kiosk link that `id06desk serve --kiosk` printed.',
+  'error.technicalDetail': 'Technical details: {detail}',
 
   'orders.identity.bankid_passport': 'BankID + passport checked',
   'orders.detail.bankidPassportHelp':
