@@ -91,15 +91,15 @@ func ParseCSV(r io.Reader) ([]Row, []LineError) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				errs = append(errs, lineError(pe.Line, csvLineText(pe.Err)))
+				errs = append(errs, lineError(pe.StartLine, csvLineText(pe.Err)))
 				continue
 			}
-			return rows, append(errs, lineError(line, csvLineText(err)))
+			return rows, append(errs, lineError(0, csvLineText(err)))
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}

@@ -24,6 +24,8 @@ func TestParseCSV(t *testing.T) {
 		{"empty", "", 0, 0, "empty"},
 		{"header only", "email\n", 0, 0, "no rows"},
 		{"blank lines skipped", "email\n\na@x.se\n\n", 1, -1, ""},
+		// Used to panic in csv.Reader.FieldPos, dropping the connection.
+		{"unterminated quote", "email\n\"a@x.se\nb@x.se\n", 0, 2, "quotation mark"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
