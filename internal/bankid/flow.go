@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 	"unicode"
+
+	"id06desk/internal/i18n"
 )
 
 // API is the part of the BankID API the flow uses; *Client implements it.
@@ -163,13 +165,11 @@ func VisibleText(company string) string {
 	if r := []rune(company); len(r) > 100 {
 		company = strings.TrimSpace(string(r[:100]))
 	}
-	sv := "Du legitimerar dig för att registrera ditt ID06-kort."
-	en := "You are identifying yourself to register your ID06 card."
+	m := msgVisible.With()
 	if company != "" {
-		sv = "Du legitimerar dig hos " + company + " för att registrera ditt ID06-kort."
-		en = "You are identifying yourself to " + company + " to register your ID06 card."
+		m = msgVisibleCompany.With("company", company)
 	}
-	return "# ID06\n\n" + sv + "\n\n" + en
+	return "# ID06\n\n" + m.In(i18n.SV) + "\n\n" + m.In(i18n.EN)
 }
 
 // Order is a started identification. Its methods are safe for concurrent
@@ -414,3 +414,14 @@ func (o *Order) Cancel(ctx context.Context) error {
 	}
 	return nil
 }
+
+// The text the BankID app shows while the person identifies, in both
+// languages at once (the app does not know the page's language).
+var (
+	msgVisible = i18n.Text{Code: "bankid.visible",
+		SV: "Du legitimerar dig för att registrera ditt ID06-kort.",
+		EN: "You are identifying yourself to register your ID06 card."}
+	msgVisibleCompany = i18n.Text{Code: "bankid.visible_company",
+		SV: "Du legitimerar dig hos {company} för att registrera ditt ID06-kort.",
+		EN: "You are identifying yourself to {company} to register your ID06 card."}
+)

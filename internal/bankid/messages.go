@@ -3,6 +3,8 @@ package bankid
 import (
 	"context"
 	"errors"
+
+	"id06desk/internal/i18n"
 )
 
 // The BankID guidelines' recommended user messages. A and B variants: A is
@@ -34,128 +36,148 @@ const (
 	RFA23  = "RFA23"
 )
 
-type translation struct{ sv, en string }
-
 // messages holds the texts as the BankID guidelines phrase them, in their
 // current wording ("skaffa ... hos din bank" where older versions said
 // "hämta ... hos din internetbank"). RFA18 is a button label, hence no full
 // stop.
-var messages = map[string]translation{
+var messages = map[string]i18n.Text{
 	RFA1: {
-		"Starta BankID-appen.",
-		"Start your BankID app.",
+		Code: RFA1,
+		SV:   "Starta BankID-appen.",
+		EN:   "Start your BankID app.",
 	},
 	RFA2: {
-		"Du har inte BankID-appen installerad. Kontakta din bank.",
-		"The BankID app is not installed. Please contact your bank.",
+		Code: RFA2,
+		SV:   "Du har inte BankID-appen installerad. Kontakta din bank.",
+		EN:   "The BankID app is not installed. Please contact your bank.",
 	},
 	RFA3: {
-		"Åtgärden avbruten. Försök igen.",
-		"Action cancelled. Please try again.",
+		Code: RFA3,
+		SV:   "Åtgärden avbruten. Försök igen.",
+		EN:   "Action cancelled. Please try again.",
 	},
 	RFA4: {
-		"En identifiering eller underskrift för det här personnumret är redan påbörjad. Försök igen.",
-		"An identification or signing for this personal number is already started. Please try again.",
+		Code: RFA4,
+		SV:   "En identifiering eller underskrift för det här personnumret är redan påbörjad. Försök igen.",
+		EN:   "An identification or signing for this personal number is already started. Please try again.",
 	},
 	RFA5: {
-		"Internt tekniskt fel. Försök igen.",
-		"Internal error. Please try again.",
+		Code: RFA5,
+		SV:   "Internt tekniskt fel. Försök igen.",
+		EN:   "Internal error. Please try again.",
 	},
 	RFA6: {
-		"Åtgärden avbruten.",
-		"Action cancelled.",
+		Code: RFA6,
+		SV:   "Åtgärden avbruten.",
+		EN:   "Action cancelled.",
 	},
 	RFA8: {
-		"BankID-appen svarar inte. Kontrollera att den är startad och att du har internetanslutning. " +
+		Code: RFA8,
+		SV: "BankID-appen svarar inte. Kontrollera att den är startad och att du har internetanslutning. " +
 			"Om du inte har något giltigt BankID kan du skaffa ett hos din bank. Försök sedan igen.",
-		"The BankID app is not responding. Please check that it’s started and that you have internet access. " +
+		EN: "The BankID app is not responding. Please check that it’s started and that you have internet access. " +
 			"If you don’t have a valid BankID you can get one from your bank. Try again.",
 	},
 	RFA9: {
-		"Skriv in din säkerhetskod i BankID-appen och välj Identifiera eller Skriv under.",
-		"Enter your security code in the BankID app and select Identify or Sign.",
+		Code: RFA9,
+		SV:   "Skriv in din säkerhetskod i BankID-appen och välj Identifiera eller Skriv under.",
+		EN:   "Enter your security code in the BankID app and select Identify or Sign.",
 	},
 	RFA13: {
-		"Försöker starta BankID-appen.",
-		"Trying to start your BankID app.",
+		Code: RFA13,
+		SV:   "Försöker starta BankID-appen.",
+		EN:   "Trying to start your BankID app.",
 	},
 	RFA14A: {
-		"Söker efter BankID, det kan ta en liten stund… Om det har gått några sekunder och inget BankID har hittats " +
+		Code: RFA14A,
+		SV: "Söker efter BankID, det kan ta en liten stund… Om det har gått några sekunder och inget BankID har hittats " +
 			"har du sannolikt inget BankID som går att använda för den aktuella identifieringen/underskriften i den här datorn. " +
 			"Om du har ett BankID-kort, sätt in det i kortläsaren. Om du inte har något BankID kan du skaffa ett hos din bank. " +
 			"Om du har ett BankID på en annan enhet kan du starta din BankID-app där.",
-		"Searching for BankID, it may take a little while… If a few seconds have passed and still no BankID has been found, " +
+		EN: "Searching for BankID, it may take a little while… If a few seconds have passed and still no BankID has been found, " +
 			"you probably don’t have a BankID which can be used for this identification/signing on this computer. " +
 			"If you have a BankID card, please insert it into your card reader. If you don’t have a BankID you can get one from your bank. " +
 			"If you have a BankID on another device you can start the BankID app on that device.",
 	},
 	RFA14B: {
-		"Söker efter BankID, det kan ta en liten stund… Om det har gått några sekunder och inget BankID har hittats " +
+		Code: RFA14B,
+		SV: "Söker efter BankID, det kan ta en liten stund… Om det har gått några sekunder och inget BankID har hittats " +
 			"har du sannolikt inget BankID som går att använda för den aktuella identifieringen/underskriften i den här enheten. " +
 			"Om du inte har något BankID kan du skaffa ett hos din bank. " +
 			"Om du har ett BankID på en annan enhet kan du starta din BankID-app där.",
-		"Searching for BankID, it may take a little while… If a few seconds have passed and still no BankID has been found, " +
+		EN: "Searching for BankID, it may take a little while… If a few seconds have passed and still no BankID has been found, " +
 			"you probably don’t have a BankID which can be used for this identification/signing on this device. " +
 			"If you don’t have a BankID you can get one from your bank. " +
 			"If you have a BankID on another device you can start the BankID app on that device.",
 	},
 	RFA15A: {
-		"Söker efter BankID, det kan ta en liten stund… Om det har gått några sekunder och inget BankID har hittats " +
+		Code: RFA15A,
+		SV: "Söker efter BankID, det kan ta en liten stund… Om det har gått några sekunder och inget BankID har hittats " +
 			"har du sannolikt inget BankID som går att använda för den aktuella identifieringen/underskriften i den här datorn. " +
 			"Om du har ett BankID-kort, sätt in det i kortläsaren. Om du inte har något BankID kan du skaffa ett hos din bank.",
-		"Searching for BankID, it may take a little while… If a few seconds have passed and still no BankID has been found, " +
+		EN: "Searching for BankID, it may take a little while… If a few seconds have passed and still no BankID has been found, " +
 			"you probably don’t have a BankID which can be used for this identification/signing on this computer. " +
 			"If you have a BankID card, please insert it into your card reader. If you don’t have a BankID you can get one from your bank.",
 	},
 	RFA15B: {
-		"Söker efter BankID, det kan ta en liten stund… Om det har gått några sekunder och inget BankID har hittats " +
+		Code: RFA15B,
+		SV: "Söker efter BankID, det kan ta en liten stund… Om det har gått några sekunder och inget BankID har hittats " +
 			"har du sannolikt inget BankID som går att använda för den aktuella identifieringen/underskriften i den här enheten. " +
 			"Om du inte har något BankID kan du skaffa ett hos din bank.",
-		"Searching for BankID, it may take a little while… If a few seconds have passed and still no BankID has been found, " +
+		EN: "Searching for BankID, it may take a little while… If a few seconds have passed and still no BankID has been found, " +
 			"you probably don’t have a BankID which can be used for this identification/signing on this device. " +
 			"If you don’t have a BankID you can get one from your bank.",
 	},
 	RFA16: {
-		"Det BankID du försöker använda är för gammalt eller spärrat. Använd ett annat BankID eller skaffa ett nytt hos din bank.",
-		"The BankID you are trying to use is blocked or too old. Please use another BankID or get a new one from your bank.",
+		Code: RFA16,
+		SV:   "Det BankID du försöker använda är för gammalt eller spärrat. Använd ett annat BankID eller skaffa ett nytt hos din bank.",
+		EN:   "The BankID you are trying to use is blocked or too old. Please use another BankID or get a new one from your bank.",
 	},
 	RFA17A: {
-		"BankID-appen verkar inte finnas i din dator eller mobil. Installera den och skaffa ett BankID hos din bank. " +
+		Code: RFA17A,
+		SV: "BankID-appen verkar inte finnas i din dator eller mobil. Installera den och skaffa ett BankID hos din bank. " +
 			"Installera appen från din appbutik eller https://install.bankid.com.",
-		"The BankID app couldn’t be found on your computer or mobile device. Please install it and get a BankID from your bank. " +
+		EN: "The BankID app couldn’t be found on your computer or mobile device. Please install it and get a BankID from your bank. " +
 			"Install the app from your app store or https://install.bankid.com.",
 	},
 	RFA17B: {
-		"Misslyckades att läsa av QR-koden. Starta BankID-appen och läs av QR-koden. Kontrollera att BankID-appen är uppdaterad. " +
+		Code: RFA17B,
+		SV: "Misslyckades att läsa av QR-koden. Starta BankID-appen och läs av QR-koden. Kontrollera att BankID-appen är uppdaterad. " +
 			"Om du inte har BankID-appen måste du installera den och skaffa ett BankID hos din bank. " +
 			"Installera appen från din appbutik eller https://install.bankid.com.",
-		"Failed to scan the QR code. Start the BankID app and scan the QR code. Check that the BankID app is up to date. " +
+		EN: "Failed to scan the QR code. Start the BankID app and scan the QR code. Check that the BankID app is up to date. " +
 			"If you don’t have the BankID app, you need to install it and get a BankID from your bank. " +
 			"Install the app from your app store or https://install.bankid.com.",
 	},
 	RFA18: {
-		"Starta BankID-appen",
-		"Start the BankID app",
+		Code: RFA18,
+		SV:   "Starta BankID-appen",
+		EN:   "Start the BankID app",
 	},
 	RFA19: {
-		"Vill du identifiera dig eller skriva under med BankID på den här datorn eller med ett Mobilt BankID?",
-		"Would you like to identify yourself or sign with a BankID on this computer, or with a Mobile BankID?",
+		Code: RFA19,
+		SV:   "Vill du identifiera dig eller skriva under med BankID på den här datorn eller med ett Mobilt BankID?",
+		EN:   "Would you like to identify yourself or sign with a BankID on this computer, or with a Mobile BankID?",
 	},
 	RFA20: {
-		"Vill du identifiera dig eller skriva under med ett BankID på den här enheten eller med ett BankID på en annan enhet?",
-		"Would you like to identify yourself or sign with a BankID on this device or with a BankID on another device?",
+		Code: RFA20,
+		SV:   "Vill du identifiera dig eller skriva under med ett BankID på den här enheten eller med ett BankID på en annan enhet?",
+		EN:   "Would you like to identify yourself or sign with a BankID on this device or with a BankID on another device?",
 	},
 	RFA21: {
-		"Identifiering eller underskrift pågår.",
-		"Identification or signing in progress.",
+		Code: RFA21,
+		SV:   "Identifiering eller underskrift pågår.",
+		EN:   "Identification or signing in progress.",
 	},
 	RFA22: {
-		"Okänt fel. Försök igen.",
-		"Unknown error. Please try again.",
+		Code: RFA22,
+		SV:   "Okänt fel. Försök igen.",
+		EN:   "Unknown error. Please try again.",
 	},
 	RFA23: {
-		"Fotografera och läs av din ID-handling med BankID-appen.",
-		"Process your machine-readable travel document using the BankID app.",
+		Code: RFA23,
+		SV:   "Fotografera och läs av din ID-handling med BankID-appen.",
+		EN:   "Process your machine-readable travel document using the BankID app.",
 	},
 }
 
@@ -166,14 +188,17 @@ func Message(code, lang string) string {
 	if code == "" {
 		return ""
 	}
+	return Text(code).In(i18n.Lang(lang))
+}
+
+// Text is the message of an RFA code in every language; an unknown code
+// gets RFA22's ("Unknown error").
+func Text(code string) i18n.Text {
 	t, ok := messages[code]
 	if !ok {
 		t = messages[RFA22]
 	}
-	if lang == "sv" {
-		return t.sv
-	}
-	return t.en
+	return t
 }
 
 // MessageFor picks the RFA code to show for the state of an order, following
@@ -266,3 +291,50 @@ func messageForError(err error, qrFlow bool) string {
 	}
 	return RFA22
 }
+
+// ErrorText says what an error of this package means for the administrator
+// who sets BankID up (Settings → BankID); the error's own text goes beside
+// it as a technical detail.
+func ErrorText(err error) i18n.Text {
+	switch {
+	case errors.Is(err, ErrNotConfigured):
+		return msgAdminNotConfigured
+	case errors.Is(err, ErrConfig):
+		return msgAdminConfig
+	}
+	switch ErrorCode(err) {
+	case CodeTLS:
+		return msgAdminTLS
+	case CodeCertificateRefused, CodeUnauthorized:
+		return msgAdminCertRefused
+	case CodeConnectionRefused, CodeNetwork, CodeTimeout:
+		return msgAdminUnreachable
+	case CodeMaintenance, CodeInternalError, CodeRequestTimeout:
+		return msgAdminDown
+	}
+	return msgAdminUnexpected
+}
+
+var (
+	msgAdminNotConfigured = i18n.Text{Code: "bankid.not_configured",
+		SV: "BankID är inte inställt: lägg till certifikatfilerna och inställningarna ovan.",
+		EN: "BankID is not set up: add the certificate files and settings above."}
+	msgAdminConfig = i18n.Text{Code: "bankid.config",
+		SV: "BankID-inställningarna eller certifikatfilerna går inte att använda. Kontrollera filerna och lösenfrasen.",
+		EN: "The BankID settings or certificate files cannot be used. Check the files and the passphrase."}
+	msgAdminTLS = i18n.Text{Code: "bankid.tls",
+		SV: "Den säkra anslutningen till BankID misslyckades. Kontrollera rotcertifikatet (CA) och miljön (test eller produktion).",
+		EN: "The secure connection to BankID failed. Check the root certificate (CA) and the environment (test or production)."}
+	msgAdminCertRefused = i18n.Text{Code: "bankid.certificate_refused",
+		SV: "BankID godtog inte företagets certifikat. Kontrollera certifikatfilen och miljön (test eller produktion).",
+		EN: "BankID did not accept the company's certificate. Check the certificate file and the environment (test or production)."}
+	msgAdminUnreachable = i18n.Text{Code: "bankid.unreachable",
+		SV: "BankID gick inte att nå. Kontrollera nätverket och adressen och försök igen.",
+		EN: "BankID could not be reached. Check the network and the address, then try again."}
+	msgAdminDown = i18n.Text{Code: "bankid.unavailable",
+		SV: "BankID fungerar inte just nu. Försök igen senare.",
+		EN: "BankID is not working right now. Try again later."}
+	msgAdminUnexpected = i18n.Text{Code: "bankid.unexpected",
+		SV: "BankID gav ett oväntat svar. Kontrollera adressen (bankid.url) och miljön.",
+		EN: "BankID gave an unexpected answer. Check the address (bankid.url) and the environment."}
+)

@@ -56,7 +56,7 @@ type Status struct {
 	Configured  bool            `json:"configured"`
 	Environment string          `json:"environment"`
 	Files       map[string]bool `json:"files"`
-	Problem     string          `json:"problem,omitempty"` // why the configuration cannot be used
+	Problem     error           `json:"-"` // why the configuration cannot be used (bankid.ErrorText)
 }
 
 // Store validates nothing but the name and size, and writes a certificate
@@ -193,7 +193,7 @@ func (p *Provider) Status(ctx context.Context) Status {
 	}
 	st.Configured = err == nil
 	if err != nil && !errors.Is(err, bankid.ErrNotConfigured) {
-		st.Problem = err.Error()
+		st.Problem = err
 	}
 	return st
 }

@@ -12,8 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"id06desk/internal/i18n"
 	"id06desk/internal/invitations"
 	"id06desk/internal/settings"
+	"id06desk/internal/smtpout"
 )
 
 func settingsCommand(h Host, with servicesRunner) *cobra.Command {
@@ -126,7 +128,7 @@ func invite(ctx context.Context, s Services, one invitations.Row, csvFile string
 		f.Close()
 		if len(lineErrs) > 0 {
 			for _, e := range lineErrs {
-				fmt.Fprintf(stderr, "%s line %d: %s\n", csvFile, e.Line, e.Message)
+				fmt.Fprintf(stderr, "%s line %d: %s\n", csvFile, e.Line, e.Msg)
 			}
 			return errors.New("the CSV file has errors; nothing was sent")
 		}
@@ -136,7 +138,7 @@ func invite(ctx context.Context, s Services, one invitations.Row, csvFile string
 	if errors.As(err, &bad) {
 		for _, r := range bad.Rows {
 			for field, fe := range r.Errors {
-				fmt.Fprintf(stderr, "row %d (%s): %s: %s\n", r.Index+1, rows[r.Index].Email, field, fe.Message)
+				fmt.Fprintf(stderr, "row %d (%s): %s: %s\n", r.Index+1, rows[r.Index].Email, field, fe.Msg)
 			}
 		}
 		return errors.New("some rows need fixing; nothing was sent")
@@ -177,7 +179,11 @@ func outboxFlush(ctx context.Context, s Services, timeout time.Duration, stdout 
 		return err
 	}
 	if res.Failed > 0 || res.Retrying > 0 {
-		return fmt.Errorf("%d mail(s) not delivered: %s", res.Failed+res.Retrying, st.LastError)
+		why := smtpout.FailureMessage(st.LastError).In(i18n.EN)
+		if st.LastError.Detail != "" {
+			why += " (" + st.LastError.Detail + ")"
+		}
+		return fmt.Errorf("%d mail(s) not delivered: %s", res.Failed+res.Retrying, why)
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("stopped after %s with mail still waiting", timeout)

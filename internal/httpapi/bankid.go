@@ -8,6 +8,8 @@ import (
 	"net/http"
 
 	"id06desk/internal/bankid"
+	"id06desk/internal/bankidconf"
+	"id06desk/internal/i18n"
 	"id06desk/internal/registration"
 )
 
@@ -71,7 +73,7 @@ func (s *Server) bankIDQR(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if st.QR == "" {
-		return &Error{Code: CodeNotFound, Message: "The identification has ended: there is no QR code to show."}
+		return Errorf(CodeNotFound, msgBankIDNoQR)
 	}
 	png, err := bankid.QRPNG(st.QR, queryInt(r, "size", 320, 128, 1024))
 	if err != nil {
@@ -92,7 +94,18 @@ func (s *Server) bankIDCancel(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) bankIDConfigStatus(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, s.cfg.BankID.Status(r.Context()))
+	st := s.cfg.BankID.Status(r.Context())
+	out := struct {
+		bankidconf.Status
+		Problem       string `json:"problem,omitempty"`       // in the caller's language
+		ProblemCode   string `json:"problemCode,omitempty"`   // stable
+		ProblemDetail string `json:"problemDetail,omitempty"` // the technical error
+	}{Status: st}
+	if st.Problem != nil {
+		t := bankid.ErrorText(st.Problem)
+		out.Problem, out.ProblemCode, out.ProblemDetail = t.In(i18n.FromRequest(r)), t.Code, st.Problem.Error()
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -105,7 +118,7 @@ func (s *Server) bankIDStoreFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.cfg.BankID.Store(r.PathValue("name"), bytes.TrimSpace(data)); err != nil {
-		return &Error{Code: CodeInvalid, Message: sentence(err)}
+		return &Error{Code: CodeInvalid, Message: msgBankIDFile.With(), Err: err}
 	}
 	if err := s.cfg.DB.Audit(r.Context(), s.actor(r), "bankid.file_stored", r.PathValue("name"), ""); err != nil {
 		return err
@@ -122,7 +135,8 @@ func (s *Server) bankIDTest(w http.ResponseWriter, r *http.Request) error {
 		if errors.Is(err, bankid.ErrNotConfigured) {
 			out["code"] = "not_configured"
 		}
-		out["message"] = sentence(err)
+		out["message"] = bankid.ErrorText(err).In(i18n.FromRequest(r))
+		out["detail"] = err.Error()
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -134,10 +148,10 @@ func bankIDError(err error) *Error {
 	switch {
 	case errors.As(err, &be):
 		rfa := be.RFA()
-		return &Error{Code: CodeBankIDFailed, Message: bankid.Message(rfa, "en"),
+		return &Error{Code: CodeBankIDFailed, Message: bankid.Text(rfa).With(),
 			Details: map[string]string{"rfa": rfa, "sv": bankid.Message(rfa, "sv"), "en": bankid.Message(rfa, "en")}}
 	case errors.Is(err, registration.ErrNoBankID):
-		return &Error{Code: CodeNotFound, Message: "No BankID identification was started for this invitation."}
+		return Errorf(CodeNotFound, msgBankIDNotStarted)
 	}
 	return nil
 }

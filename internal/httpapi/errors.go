@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"id06desk/internal/i18n"
 	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/settings"
@@ -80,28 +80,59 @@ const (
 	CodeBankIDFailed Code = "bankid_failed"
 )
 
-// Error is the one error type of the API: a code and a human message
-// (English; the UI shows its own translation by code and falls back to it).
+// Error is the one error type of the API: a code for programs and a message
+// for people. Message and Fields are i18n.Messages, rendered in the caller's
+// language (Accept-Language) when the answer is written, so every sentence
+// exists in Swedish and English; FieldCodes in the answer carry each field
+// message's stable code.
 type Error struct {
-	Code       Code              `json:"code"`
-	Message    string            `json:"message"`
-	Fields     map[string]string `json:"fields,omitempty"`
-	Details    map[string]string `json:"details,omitempty"`
-	RetryAfter time.Duration     `json:"-"`
-	Err        error             `json:"-"` // cause, logged, never sent
+	Code       Code
+	Message    i18n.Message
+	Fields     map[string]i18n.Message
+	Details    map[string]string // facts for the message (dates, names), never sentences
+	RetryAfter time.Duration
+	Err        error // cause, logged, never sent
 }
 
 func (e *Error) Error() string {
 	if e.Err != nil {
-		return string(e.Code) + ": " + e.Message + ": " + e.Err.Error()
+		return string(e.Code) + ": " + e.Message.In(i18n.EN) + ": " + e.Err.Error()
 	}
-	return string(e.Code) + ": " + e.Message
+	return string(e.Code) + ": " + e.Message.In(i18n.EN)
 }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf makes an *Error.
-func Errorf(code Code, msg string) *Error { return &Error{Code: code, Message: msg} }
+// Errorf makes an *Error with the message t.With(params...).
+func Errorf(code Code, t i18n.Text, params ...any) *Error {
+	return &Error{Code: code, Message: t.With(params...)}
+}
+
+// errorJSON is an Error as the client reads it, in one language.
+type errorJSON struct {
+	Code       Code              `json:"code"`
+	Message    string            `json:"message"`
+	Fields     map[string]string `json:"fields,omitempty"`
+	FieldCodes map[string]string `json:"fieldCodes,omitempty"`
+	Details    map[string]string `json:"details,omitempty"`
+}
+
+// In renders e in lang.
+func (e *Error) In(lang i18n.Lang) errorJSON {
+	out := errorJSON{Code: e.Code, Message: e.Message.In(lang), Details: e.Details}
+	if out.Message == "" {
+		out.Message = msgGeneric.In(lang)
+	}
+	if len(e.Fields) > 0 {
+		out.Fields = make(map[string]string, len(e.Fields))
+		out.FieldCodes = make(map[string]string, len(e.Fields))
+		for k, m := range e.Fields {
+			out.Fields[k] = m.In(lang)
+			out.FieldCodes[k] = m.Code()
+		}
+	}
+	return out
+}
 
 // status maps codes to HTTP status: the only place that does.
 func status(c Code) int {
@@ -150,7 +181,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	case errors.As(err, &mbe):
 		e = tooLarge(mbe.Limit)
 	default:
-		e = &Error{Code: CodeInternal, Message: "Something went wrong on our side. Try again; if it keeps happening, check the log.", Err: err}
+		e = &Error{Code: CodeInternal, Message: msgInternal.With(), Err: err}
 	}
 	st := status(e.Code)
 	if st >= 500 {
@@ -160,7 +191,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
 	}
-	writeJSON(w, st, map[string]*Error{"error": e})
+	writeJSON(w, st, map[string]errorJSON{"error": e.In(i18n.FromRequest(r))})
 }
 
 func writeJSON(w http.ResponseWriter, st int, v any) {
@@ -192,7 +223,7 @@ func decodeJSON(r *http.Request, v any) error {
 			if errors.As(extra, &mbe) {
 				return extra
 			}
-			return &Error{Code: CodeBadRequest, Message: "The request body has more after its JSON value; send exactly one."}
+			return Errorf(CodeBadRequest, msgJSONExtra)
 		}
 		return nil
 	}
@@ -203,72 +234,72 @@ func decodeJSON(r *http.Request, v any) error {
 	case errors.As(err, &mbe):
 		return err
 	case errors.Is(err, io.EOF):
-		return &Error{Code: CodeBadRequest, Message: "The request body is empty; it must be JSON."}
+		return Errorf(CodeBadRequest, msgJSONEmpty)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &Error{Code: CodeBadRequest, Message: "The request body ends before its JSON is complete."}
+		return Errorf(CodeBadRequest, msgJSONShort)
 	case errors.As(err, &syn):
-		return &Error{Code: CodeBadRequest, Message: fmt.Sprintf("The request body is not valid JSON (at character %d).", syn.Offset)}
+		return Errorf(CodeBadRequest, msgJSONSyntax, "offset", syn.Offset)
 	case errors.As(err, &typ):
 		if typ.Field == "" {
-			return &Error{Code: CodeBadRequest, Message: "The request body must be " + jsonKind(typ.Type) + ", not " + valueWord(typ.Value) + "."}
+			return Errorf(CodeBadRequest, msgJSONBodyType, "want", jsonKind(typ.Type), "got", valueWord(typ.Value))
 		}
-		return &Error{Code: CodeBadRequest, Message: fmt.Sprintf("The field %q must be %s, not %s.", typ.Field, jsonKind(typ.Type), valueWord(typ.Value)),
-			Fields: map[string]string{typ.Field: "type"}}
+		m := msgJSONFieldType.With("field", strconv.Quote(typ.Field), "want", jsonKind(typ.Type), "got", valueWord(typ.Value))
+		return &Error{Code: CodeBadRequest, Message: m, Fields: map[string]i18n.Message{typ.Field: m}}
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name, _ = strconv.Unquote(name)
-		return &Error{Code: CodeBadRequest, Message: fmt.Sprintf("The field %q is not known here.", name),
-			Fields: map[string]string{name: "unknown"}}
+		m := msgJSONUnknownField.With("field", strconv.Quote(name))
+		return &Error{Code: CodeBadRequest, Message: m, Fields: map[string]i18n.Message{name: m}}
 	}
-	return &Error{Code: CodeBadRequest, Message: "The request body could not be read as JSON of the right shape."}
+	return Errorf(CodeBadRequest, msgJSONShape)
 }
 
 // valueWord names the JSON value the client sent (UnmarshalTypeError.Value:
 // "string", "number", "number -1", "bool", "array", "object").
-func valueWord(v string) string {
+func valueWord(v string) i18n.Message {
 	switch {
 	case v == "string":
-		return "text"
+		return wordText.With()
 	case strings.HasPrefix(v, "number"):
 		if n, ok := strings.CutPrefix(v, "number "); ok {
-			return "the number " + n
+			return wordTheNumber.With("n", n)
 		}
-		return "a number"
+		return wordNumber.With()
 	case v == "bool":
-		return "true or false"
+		return wordBool.With()
 	case v == "array":
-		return "a list"
+		return wordList.With()
 	case v == "object":
-		return "an object"
+		return wordObject.With()
 	}
-	return "another kind of value"
+	return wordOther.With()
 }
 
 // jsonKind names what JSON value a Go type takes, in words.
-func jsonKind(t reflect.Type) string {
+func jsonKind(t reflect.Type) i18n.Text {
 	if t == nil {
-		return "another kind of value"
+		return wordOther
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return "text"
+		return wordText
 	case reflect.Bool:
-		return "true or false"
+		return wordBool
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return "a whole number"
+		return wordWhole
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "a whole number, 0 or more"
+		return wordWholeNonNeg
 	case reflect.Float32, reflect.Float64:
-		return "a number"
+		return wordNumber
 	case reflect.Slice, reflect.Array:
-		return "a list"
+		return wordList
 	case reflect.Map, reflect.Struct:
-		return "an object"
+		return wordObject
 	}
-	return "another kind of value"
+	return wordOther
 }
 
 // domainError maps the domain packages' errors to API errors; nil when err
@@ -286,46 +317,45 @@ func domainError(err error) *Error {
 	var fe settings.Errors
 	var ce *invitations.CatalogError
 	var ie *invitations.InputError
+	var inUse *invite.CatalogInUseError
 	switch {
 	case errors.As(err, &fe):
-		fields := map[string]string{}
+		fields := map[string]i18n.Message{}
 		for _, f := range fe {
-			fields[f.Key] = f.Message
+			fields[f.Key] = f.Msg
 		}
-		return &Error{Code: CodeInvalid, Message: "Some settings need fixing: " + fe.Error(), Fields: fields}
+		return &Error{Code: CodeInvalid, Message: msgSettingsInvalid.With(), Fields: fields}
 	case errors.As(err, &ce):
-		return &Error{Code: CodeInvalid, Message: ce.Message, Fields: map[string]string{ce.Field: ce.Message}}
+		return &Error{Code: CodeInvalid, Message: ce.Msg, Fields: map[string]i18n.Message{ce.Field: ce.Msg}}
 	case errors.As(err, &ie):
-		e := &Error{Code: CodeInvalid, Message: ie.Message, Fields: map[string]string{ie.Field: ie.Message},
+		e := &Error{Code: CodeInvalid, Message: ie.Msg, Fields: map[string]i18n.Message{ie.Field: ie.Msg},
 			Details: map[string]string{"field": ie.Field, "reason": ie.Code}}
 		if ie.Limits != [2]int{} {
 			e.Details["min"], e.Details["max"] = strconv.Itoa(ie.Limits[0]), strconv.Itoa(ie.Limits[1])
 		}
 		return e
 	case errors.Is(err, invite.ErrNotFound):
-		return &Error{Code: CodeNotFound, Message: "There is no such invitation."}
+		return Errorf(CodeNotFound, msgNoInvitation)
+	case errors.As(err, &inUse):
+		return &Error{Code: CodeConflict, Message: inUse.Msg()}
 	case errors.Is(err, invite.ErrTransition), errors.Is(err, invite.ErrCatalogInUse):
-		return &Error{Code: CodeConflict, Message: sentence(err)}
-	case errors.Is(err, invitations.ErrNotConfigured), errors.Is(err, smtpout.ErrNotConfigured):
-		return &Error{Code: CodeNotConfigured, Message: sentence(err)}
+		return &Error{Code: CodeConflict, Message: messageOf(err, msgConflict)}
+	case errors.Is(err, invitations.ErrNotConfigured):
+		return &Error{Code: CodeNotConfigured, Message: messageOf(err, msgNotConfigured)}
+	case errors.Is(err, smtpout.ErrNotConfigured):
+		return Errorf(CodeNotConfigured, msgNotConfigured)
 	case errors.Is(err, invitations.ErrBadInput):
-		return &Error{Code: CodeInvalid, Message: sentence(err)}
+		return &Error{Code: CodeInvalid, Message: messageOf(err, msgInvalid)}
 	}
 	return nil
 }
 
-// sentence turns "a: b" error text into "B." for people.
-func sentence(err error) string {
-	msg := err.Error()
-	if _, after, ok := strings.Cut(msg, ": "); ok {
-		msg = after
+// messageOf is the message an *i18n.Error in err's chain carries for
+// people, or fallback.
+func messageOf(err error, fallback i18n.Text) i18n.Message {
+	var ie *i18n.Error
+	if errors.As(err, &ie) {
+		return ie.Msg
 	}
-	if msg == "" {
-		return msg
-	}
-	msg = strings.ToUpper(msg[:1]) + msg[1:]
-	if !strings.HasSuffix(msg, ".") {
-		msg += "."
-	}
-	return msg
+	return fallback.With()
 }

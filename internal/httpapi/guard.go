@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
-	"fmt"
 	"io"
 	"mime"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"id06desk/internal/i18n"
 )
 
 // This file holds what decides whether a request may reach a route at all:
@@ -75,9 +76,9 @@ func (rt route) checkBody(w http.ResponseWriter, r *http.Request) error {
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || !slices.Contains(rt.types, mt) {
 		if ct == "" {
-			ct = "no Content-Type"
+			ct = "–"
 		}
-		return &Error{Code: CodeUnsupportedMedia, Message: fmt.Sprintf("This address takes %s; the request was sent as %s.", strings.Join(rt.types, " or "), ct),
+		return &Error{Code: CodeUnsupportedMedia, Message: msgMediaType.With("accepted", strings.Join(rt.types, ", "), "sent", ct),
 			Details: map[string]string{"accepted": strings.Join(rt.types, ",")}}
 	}
 	return nil
@@ -104,17 +105,17 @@ func hasBody(r *http.Request) bool {
 
 // tooLarge is the answer to a body over a route's limit, naming the limit.
 func tooLarge(limit int64) *Error {
-	return &Error{Code: CodeTooLarge, Message: "The request is larger than " + humanBytes(limit) + ", the limit here.",
+	return &Error{Code: CodeTooLarge, Message: msgTooLarge.With("limit", humanBytes(limit)),
 		Details: map[string]string{"limit": strconv.FormatInt(limit, 10)}}
 }
 
 // humanBytes says a limit the way people read it: whole MB where it is
-// one, else bytes.
-func humanBytes(n int64) string {
+// one ("2 MB", the same in every language), else bytes.
+func humanBytes(n int64) any {
 	if n >= 1<<20 && n%(1<<20) <= 1 {
 		return strconv.FormatInt(n>>20, 10) + " MB"
 	}
-	return strconv.FormatInt(n, 10) + " bytes"
+	return wordBytes.With("n", n)
 }
 
 // defaultPort is the port a Host without one means.
@@ -196,8 +197,7 @@ func (s *Server) checkHost(r *http.Request) *Error {
 			}
 		}
 	}
-	return &Error{Code: CodeWrongHost, Message: "This server does not answer for the address " + strconv.Quote(r.Host) +
-		". Open it at the address `id06desk serve` printed, or set public_url to the address people use."}
+	return &Error{Code: CodeWrongHost, Message: msgWrongHost.With("host", strconv.Quote(r.Host))}
 }
 
 // sameOrigin refuses state-changing requests sent by another page than
@@ -297,7 +297,7 @@ func (s *Server) requireStation(r *http.Request) error {
 	if !s.cfg.Kiosk {
 		return s.requireAdmin(r)
 	}
-	return &Error{Code: CodeKioskOnly, Message: "Only the kiosk's own screen may use the camera. Open the kiosk link that `id06desk serve --kiosk` printed."}
+	return Errorf(CodeKioskOnly, msgKioskOnly)
 }
 
 // kioskOpen is the printed kiosk link: it sets the kiosk cookie once and
@@ -306,9 +306,7 @@ func (s *Server) kioskOpen(w http.ResponseWriter, r *http.Request) error {
 	if !s.kiosk.valid(r) {
 		cookie, ok := s.kiosk.use(r.URL.Query().Get("key"))
 		if !ok {
-			writePlain(w, http.StatusForbidden,
-				"Den här kiosklänken är redan använd eller hör till en tidigare start. Starta om `id06desk serve --kiosk` och öppna den nya länken på kioskens skärm.",
-				"This kiosk link was already used or belongs to an earlier start. Restart `id06desk serve --kiosk` and open the new link on the kiosk's screen.")
+			writePlain(w, http.StatusForbidden, msgKioskLinkUsed.With())
 			return nil
 		}
 		http.SetCookie(w, &http.Cookie{Name: KioskCookie, Value: cookie, Path: "/",
@@ -322,9 +320,9 @@ func (s *Server) kioskOpen(w http.ResponseWriter, r *http.Request) error {
 
 // writePlain answers a browser's page request with a short text in both
 // languages (the page has no UI to translate it).
-func writePlain(w http.ResponseWriter, status int, sv, en string) {
+func writePlain(w http.ResponseWriter, status int, m i18n.Message) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	io.WriteString(w, sv+"\n\n"+en+"\n")
+	io.WriteString(w, m.In(i18n.SV)+"\n\n"+m.In(i18n.EN)+"\n")
 }

@@ -11,8 +11,10 @@ import (
 
 	"github.com/skip2/go-qrcode"
 
+	"id06desk/internal/i18n"
 	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
+	"id06desk/internal/outbox"
 	"id06desk/internal/settings"
 	"id06desk/internal/smtpout"
 )
@@ -81,7 +83,7 @@ func (s *Server) testMail(w http.ResponseWriter, r *http.Request) error {
 	}
 	to, err := invite.NormalizeEmail(in.To)
 	if err != nil {
-		return &Error{Code: CodeInvalid, Message: "Enter a valid address to send the test mail to.", Fields: map[string]string{"to": "Enter a valid email address."}}
+		return &Error{Code: CodeInvalid, Message: msgTestMailTo.With(), Fields: map[string]i18n.Message{"to": msgEmailInvalid.With()}}
 	}
 	if in.Lang != "en" {
 		in.Lang = "sv"
@@ -95,8 +97,9 @@ func (s *Server) testMail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err != nil {
-		_, reason := smtpout.Classify(err)
-		return &Error{Code: CodeMailFailed, Message: reason, Err: err}
+		_, why := smtpout.Classify(err)
+		return &Error{Code: CodeMailFailed, Message: smtpout.FailureMessage(why), Err: err,
+			Details: map[string]string{"reason": why.Code, "detail": why.Detail}}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"reply": reply})
 	return nil
@@ -134,13 +137,51 @@ type invitationJSON struct {
 	CreatedAt string `json:"createdAt"`
 	UpdatedAt string `json:"updatedAt"`
 	ExpiresAt string `json:"expiresAt"`
-	LastError string `json:"lastError"`
+	mailFailureJSON
 }
 
-func toInvitationJSON(i invite.Invitation) invitationJSON {
+// mailFailureJSON is why a mail was not delivered, in the caller's language
+// (lastError), with its code and the mail server's own words (detail).
+type mailFailureJSON struct {
+	LastError       string `json:"lastError"`
+	LastErrorCode   string `json:"lastErrorCode,omitempty"`
+	LastErrorDetail string `json:"lastErrorDetail,omitempty"`
+}
+
+func toMailFailureJSON(f outbox.Failure, lang i18n.Lang) mailFailureJSON {
+	if f.IsZero() {
+		return mailFailureJSON{}
+	}
+	return mailFailureJSON{LastError: smtpout.FailureMessage(f).In(lang), LastErrorCode: f.Code, LastErrorDetail: f.Detail}
+}
+
+func toInvitationJSON(i invite.Invitation, lang i18n.Lang) invitationJSON {
 	return invitationJSON{ID: i.ID, Code: invite.FormatCode(i.Code), Email: i.Email, Name: i.Name, CardType: i.CardType, Industry: i.Industry,
 		Language: i.Language, Status: string(i.Status), CreatedAt: i.CreatedAt.Format(time.RFC3339), UpdatedAt: i.UpdatedAt.Format(time.RFC3339),
-		ExpiresAt: i.ExpiresAt.Format(time.RFC3339), LastError: i.LastError}
+		ExpiresAt: i.ExpiresAt.Format(time.RFC3339), mailFailureJSON: toMailFailureJSON(outbox.ParseFailure(i.LastError), lang)}
+}
+
+// rowResultJSON is an invitations.RowResult in the caller's language.
+type rowResultJSON struct {
+	Index  int                     `json:"index"`
+	OK     bool                    `json:"ok"`
+	Errors map[string]rowErrorJSON `json:"errors"`
+}
+
+type rowErrorJSON struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func toRowsJSON(rows []invitations.RowResult, lang i18n.Lang) []rowResultJSON {
+	out := make([]rowResultJSON, len(rows))
+	for i, r := range rows {
+		out[i] = rowResultJSON{Index: r.Index, OK: r.OK, Errors: make(map[string]rowErrorJSON, len(r.Errors))}
+		for f, e := range r.Errors {
+			out[i].Errors[f] = rowErrorJSON{Code: e.Code, Message: e.Msg.In(lang)}
+		}
+	}
+	return out
 }
 
 func (s *Server) listInvitations(w http.ResponseWriter, r *http.Request) error {
@@ -149,7 +190,7 @@ func (s *Server) listInvitations(w http.ResponseWriter, r *http.Request) error {
 	if st := q.Get("status"); st != "" {
 		parsed, err := invite.ParseStatus(st)
 		if err != nil {
-			return Errorf(CodeBadRequest, "Unknown status "+strconv.Quote(st)+".")
+			return Errorf(CodeBadRequest, msgUnknownStatus, "status", strconv.Quote(st))
 		}
 		lq.Status = parsed
 	}
@@ -159,9 +200,10 @@ func (s *Server) listInvitations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	lang := i18n.FromRequest(r)
 	items := make([]invitationJSON, 0, len(page.Items))
 	for _, i := range page.Items {
-		items = append(items, toInvitationJSON(i))
+		items = append(items, toInvitationJSON(i, lang))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": page.Total, "page": page.Page, "pageSize": page.PageSize, "counts": page.Counts})
 	return nil
@@ -178,13 +220,13 @@ func (s *Server) validateInvitations(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	if len(in.Rows) > invitations.MaxBatch {
-		return Errorf(CodeTooLarge, "At most "+strconv.Itoa(invitations.MaxBatch)+" rows at once.")
+		return Errorf(CodeTooLarge, msgTooManyRows, "max", invitations.MaxBatch)
 	}
 	_, res, err := s.cfg.Invitations.Validate(r.Context(), in.Rows)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"rows": res})
+	writeJSON(w, http.StatusOK, map[string]any{"rows": toRowsJSON(res, i18n.FromRequest(r))})
 	return nil
 }
 
@@ -194,17 +236,24 @@ func (s *Server) createInvitations(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if len(in.Rows) == 0 {
-		return Errorf(CodeInvalid, "Add at least one cardholder.")
+		return Errorf(CodeInvalid, msgNoRows)
 	}
 	if len(in.Rows) > invitations.MaxBatch {
-		return Errorf(CodeTooLarge, "At most "+strconv.Itoa(invitations.MaxBatch)+" rows at once.")
+		return Errorf(CodeTooLarge, msgTooManyRows, "max", invitations.MaxBatch)
 	}
 	created, err := s.cfg.Invitations.Create(r.Context(), s.actor(r), in.Rows, in.Send)
 	var bad *invitations.InvalidRowsError
 	if errors.As(err, &bad) {
+		n := 0
+		for _, row := range bad.Rows {
+			if !row.OK {
+				n++
+			}
+		}
+		lang := i18n.FromRequest(r)
 		writeJSON(w, http.StatusBadRequest, map[string]any{
-			"error": &Error{Code: CodeInvalid, Message: bad.Error() + "; nothing was sent."},
-			"rows":  bad.Rows,
+			"error": Errorf(CodeInvalid, msgRowsInvalid, "bad", n, "total", len(bad.Rows)).In(lang),
+			"rows":  toRowsJSON(bad.Rows, lang),
 		})
 		return nil
 	}
@@ -222,7 +271,7 @@ func (s *Server) parseCSV(w http.ResponseWriter, r *http.Request) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		e := tooLarge(mbe.Limit)
-		e.Message = "The file is larger than " + humanBytes(mbe.Limit) + "; split it into smaller files."
+		e.Message = msgCSVTooLarge.With("limit", humanBytes(mbe.Limit))
 		return e
 	}
 	if err != nil {
@@ -235,10 +284,17 @@ func (s *Server) parseCSV(w http.ResponseWriter, r *http.Request) error {
 	if rows == nil {
 		rows = []invitations.Row{}
 	}
-	if errs == nil {
-		errs = []invitations.LineError{}
+	type lineErrorJSON struct {
+		Line    int    `json:"line"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"rows": rows, "errors": errs})
+	lang := i18n.FromRequest(r)
+	out := make([]lineErrorJSON, len(errs))
+	for i, e := range errs {
+		out[i] = lineErrorJSON{Line: e.Line, Code: e.Msg.Code(), Message: e.Msg.In(lang)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rows": rows, "errors": out})
 	return nil
 }
 
@@ -248,13 +304,20 @@ func (s *Server) writeDetail(w http.ResponseWriter, r *http.Request, id string) 
 		return err
 	}
 	type ev struct {
-		At     string `json:"at"`
-		Kind   string `json:"kind"`
-		Detail string `json:"detail,omitempty"`
+		At      string `json:"at"`
+		Kind    string `json:"kind"`
+		Message string `json:"message,omitempty"` // in the caller's language
+		Detail  string `json:"detail,omitempty"`  // as recorded (a mail server's reply, a date)
 	}
+	lang := i18n.FromRequest(r)
 	evs := make([]ev, 0, len(d.Events))
 	for _, e := range d.Events {
-		evs = append(evs, ev{At: e.At.Format(time.RFC3339), Kind: e.Kind, Detail: e.Detail})
+		out := ev{At: e.At.Format(time.RFC3339), Kind: e.Kind, Detail: e.Detail}
+		if e.Kind == invite.EventSendRetry || e.Kind == invite.EventSendFailed {
+			f := toMailFailureJSON(outbox.ParseFailure(e.Detail), lang)
+			out.Message, out.Detail = f.LastError, f.LastErrorDetail
+		}
+		evs = append(evs, out)
 	}
 	actions := d.Actions
 	if actions == nil {
@@ -266,7 +329,7 @@ func (s *Server) writeDetail(w http.ResponseWriter, r *http.Request, id string) 
 		OrderID string   `json:"orderId"`
 		Actions []string `json:"actions"`
 		Events  []ev     `json:"events"`
-	}{toInvitationJSON(d.Invitation), d.Link, d.OrderID, actions, evs})
+	}{toInvitationJSON(d.Invitation, lang), d.Link, d.OrderID, actions, evs})
 	return nil
 }
 
@@ -302,7 +365,7 @@ func (s *Server) invitationAction(w http.ResponseWriter, r *http.Request) error 
 		}
 		err = svc.Extend(r.Context(), actor, id, in.Days)
 	default:
-		return Errorf(CodeNotFound, "Unknown action "+strconv.Quote(action)+".")
+		return Errorf(CodeNotFound, msgUnknownAction, "action", strconv.Quote(action))
 	}
 	if err != nil {
 		return err
@@ -316,7 +379,7 @@ func (s *Server) invitationQR(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Link == "" {
-		return Errorf(CodeNoLink, "This invitation's link can no longer be used (revoked, expired or registered already), so it has no QR code.")
+		return Errorf(CodeNoLink, msgNoLink)
 	}
 	png, err := qrcode.Encode(d.Link, qrcode.Medium, 320)
 	if err != nil {
@@ -333,6 +396,11 @@ func (s *Server) outboxStatus(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, st)
+	writeJSON(w, http.StatusOK, struct {
+		Configured bool `json:"configured"`
+		Pending    int  `json:"pending"`
+		Failed     int  `json:"failed"`
+		mailFailureJSON
+	}{st.Configured, st.Pending, st.Failed, toMailFailureJSON(st.LastError, i18n.FromRequest(r))})
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"id06desk/internal/adminauth"
+	"id06desk/internal/i18n"
 	"id06desk/internal/kiosk"
 )
 
@@ -17,16 +18,17 @@ import (
 // or PIN checks as it may at once; the attempt was not counted.
 var busyDetails = map[string]string{"reason": "busy"}
 
-// waitText is a wait for a message: "1 second", "40 seconds", "2 minutes".
-func waitText(d time.Duration) string {
+// waitText is a wait for a message: "1 second", "40 seconds", "2 minutes"
+// (in the message's language).
+func waitText(d time.Duration) i18n.Message {
 	secs := int((d + time.Second - 1) / time.Second)
 	switch {
 	case secs <= 1:
-		return "1 second"
+		return wordOneSecond.With()
 	case secs < 120:
-		return strconv.Itoa(secs) + " seconds"
+		return wordSeconds.With("n", secs)
 	}
-	return strconv.Itoa((secs+59)/60) + " minutes"
+	return wordMinutes.With("n", (secs+59)/60)
 }
 
 // kioskRoutes are the kiosk's camera, QR scan, photo capture and PIN exit.
@@ -107,7 +109,7 @@ func (s *Server) kioskScan(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) registerCapture(w http.ResponseWriter, r *http.Request) error {
 	if !s.cfg.Kiosk {
-		return &Error{Code: CodeForbidden, Message: "Photos are taken with the camera only at the registration kiosk; upload one instead."}
+		return Errorf(CodeForbidden, msgCaptureNotKiosk)
 	}
 	img, err := s.cfg.Station.Still(r.Context())
 	if err != nil {
@@ -123,7 +125,7 @@ func (s *Server) registerCapture(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) kioskExit(w http.ResponseWriter, r *http.Request) error {
 	if !s.cfg.Kiosk {
-		return &Error{Code: CodeConflict, Message: "This is not a kiosk."}
+		return Errorf(CodeConflict, msgNotKiosk)
 	}
 	var in struct {
 		PIN string `json:"pin"`
@@ -132,7 +134,7 @@ func (s *Server) kioskExit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if s.cfg.PIN == nil {
-		return &Error{Code: CodeNoPIN, Message: "No kiosk PIN is set."}
+		return Errorf(CodeNoPIN, msgNoPIN)
 	}
 	if err := s.cfg.PIN.Check(clientAddr(r), in.PIN); err != nil {
 		return err
@@ -159,7 +161,7 @@ func (s *Server) kioskSetPIN(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if s.cfg.PIN == nil {
-		return &Error{Code: CodeNotConfigured, Message: "The kiosk PIN cannot be set here."}
+		return Errorf(CodeNotConfigured, msgPINNotHere)
 	}
 	if err := s.cfg.PIN.Set(in.PIN); err != nil {
 		return err
@@ -179,7 +181,7 @@ func (s *Server) kioskTestCamera(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.cfg.TestCamera(in.File); err != nil {
-		return &Error{Code: CodeInvalid, Message: err.Error()}
+		return &Error{Code: CodeInvalid, Message: msgTestCamera.With(), Err: err}
 	}
 	return s.kioskStatusBody(w, r, s.cfg.Station.Rescan(r.Context()))
 }
@@ -190,17 +192,17 @@ func kioskError(err error) *Error {
 	var le *kiosk.LimitedError
 	switch {
 	case errors.As(err, &ue):
-		return &Error{Code: CodeCameraUnavailable, Message: sentence(ue), Details: map[string]string{"state": string(ue.State)}}
+		return &Error{Code: CodeCameraUnavailable, Message: ue.Msg(), Details: map[string]string{"state": string(ue.State)}}
 	case errors.As(err, &le):
-		return &Error{Code: CodeRateLimited, Message: "Too many wrong PINs. Wait " + waitText(le.Wait) + " and try again.", RetryAfter: le.Wait}
+		return &Error{Code: CodeRateLimited, Message: msgPINsLimited.With("wait", waitText(le.Wait)), RetryAfter: le.Wait}
 	case errors.Is(err, adminauth.ErrBusy):
-		return &Error{Code: CodeRateLimited, Message: "Another PIN is being checked. Try again in a moment.", RetryAfter: adminauth.BusyRetryAfter, Details: busyDetails}
+		return &Error{Code: CodeRateLimited, Message: msgPINBusy.With(), RetryAfter: adminauth.BusyRetryAfter, Details: busyDetails}
 	case errors.Is(err, kiosk.ErrWrongPIN):
-		return &Error{Code: CodeInvalidPIN, Message: "Wrong PIN."}
+		return Errorf(CodeInvalidPIN, msgWrongPIN)
 	case errors.Is(err, kiosk.ErrNoPIN):
-		return &Error{Code: CodeNoPIN, Message: "No kiosk PIN is set: set one in Settings → Kiosk or with `id06desk admin pin`."}
+		return Errorf(CodeNoPIN, msgNoPIN)
 	case errors.Is(err, kiosk.ErrPINFormat):
-		return &Error{Code: CodeInvalid, Message: "The PIN must be 4 to 12 digits.", Fields: map[string]string{"pin": "format"}}
+		return &Error{Code: CodeInvalid, Message: msgPINFormat.With(), Fields: map[string]i18n.Message{"pin": msgPINFormat.With()}}
 	}
 	return nil
 }

@@ -84,7 +84,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	lq := order.ListQuery{Status: order.Status(q.Get("status")), Text: q.Get("q")}
 	if lq.Status != "" && !lq.Status.Valid() {
-		return &Error{Code: CodeInvalid, Message: "Unknown order status " + strconv.Quote(q.Get("status")) + "."}
+		return Errorf(CodeInvalid, msgUnknownOrderStatus, "status", strconv.Quote(q.Get("status")))
 	}
 	lq.Page, _ = strconv.Atoi(q.Get("page"))
 	lq.PageSize, _ = strconv.Atoi(q.Get("pageSize"))
@@ -120,7 +120,7 @@ func (s *Server) orderImage(thumb bool) handlerFunc {
 			img = o.Thumb
 		}
 		if len(img) == 0 {
-			return &Error{Code: CodeNotFound, Message: "The photo was deleted with the order's personal data after the retention time."}
+			return Errorf(CodeNotFound, msgPhotoPurged)
 		}
 		writeJPEG(w, img)
 		return nil

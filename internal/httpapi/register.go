@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"id06desk/internal/i18n"
 	"id06desk/internal/identity"
 	"id06desk/internal/invite"
 	"id06desk/internal/order"
@@ -63,7 +64,7 @@ func (s *Server) registerLookup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !validVisit(in.Visit) {
-		return &Error{Code: CodeInvalid, Message: "The kiosk visit id is not valid.", Fields: map[string]string{"visit": "format"}}
+		return &Error{Code: CodeInvalid, Message: msgVisitID.With(), Fields: map[string]i18n.Message{"visit": msgVisitID.With()}}
 	}
 	visit := ""
 	if s.cfg.Kiosk {
@@ -71,17 +72,17 @@ func (s *Server) registerLookup(w http.ResponseWriter, r *http.Request) error {
 	}
 	attempt, wait := s.codeLimiter.Reserve(clientAddr(r), visit)
 	if attempt == nil {
-		return &Error{Code: CodeRateLimited, Message: "Too many wrong codes. Wait " + waitText(wait) + " and try again.", RetryAfter: wait}
+		return &Error{Code: CodeRateLimited, Message: msgCodesLimited.With("wait", waitText(wait)), RetryAfter: wait}
 	}
 	defer attempt.Release() // a right code, or one not checked: not a wrong guess
 	tok, err := s.cfg.Registration.Lookup(r.Context(), in.Code)
 	switch {
 	case errors.Is(err, invite.ErrCodeChar), errors.Is(err, invite.ErrCodeLength):
 		attempt.Fail()
-		return &Error{Code: CodeInvalid, Message: "That is not a valid code: it has 10 letters and digits, like ABCDE-FGH23.", Err: err}
+		return &Error{Code: CodeInvalid, Message: msgCodeFormat.With(), Err: err}
 	case errors.Is(err, invite.ErrNotFound):
 		attempt.Fail()
-		return &Error{Code: CodeNotFound, Message: "No invitation has that code. Check the code in your mail."}
+		return Errorf(CodeNotFound, msgCodeUnknown)
 	case err != nil:
 		return err
 	}
@@ -206,7 +207,7 @@ func registrationError(err error) *Error {
 	var ie *registration.IncompleteError
 	switch {
 	case errors.As(err, &le):
-		e := &Error{Code: Code(le.Code), Message: sentence(le), Details: map[string]string{}}
+		e := &Error{Code: Code(le.Code), Message: le.Msg(), Details: map[string]string{}}
 		if le.Company != "" {
 			e.Details["company"] = le.Company
 		}
@@ -218,33 +219,33 @@ func registrationError(err error) *Error {
 		}
 		return e
 	case errors.As(err, &fe):
-		fields := map[string]string{}
+		fields := map[string]i18n.Message{}
 		for _, f := range fe {
 			if _, dup := fields[f.Field]; !dup {
-				fields[f.Field] = f.Code
+				fields[f.Field] = f.Msg()
 			}
 		}
-		return &Error{Code: CodeInvalid, Message: "Some fields need fixing.", Fields: fields}
+		return &Error{Code: CodeInvalid, Message: msgFieldsInvalid.With(), Fields: fields}
 	case errors.As(err, &one):
-		return &Error{Code: CodeInvalid, Message: "Some fields need fixing.", Fields: map[string]string{one.Field: one.Code}}
+		return &Error{Code: CodeInvalid, Message: msgFieldsInvalid.With(), Fields: map[string]i18n.Message{one.Field: one.Msg()}}
 	case errors.As(err, &pe):
-		// pe.Message is ours; the cause (a decoder's words) is logged by
+		// pe.Msg is ours; the cause (a decoder's words) is logged by
 		// the service, never sent.
 		switch pe.Code {
 		case registration.PhotoTooLarge:
-			return &Error{Code: CodeTooLarge, Message: pe.Message}
+			return &Error{Code: CodeTooLarge, Message: pe.Msg}
 		case registration.PhotoBusy:
-			return &Error{Code: CodePhotoBusy, Message: pe.Message, RetryAfter: registration.PhotoBusyRetry}
+			return &Error{Code: CodePhotoBusy, Message: pe.Msg, RetryAfter: registration.PhotoBusyRetry}
 		}
-		return &Error{Code: Code(pe.Code), Message: pe.Message}
+		return &Error{Code: Code(pe.Code), Message: pe.Msg}
 	case errors.As(err, &ie):
-		return &Error{Code: CodeIncomplete, Message: sentence(ie), Details: map[string]string{"step": ie.Step}}
+		return &Error{Code: CodeIncomplete, Message: ie.Msg(), Details: map[string]string{"step": ie.Step}}
 	case errors.Is(err, registration.ErrBankIDUnavailable):
-		return &Error{Code: CodeNotConfigured, Message: "BankID is not available here right now. Register manually."}
+		return Errorf(CodeNotConfigured, msgBankIDUnavailable)
 	case errors.Is(err, registration.ErrNoPhoto):
-		return &Error{Code: CodeNotFound, Message: "Upload a photo first."}
+		return Errorf(CodeNotFound, msgNoPhoto)
 	case errors.Is(err, order.ErrNotFound):
-		return &Error{Code: CodeNotFound, Message: "There is no such order."}
+		return Errorf(CodeNotFound, msgNoOrder)
 	}
 	return nil
 }

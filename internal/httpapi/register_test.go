@@ -73,7 +73,7 @@ func TestRegisterAPI(t *testing.T) {
 		t.Fatalf("bad token: %d %v", resp.StatusCode, m)
 	}
 	resp, m = e.do(t, "PUT", "/api/register/"+tok+"/personal", `{"firstName":"Anna","lastName":"B3rg","hasPersonnummer":true,"personnummer":"811218-9875","phone":"070-123 45 67"}`)
-	fields, _ := m["error"].(map[string]any)["fields"].(map[string]any)
+	fields, _ := m["error"].(map[string]any)["fieldCodes"].(map[string]any)
 	if resp.StatusCode != 400 || fields["last_name"] != "characters" || fields["personnummer"] != "checksum" || fields["phone"] != nil {
 		t.Fatalf("personal: %d %v", resp.StatusCode, m)
 	}

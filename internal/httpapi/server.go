@@ -17,7 +17,6 @@ import (
 	"net"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -187,18 +186,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !strings.HasPrefix(r.URL.Path, "/api/") {
-		writeError(w, r, s.cfg.Log, Errorf(CodeNotFound, "Not found: "+r.URL.Path))
+		writeError(w, r, s.cfg.Log, Errorf(CodeNotFound, msgNotFoundPath))
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && !s.sameOrigin(r) {
-		writeError(w, r, s.cfg.Log, Errorf(CodeForbidden, "Cross-site requests are not accepted."))
+		writeError(w, r, s.cfg.Log, Errorf(CodeForbidden, msgCrossSite))
 		return
 	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		if s.paths[r.URL.Path] {
-			writeError(w, r, s.cfg.Log, Errorf(CodeMethod, r.Method+" is not allowed on "+r.URL.Path+"."))
+			writeError(w, r, s.cfg.Log, Errorf(CodeMethod, msgMethod))
 		} else {
-			writeError(w, r, s.cfg.Log, Errorf(CodeNotFound, "There is no API endpoint "+r.URL.Path+"."))
+			writeError(w, r, s.cfg.Log, Errorf(CodeNotFound, msgNoEndpoint))
 		}
 		return
 	}
@@ -224,17 +223,15 @@ func (s *Server) Site() http.Handler {
 		}
 		setSecurityHeaders(w)
 		if e := s.checkHost(r); e != nil {
-			writePlain(w, status(e.Code),
-				"id06desk svarar inte på adressen "+strconv.Quote(r.Host)+". Öppna den adress som `id06desk serve` skrev ut, eller ställ in public_url på den adress som används.",
-				e.Message)
+			writePlain(w, status(e.Code), e.Message)
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			writeError(w, r, s.cfg.Log, Errorf(CodeMethod, r.Method+" is not allowed here."))
+			writeError(w, r, s.cfg.Log, Errorf(CodeMethod, msgMethod))
 			return
 		}
 		if s.cfg.Assets == nil {
-			writeError(w, r, s.cfg.Log, Errorf(CodeUnavailable, "The user interface is not built into this binary: run `make build`."))
+			writeError(w, r, s.cfg.Log, Errorf(CodeUnavailable, msgNoUI))
 			return
 		}
 		if r.URL.Path != "/" {
@@ -267,10 +264,10 @@ func (s *Server) isAdmin(r *http.Request) bool {
 
 func (s *Server) requireAdmin(r *http.Request) error {
 	if s.cfg.Kiosk {
-		return Errorf(CodeForbidden, "The admin console is not available on a registration kiosk.")
+		return Errorf(CodeForbidden, msgAdminOnKiosk)
 	}
 	if !s.isAdmin(r) {
-		return Errorf(CodeUnauthorized, "Log in as admin to continue.")
+		return Errorf(CodeUnauthorized, msgLogIn)
 	}
 	return nil
 }
@@ -332,7 +329,7 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.Mode != ModeServe || s.cfg.Kiosk || s.cfg.Auth == nil {
-		return Errorf(CodeBadRequest, "No login is needed here.")
+		return Errorf(CodeBadRequest, msgNoLoginNeeded)
 	}
 	var in struct {
 		Password string `json:"password"`
@@ -344,14 +341,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	var rl *adminauth.RateLimitedError
 	switch {
 	case errors.As(err, &rl) && rl.Busy:
-		return &Error{Code: CodeRateLimited, Message: "The server is checking other passwords. Try again in a moment.", RetryAfter: rl.RetryAfter, Details: busyDetails}
+		return &Error{Code: CodeRateLimited, Message: msgLoginBusy.With(), RetryAfter: rl.RetryAfter, Details: busyDetails}
 	case errors.As(err, &rl):
-		return &Error{Code: CodeRateLimited, Message: "Too many login attempts. Wait " + waitText(rl.RetryAfter) + " and try again.", RetryAfter: rl.RetryAfter}
+		return &Error{Code: CodeRateLimited, Message: msgLoginLimited.With("wait", waitText(rl.RetryAfter)), RetryAfter: rl.RetryAfter}
 	case errors.Is(err, adminauth.ErrNoPassword):
-		return Errorf(CodeNoPassword, "No admin password is set. On this computer, run: id06desk admin password")
+		return Errorf(CodeNoPassword, msgNoPassword)
 	case errors.Is(err, adminauth.ErrWrongPassword):
 		s.cfg.Log.Warn("admin login failed", "client", clientAddr(r))
-		return Errorf(CodeInvalidPassword, "Wrong password.")
+		return Errorf(CodeInvalidPassword, msgWrongPassword)
 	case err != nil:
 		return err
 	}

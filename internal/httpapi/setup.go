@@ -5,13 +5,14 @@ import (
 	"net/http"
 
 	"id06desk/internal/adminauth"
+	"id06desk/internal/i18n"
 )
 
 // setup sets the first admin password with the one-time link `serve`
 // printed at start (adminauth.Service.FirstRunLink) and logs in.
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.Mode != ModeServe || s.cfg.Kiosk || s.cfg.Auth == nil {
-		return Errorf(CodeBadRequest, "No admin password is needed here.")
+		return Errorf(CodeBadRequest, msgSetupNotNeeded)
 	}
 	var in struct {
 		Token    string `json:"token"`
@@ -30,18 +31,18 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case errors.Is(err, adminauth.ErrSetupNotLocal):
 		s.cfg.Log.Warn("setup link used from another computer", "client", clientAddr(r))
-		return Errorf(CodeSetupNotLocal, "Open the setup link in a browser on the computer that runs id06desk serve.")
+		return Errorf(CodeSetupNotLocal, msgSetupNotLocal)
 	case errors.Is(err, adminauth.ErrSetupDone):
-		return Errorf(CodeSetupDone, "An admin password is already set. Log in with it.")
+		return Errorf(CodeSetupDone, msgSetupDone)
 	case errors.Is(err, adminauth.ErrSetupExpired):
-		return Errorf(CodeSetupExpired, "This setup link has expired. Restart id06desk serve to get a new one, or run: id06desk admin password")
+		return Errorf(CodeSetupExpired, msgSetupExpired)
 	case errors.Is(err, adminauth.ErrSetupInvalid):
-		return Errorf(CodeSetupInvalid, "This setup link is not valid: it was used already, or id06desk serve was restarted since. Use the newest link it printed, or run: id06desk admin password")
+		return Errorf(CodeSetupInvalid, msgSetupInvalid)
 	case errors.Is(err, adminauth.ErrBusy):
-		return &Error{Code: CodeRateLimited, Message: "Too many password checks at once. Try again in a moment.", RetryAfter: adminauth.BusyRetryAfter}
+		return &Error{Code: CodeRateLimited, Message: msgSetupBusy.With(), RetryAfter: adminauth.BusyRetryAfter}
 	case errors.Is(err, adminauth.ErrWeakPassword):
-		return &Error{Code: CodeWeakPassword, Message: "Choose a password of at least 10 characters.",
-			Fields: map[string]string{"password": "At least 10 characters."}}
+		return &Error{Code: CodeWeakPassword, Message: msgWeakPassword.With(),
+			Fields: map[string]i18n.Message{"password": msgWeakPasswordField.With()}}
 	case err != nil:
 		return err
 	}

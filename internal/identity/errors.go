@@ -1,6 +1,10 @@
 package identity
 
-import "strings"
+import (
+	"strings"
+
+	"id06desk/internal/i18n"
+)
 
 // Field names used in FieldError.Field.
 const (
@@ -53,7 +57,12 @@ func (e *FieldError) Error() string {
 // anything else gets English), using the field to be more specific where the
 // code alone would be vague.
 func (e *FieldError) Message(lang string) string {
-	return fieldMessage(e.Field, e.Code, lang)
+	return fieldText(e.Field, e.Code).In(i18n.Lang(lang))
+}
+
+// Msg is the error as a message for people; its code is e.Code.
+func (e *FieldError) Msg() i18n.Message {
+	return fieldText(e.Field, e.Code).With()
 }
 
 // Errors is a list of field errors (all problems at once, not only the first).

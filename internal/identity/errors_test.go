@@ -54,8 +54,8 @@ func TestFieldMessages(t *testing.T) {
 			if _, ok := messages[code]; !ok {
 				t.Fatalf("unknown code %q", code)
 			}
-			if strings.TrimSpace(txt.sv) == "" || strings.TrimSpace(txt.en) == "" || txt.sv == txt.en {
-				t.Fatalf("need distinct non-empty sv and en, got %q / %q", txt.sv, txt.en)
+			if strings.TrimSpace(txt.SV) == "" || strings.TrimSpace(txt.EN) == "" || txt.SV == txt.EN {
+				t.Fatalf("need distinct non-empty sv and en, got %q / %q", txt.SV, txt.EN)
 			}
 			fe := &FieldError{Field: field, Code: code}
 			for _, lang := range []string{"sv", "en"} {
@@ -74,13 +74,13 @@ func TestMessageFallbacks(t *testing.T) {
 		lang        string
 		want        string
 	}{
-		{"unknown language gets English", "", CodeRequired, "de", messages[CodeRequired].en},
-		{"empty language gets English", "", CodeRequired, "", messages[CodeRequired].en},
-		{"unknown code sv", "", "no_such_code", "sv", unknownCode.sv},
-		{"unknown code en", "", "no_such_code", "en", unknownCode.en},
-		{"field without override", FieldPersonnummer, CodeRequired, "sv", messages[CodeRequired].sv},
-		{"field with override", FieldPersonnummer, CodeFormat, "sv", fieldMessages["personnummer/format"].sv},
-		{"override in English", FieldPhone, CodeFormat, "en", fieldMessages["phone/format"].en},
+		{"unknown language gets English", "", CodeRequired, "de", messages[CodeRequired].EN},
+		{"empty language gets English", "", CodeRequired, "", messages[CodeRequired].EN},
+		{"unknown code sv", "", "no_such_code", "sv", unknownCode.SV},
+		{"unknown code en", "", "no_such_code", "en", unknownCode.EN},
+		{"field without override", FieldPersonnummer, CodeRequired, "sv", messages[CodeRequired].SV},
+		{"field with override", FieldPersonnummer, CodeFormat, "sv", fieldMessages["personnummer/format"].SV},
+		{"override in English", FieldPhone, CodeFormat, "en", fieldMessages["phone/format"].EN},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

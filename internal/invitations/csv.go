@@ -9,12 +9,18 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"id06desk/internal/i18n"
 )
 
 // LineError is a problem with one line of an imported CSV file.
 type LineError struct {
-	Line    int    `json:"line"`
-	Message string `json:"message"`
+	Line int
+	Msg  i18n.Message
+}
+
+func lineError(line int, t i18n.Text, params ...any) LineError {
+	return LineError{Line: line, Msg: t.With(params...)}
 }
 
 // csvColumns are the accepted header names (email is required).
@@ -38,17 +44,17 @@ const MaxCSVBytes = 2 << 20
 func ParseCSV(r io.Reader) ([]Row, []LineError) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxCSVBytes+1))
 	if err != nil {
-		return nil, []LineError{{0, "The file could not be read: " + err.Error()}}
+		return nil, []LineError{lineError(0, msgCSVRead)}
 	}
 	if len(data) > MaxCSVBytes {
-		return nil, []LineError{{0, fmt.Sprintf("The file is larger than %d MB; split it into smaller files.", MaxCSVBytes>>20)}}
+		return nil, []LineError{lineError(0, msgCSVTooLarge, "max", MaxCSVBytes>>20)}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		return nil, []LineError{{0, "The file is not UTF-8 text. In Excel, save it as \"CSV UTF-8\"."}}
+		return nil, []LineError{lineError(0, msgCSVNotUTF8)}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, []LineError{{0, "The file is empty."}}
+		return nil, []LineError{lineError(0, msgCSVEmpty)}
 	}
 	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
 	cr := csv.NewReader(bytes.NewReader(data))
@@ -59,7 +65,7 @@ func ParseCSV(r io.Reader) ([]Row, []LineError) {
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, []LineError{{1, "The header line could not be read: " + err.Error()}}
+		return nil, []LineError{lineError(1, csvLineText(err))}
 	}
 	cols := make([]string, len(header))
 	hasEmail := false
@@ -73,11 +79,10 @@ func ParseCSV(r io.Reader) ([]Row, []LineError) {
 		hasEmail = hasEmail || name == "email"
 	}
 	if !hasEmail || len(unknown) > 0 {
-		msg := "The first line must name the columns: email,card_type,industry,language,name (only email is required)."
 		if len(unknown) > 0 {
-			msg += fmt.Sprintf(" Unknown column: %s.", strings.Join(unknown, ", "))
+			return nil, []LineError{lineError(1, msgCSVUnknownColumn, "columns", strings.Join(unknown, ", "))}
 		}
-		return nil, []LineError{{1, msg}}
+		return nil, []LineError{lineError(1, msgCSVHeader)}
 	}
 	var rows []Row
 	var errs []LineError
@@ -86,20 +91,20 @@ func ParseCSV(r io.Reader) ([]Row, []LineError) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				errs = append(errs, LineError{pe.Line, "This line is not valid CSV: " + pe.Err.Error()})
+				errs = append(errs, lineError(pe.StartLine, csvLineText(pe.Err)))
 				continue
 			}
-			return rows, append(errs, LineError{line, err.Error()})
+			return rows, append(errs, lineError(0, csvLineText(err)))
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
 		if len(rec) > len(cols) {
-			errs = append(errs, LineError{line, fmt.Sprintf("This line has %d fields; the header has %d.", len(rec), len(cols))})
+			errs = append(errs, lineError(line, msgCSVFields, "fields", len(rec), "header", len(cols)))
 			continue
 		}
 		var row Row
@@ -120,13 +125,13 @@ func ParseCSV(r io.Reader) ([]Row, []LineError) {
 			}
 		}
 		if badName != nil {
-			errs = append(errs, LineError{line, badName.Message})
+			errs = append(errs, LineError{Line: line, Msg: badName.Msg})
 			continue
 		}
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 && len(errs) == 0 {
-		errs = append(errs, LineError{0, "The file has a header but no rows."})
+		errs = append(errs, lineError(0, msgCSVNoRows))
 	}
 	return rows, errs
 }

@@ -3,6 +3,8 @@ package invitations
 import (
 	"strings"
 	"testing"
+
+	"id06desk/internal/i18n"
 )
 
 func TestParseCSV(t *testing.T) {
@@ -22,6 +24,8 @@ func TestParseCSV(t *testing.T) {
 		{"empty", "", 0, 0, "empty"},
 		{"header only", "email\n", 0, 0, "no rows"},
 		{"blank lines skipped", "email\n\na@x.se\n\n", 1, -1, ""},
+		// Used to panic in csv.Reader.FieldPos, dropping the connection.
+		{"unterminated quote", "email\n\"a@x.se\nb@x.se\n", 0, 2, "quotation mark"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -35,7 +39,7 @@ func TestParseCSV(t *testing.T) {
 				}
 				return
 			}
-			if len(errs) == 0 || errs[0].Line != c.errLine || !strings.Contains(errs[0].Message, c.errMatch) {
+			if len(errs) == 0 || errs[0].Line != c.errLine || !strings.Contains(errs[0].Msg.In(i18n.EN), c.errMatch) {
 				t.Errorf("errors %+v, want line %d with %q", errs, c.errLine, c.errMatch)
 			}
 		})

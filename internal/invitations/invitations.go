@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"id06desk/internal/i18n"
 	"id06desk/internal/identity"
 	"id06desk/internal/invite"
 	"id06desk/internal/mail"
@@ -88,10 +89,15 @@ type Row struct {
 	Name     string `json:"name"`
 }
 
-// FieldError is one problem of one row.
+// FieldError is one problem of one row: a stable code and the message for
+// people (rendered in the caller's language by the API).
 type FieldError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code string
+	Msg  i18n.Message
+}
+
+func rowError(t i18n.Text, params ...any) FieldError {
+	return FieldError{Code: t.Code, Msg: t.With(params...)}
 }
 
 // RowResult is the validation result of one row.
@@ -138,12 +144,12 @@ func (s *Service) Validate(ctx context.Context, rows []Row) ([]Row, []RowResult,
 		n := Row{Name: strings.TrimSpace(r.Name), Industry: strings.TrimSpace(r.Industry), CardType: strings.TrimSpace(r.CardType), Language: strings.ToLower(strings.TrimSpace(r.Language))}
 		email, err := invite.NormalizeEmail(r.Email)
 		if err != nil {
-			res.Errors["email"] = FieldError{"email_invalid", emailMessage(r.Email, err)}
+			res.Errors["email"] = emailError(r.Email)
 		} else {
 			n.Email = email
 			key := strings.ToLower(email)
 			if j, dup := firstRow[key]; dup {
-				res.Errors["email"] = FieldError{"duplicate", fmt.Sprintf("This address is already in row %d.", j+1)}
+				res.Errors["email"] = rowError(msgRowDuplicate, "row", j+1)
 			} else {
 				firstRow[key] = i
 				emails = append(emails, email)
@@ -160,20 +166,20 @@ func (s *Service) Validate(ctx context.Context, rows []Row) ([]Row, []RowResult,
 		if c, ok := cat.MatchCardType(n.CardType); ok {
 			n.CardType = c.Code
 		} else {
-			res.Errors["cardType"] = FieldError{"card_type_unknown", fmt.Sprintf("There is no active card type %q.", n.CardType)}
+			res.Errors["cardType"] = rowError(msgRowCardType, "value", n.CardType)
 		}
 		if n.Industry != "" {
 			if i, ok := cat.MatchIndustry(n.Industry); ok {
 				n.Industry = i.Code
 			} else {
-				res.Errors["industry"] = FieldError{"industry_unknown", fmt.Sprintf("There is no active industry %q.", n.Industry)}
+				res.Errors["industry"] = rowError(msgRowIndustry, "value", n.Industry)
 			}
 		}
 		if n.Language == "" {
 			n.Language = vals.Get("language")
 		}
 		if n.Language != "sv" && n.Language != "en" {
-			res.Errors["language"] = FieldError{"language_invalid", "The language must be sv or en."}
+			res.Errors["language"] = rowError(msgRowLanguage)
 		}
 		if name, fe := checkName(n.Name); fe != nil {
 			res.Errors["name"] = *fe
@@ -190,7 +196,7 @@ func (s *Service) Validate(ctx context.Context, rows []Row) ([]Row, []RowResult,
 	for i := range results {
 		if active[out[i].Email] {
 			if _, has := results[i].Errors["email"]; !has {
-				results[i].Errors["email"] = FieldError{"active_invitation", "This person already has an invitation in progress: resend or revoke it instead."}
+				results[i].Errors["email"] = rowError(msgRowActive)
 			}
 		}
 		results[i].OK = len(results[i].Errors) == 0
@@ -198,11 +204,11 @@ func (s *Service) Validate(ctx context.Context, rows []Row) ([]Row, []RowResult,
 	return out, results, nil
 }
 
-func emailMessage(raw string, err error) string {
+func emailError(raw string) FieldError {
 	if strings.TrimSpace(raw) == "" {
-		return "Enter an email address."
+		return FieldError{Code: "email_invalid", Msg: msgRowEmailEmpty.With()}
 	}
-	return fmt.Sprintf("%q is not a valid email address.", strings.TrimSpace(raw))
+	return FieldError{Code: "email_invalid", Msg: msgRowEmail.With("value", strings.TrimSpace(raw))}
 }
 
 // checkName applies the cardholder name rules of internal/identity to an
@@ -217,10 +223,10 @@ func checkName(s string) (string, *FieldError) {
 	name, err := identity.ValidateName(identity.FieldName, s)
 	var fe *identity.FieldError
 	if errors.As(err, &fe) {
-		return "", &FieldError{Code: "name_" + fe.Code, Message: "Name: " + fe.Message("en")}
+		return "", &FieldError{Code: "name_" + fe.Code, Msg: msgRowNameProblem.With("problem", fe.Msg())}
 	}
 	if err != nil {
-		return "", &FieldError{Code: "name_invalid", Message: "The name is not valid."}
+		return "", &FieldError{Code: "name_invalid", Msg: msgRowNameInvalid.With()}
 	}
 	return name, nil
 }
@@ -365,11 +371,11 @@ var ErrNotConfigured = errors.New("not configured")
 func (s *Service) render(inv invite.Invitation, e env) (*outbox.Message, error) {
 	company := e.vals.Get("company.name")
 	if company == "" {
-		return nil, fmt.Errorf("%w: set the company name (Settings → Company) before sending invitations", ErrNotConfigured)
+		return nil, i18n.Wrap(ErrNotConfigured, msgNoCompanyName)
 	}
 	from := e.vals.Get("smtp.from")
 	if from == "" {
-		return nil, fmt.Errorf("%w: set the sender address (Settings → Email) before sending invitations", ErrNotConfigured)
+		return nil, i18n.Wrap(ErrNotConfigured, msgNoSender)
 	}
 	sender := e.vals.Get("mail.sender_name")
 	if sender == "" {
@@ -408,9 +414,12 @@ func (s *Service) Catalog(ctx context.Context) (invite.Catalog, error) {
 
 // CatalogError is a validation error of a catalog entry; Field is like
 // "cardTypes.2.code".
-type CatalogError struct{ Field, Message string }
+type CatalogError struct {
+	Field string
+	Msg   i18n.Message
+}
 
-func (e *CatalogError) Error() string { return e.Field + ": " + e.Message }
+func (e *CatalogError) Error() string { return e.Field + ": " + e.Msg.In(i18n.EN) }
 
 // SaveCatalog validates and stores the catalog.
 func (s *Service) SaveCatalog(ctx context.Context, actor string, cat invite.Catalog) error {
@@ -420,13 +429,13 @@ func (s *Service) SaveCatalog(ctx context.Context, actor string, cat invite.Cata
 		f := fmt.Sprintf("%s.%d.", prefix, i)
 		switch {
 		case code == "" || len(code) > 32 || strings.Trim(code, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "":
-			return &CatalogError{f + "code", "Use 1–32 lower-case letters, digits, - or _."}
+			return &CatalogError{f + "code", msgCatalogCode.With()}
 		case seen[prefix+code]:
-			return &CatalogError{f + "code", "This code is used twice."}
+			return &CatalogError{f + "code", msgCatalogCodeTwice.With()}
 		case strings.TrimSpace(sv) == "" || len(sv) > 80:
-			return &CatalogError{f + "nameSv", "Enter a Swedish name (at most 80 characters)."}
+			return &CatalogError{f + "nameSv", msgCatalogNameSv.With()}
 		case strings.TrimSpace(en) == "" || len(en) > 80:
-			return &CatalogError{f + "nameEn", "Enter an English name (at most 80 characters)."}
+			return &CatalogError{f + "nameEn", msgCatalogNameEn.With()}
 		}
 		seen[prefix+code] = true
 		return nil
@@ -440,7 +449,7 @@ func (s *Service) SaveCatalog(ctx context.Context, actor string, cat invite.Cata
 		}
 	}
 	if active == 0 {
-		return &CatalogError{"cardTypes", "Keep at least one active card type."}
+		return &CatalogError{"cardTypes", msgCatalogActive.With()}
 	}
 	for i, c := range cat.Industries {
 		if err := check("industries", i, c.Code, c.NameSv, c.NameEn); err != nil {
@@ -515,7 +524,7 @@ func Actions(st invite.Status) []string {
 func (s *Service) Send(ctx context.Context, actor, id string) error {
 	return s.update(ctx, actor, id, func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error) {
 		if inv.Status != invite.StatusDraft {
-			return nil, nil, fmt.Errorf("%w: only drafts can be sent; use resend", invite.ErrTransition)
+			return nil, nil, i18n.Wrap(invite.ErrTransition, msgOnlyDrafts)
 		}
 		m, err := s.render(*inv, e)
 		inv.Status = invite.StatusQueued
@@ -527,10 +536,10 @@ func (s *Service) Send(ctx context.Context, actor, id string) error {
 func (s *Service) Resend(ctx context.Context, actor, id string) error {
 	return s.update(ctx, actor, id, func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error) {
 		if !inv.Status.CanResend() {
-			return nil, nil, fmt.Errorf("%w: an invitation that is %s cannot be resent", invite.ErrTransition, inv.Status)
+			return nil, nil, i18n.Wrap(invite.ErrTransition, msgCannotResend)
 		}
 		if !inv.ExpiresAt.After(s.now()) {
-			return nil, nil, fmt.Errorf("%w: the invitation has expired; extend it instead", invite.ErrTransition)
+			return nil, nil, i18n.Wrap(invite.ErrTransition, msgExpiredExtend)
 		}
 		m, err := s.render(*inv, e)
 		inv.Status, inv.LastError = invite.StatusQueued, ""
@@ -550,12 +559,12 @@ const (
 func (s *Service) Extend(ctx context.Context, actor, id string, days int) error {
 	if days < MinExtendDays || days > MaxExtendDays {
 		return &InputError{Field: "days", Code: "days_range",
-			Message: fmt.Sprintf("Extend by %d to %d days.", MinExtendDays, MaxExtendDays),
-			Limits:  [2]int{MinExtendDays, MaxExtendDays}}
+			Msg:    msgExtendDays.With("min", MinExtendDays, "max", MaxExtendDays),
+			Limits: [2]int{MinExtendDays, MaxExtendDays}}
 	}
 	return s.update(ctx, actor, id, func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error) {
 		if !(inv.Status.Pending() && inv.Status != invite.StatusDraft) && inv.Status != invite.StatusExpired {
-			return nil, nil, fmt.Errorf("%w: an invitation that is %s cannot be extended", invite.ErrTransition, inv.Status)
+			return nil, nil, i18n.Wrap(invite.ErrTransition, msgCannotExtend)
 		}
 		from := s.now().UTC()
 		if inv.ExpiresAt.After(from) {
@@ -577,7 +586,7 @@ func (s *Service) Extend(ctx context.Context, actor, id string, days int) error 
 func (s *Service) Revoke(ctx context.Context, actor, id string) error {
 	return s.update(ctx, actor, id, func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error) {
 		if !inv.Status.CanRevoke() {
-			return nil, nil, fmt.Errorf("%w: an invitation that is %s cannot be revoked", invite.ErrTransition, inv.Status)
+			return nil, nil, i18n.Wrap(invite.ErrTransition, msgCannotRevoke)
 		}
 		inv.Status = invite.StatusRevoked
 		return &invite.Event{Kind: invite.EventRevoked}, nil, nil
@@ -595,13 +604,13 @@ var ErrBadInput = errors.New("bad input")
 // InputError is an invalid argument of an action, for one field: Code is
 // stable (the UI translates it), Limits the allowed range when there is one.
 type InputError struct {
-	Field   string
-	Code    string
-	Message string
-	Limits  [2]int
+	Field  string
+	Code   string
+	Msg    i18n.Message
+	Limits [2]int
 }
 
-func (e *InputError) Error() string { return e.Field + ": " + e.Message }
+func (e *InputError) Error() string { return e.Field + ": " + e.Msg.In(i18n.EN) }
 
 // Unwrap makes an InputError an ErrBadInput.
 func (e *InputError) Unwrap() error { return ErrBadInput }

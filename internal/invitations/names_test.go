@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"id06desk/internal/i18n"
 	"id06desk/internal/invitations"
 )
 
@@ -43,8 +44,8 @@ func TestInvitationNamesFollowTheCardholderNameRules(t *testing.T) {
 		if got.Code != c.code || (c.code == "") != res[i].OK {
 			t.Errorf("%s: name error %+v, want %q", c.name, got, c.code)
 		}
-		if c.code != "" && (got.Message == "" || strings.Contains(got.Message, c.in)) {
-			t.Errorf("%s: message %q must say what is wrong without repeating the value", c.name, got.Message)
+		if msg := got.Msg.In(i18n.EN); c.code != "" && (msg == "" || strings.Contains(msg, c.in) || got.Msg.In(i18n.SV) == msg) {
+			t.Errorf("%s: message %q must say what is wrong, in each language, without repeating the value", c.name, msg)
 		}
 		if c.code == "" && norm[i].Name != c.stored {
 			t.Errorf("%s: stored %q, want %q", c.name, norm[i].Name, c.stored)
@@ -65,8 +66,8 @@ func TestInvitationNamesFollowTheCardholderNameRules(t *testing.T) {
 		lines := []int{}
 		for _, e := range errs {
 			lines = append(lines, e.Line)
-			if !strings.HasPrefix(e.Message, "Name: ") {
-				t.Errorf("line %d: %q", e.Line, e.Message)
+			if !strings.HasPrefix(e.Msg.In(i18n.EN), "Name: ") || !strings.HasPrefix(e.Msg.In(i18n.SV), "Namn: ") {
+				t.Errorf("line %d: %q / %q", e.Line, e.Msg.In(i18n.EN), e.Msg.In(i18n.SV))
 			}
 		}
 		if len(lines) != 3 || lines[0] != 3 || lines[1] != 4 || lines[2] != 5 {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"id06desk/internal/i18n"
 )
 
 // Invitation is one cardholder's invitation.
@@ -169,3 +171,26 @@ type Page struct {
 	Total    int
 	Counts   map[Status]int // over all invitations, ignoring filters
 }
+
+// CatalogInUseError is an ErrCatalogInUse that names the entry and how many
+// invitations use it.
+type CatalogInUseError struct {
+	Code string
+	Uses int
+}
+
+func (e *CatalogInUseError) Error() string {
+	return fmt.Sprintf("%v: %s is used by %d invitations", ErrCatalogInUse, e.Code, e.Uses)
+}
+
+// Is makes errors.Is(err, ErrCatalogInUse) true.
+func (e *CatalogInUseError) Is(target error) bool { return target == ErrCatalogInUse }
+
+// Msg is the error as a message for people.
+func (e *CatalogInUseError) Msg() i18n.Message {
+	return msgCatalogInUse.With("code", e.Code, "uses", e.Uses)
+}
+
+var msgCatalogInUse = i18n.Text{Code: "catalog.in_use",
+	SV: "{code} används av {uses} inbjudningar och kan inte tas bort; gör den inaktiv i stället.",
+	EN: "{code} is used by {uses} invitations and cannot be removed; deactivate it instead."}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"id06desk/internal/camera"
+	"id06desk/internal/i18n"
 )
 
 // State says whether the kiosk has a picture.
@@ -246,3 +247,26 @@ func (s *Station) Still(ctx context.Context) (image.Image, error) {
 	}
 	return img, nil
 }
+
+// Msg is the error as a message for people.
+func (e *UnavailableError) Msg() i18n.Message {
+	switch e.State {
+	case StateNone:
+		return msgNoCamera.With()
+	case StateUnplugged:
+		return msgCameraUnplugged.With()
+	}
+	return msgCameraError.With()
+}
+
+var (
+	msgNoCamera = i18n.Text{Code: "kiosk.no_camera",
+		SV: "Ingen kamera är ansluten.",
+		EN: "No camera is connected."}
+	msgCameraUnplugged = i18n.Text{Code: "kiosk.camera_unplugged",
+		SV: "Kameran kopplades bort eller slutade fungera.",
+		EN: "The camera was unplugged or stopped."}
+	msgCameraError = i18n.Text{Code: "kiosk.camera_error",
+		SV: "Kameran går inte att öppna.",
+		EN: "The camera cannot be opened."}
+)

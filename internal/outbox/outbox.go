@@ -42,10 +42,10 @@ func (m *Message) Recipients() []string {
 
 // Status summarises the outbox for the UI.
 type Status struct {
-	Configured bool   `json:"configured"`
-	Pending    int    `json:"pending"`
-	Failed     int    `json:"failed"`
-	LastError  string `json:"lastError,omitempty"`
+	Configured bool
+	Pending    int
+	Failed     int
+	LastError  Failure // the latest failure of a mail not sent yet
 }
 
 // Store is the durable queue.
@@ -62,10 +62,10 @@ type Store interface {
 }
 
 // Sender delivers one message; Classify says if an error is temporary and
-// gives the reason shown to the admin.
+// why it happened, as a Failure shown to the admin.
 type Sender interface {
 	Send(ctx context.Context, from string, to []string, msg []byte) (reply string, err error)
-	Classify(err error) (temporary bool, reason string)
+	Classify(err error) (temporary bool, why Failure)
 }
 
 // SenderSource returns the current sender, or nil when no mail server is
@@ -150,7 +150,7 @@ func (w *Worker) Status(ctx context.Context) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	return Status{Configured: s != nil, Pending: p, Failed: f, LastError: last}, nil
+	return Status{Configured: s != nil, Pending: p, Failed: f, LastError: ParseFailure(last)}, nil
 }
 
 // Run sends until ctx ends, waking on Wake, on the next due retry, and at
@@ -268,23 +268,21 @@ func (w *Worker) deliver(ctx context.Context, sender Sender, m *Message) (outcom
 		w.log.Info("mail sent", "outbox_id", m.ID, "kind", m.Kind)
 		return sent, nil
 	}
-	temporary, reason := sender.Classify(err)
+	temporary, why := sender.Classify(err)
+	reason := why.Encode()
 	attempts := m.Attempts + 1
 	if temporary && attempts < w.maxAttempts {
 		next := w.now().Add(w.backoff(attempts))
 		if err := w.store.MarkRetry(ctx, m.ID, w.name, reason, next); err != nil {
 			return retrying, fmt.Errorf("record retry: %w", err)
 		}
-		w.log.Warn("mail delayed", "outbox_id", m.ID, "attempt", attempts, "retry_at", next, "reason", reason)
+		w.log.Warn("mail delayed", "outbox_id", m.ID, "attempt", attempts, "retry_at", next, "reason", why.Code, "detail", why.Detail)
 		return retrying, nil
-	}
-	if temporary {
-		reason = fmt.Sprintf("Gave up after %d attempts. %s", attempts, reason)
 	}
 	if err := w.store.MarkFailed(ctx, m.ID, w.name, reason); err != nil {
 		return failed, fmt.Errorf("record failed mail: %w", err)
 	}
-	w.log.Warn("mail failed", "outbox_id", m.ID, "reason", reason)
+	w.log.Warn("mail failed", "outbox_id", m.ID, "attempts", attempts, "reason", why.Code, "detail", why.Detail)
 	return failed, nil
 }
 

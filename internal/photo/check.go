@@ -3,6 +3,8 @@ package photo
 import (
 	"image"
 	"math"
+
+	"id06desk/internal/i18n"
 )
 
 // Problem is a reason a card photo is not accepted. Its value is a stable
@@ -177,42 +179,51 @@ func meanLuma(img image.Image, r image.Rectangle) float64 {
 	return float64(sum) / float64(len(gray.Pix))
 }
 
-var messages = map[Problem]map[string]string{
+var messages = map[Problem]i18n.Text{
 	NoFace: {
-		"sv": "Vi hittar inget ansikte. Se rakt in i kameran i bra ljus.",
-		"en": "We can't find a face. Look straight into the camera in good light.",
+		Code: string(NoFace),
+		SV:   "Vi hittar inget ansikte. Se rakt in i kameran i bra ljus.",
+		EN:   "We can't find a face. Look straight into the camera in good light.",
 	},
 	SeveralFaces: {
-		"sv": "Vi ser mer än ett ansikte. Se till att bara du syns på bilden.",
-		"en": "We see more than one face. Make sure only you are in the picture.",
+		Code: string(SeveralFaces),
+		SV:   "Vi ser mer än ett ansikte. Se till att bara du syns på bilden.",
+		EN:   "We see more than one face. Make sure only you are in the picture.",
 	},
 	NotCentred: {
-		"sv": "Ansiktet är inte mitt i bilden. Flytta dig eller kameran så att ansiktet hamnar i mitten.",
-		"en": "Your face is not in the middle. Move yourself or the camera so your face is centred.",
+		Code: string(NotCentred),
+		SV:   "Ansiktet är inte mitt i bilden. Flytta dig eller kameran så att ansiktet hamnar i mitten.",
+		EN:   "Your face is not in the middle. Move yourself or the camera so your face is centred.",
 	},
 	TooFar: {
-		"sv": "Ansiktet är för litet. Gå närmare kameran eller välj en bild där ansiktet syns större.",
-		"en": "Your face is too small. Move closer to the camera or choose a photo where your face is larger.",
+		Code: string(TooFar),
+		SV:   "Ansiktet är för litet. Gå närmare kameran eller välj en bild där ansiktet syns större.",
+		EN:   "Your face is too small. Move closer to the camera or choose a photo where your face is larger.",
 	},
 	HeadCut: {
-		"sv": "Ramen skär av en del av huvudet. Hela huvudet med hår och haka ska synas: gör ramen större, flytta den eller backa lite från kameran.",
-		"en": "The frame cuts off part of your head. Your whole head, hair and chin must show: make the frame larger, move it, or step back from the camera.",
+		Code: string(HeadCut),
+		SV:   "Ramen skär av en del av huvudet. Hela huvudet med hår och haka ska synas: gör ramen större, flytta den eller backa lite från kameran.",
+		EN:   "The frame cuts off part of your head. Your whole head, hair and chin must show: make the frame larger, move it, or step back from the camera.",
 	},
 	TooClose: {
-		"sv": "Du är för nära. Backa lite så att hela huvudet och lite av axlarna syns.",
-		"en": "You are too close. Move back a little so your whole head and the top of your shoulders show.",
+		Code: string(TooClose),
+		SV:   "Du är för nära. Backa lite så att hela huvudet och lite av axlarna syns.",
+		EN:   "You are too close. Move back a little so your whole head and the top of your shoulders show.",
 	},
 	TooDark: {
-		"sv": "Ansiktet är för mörkt. Ställ dig i bättre ljus, gärna vänd mot ett fönster eller en lampa.",
-		"en": "Your face is too dark. Find better light, for example facing a window or a lamp.",
+		Code: string(TooDark),
+		SV:   "Ansiktet är för mörkt. Ställ dig i bättre ljus, gärna vänd mot ett fönster eller en lampa.",
+		EN:   "Your face is too dark. Find better light, for example facing a window or a lamp.",
 	},
 	TooBright: {
-		"sv": "Ansiktet är för ljust. Undvik blixt och starkt ljus rakt mot ansiktet.",
-		"en": "Your face is too bright. Avoid flash and strong light straight at your face.",
+		Code: string(TooBright),
+		SV:   "Ansiktet är för ljust. Undvik blixt och starkt ljus rakt mot ansiktet.",
+		EN:   "Your face is too bright. Avoid flash and strong light straight at your face.",
 	},
 	Unreadable: {
-		"sv": "Vi kan inte läsa bilden. Ta ett nytt foto eller välj en annan bild.",
-		"en": "We can't read the photo. Take a new photo or choose another picture.",
+		Code: string(Unreadable),
+		SV:   "Vi kan inte läsa bilden. Ta ett nytt foto eller välj en annan bild.",
+		EN:   "We can't read the photo. Take a new photo or choose another picture.",
 	},
 }
 
@@ -224,8 +235,5 @@ func Message(p Problem, lang string) string {
 	if !ok {
 		return ""
 	}
-	if s, ok := m[lang]; ok {
-		return s
-	}
-	return m["en"]
+	return m.In(i18n.Lang(lang))
 }

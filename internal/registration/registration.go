@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"id06desk/internal/i18n"
 	"id06desk/internal/identity"
 	"id06desk/internal/invite"
 	"id06desk/internal/mail"
@@ -304,13 +305,13 @@ func (s *Service) SavePersonal(ctx context.Context, tok string, in PersonalInput
 }
 
 // PhotoError is a photo that cannot be used: Code is what the UI shows (it
-// has its own sv and en text for each), Message our English sentence. Err,
-// the cause (image/jpeg's "short Huffman data" and the like), is for the
-// log only.
+// has its own sv and en text for each), Msg our sentence in each language.
+// Err, the cause (image/jpeg's "short Huffman data" and the like), is for
+// the log only.
 type PhotoError struct {
-	Code    string // one of the Photo* codes
-	Message string
-	Err     error
+	Code string // one of the Photo* codes
+	Msg  i18n.Message
+	Err  error
 }
 
 // Codes of a PhotoError.
@@ -327,25 +328,21 @@ const (
 // is asked to wait before trying again.
 const PhotoBusyRetry = 5 * time.Second
 
-func (e *PhotoError) Error() string { return e.Message }
+func (e *PhotoError) Error() string { return e.Msg.In(i18n.EN) }
 func (e *PhotoError) Unwrap() error { return e.Err }
 
 var photoErrors = []struct {
-	err     error
-	code    string
-	message string
+	err  error
+	code string
+	msg  i18n.Message
 }{
-	{photo.ErrTooLarge, PhotoTooLarge, fmt.Sprintf("The photo is larger than %d MB. Choose a smaller photo.", MaxPhotoBytes>>20)},
-	{photo.ErrFormat, PhotoFormat, "The photo cannot be read: only complete JPEG and PNG files can be used. Choose another photo."},
-	{photo.ErrDimensions, PhotoDimensions, fmt.Sprintf("The photo has too many pixels (at most %d megapixels and %d pixels a side). Choose a smaller photo.",
-		photo.MaxPixels/1_000_000, photo.MaxSide)},
-	{photo.ErrTooSmall, PhotoTooSmall, fmt.Sprintf("The photo is too small for an ID06 card: it needs at least %d × %d pixels. Use a photo straight from a camera or phone.",
-		photo.MinCropWidth, photo.MinCropHeight)},
-	{photo.ErrResolution, PhotoResolution, fmt.Sprintf("The chosen area is too small for an ID06 card (at least %d × %d pixels). Make the frame larger.",
-		photo.MinCropWidth, photo.MinCropHeight)},
-	{photo.ErrCrop, PhotoResolution, fmt.Sprintf("The chosen area is too small for an ID06 card (at least %d × %d pixels). Make the frame larger.",
-		photo.MinCropWidth, photo.MinCropHeight)},
-	{photo.ErrBusy, PhotoBusy, "Many photos are being checked right now. Try again in a few seconds."},
+	{photo.ErrTooLarge, PhotoTooLarge, msgPhotoTooLarge.With("mb", MaxPhotoBytes>>20)},
+	{photo.ErrFormat, PhotoFormat, msgPhotoFormat.With()},
+	{photo.ErrDimensions, PhotoDimensions, msgPhotoDimensions.With("mp", photo.MaxPixels/1_000_000, "side", photo.MaxSide)},
+	{photo.ErrTooSmall, PhotoTooSmall, msgPhotoTooSmall.With("w", photo.MinCropWidth, "h", photo.MinCropHeight)},
+	{photo.ErrResolution, PhotoResolution, msgPhotoResolution.With("w", photo.MinCropWidth, "h", photo.MinCropHeight)},
+	{photo.ErrCrop, PhotoResolution, msgPhotoResolution.With("w", photo.MinCropWidth, "h", photo.MinCropHeight)},
+	{photo.ErrBusy, PhotoBusy, msgPhotoBusy.With()},
 }
 
 // photoError turns the photo package's errors into a PhotoError with our
@@ -355,7 +352,7 @@ func (s *Service) photoError(err error) error {
 		if errors.Is(err, m.err) {
 			// No personal data in it: sizes, limits and the decoder's words.
 			s.c.Log.Info("photo refused", "code", m.code, "err", err)
-			return &PhotoError{Code: m.code, Message: m.message, Err: err}
+			return &PhotoError{Code: m.code, Msg: m.msg, Err: err}
 		}
 	}
 	return err

@@ -4,13 +4,12 @@
 package settings
 
 import (
-	"errors"
-	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 
+	"id06desk/internal/i18n"
 	"id06desk/internal/invite"
 )
 
@@ -87,16 +86,18 @@ func Lookup(key string) (Def, bool) {
 	return d, ok
 }
 
-// ErrUnknownKey is returned for a key that is not a setting.
-var ErrUnknownKey = errors.New("unknown setting")
-
-// FieldError is a validation error of one setting.
+// FieldError is a validation error of one setting: Msg says what is wrong
+// and how to fix it, in every language.
 type FieldError struct {
-	Key     string
-	Message string
+	Key string
+	Msg i18n.Message
 }
 
-func (e *FieldError) Error() string { return e.Key + ": " + e.Message }
+func (e *FieldError) Error() string { return e.Key + ": " + e.Msg.In(i18n.EN) }
+
+func fieldError(key string, t i18n.Text, params ...any) *FieldError {
+	return &FieldError{Key: key, Msg: t.With(params...)}
+}
 
 // Errors collects the field errors of one change.
 type Errors []*FieldError
@@ -114,26 +115,26 @@ func (es Errors) Error() string {
 func Normalize(key, value string) (string, error) {
 	d, ok := byKey[key]
 	if !ok {
-		return "", &FieldError{Key: key, Message: fmt.Sprintf("%v; known settings: %s", ErrUnknownKey, strings.Join(Keys(), ", "))}
+		return "", fieldError(key, msgUnknownKey, "keys", strings.Join(Keys(), ", "))
 	}
 	v := strings.TrimSpace(value)
 	if d.Kind == KindSecret {
 		v = value // a password may start or end with a space
 	}
 	if strings.ContainsAny(v, "\r\n\x00") {
-		return "", &FieldError{Key: key, Message: "must be a single line"}
+		return "", fieldError(key, msgSingleLine)
 	}
 	if v == "" {
 		return "", nil
 	}
 	if d.MaxLen > 0 && len([]rune(v)) > d.MaxLen {
-		return "", &FieldError{Key: key, Message: fmt.Sprintf("is too long (at most %d characters)", d.MaxLen)}
+		return "", fieldError(key, msgTooLong, "max", d.MaxLen)
 	}
 	switch d.Kind {
 	case KindInt:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < d.Min || n > d.Max {
-			return "", &FieldError{Key: key, Message: fmt.Sprintf("must be a whole number from %d to %d", d.Min, d.Max)}
+			return "", fieldError(key, msgRange, "min", d.Min, "max", d.Max)
 		}
 		return strconv.Itoa(n), nil
 	case KindChoice:
@@ -142,11 +143,11 @@ func Normalize(key, value string) (string, error) {
 				return c, nil
 			}
 		}
-		return "", &FieldError{Key: key, Message: "must be one of " + strings.Join(d.Choices, ", ")}
+		return "", fieldError(key, msgChoice, "choices", strings.Join(d.Choices, ", "))
 	case KindEmail:
 		e, err := invite.NormalizeEmail(v)
 		if err != nil {
-			return "", &FieldError{Key: key, Message: "is not a valid email address (" + err.Error() + ")"}
+			return "", fieldError(key, msgEmail)
 		}
 		return e, nil
 	case KindEmails:
@@ -157,7 +158,7 @@ func Normalize(key, value string) (string, error) {
 			}
 			e, err := invite.NormalizeEmail(part)
 			if err != nil {
-				return "", &FieldError{Key: key, Message: fmt.Sprintf("%q is not a valid email address", strings.TrimSpace(part))}
+				return "", fieldError(key, msgEmailInList, "address", strings.TrimSpace(part))
 			}
 			out = append(out, e)
 		}
@@ -165,20 +166,20 @@ func Normalize(key, value string) (string, error) {
 	case KindURL:
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
-			return "", &FieldError{Key: key, Message: "must be an address starting with https:// (or http://), such as https://id06.example.se"}
+			return "", fieldError(key, msgURL)
 		}
 		return strings.TrimRight(u.String(), "/"), nil
 	case KindOrgNr:
 		n, err := invite.ValidateOrgNumber(v)
 		if err != nil {
-			return "", &FieldError{Key: key, Message: err.Error()}
+			return "", fieldError(key, orgNumberText(err))
 		}
 		return n, nil
 	}
 	if key == "company.address.country" {
 		v = strings.ToUpper(v)
 		if len(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z' {
-			return "", &FieldError{Key: key, Message: "must be a two-letter country code such as SE"}
+			return "", fieldError(key, msgCountry)
 		}
 	}
 	return v, nil

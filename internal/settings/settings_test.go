@@ -33,7 +33,7 @@ func TestNormalize(t *testing.T) {
 		{"country", "company.address.country", "se", "SE", ""},
 		{"country bad", "company.address.country", "Sweden", "", "at most 2"},
 		{"newline", "company.name", "a\nb", "", "single line"},
-		{"unknown", "smtp.hots", "x", "", "unknown setting"},
+		{"unknown", "smtp.hots", "x", "", "no such setting"},
 		{"empty resets", "smtp.port", "", "", ""},
 	}
 	for _, c := range cases {

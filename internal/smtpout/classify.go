@@ -13,36 +13,49 @@ import (
 	"syscall"
 
 	"github.com/emersion/go-smtp"
+
+	"id06desk/internal/outbox"
 )
 
 // Classify tells whether a Send error is temporary (retry later: 4xx replies,
 // refused or lost connections, timeouts, temporary DNS failures) or permanent
 // (5xx replies, untrusted certificates, TLS or AUTH not offered, invalid
-// settings), and gives a reason for the administrator, e.g. "The mail server
-// refused the recipient: 550 5.1.1 user unknown".
+// settings), and why: a Failure whose code names the problem for the
+// administrator (FailureText has its sentence in each language) and whose
+// detail is the mail server's reply or the technical error, e.g.
+// {recipient_refused, "550 5.1.1 user unknown"}.
 //
 // Errors it does not recognise are temporary: the outbox's retry limit ends
 // them, while a wrong "permanent" would drop a mail that could have gone out.
-func Classify(err error) (temporary bool, reason string) {
+func Classify(err error) (temporary bool, why outbox.Failure) {
 	if err == nil {
-		return false, ""
+		return false, outbox.Failure{}
+	}
+	fail := func(temp bool, code, detail string) (bool, outbox.Failure) {
+		return temp, outbox.Failure{Code: code, Detail: detail}
 	}
 	var se *Error
 	var stage Stage
-	addr := "the mail server"
+	addr := ""
 	if errors.As(err, &se) {
 		stage = se.Stage
-		addr = "the mail server at " + se.Addr
+		addr = se.Addr
+	}
+	at := func(detail string) string {
+		if addr == "" {
+			return detail
+		}
+		return addr + ": " + detail
 	}
 
 	// Settings problems.
 	switch {
 	case errors.Is(err, ErrConfig):
-		return false, "The e-mail settings are incomplete: " + strings.TrimPrefix(strings.TrimPrefix(innerMessage(err, ErrConfig), ErrConfig.Error()), ": ")
+		return fail(false, FailConfig, strings.TrimPrefix(strings.TrimPrefix(innerMessage(err, ErrConfig), ErrConfig.Error()), ": "))
 	case errors.Is(err, ErrNoStartTLS):
-		return false, "The mail server does not offer STARTTLS. Choose security \"tls\" (usually port 465) or ask the mail server's administrator to enable STARTTLS."
+		return fail(false, FailNoStartTLS, at(rootMessage(err)))
 	case errors.Is(err, ErrNoAuthMechanism):
-		return false, "The mail server offers no login method id06desk supports (PLAIN or LOGIN). Clear the user name if the server needs no login."
+		return fail(false, FailNoAuthMechanism, at(rootMessage(err)))
 	}
 
 	// Certificates and TLS.
@@ -52,17 +65,19 @@ func Classify(err error) (temporary bool, reason string) {
 	var verifyErr *tls.CertificateVerificationError
 	switch {
 	case errors.As(err, &hostErr):
-		return false, "The mail server's certificate is not valid for this host name: " + hostErr.Error() + ". Check the host setting."
-	case errors.As(err, &unknownAuth), errors.As(err, &invalidErr), errors.As(err, &verifyErr):
-		return false, "The mail server's certificate is not trusted: " + certMessage(err) + "."
+		return fail(false, FailCertHostname, at(hostErr.Error()))
+	case errors.As(err, &unknownAuth):
+		return fail(false, FailCertUnknownAuthority, at(unknownAuth.Error()))
+	case errors.As(err, &invalidErr), errors.As(err, &verifyErr):
+		return fail(false, FailCertInvalid, at(rootMessage(err)))
 	}
 	var recordErr tls.RecordHeaderError
 	if errors.As(err, &recordErr) {
-		return false, "The mail server did not answer with TLS. Check the security setting: port 465 usually uses \"tls\", port 587 \"starttls\"."
+		return fail(false, FailNotTLS, at(rootMessage(err)))
 	}
 	var alert tls.AlertError
 	if errors.As(err, &alert) || (stage == StageTLS && !isNetTemporary(err)) {
-		return false, "The secure connection to the mail server failed: " + rootMessage(err) + "."
+		return fail(false, FailTLS, at(rootMessage(err)))
 	}
 
 	// SMTP replies.
@@ -70,53 +85,46 @@ func Classify(err error) (temporary bool, reason string) {
 	if errors.As(err, &reply) {
 		text := replyText(reply)
 		temp := reply.Code >= 400 && reply.Code < 500
-		var what string
 		switch {
+		case reply.Code < 400 || reply.Code >= 600:
+			return fail(true, FailUnexpectedReply, text)
 		case stage == StageAuth && (reply.Code == 535 || reply.Code == 534):
-			return false, "The mail server did not accept the user name or password: " + text
+			return fail(false, FailAuthFailed, text)
 		case stage == StageAuth:
-			what = "refused the login"
+			return fail(temp, FailAuthRefused, text)
 		case reply.Code == 530 || (reply.Code == 550 && reply.EnhancedCode == smtp.EnhancedCode{5, 7, 0}):
-			return false, "The mail server requires a login: set the user name and password. (" + text + ")"
+			return fail(false, FailAuthRequired, text)
 		case stage == StageRcpt:
-			what = "refused the recipient"
+			return fail(temp, FailRecipientRefused, text)
 		case stage == StageMail:
-			what = "refused the sender address"
+			return fail(temp, FailSenderRefused, text)
 		case stage == StageData:
-			what = "refused the message"
-		default:
-			what = "refused the connection"
+			return fail(temp, FailMessageRefused, text)
 		}
-		if temp {
-			return true, "The mail server temporarily " + what + ": " + text + ". id06desk will try again."
-		}
-		if reply.Code < 400 || reply.Code >= 600 {
-			return true, "The mail server gave an unexpected answer: " + text
-		}
-		return false, "The mail server " + what + ": " + text
+		return fail(temp, FailServerRefused, text)
 	}
 
 	// Network.
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		if dnsErr.IsNotFound && !dnsErr.IsTemporary && !dnsErr.IsTimeout {
-			return false, fmt.Sprintf("The mail server name %q could not be found. Check the host setting.", dnsErr.Name)
+			return fail(false, FailHostNotFound, dnsErr.Name)
 		}
-		return true, fmt.Sprintf("The mail server name %q could not be looked up right now (%s). id06desk will try again.", dnsErr.Name, dnsErr.Err)
+		return fail(true, FailDNS, dnsErr.Name+": "+dnsErr.Err)
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
-		return true, "Sending was cancelled; id06desk will try again."
+		return fail(true, FailCancelled, "")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded), isTimeout(err):
-		return true, "The mail server at " + strings.TrimPrefix(addr, "the mail server at ") + " did not answer in time. id06desk will try again."
+		return fail(true, FailTimeout, at(rootMessage(err)))
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return true, "Could not connect to " + addr + ": the connection was refused. Check the host and port, or whether the mail server is running. id06desk will try again."
+		return fail(true, FailConnectionRefused, at(rootMessage(err)))
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.ENETDOWN):
-		return true, "Could not reach " + addr + ": no network route. id06desk will try again when the network is back."
+		return fail(true, FailUnreachable, at(rootMessage(err)))
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed), errors.Is(err, syscall.EPIPE):
-		return true, "The connection to " + addr + " was closed unexpectedly. id06desk will try again."
+		return fail(true, FailConnectionClosed, at(rootMessage(err)))
 	}
-	return true, "Sending failed: " + rootMessage(err) + ". id06desk will try again."
+	return fail(true, outbox.CodeUnknown, at(rootMessage(err)))
 }
 
 func isTimeout(err error) bool {
@@ -151,18 +159,6 @@ func replyText(e *smtp.SMTPError) string {
 		s += " " + strings.ReplaceAll(e.Message, "\n", " ")
 	}
 	return s
-}
-
-func certMessage(err error) string {
-	var unknownAuth x509.UnknownAuthorityError
-	var invalidErr x509.CertificateInvalidError
-	switch {
-	case errors.As(err, &unknownAuth):
-		return "it is signed by an unknown authority (self-signed or a private CA). Install the CA on this computer or use the server's public name"
-	case errors.As(err, &invalidErr):
-		return invalidErr.Error()
-	}
-	return rootMessage(err)
 }
 
 // rootMessage is the message of the innermost wrapped error.

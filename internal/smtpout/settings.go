@@ -35,7 +35,7 @@ func (s Sender) Send(ctx context.Context, from string, to []string, msg []byte) 
 }
 
 // Classify implements outbox.Sender.
-func (Sender) Classify(err error) (bool, string) { return Classify(err) }
+func (Sender) Classify(err error) (bool, outbox.Failure) { return Classify(err) }
 
 // SenderSource returns the outbox's view of the current mail settings.
 // tlsConf, when not nil, overrides TLS settings (tests).

@@ -21,6 +21,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"id06desk/internal/outbox"
 )
 
 // ---- a real go-smtp server for the tests ----
@@ -270,13 +272,13 @@ func TestAuth(t *testing.T) {
 			cfg := config(port, SecurityNone)
 
 			_, err := Send(ctx(t), cfg, "", rcpts, testMsg)
-			if tmp, reason := Classify(err); err == nil || tmp || !strings.Contains(reason, "requires a login") {
+			if tmp, reason := Classify(err); err == nil || tmp || reason.Code != FailAuthRequired {
 				t.Fatalf("without credentials: err=%v temporary=%v reason=%q", err, tmp, reason)
 			}
 
 			cfg.Username, cfg.Password = "asa", "fel"
 			_, err = Send(ctx(t), cfg, "", rcpts, testMsg)
-			if tmp, reason := Classify(err); err == nil || tmp || !strings.HasPrefix(reason, "The mail server did not accept the user name or password: 535 5.7.8") {
+			if tmp, reason := Classify(err); err == nil || tmp || reason.Code != FailAuthFailed || !strings.HasPrefix(reason.Detail, "535 5.7.8") {
 				t.Fatalf("wrong password: err=%v temporary=%v reason=%q", err, tmp, reason)
 			}
 
@@ -299,7 +301,7 @@ func TestStartTLS(t *testing.T) {
 	t.Run("untrusted certificate is permanent", func(t *testing.T) {
 		_, err := Send(ctx(t), cfg, "", rcpts, testMsg)
 		tmp, reason := Classify(err)
-		if err == nil || tmp || !strings.HasPrefix(reason, "The mail server's certificate is not trusted: ") {
+		if err == nil || tmp || reason.Code != FailCertUnknownAuthority {
 			t.Fatalf("err=%v temporary=%v reason=%q", err, tmp, reason)
 		}
 	})
@@ -319,7 +321,7 @@ func TestStartTLSRequired(t *testing.T) {
 	if !errors.Is(err, ErrNoStartTLS) {
 		t.Fatalf("err = %v, want ErrNoStartTLS", err)
 	}
-	if tmp, reason := Classify(err); tmp || !strings.Contains(reason, "does not offer STARTTLS") {
+	if tmp, reason := Classify(err); tmp || reason.Code != FailNoStartTLS {
 		t.Fatalf("temporary=%v reason=%q", tmp, reason)
 	}
 	if n := len(be.deliveries()); n != 0 {
@@ -342,7 +344,7 @@ func TestImplicitTLS(t *testing.T) {
 func TestImplicitTLSAgainstPlainServer(t *testing.T) {
 	port := startServer(t, &backend{}, serverOpts{})
 	_, err := Send(ctx(t), config(port, SecurityTLS), "", rcpts, testMsg)
-	if tmp, reason := Classify(err); err == nil || tmp || !strings.Contains(reason, "did not answer with TLS") {
+	if tmp, reason := Classify(err); err == nil || tmp || reason.Code != FailNotTLS {
 		t.Fatalf("err=%v temporary=%v reason=%q", err, tmp, reason)
 	}
 }
@@ -352,12 +354,12 @@ func TestRecipientRefused(t *testing.T) {
 		name      string
 		reply     *smtp.SMTPError
 		temporary bool
-		reason    string
+		reason    outbox.Failure
 	}{
 		{"4xx is temporary", &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}, true,
-			"The mail server temporarily refused the recipient: 451 4.3.0 Try again later. id06desk will try again."},
+			outbox.Failure{Code: FailRecipientRefused, Detail: "451 4.3.0 Try again later"}},
 		{"5xx is permanent", &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "user unknown"}, false,
-			"The mail server refused the recipient: 550 5.1.1 user unknown"},
+			outbox.Failure{Code: FailRecipientRefused, Detail: "550 5.1.1 user unknown"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -388,7 +390,7 @@ func TestConnectionRefused(t *testing.T) {
 	l.Close()
 	_, err = Send(ctx(t), config(port, SecurityNone), "", rcpts, testMsg)
 	tmp, reason := Classify(err)
-	if err == nil || !tmp || !strings.Contains(reason, "connection was refused") || !strings.Contains(reason, "127.0.0.1:"+strconv.Itoa(port)) {
+	if err == nil || !tmp || reason.Code != FailConnectionRefused || !strings.Contains(reason.Detail, "127.0.0.1:"+strconv.Itoa(port)) {
 		t.Fatalf("err=%v temporary=%v reason=%q", err, tmp, reason)
 	}
 }
@@ -433,7 +435,7 @@ func TestSilentServerTimesOut(t *testing.T) {
 			_, err := Send(ctx(t), cfg, "", rcpts, testMsg)
 			elapsed := time.Since(start)
 			tmp, reason := Classify(err)
-			if err == nil || !tmp || !strings.Contains(reason, "did not answer in time") {
+			if err == nil || !tmp || reason.Code != FailTimeout {
 				t.Fatalf("err=%v temporary=%v reason=%q", err, tmp, reason)
 			}
 			if elapsed > 3*time.Second {
@@ -471,7 +473,7 @@ func TestConfigErrors(t *testing.T) {
 			if !errors.Is(err, ErrConfig) {
 				t.Fatalf("err = %v, want ErrConfig", err)
 			}
-			if tmp, reason := Classify(err); tmp || !strings.HasPrefix(reason, "The e-mail settings are incomplete: ") {
+			if tmp, reason := Classify(err); tmp || reason.Code != FailConfig || reason.Detail == "" {
 				t.Fatalf("Classify = %v, %q", tmp, reason)
 			}
 		})
@@ -480,14 +482,14 @@ func TestConfigErrors(t *testing.T) {
 
 func TestClassifyDNS(t *testing.T) {
 	tmp, reason := Classify(&Error{Stage: StageConnect, Addr: "smtp.nowhere.invalid:25", Err: &net.DNSError{Err: "no such host", Name: "smtp.nowhere.invalid", IsNotFound: true}})
-	if tmp || !strings.Contains(reason, "could not be found") {
+	if tmp || reason.Code != FailHostNotFound {
 		t.Errorf("not found: %v %q", tmp, reason)
 	}
 	tmp, _ = Classify(&Error{Stage: StageConnect, Addr: "smtp.example.se:25", Err: &net.DNSError{Err: "server misbehaving", Name: "smtp.example.se", IsTemporary: true}})
 	if !tmp {
 		t.Error("temporary DNS failure classified permanent")
 	}
-	if tmp, reason := Classify(nil); tmp || reason != "" {
+	if tmp, reason := Classify(nil); tmp || !reason.IsZero() {
 		t.Error("Classify(nil) not empty")
 	}
 }

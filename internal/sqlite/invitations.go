@@ -86,7 +86,7 @@ func (db *DB) SaveCatalog(ctx context.Context, actor string, cat invite.Catalog)
 				var n int
 				tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations WHERE `+t.col+` = ?`, c).Scan(&n)
 				if n > 0 {
-					return fmt.Errorf("%w: %s is used by %d invitations; deactivate it instead", invite.ErrCatalogInUse, c, n)
+					return &invite.CatalogInUseError{Code: c, Uses: n}
 				}
 				if _, err := tx.ExecContext(ctx, `DELETE FROM `+t.table+` WHERE code = ?`, c); err != nil {
 					return err

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"id06desk/internal/i18n"
 )
 
 // Defaults. The largest request is a photo upload (registration.MaxPhotoBytes,
@@ -126,9 +128,15 @@ type limitListener struct {
 	open map[string]int
 }
 
+// msgTooManyConns is the refusal's text. The connection is refused before
+// its request is read, so its language is unknown: both are sent.
+var msgTooManyConns = i18n.Text{Code: "webserver.too_many_connections",
+	SV: "För många anslutningar från din adress. Vänta en stund och försök igen.",
+	EN: "Too many connections from your address. Wait a moment and try again."}
+
 // refusal is the whole answer to a connection over the cap.
 var refusal = func() []byte {
-	body := "Too many connections from your address. Wait a moment and try again.\n"
+	body := msgTooManyConns.In(i18n.SV) + "\n\n" + msgTooManyConns.In(i18n.EN) + "\n"
 	return []byte("HTTP/1.1 503 Service Unavailable\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\n" +
 		"Retry-After: 10\r\n" +

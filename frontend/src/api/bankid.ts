@@ -89,15 +89,23 @@ export interface BankIDConfigStatus {
   configured: boolean;
   environment: string;
   files: Record<BankIDFile, boolean>;
-  /** What is wrong with the configuration ("" when nothing). */
+  /** What is wrong with the configuration, in the language of the request ("" when nothing). */
   problem: string;
+  /** The technical error behind it (not translated). */
+  problemDetail: string;
 }
 
 export function normalizeConfigStatus(v: unknown): BankIDConfigStatus {
   const s = obj(v);
   const f = obj(s.files);
   const files = Object.fromEntries(BANKID_FILES.map((n) => [n, f[n] === true])) as Record<BankIDFile, boolean>;
-  return { configured: s.configured === true, environment: str(s.environment), files, problem: str(s.problem) };
+  return {
+    configured: s.configured === true,
+    environment: str(s.environment),
+    files,
+    problem: str(s.problem),
+    problemDetail: str(s.problemDetail),
+  };
 }
 
 export function getBankIDConfig(): Promise<BankIDConfigStatus> {
@@ -115,12 +123,15 @@ export function putBankIDFile(name: BankIDFile, data: Blob | null): Promise<Bank
 export interface BankIDTestResult {
   ok: boolean;
   code: string;
+  /** What went wrong, in the language of the request. */
   message: string;
+  /** The technical error (not translated). */
+  detail: string;
 }
 
 export function testBankID(): Promise<BankIDTestResult> {
   return request<unknown>('POST', '/api/bankid/test').then((v) => {
     const r = obj(v);
-    return { ok: r.ok === true, code: str(r.code), message: str(r.message) };
+    return { ok: r.ok === true, code: str(r.code), message: str(r.message), detail: str(r.detail) };
   });
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, parseRetryAfter, request } from './client';
+import { ApiError, getRequestLocale, parseRetryAfter, request, requestBlob, setRequestLocale } from './client';
 import { getHealth } from './health';
 import {
   confirmRegistration,
@@ -84,6 +84,32 @@ describe('request', () => {
     }));
     expect(sent.slice(0, values.length)).toEqual(values.map((v) => ({ type: 'application/json', body: JSON.stringify(v) })));
     expect(sent.at(-1)).toEqual({ type: undefined, body: undefined });
+  });
+
+  it('asks the server to answer in the UI language on every call', async () => {
+    const before = getRequestLocale();
+    try {
+      const fn = mockFetchEach(() => json(200, {}));
+      setRequestLocale('sv');
+      await request('GET', '/api/health');
+      expect((fn.mock.calls[0][1]?.headers as Record<string, string>)['Accept-Language']).toBe('sv');
+      setRequestLocale('en');
+      await request('PUT', '/api/settings', { body: { values: {} } });
+      expect((fn.mock.calls[1][1]?.headers as Record<string, string>)['Accept-Language']).toBe('en');
+      await requestBlob('GET', '/api/kiosk/camera/frame.jpg');
+      expect((fn.mock.calls[2][1]?.headers as Record<string, string>)['Accept-Language']).toBe('en');
+    } finally {
+      setRequestLocale(before);
+    }
+  });
+
+  it('keeps the field codes beside the field messages', async () => {
+    mockFetch(json(400, {
+      error: { code: 'invalid', message: 'Några fält behöver rättas.', fields: { personnummer: 'Kontrollsiffran stämmer inte.' }, fieldCodes: { personnummer: 'checksum', n: 1 } },
+    }));
+    const e = await caught(request('PUT', '/api/register/t/personal', { body: {} }));
+    expect(e.fields).toEqual({ personnummer: 'Kontrollsiffran stämmer inte.' });
+    expect(e.fieldCodes).toEqual({ personnummer: 'checksum' });
   });
 
   it('returns undefined for 204', async () => {

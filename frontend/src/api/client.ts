@@ -6,8 +6,10 @@ export class ApiError extends Error {
   readonly code: string;
   /** Seconds to wait before trying again (from Retry-After), if given. */
   readonly retryAfter?: number;
-  /** Per-field messages (`error.fields`), keyed by field or setting key. */
+  /** Per-field messages (`error.fields`), keyed by field or setting key, in the language of the request. */
   readonly fields?: Record<string, string>;
+  /** The stable code of each field message (`error.fieldCodes`), e.g. `{personnummer: 'checksum'}`. */
+  readonly fieldCodes?: Record<string, string>;
   /** Facts for the message (`error.details`), e.g. `{expiredOn, company}`. */
   readonly details?: Record<string, string>;
   /** The whole parsed error body, for answers that carry more (e.g. `rows`). */
@@ -18,7 +20,12 @@ export class ApiError extends Error {
     code: string,
     message: string,
     retryAfter?: number,
-    extra: { fields?: Record<string, string>; details?: Record<string, string>; body?: unknown } = {},
+    extra: {
+      fields?: Record<string, string>;
+      fieldCodes?: Record<string, string>;
+      details?: Record<string, string>;
+      body?: unknown;
+    } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -26,6 +33,7 @@ export class ApiError extends Error {
     this.code = code;
     this.retryAfter = retryAfter;
     this.fields = extra.fields;
+    this.fieldCodes = extra.fieldCodes;
     this.details = extra.details;
     this.body = extra.body;
   }
@@ -34,6 +42,21 @@ export class ApiError extends Error {
 /** Any thrown value as an ApiError (network and programming errors as 'unknown'). */
 export function asApiError(e: unknown): ApiError {
   return e instanceof ApiError ? e : new ApiError(0, 'unknown', String(e));
+}
+
+/**
+ * The language the server answers in (Accept-Language on every call): its
+ * messages, field messages and mail errors come in the UI's language. The
+ * locale module keeps it in step with the language switch.
+ */
+let requestLocale = 'sv';
+
+export function setRequestLocale(locale: string): void {
+  requestLocale = locale;
+}
+
+export function getRequestLocale(): string {
+  return requestLocale;
 }
 
 /** Code used when no HTTP answer arrived at all. */
@@ -82,6 +105,7 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   let code = codeForStatus(res.status);
   let message = res.statusText || `HTTP ${res.status}`;
   let fields: Record<string, string> | undefined;
+  let fieldCodes: Record<string, string> | undefined;
   let details: Record<string, string> | undefined;
   let parsed: unknown;
   try {
@@ -91,13 +115,19 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
       parsed = body;
       const err = (body as { error?: unknown } | null)?.error;
       if (err && typeof err === 'object') {
-        const e = err as { code?: unknown; message?: unknown; fields?: unknown; details?: unknown };
+        const e = err as { code?: unknown; message?: unknown; fields?: unknown; fieldCodes?: unknown; details?: unknown };
         if (typeof e.code === 'string' && e.code) code = e.code;
         if (typeof e.message === 'string' && e.message) message = e.message;
         if (e.fields && typeof e.fields === 'object') {
           fields = {};
           for (const [k, v] of Object.entries(e.fields as Record<string, unknown>)) {
             if (typeof v === 'string') fields[k] = v;
+          }
+        }
+        if (e.fieldCodes && typeof e.fieldCodes === 'object') {
+          fieldCodes = {};
+          for (const [k, v] of Object.entries(e.fieldCodes as Record<string, unknown>)) {
+            if (typeof v === 'string') fieldCodes[k] = v;
           }
         }
         if (e.details && typeof e.details === 'object') {
@@ -111,7 +141,7 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   } catch {
     // Not JSON (a proxy page, an empty body): keep the status-based code.
   }
-  return new ApiError(res.status, code, message, retryAfter, { fields, details, body: parsed });
+  return new ApiError(res.status, code, message, retryAfter, { fields, fieldCodes, details, body: parsed });
 }
 
 export function buildUrl(path: string, query?: Record<string, string>): string {
@@ -121,7 +151,7 @@ export function buildUrl(path: string, query?: Record<string, string>): string {
 }
 
 export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': requestLocale };
   let body: string | Blob | undefined;
   if (opts.raw) {
     headers['Content-Type'] = opts.raw.contentType;
@@ -174,7 +204,7 @@ export async function requestBlob(method: Method, path: string, opts: RequestOpt
   try {
     res = await fetch(buildUrl(path, opts.query), {
       method,
-      headers: { Accept: 'image/*, application/json' },
+      headers: { Accept: 'image/*, application/json', 'Accept-Language': requestLocale },
       credentials: 'same-origin',
       cache: 'no-store',
       signal: opts.signal,

@@ -46,7 +46,12 @@ export interface InvitationItem {
   createdAt: string;
   updatedAt: string;
   expiresAt: string;
+  /** Why the mail was not delivered, in the language of the request. */
   lastError?: string;
+  /** Its stable code, e.g. `recipient_refused`. */
+  lastErrorCode?: string;
+  /** The mail server's own words (technical, not translated). */
+  lastErrorDetail?: string;
 }
 
 export type SortKey = 'created' | 'email' | 'status' | 'expires';
@@ -140,6 +145,9 @@ export type Action = 'resend' | 'revoke' | 'extend' | 'send' | 'delete';
 export interface InvitationEvent {
   at: string;
   kind: string;
+  /** For mail failures: why, in the language of the request. */
+  message?: string;
+  /** As recorded: a mail server's reply, a date. */
   detail?: string;
 }
 

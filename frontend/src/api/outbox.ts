@@ -4,7 +4,10 @@ export interface OutboxStatus {
   configured: boolean;
   pending: number;
   failed: number;
+  /** The latest failure, in the language of the request, with its code and the server's own words. */
   lastError?: string;
+  lastErrorCode?: string;
+  lastErrorDetail?: string;
 }
 
 export function getOutboxStatus(): Promise<OutboxStatus> {

@@ -12,6 +12,7 @@ import {
   type Params,
   type ShowableError,
 } from './i18n';
+import { setRequestLocale } from '../api/client';
 
 const STORAGE_KEY = 'id06desk.locale';
 
@@ -26,6 +27,7 @@ function storedChoice(): Locale | null {
 }
 
 export const lang = $state<{ locale: Locale }>({ locale: storedChoice() ?? DEFAULT_LOCALE });
+setRequestLocale(lang.locale);
 
 /**
  * Uses a language someone else chose for this person (the invitation's),
@@ -34,11 +36,13 @@ export const lang = $state<{ locale: Locale }>({ locale: storedChoice() ?? DEFAU
 export function suggestLocale(locale: Locale): void {
   if (storedChoice() !== null) return;
   lang.locale = locale;
+  setRequestLocale(locale);
   document.documentElement.lang = locale;
 }
 
 export function setLocale(locale: Locale): void {
   lang.locale = locale;
+  setRequestLocale(locale);
   try {
     localStorage.setItem(STORAGE_KEY, locale);
   } catch {
@@ -58,6 +62,7 @@ export function resetLocale(): void {
     // Nothing stored, then.
   }
   lang.locale = DEFAULT_LOCALE;
+  setRequestLocale(DEFAULT_LOCALE);
   document.documentElement.lang = DEFAULT_LOCALE;
 }
 

@@ -1,0 +1,60 @@
+package settings
+
+import (
+	"errors"
+
+	"id06desk/internal/i18n"
+	"id06desk/internal/invite"
+)
+
+// Messages of a setting that cannot be saved. They follow the setting's
+// name in the form, so they are whole sentences about "the value".
+var (
+	msgUnknownKey = i18n.Text{Code: "settings.unknown_key",
+		SV: "Det finns ingen sådan inställning. Kända inställningar: {keys}.",
+		EN: "There is no such setting. Known settings: {keys}."}
+	msgSingleLine = i18n.Text{Code: "settings.single_line",
+		SV: "Värdet måste stå på en enda rad.",
+		EN: "The value must be a single line."}
+	msgTooLong = i18n.Text{Code: "settings.too_long",
+		SV: "Värdet är för långt: högst {max} tecken.",
+		EN: "The value is too long: at most {max} characters."}
+	msgRange = i18n.Text{Code: "settings.range",
+		SV: "Ange ett heltal från {min} till {max}.",
+		EN: "Enter a whole number from {min} to {max}."}
+	msgChoice = i18n.Text{Code: "settings.choice",
+		SV: "Välj ett av: {choices}.",
+		EN: "Choose one of: {choices}."}
+	msgEmail = i18n.Text{Code: "settings.email",
+		SV: "Det här är ingen giltig e-postadress. Skriv bara adressen, till exempel id06@foretaget.se.",
+		EN: "This is not a valid email address. Enter only the address, for example id06@company.se."}
+	msgEmailInList = i18n.Text{Code: "settings.email_in_list",
+		SV: "”{address}” är ingen giltig e-postadress. Skilj flera adresser åt med kommatecken.",
+		EN: "\"{address}\" is not a valid email address. Separate several addresses with commas."}
+	msgURL = i18n.Text{Code: "settings.url",
+		SV: "Ange en adress som börjar med https:// (eller http://), till exempel https://id06.example.se.",
+		EN: "Enter an address starting with https:// (or http://), such as https://id06.example.se."}
+	msgCountry = i18n.Text{Code: "settings.country",
+		SV: "Ange en landskod med två bokstäver, till exempel SE.",
+		EN: "Enter a two-letter country code such as SE."}
+	msgOrgFormat = i18n.Text{Code: "org_number.format",
+		SV: "Ett organisationsnummer har 10 siffror och skrivs NNNNNN-NNNN, till exempel 556036-0793.",
+		EN: "An organisation number has 10 digits, written NNNNNN-NNNN, for example 556036-0793."}
+	msgOrgChecksum = i18n.Text{Code: "org_number.checksum",
+		SV: "Kontrollsiffran (den sista siffran) i organisationsnumret stämmer inte. Kontrollera att ingen siffra är felskriven.",
+		EN: "The organisation number's check digit (the last digit) is wrong. Check for a mistyped digit."}
+	msgOrgDate = i18n.Text{Code: "org_number.date",
+		SV: "Numret är varken ett organisationsnummer eller ett giltigt personnummer (för enskild firma).",
+		EN: "The number is neither an organisation number nor a valid personal identity number (for a sole trader)."}
+)
+
+// orgNumberText is the message for an error of invite.ValidateOrgNumber.
+func orgNumberText(err error) i18n.Text {
+	switch {
+	case errors.Is(err, invite.ErrOrgNumberChecksum):
+		return msgOrgChecksum
+	case errors.Is(err, invite.ErrOrgNumberDate):
+		return msgOrgDate
+	}
+	return msgOrgFormat
+}
