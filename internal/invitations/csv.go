@@ -35,6 +35,11 @@ var csvColumns = map[string]string{
 // MaxCSVBytes limits imported files.
 const MaxCSVBytes = 2 << 20
 
+// MaxCSVLineErrors is how many line errors ParseCSV reports one by one; the
+// rest are counted in one last error, so a file of bad lines cannot make an
+// answer many times its own size.
+const MaxCSVLineErrors = 100
+
 // ParseCSV reads `email,card_type,industry,language,name` rows (header
 // required, any column order, comma or semicolon separated, UTF-8 with or
 // without BOM). Rows are returned for the lines that parse; errors name the
@@ -132,6 +137,10 @@ func ParseCSV(r io.Reader) ([]Row, []LineError) {
 	}
 	if len(rows) == 0 && len(errs) == 0 {
 		errs = append(errs, lineError(0, msgCSVNoRows))
+	}
+	if len(errs) > MaxCSVLineErrors {
+		more := len(errs) - MaxCSVLineErrors
+		errs = append(errs[:MaxCSVLineErrors:MaxCSVLineErrors], lineError(0, msgCSVMoreErrors, "count", more))
 	}
 	return rows, errs
 }

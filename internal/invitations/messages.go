@@ -70,6 +70,9 @@ var (
 	msgCSVNoRows = i18n.Text{Code: "csv.no_rows",
 		SV: "Filen har en rubrikrad men inga rader.",
 		EN: "The file has a header but no rows."}
+	msgCSVMoreErrors = i18n.Text{Code: "csv.more_errors",
+		SV: "Ytterligare {count} rader har fel. Rätta raderna ovan och läs in filen igen för att se dem.",
+		EN: "{count} more lines have errors. Fix the lines above and import the file again to see them."}
 )
 
 // csvLineText says what is wrong with a line encoding/csv could not read.
