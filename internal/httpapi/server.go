@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -100,6 +101,7 @@ type Server struct {
 	codeLimiter *ratelimit.Codes
 	mux         *http.ServeMux
 	paths       map[string]bool
+	table       []Route
 	readyMu     sync.Once
 	// kiosk is this start's kiosk secret (serve --kiosk only).
 	kiosk *kioskKey
@@ -129,6 +131,7 @@ func New(cfg Config) *Server {
 
 func (s *Server) routes() {
 	s.handle("GET /api/health", public, s.health)
+	s.handle("GET /api/openapi.json", public, s.openAPI)
 	s.handle("GET /api/session", public, s.session)
 	s.handle("POST /api/login", public, s.login)
 	s.handle("POST /api/logout", public, s.logout)
@@ -156,8 +159,9 @@ func (s *Server) handle(pattern string, acc access, h handlerFunc, opts ...route
 	for _, o := range opts {
 		o(&rt)
 	}
-	_, path, _ := strings.Cut(pattern, " ")
+	method, path, _ := strings.Cut(pattern, " ")
 	s.paths[path] = true
+	s.table = append(s.table, Route{Method: method, Path: path, Access: rt.acc.String(), BodyTypes: slices.Clone(rt.types), BodyLimit: rt.limit})
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var err error
 		switch rt.acc {
