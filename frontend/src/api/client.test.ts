@@ -6,8 +6,6 @@ import {
   getSession,
   listCountries,
   lookupCode,
-  normalizeCountries,
-  normalizePhoto,
   normalizeSession,
   photoSourceUrl,
   photoUrl,
@@ -16,6 +14,7 @@ import {
   saveMethod,
   savePersonal,
   uploadPhoto,
+  type RegistrationSession,
 } from './register';
 import { listOrders, markIdentityChecked, orderThumbUrl } from './orders';
 import { login } from './session';
@@ -258,35 +257,13 @@ describe('register module', () => {
 });
 
 describe('register normalizers', () => {
-  const contractPhoto = {
-    version: 3,
-    source: { width: 2400, height: 1800 },
-    crop: { x: 700, y: 100, width: 700, height: 900 },
-    face: null,
-    check: { ok: false, problems: [{ code: 'too_far', blocking: false }] },
-    rendered: true,
-  };
-
-  it('keep the contract shape of the photo as it is', () => {
-    expect(normalizePhoto(contractPhoto)).toEqual(contractPhoto);
-    expect(normalizePhoto(null)).toBeNull();
-  });
-
-  it('read the flat photo shape too', () => {
-    const flat = {
-      version: 3, sourceWidth: 2400, sourceHeight: 1800, crop: { x: 700, y: 100, width: 700, height: 900 },
-      ok: false, problems: [{ code: 'too_far', blocking: false }], rendered: true,
-    };
-    expect(normalizePhoto(flat)).toEqual(contractPhoto);
-  });
-
   it('fill the personal fields the server leaves out and default the rest', () => {
     const s = normalizeSession({
       invitation: { email: 'a@b.se', company: 'Bygg AB' },
       step: 'photo',
       method: 'manual',
       personal: { firstName: 'Anna', lastName: 'Berg', hasPersonnummer: true, personnummer: '198112189876', phone: '+46701234567' },
-    });
+    } as unknown as RegistrationSession);
     expect(s.personal).toEqual({
       firstName: 'Anna', lastName: 'Berg', hasPersonnummer: true, personnummer: '198112189876',
       birthDate: '', nationality: '', idNumber: '', phone: '+46701234567', locked: false, passportChecked: false,
@@ -303,17 +280,12 @@ describe('register normalizers', () => {
       step: 'personal',
       method: 'bankid',
       personal: { firstName: 'Test', lastName: 'Testsson', hasPersonnummer: true, personnummer: '198112189876', phone: '', locked: true, passportChecked: true },
-    });
+    } as unknown as RegistrationSession);
     expect(s.personal?.locked).toBe(true);
     expect(s.personal?.passportChecked).toBe(true);
     expect(s.method).toBe('bankid');
   });
 
-  it('read countries as {code, name} or {Code, Name}', () => {
-    expect(normalizeCountries([{ code: 'SE', name: 'Sverige' }])).toEqual([{ code: 'SE', name: 'Sverige' }]);
-    expect(normalizeCountries([{ Code: 'NO', Name: 'Norge' }, null, { Name: 'x' }])).toEqual([{ code: 'NO', name: 'Norge' }]);
-    expect(normalizeCountries({})).toEqual([]);
-  });
 });
 
 describe('orders module', () => {

@@ -2,7 +2,7 @@
 // camera, the preview frames, the QR scan, the photo capture of the
 // registration, the idle wipe of a draft, the PIN to leave kiosk mode.
 import { ApiError, request, requestBlob } from './client';
-import { normalizeSession, type Session } from './register';
+import { normalizeSession, type RegistrationSession, type Session } from './register';
 
 export type CameraState = 'ready' | 'none' | 'unplugged' | 'error';
 
@@ -111,7 +111,7 @@ function registerBase(token: string): string {
 
 /** Takes the registration photo with the kiosk camera; answers like an upload. */
 export function capturePhoto(token: string): Promise<Session> {
-  return request<unknown>('POST', `${registerBase(token)}/photo/capture`).then(normalizeSession);
+  return request<RegistrationSession>('POST', `${registerBase(token)}/photo/capture`).then(normalizeSession);
 }
 
 /**

@@ -1,13 +1,13 @@
-// The cardholder's registration, as in /work/notes/register-api.md: every
+// The cardholder's registration (internal/httpapi/openapi.json, tag register): every
 // call is keyed by the invitation token and (except the lookup and the
 // country list) answers with the whole Session, so the UI always shows what
 // the server saved.
 import { request } from './client';
+import type { components } from './schema';
 
-export interface LookupResult {
-  /** The invitation token the code stands for; opens #/register/<token>. */
-  token: string;
-}
+type Schemas = components['schemas'];
+
+export type LookupResult = Schemas['LookupResult'];
 
 /**
  * Looks up an invitation by the short code a cardholder types. At the
@@ -19,219 +19,77 @@ export function lookupCode(code: string, visit?: string): Promise<LookupResult> 
 }
 
 /** A catalog entry (card type, industry) named in both languages. */
-export interface CatalogName {
-  code: string;
-  nameSv: string;
-  nameEn: string;
-}
-
-export interface InvitationSummary {
-  email: string;
-  company: string;
-  cardType: CatalogName;
-  industry: CatalogName | null;
-  language: string;
-  expiresAt: string;
-}
-
+export type CatalogName = Pick<Schemas['CardType'], 'code' | 'nameSv' | 'nameEn'>;
+export type InvitationSummary = Schemas['InvitationSummary'];
 /** The steps the server knows; `step` is the first one not yet completed. */
-export type Step = 'method' | 'personal' | 'photo' | 'delivery' | 'review';
-export type Method = 'manual' | 'bankid';
+export type Step = Schemas['Step'];
+export type Method = Exclude<Schemas['RegistrationSession']['method'], ''>;
 
-export interface Personal {
-  firstName: string;
-  lastName: string;
-  hasPersonnummer: boolean;
-  personnummer: string;
-  /** YYYY-MM-DD, only without personnummer. */
-  birthDate: string;
-  /** ISO 3166-1 alpha-2, only without personnummer. */
-  nationality: string;
-  idNumber: string;
-  phone: string;
-  /** Name and personnummer come from BankID: shown read-only, only the phone is asked. */
-  locked?: boolean;
-  /** BankID also checked the passport or ID card. */
-  passportChecked?: boolean;
-}
-
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+/** The personal data with every field present (the server leaves out empty optional ones). */
+export type Personal = Required<Omit<Schemas['Personal'], 'locked' | 'passportChecked'>> &
+  Pick<Schemas['Personal'], 'locked' | 'passportChecked'>;
+export type PersonalInput = Schemas['PersonalInput'];
+export type Rect = Schemas['Rect'];
 
 export interface Size {
   width: number;
   height: number;
 }
 
-export type PhotoProblemCode =
-  | 'no_face'
-  | 'several_faces'
-  | 'head_cut'
-  | 'not_centred'
-  | 'too_far'
-  | 'too_close'
-  | 'too_dark'
-  | 'too_bright';
+export type PhotoProblemCode = Schemas['PhotoProblem']['code'];
+export type PhotoProblem = Schemas['PhotoProblem'];
+/** The photo as the server sends it: source size, crop, faces and the check. */
+export type PhotoState = Schemas['Photo'];
+export type Address = Schemas['Address'];
+export type Delivery = Schemas['Delivery'];
+export type IdentityPartner = Schemas['IdentityPartner'];
 
-export interface PhotoProblem {
-  code: PhotoProblemCode | string;
-  blocking: boolean;
-}
+/** A registration as the server sends it. */
+export type RegistrationSession = Schemas['RegistrationSession'];
+/** A registration as the UI uses it: the server's, with the personal data filled in. */
+export type Session = Omit<Schemas['RegistrationSession'], 'personal'> & { personal: Personal | null };
+export type ConfirmResult = Schemas['Receipt'];
+export type Country = Schemas['Country'];
 
-export interface PhotoState {
-  /** Changes on every upload and crop: the cache buster for the images. */
-  version: number;
-  /** The upright source image, in the pixels crops are given in. */
-  source: Size;
-  /** 35:45, in source pixels. */
-  crop: Rect;
-  face: Rect | null;
-  check: { ok: boolean; problems: PhotoProblem[] };
-  /** The final card photo exists. */
-  rendered: boolean;
-}
-
-export interface Address {
-  name: string;
-  careOf: string;
-  street: string;
-  postalCode: string;
-  city: string;
-  country: string;
-}
-
-export interface Delivery {
-  useCompany: boolean;
-  address: Address;
-}
-
-export interface IdentityPartner {
-  name: string;
-  url: string;
-}
-
-export interface Session {
-  invitation: InvitationSummary;
-  step: Step;
-  method: '' | Method;
-  personal: Personal | null;
-  photo: PhotoState | null;
-  delivery: Delivery | null;
-  companyAddress: Address | null;
-  bankid: { available: boolean; reason?: string };
-  identityPartner: IdentityPartner;
-  kiosk: boolean;
-}
-
-export interface ConfirmResult {
-  orderId: string;
-  registeredAt: string;
-  identityCheck: 'pending_partner' | 'bankid' | 'bankid_passport' | string;
-  identityPartner: IdentityPartner;
-  email: string;
-}
-
-export interface Country {
-  code: string;
-  name: string;
+/** The upright source image's size, in the pixels crops are given in. */
+export function photoSize(photo: PhotoState): Size {
+  return { width: photo.sourceWidth, height: photo.sourceHeight };
 }
 
 /** Largest photo the server takes (10 MiB). */
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 export const PHOTO_TYPES: readonly string[] = ['image/jpeg', 'image/png'];
 
-type Raw = Record<string, unknown>;
-
-function obj(v: unknown): Raw | null {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : null;
-}
-
-function num(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
-
-function rect(v: unknown): Rect | null {
-  const r = obj(v);
-  return r ? { x: num(r.x), y: num(r.y), width: num(r.width), height: num(r.height) } : null;
-}
-
-/**
- * The photo state in the contract's shape. Also reads the flat shape the
- * backend answered with at first (`sourceWidth`/`sourceHeight`, `ok` and
- * `problems` at the top level) so both work.
- */
-export function normalizePhoto(v: unknown): PhotoState | null {
-  const p = obj(v);
-  if (!p) return null;
-  const src = obj(p.source);
-  const check = obj(p.check);
-  const problems = (Array.isArray(check?.problems) ? check.problems : Array.isArray(p.problems) ? p.problems : [])
-    .map(obj)
-    .filter((x): x is Raw => x !== null)
-    .map((x) => ({ code: str(x.code), blocking: x.blocking === true }));
-  const ok = typeof check?.ok === 'boolean' ? check.ok : typeof p.ok === 'boolean' ? p.ok : problems.length === 0;
-  return {
-    version: num(p.version),
-    source: src ? { width: num(src.width), height: num(src.height) } : { width: num(p.sourceWidth), height: num(p.sourceHeight) },
-    crop: rect(p.crop) ?? { x: 0, y: 0, width: 0, height: 0 },
-    face: rect(p.face),
-    check: { ok, problems },
-    rendered: p.rendered === true,
-  };
-}
-
 /** Personal data with every field present (the server leaves out empty ones). */
-function normalizePersonal(v: unknown): Personal | null {
-  const p = obj(v);
+function fillPersonal(p: Schemas['Personal'] | null): Personal | null {
   if (!p) return null;
   return {
-    firstName: str(p.firstName),
-    lastName: str(p.lastName),
-    hasPersonnummer: p.hasPersonnummer === true,
-    personnummer: str(p.personnummer),
-    birthDate: str(p.birthDate),
-    nationality: str(p.nationality),
-    idNumber: str(p.idNumber),
-    phone: str(p.phone),
+    ...p,
+    personnummer: p.personnummer ?? '',
+    birthDate: p.birthDate ?? '',
+    nationality: p.nationality ?? '',
+    idNumber: p.idNumber ?? '',
     locked: p.locked === true,
     passportChecked: p.passportChecked === true,
   };
 }
 
-/** A Session as the UI uses it, whatever optional parts the server left out. */
-export function normalizeSession(v: unknown): Session {
-  const s = (obj(v) ?? {}) as Raw & Partial<Session>;
-  const bankid = obj(s.bankid);
-  const partner = obj(s.identityPartner);
+/**
+ * A Session as the UI uses it: the personal data's optional fields filled
+ * in, and the parts an older draft may lack defaulted.
+ */
+export function normalizeSession(s: RegistrationSession): Session {
   return {
-    ...(s as Session),
+    ...s,
     method: s.method === 'manual' || s.method === 'bankid' ? s.method : '',
-    personal: normalizePersonal(s.personal),
-    photo: normalizePhoto(s.photo),
+    personal: fillPersonal(s.personal ?? null),
+    photo: s.photo ?? null,
     delivery: s.delivery ?? null,
     companyAddress: s.companyAddress ?? null,
-    bankid: { available: bankid?.available === true, reason: str(bankid?.reason) || undefined },
-    identityPartner: { name: str(partner?.name), url: str(partner?.url) },
+    bankid: { available: s.bankid?.available === true, reason: s.bankid?.reason || undefined },
+    identityPartner: { name: s.identityPartner?.name ?? '', url: s.identityPartner?.url ?? '' },
     kiosk: s.kiosk === true,
   };
-}
-
-/** Countries as `{code, name}` (also read from `{Code, Name}`). */
-export function normalizeCountries(v: unknown): Country[] {
-  if (!Array.isArray(v)) return [];
-  return v
-    .map(obj)
-    .filter((c): c is Raw => c !== null)
-    .map((c) => ({ code: str(c.code) || str(c.Code), name: str(c.name) || str(c.Name) }))
-    .filter((c) => c.code !== '');
 }
 
 function base(token: string): string {
@@ -240,26 +98,26 @@ function base(token: string): string {
 
 /** Opens the registration: the saved draft and where to resume. */
 export function getSession(token: string, signal?: AbortSignal): Promise<Session> {
-  return request<unknown>('GET', base(token), { signal }).then(normalizeSession);
+  return request<RegistrationSession>('GET', base(token), { signal }).then(normalizeSession);
 }
 
 export function saveMethod(token: string, method: Method): Promise<Session> {
-  return request<unknown>('PUT', `${base(token)}/method`, { body: { method } }).then(normalizeSession);
+  return request<RegistrationSession>('PUT', `${base(token)}/method`, { body: { method } }).then(normalizeSession);
 }
 
 export function savePersonal(token: string, personal: Personal): Promise<Session> {
-  return request<unknown>('PUT', `${base(token)}/personal`, { body: personal }).then(normalizeSession);
+  return request<RegistrationSession>('PUT', `${base(token)}/personal`, { body: personal }).then(normalizeSession);
 }
 
 /** Uploads a JPEG or PNG as the raw body; the answer has the suggested crop and its check. */
 export function uploadPhoto(token: string, file: Blob): Promise<Session> {
   const contentType = file.type === 'image/png' ? 'image/png' : 'image/jpeg';
-  return request<unknown>('POST', `${base(token)}/photo`, { raw: { contentType, data: file } }).then(normalizeSession);
+  return request<RegistrationSession>('POST', `${base(token)}/photo`, { raw: { contentType, data: file } }).then(normalizeSession);
 }
 
 export function saveCrop(token: string, crop: Rect): Promise<Session> {
   const { x, y, width, height } = crop;
-  return request<unknown>('PUT', `${base(token)}/photo/crop`, { body: { x, y, width, height } }).then(normalizeSession);
+  return request<RegistrationSession>('PUT', `${base(token)}/photo/crop`, { body: { x, y, width, height } }).then(normalizeSession);
 }
 
 /** The upright source image for the crop editor. */
@@ -275,7 +133,7 @@ export function photoUrl(token: string, version: number): string {
 export type DeliveryInput = { useCompany: true } | { useCompany: false; address: Address };
 
 export function saveDelivery(token: string, delivery: DeliveryInput): Promise<Session> {
-  return request<unknown>('PUT', `${base(token)}/delivery`, { body: delivery }).then(normalizeSession);
+  return request<RegistrationSession>('PUT', `${base(token)}/delivery`, { body: delivery }).then(normalizeSession);
 }
 
 /** Creates the order. The only call that does. */
@@ -284,5 +142,5 @@ export function confirmRegistration(token: string): Promise<ConfirmResult> {
 }
 
 export function listCountries(lang: string, signal?: AbortSignal): Promise<Country[]> {
-  return request<unknown>('GET', '/api/register/countries', { query: { lang }, signal }).then(normalizeCountries);
+  return request<Country[]>('GET', '/api/register/countries', { query: { lang }, signal });
 }

@@ -201,12 +201,13 @@ describe('prechecks', () => {
 });
 
 describe('photo check', () => {
-  const photo = (problems: Array<{ code: string; blocking: boolean }>, rendered = true): PhotoState => ({
+  const photo = (problems: PhotoState['problems'], rendered = true): PhotoState => ({
     version: 1,
-    source: { width: 2400, height: 1800 },
+    sourceWidth: 2400,
+    sourceHeight: 1800,
     crop: { x: 0, y: 0, width: 700, height: 900 },
-    face: null,
-    check: { ok: problems.length === 0, problems },
+    ok: problems.length === 0,
+    problems,
     rendered,
   });
 

@@ -251,7 +251,7 @@ export function uploadErrorCode(code: string): string {
 /** Problems that stop the person from going on with this photo. */
 export function blockingProblems(photo: PhotoState | null): string[] {
   if (!photo) return [];
-  return photo.check.problems.filter((p) => p.blocking).map((p) => p.code);
+  return photo.problems.filter((p) => p.blocking).map((p) => p.code);
 }
 
 /** The photo is ready for the next step: rendered and nothing blocking. */
