@@ -23,10 +23,11 @@ import (
 	"time"
 
 	"id06desk/internal/adminauth"
+	"id06desk/internal/audit"
+	"id06desk/internal/health"
 	"id06desk/internal/invitations"
 	"id06desk/internal/outbox"
 	"id06desk/internal/settings"
-	"id06desk/internal/sqlite"
 )
 
 // Mode says where the handler runs.
@@ -52,8 +53,8 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 
 // Store is what the API needs from storage.
 type Store interface {
-	Status(ctx context.Context) sqlite.Status
-	RecentAudit(ctx context.Context, limit int) ([]sqlite.AuditEntry, error)
+	Status(ctx context.Context) health.Database
+	RecentAudit(ctx context.Context, limit int) ([]audit.Entry, error)
 	Audit(ctx context.Context, actor, action, subject, detail string) error
 }
 

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"id06desk/internal/audit"
 )
 
 // AdminPasswordHash returns the stored hash, or "" when none is set.
@@ -94,14 +96,9 @@ func (db *DB) DeleteAdminSession(ctx context.Context, tokenHash []byte) error {
 	})
 }
 
-// AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	At      time.Time
-	Actor   string
-	Action  string
-	Subject string
-	Detail  string
-}
+// AuditEntry is one line of the audit log (a domain type, so that the API
+// need not import storage).
+type AuditEntry = audit.Entry
 
 // Audit records who did what. Detail must never hold personal data.
 func (db *DB) Audit(ctx context.Context, actor, action, subject, detail string) error {

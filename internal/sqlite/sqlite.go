@@ -23,6 +23,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"id06desk/internal/health"
 )
 
 //go:embed migrations/*.sql
@@ -202,13 +204,9 @@ func (db *DB) RunInTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // Reader is the read-only pool for queries outside transactions.
 func (db *DB) Reader() *sql.DB { return db.reader }
 
-// Status is what /api/health reports about the database.
-type Status struct {
-	OK            bool   `json:"ok"`
-	Path          string `json:"path"`
-	SchemaVersion int    `json:"schemaVersion"`
-	Error         string `json:"error,omitempty"`
-}
+// Status is what /api/health reports about the database (a domain type,
+// so that the API need not import storage).
+type Status = health.Database
 
 // Status pings the database and reports the schema version.
 func (db *DB) Status(ctx context.Context) Status {
