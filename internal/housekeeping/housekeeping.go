@@ -8,6 +8,7 @@ package housekeeping
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -46,8 +47,10 @@ func Run(ctx context.Context, c Config) {
 		c.Log = slog.Default()
 	}
 	for {
-		Round(ctx, c)
-		t := time.NewTimer(wait(ctx, c))
+		if err := Round(ctx, c); err != nil && ctx.Err() == nil {
+			c.Log.Error("housekeeping", "err", err)
+		}
+		t := time.NewTimer(Wait(ctx, c))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -57,8 +60,15 @@ func Run(ctx context.Context, c Config) {
 	}
 }
 
-// Round does one round of housekeeping with the retention settings.
-func Round(ctx context.Context, c Config) {
+// Round does one round of housekeeping with the retention settings. The
+// error is the caller's to log (Run) or record (the App's job list).
+func Round(ctx context.Context, c Config) error {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
 	draftDays, orderDays := 30, 90
 	if c.Settings != nil {
 		if v, err := c.Settings(ctx); err == nil {
@@ -68,17 +78,27 @@ func Round(ctx context.Context, c Config) {
 	now := c.Now()
 	day := 24 * time.Hour
 	res, err := c.Store.Sweep(ctx, now, now.Add(-time.Duration(draftDays)*day), now.Add(-time.Duration(orderDays)*day))
-	switch {
-	case err != nil && ctx.Err() == nil:
-		c.Log.Error("housekeeping", "err", err)
-	case res.Expired+res.DraftsDeleted+res.OrdersPurged > 0:
+	if err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	if res.Expired+res.DraftsDeleted+res.OrdersPurged > 0 {
 		c.Log.Info("housekeeping", "invitations_expired", res.Expired, "drafts_deleted", res.DraftsDeleted, "orders_purged", res.OrdersPurged)
 	}
+	return nil
 }
 
-// wait is how long until the next round: the interval, or less when an
+// Wait is how long until the next round: the interval, or less when an
 // invitation expires sooner (plus a moment, so that it has expired).
-func wait(ctx context.Context, c Config) time.Duration {
+func Wait(ctx context.Context, c Config) time.Duration {
+	if c.Every <= 0 {
+		c.Every = time.Hour
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
 	d := c.Every
 	at, ok, err := c.Store.NextExpiry(ctx, c.Now())
 	if err != nil {

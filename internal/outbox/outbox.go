@@ -157,16 +157,10 @@ func (w *Worker) Status(ctx context.Context) (Status, error) {
 // least every poll interval (another process may have queued mail).
 func (w *Worker) Run(ctx context.Context, poll time.Duration) {
 	for {
-		if _, err := w.drain(ctx, false); err != nil && ctx.Err() == nil {
+		if err := w.Round(ctx); err != nil && ctx.Err() == nil {
 			w.log.Error("outbox", "err", err)
 		}
-		wait := poll
-		if next, ok, err := w.store.NextDue(ctx); err == nil && ok {
-			if d := next.Sub(w.now()); d < wait {
-				wait = max(d, 50*time.Millisecond)
-			}
-		}
-		t := time.NewTimer(wait)
+		t := time.NewTimer(w.Wait(ctx, poll))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -177,6 +171,28 @@ func (w *Worker) Run(ctx context.Context, poll time.Duration) {
 		t.Stop()
 	}
 }
+
+// Round sends every message that is due now (one round of Run, for a job
+// scheduler); the error is the caller's to log or record.
+func (w *Worker) Round(ctx context.Context) error {
+	_, err := w.drain(ctx, false)
+	return err
+}
+
+// Wait is how long until the next round: poll, or less when a retry is
+// due sooner.
+func (w *Worker) Wait(ctx context.Context, poll time.Duration) time.Duration {
+	wait := poll
+	if next, ok, err := w.store.NextDue(ctx); err == nil && ok {
+		if d := next.Sub(w.now()); d < wait {
+			wait = max(d, 50*time.Millisecond)
+		}
+	}
+	return wait
+}
+
+// Woken receives after Wake: new mail is waiting.
+func (w *Worker) Woken() <-chan struct{} { return w.wake }
 
 // Result counts what one drain did.
 type Result struct {
