@@ -1,9 +1,9 @@
 // Package cli is id06desk's command line: the command tree (spf13/cobra),
 // the global flags, and the scripted commands (`settings`, `invite`,
 // `outbox`, `orders`, `keys`, `admin`). The commands follow the same rules
-// as the UI because they call the same services; main.go, the composition
-// root, builds those services (Host.Open) and runs the window and the
-// server (Host.Window, Host.Serve).
+// as the UI because they call the same services: the App (internal/core)
+// opens them for the commands and runs the two hosts, the window and the
+// server (hosts.go).
 //
 // Global flags work before or after any command and subcommand: they are
 // cobra persistent flags, and no command opens the data folder before every
@@ -15,9 +15,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/wailsapp/wails/v2/pkg/options"
 
 	"id06desk/internal/invitations"
 	"id06desk/internal/outbox"
@@ -81,15 +83,28 @@ type Auditor interface {
 	Audit(ctx context.Context, actor, action, subject, detail string) error
 }
 
-// Host is what the composition root provides.
+// Host is what the entry point (main.go) provides: what only the main
+// package has (the embedded UI, the icon, wails.Run) and the standard
+// streams. Open, Window and Serve default to the App (internal/core);
+// tests replace them.
 type Host struct {
 	Version string
+	// UI returns the built frontend (frontend/dist) embedded in the binary.
+	UI func() (fs.FS, error)
+	// Icon is the window's icon (PNG).
+	Icon []byte
+	// OpenWindow runs the Wails window (wails.Run) until it closes.
+	OpenWindow func(*options.App) error
+
 	// Open opens the data folder the globals name for a scripted command.
 	// It is called only after every flag is parsed; close releases it.
+	// Default: the App, without its background jobs.
 	Open func(g Globals) (s Services, close func(), err error)
 	// Window opens the admin console (or the kiosk) in a window.
+	// Default: the App in the Wails window.
 	Window func(ctx context.Context, g Globals) error
-	// Serve serves the UI over HTTP until ctx ends.
+	// Serve serves the UI over HTTP until ctx ends. Default: the App
+	// behind internal/webserver.
 	Serve func(ctx context.Context, g Globals, o ServeOptions) error
 
 	Stdin          io.Reader
@@ -143,6 +158,15 @@ func NewRoot(h Host) *cobra.Command {
 	}
 	if h.Stderr == nil {
 		h.Stderr = io.Discard
+	}
+	if h.Open == nil {
+		h.Open = openServices(h)
+	}
+	if h.Window == nil {
+		h.Window = runWindow(h)
+	}
+	if h.Serve == nil {
+		h.Serve = runServe(h)
 	}
 	var g Globals
 	root := &cobra.Command{

@@ -26,6 +26,7 @@ import (
 	"id06desk/internal/audit"
 	"id06desk/internal/health"
 	"id06desk/internal/invitations"
+	"id06desk/internal/jobs"
 	"id06desk/internal/outbox"
 	"id06desk/internal/settings"
 )
@@ -94,6 +95,9 @@ type Config struct {
 
 	// BankID configuration (Settings → BankID).
 	BankID *bankidconf.Provider
+
+	// Jobs lists the background jobs (Settings → About); nil: none.
+	Jobs func() []jobs.Status
 }
 
 // Server is the API.
@@ -139,6 +143,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/setup", public, s.setup)
 	s.handle("POST /api/ui-ready", public, s.uiReady)
 	s.handle("GET /api/audit", admin, s.audit)
+	s.handle("GET /api/jobs", admin, s.jobs)
 	s.invitationRoutes()
 	s.registerRoutes()
 	s.orderRoutes()

@@ -140,6 +140,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The background jobs: last run, time taken, last error, next run (Settings → About) */
+        get: operations["getJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings": {
         parameters: {
             query?: never;
@@ -1394,6 +1411,32 @@ export interface components {
         };
         /** @description An empty JSON object (the body may also be left out). */
         ObjectInput: Record<string, never>;
+        JobList: {
+            jobs: components["schemas"]["Job"][];
+        };
+        /** @description One background job of the App (internal/jobs). */
+        Job: {
+            /** @description housekeeping, outbox, … */
+            name: string;
+            /** @description The longest wait between two rounds */
+            everySeconds: number;
+            /** @description Rounds finished since the program started */
+            runs: number;
+            running: boolean;
+            /**
+             * Format: date-time
+             * @description When the last finished round started; null before the first
+             */
+            lastRun: string | null;
+            lastDurationMs: number;
+            /** @description The last round's error, a technical detail in English; absent when it succeeded */
+            lastError?: string;
+            /**
+             * Format: date-time
+             * @description When the next round is due; null while one runs
+             */
+            nextRun: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -1639,6 +1682,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditList"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
                 };
             };
             /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden. */

@@ -1,0 +1,254 @@
+// Package core is the App: the one place that resolves the data folder,
+// opens the log and the store, builds the services and registers the
+// background jobs. Both hosts (the Wails window and `serve`) and every
+// command use it: Open, then Start the jobs (hosts only), then Close.
+package core
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"id06desk/internal/adminauth"
+	"id06desk/internal/applog"
+	"id06desk/internal/bankidconf"
+	"id06desk/internal/housekeeping"
+	"id06desk/internal/httpapi"
+	"id06desk/internal/instancelock"
+	"id06desk/internal/invitations"
+	"id06desk/internal/jobs"
+	"id06desk/internal/kiosk"
+	"id06desk/internal/outbox"
+	"id06desk/internal/paths"
+	"id06desk/internal/registration"
+	"id06desk/internal/settings"
+	"id06desk/internal/smtpout"
+	"id06desk/internal/sqlite"
+	"id06desk/internal/token"
+)
+
+// DefaultPublicURL is the registration link's base when the public_url
+// setting is empty and no server runs: the default serve address.
+const DefaultPublicURL = "http://127.0.0.1:8080"
+
+// The background jobs' names and longest waits.
+const (
+	JobHousekeeping = "housekeeping"
+	JobOutbox       = "outbox"
+
+	HousekeepingEvery = time.Hour
+	OutboxEvery       = time.Minute
+)
+
+// Options say which data folder to open and how.
+type Options struct {
+	// DataDir holds config, data and state ("" = the XDG folders).
+	DataDir string
+	// Lock takes the single-instance lock (the hosts; not the commands).
+	Lock bool
+	// LogTo also receives the log (the hosts' stderr); nil: the file only.
+	LogTo io.Writer
+	// TestCamera plays the pictures in this folder as the camera (e2e).
+	TestCamera string
+	// Version is the program's version, shown in /api/health.
+	Version string
+}
+
+// App is the opened program.
+type App struct {
+	Version string
+	Paths   paths.Paths
+	Log     *slog.Logger
+	DB      *sqlite.DB
+
+	Settings     *settings.Service
+	Invitations  *invitations.Service
+	Registration *registration.Service
+	Auth         *adminauth.Service
+	Keys         *token.KeyRing
+	PIN          *kiosk.PIN
+	Station      *kiosk.Station
+	BankID       *bankidconf.Provider
+	Outbox       *outbox.Worker
+	// TestCamera switches the test camera's picture (nil unless
+	// Options.TestCamera).
+	TestCamera func(file string) error
+
+	jobs    *jobs.Scheduler
+	baseURL atomic.Pointer[string]
+
+	closeOnce sync.Once
+	closers   []func()
+}
+
+// Open resolves and creates the folders, takes the lock when asked, opens
+// the log and the database and builds the services. The jobs are
+// registered but not started. Close releases everything.
+func Open(ctx context.Context, o Options) (*App, error) {
+	p, err := paths.Resolve(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Ensure(); err != nil {
+		return nil, err
+	}
+	a := &App{Version: o.Version, Paths: p}
+	if err := a.open(ctx, o); err != nil {
+		a.Close() // what was opened, in reverse
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) open(ctx context.Context, o Options) error {
+	p := a.Paths
+	if o.Lock {
+		l, err := instancelock.Acquire(p.LockFile())
+		if err != nil {
+			return err
+		}
+		a.onClose(func() { l.Release() })
+	}
+	logTo := o.LogTo
+	if logTo == nil {
+		logTo = io.Discard
+	}
+	log, logFile, err := applog.Open(filepath.Join(p.State, "id06desk.log"), logTo, applog.Options{})
+	if err != nil {
+		return &paths.DirError{Path: p.State, Err: err}
+	}
+	a.onClose(func() { logFile.Close() })
+	a.Log = log
+
+	db, err := sqlite.Open(ctx, p.Database(), sqlite.Options{Log: log})
+	if err != nil {
+		return err
+	}
+	a.onClose(func() { db.Close() })
+	a.DB = db
+
+	if a.Keys, err = token.LoadOrCreate(filepath.Join(p.Config, "keys")); err != nil {
+		return fmt.Errorf("invitation signing keys: %w", err)
+	}
+	st := settings.NewService(db, p.Config)
+	a.Settings = st
+	a.Outbox = outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), log, outbox.Options{})
+	// One cap on argon2 hashes at once, shared by the login and the PIN.
+	hasher := adminauth.NewHasher(adminauth.DefaultConcurrentHashes)
+	a.Auth = adminauth.New(db, nil, adminauth.WithHasher(hasher))
+	a.PIN = kiosk.NewPIN(filepath.Join(p.Config, "kiosk-pin"), kiosk.PINHasher(hasher))
+	a.Station = kiosk.NewStation(func(ctx context.Context) kiosk.Choice {
+		c := kiosk.Choice{}
+		if v, err := st.Load(ctx); err == nil {
+			c.Label = v.Get("camera.device")
+			fmt.Sscanf(v.Get("camera.resolution"), "%dx%d", &c.Width, &c.Height)
+		}
+		return c
+	})
+	a.onClose(a.Station.Close)
+	if o.TestCamera != "" {
+		tc, err := kiosk.NewTestCamera(o.TestCamera)
+		if err != nil {
+			return err
+		}
+		a.onClose(tc.Close)
+		a.TestCamera = tc.Play
+	}
+	a.Invitations = invitations.New(invitations.Config{
+		Store: db, Settings: st, Keys: a.Keys, Wake: a.Outbox.Wake, DefaultPublicURL: a.publicURL,
+	})
+	a.BankID = bankidconf.New(p.Config, st)
+	a.Registration = registration.New(registration.Config{
+		Store: db, Settings: st, Keys: a.Keys, Log: log, Wake: a.Outbox.Wake, DefaultPublicURL: a.publicURL, BankIDs: a.BankID,
+	})
+	return a.registerJobs()
+}
+
+// registerJobs adds the background jobs. A new job (sync, Nexus) is one
+// more Add here.
+func (a *App) registerJobs() error {
+	a.jobs = jobs.New(a.Log)
+	hk := housekeeping.Config{Store: a.DB, Settings: a.Settings.Load, Log: a.Log, Every: HousekeepingEvery}
+	// Housekeeping wakes early when the next open invitation expires, so
+	// that its draft goes at once.
+	err := a.jobs.Add(JobHousekeeping, HousekeepingEvery,
+		func(ctx context.Context) error { return housekeeping.Round(ctx, hk) },
+		jobs.Sooner(func(ctx context.Context) time.Duration { return housekeeping.Wait(ctx, hk) }))
+	if err != nil {
+		return err
+	}
+	// The outbox sends at once when mail is queued, at the next due retry,
+	// and at least every minute (a command may have queued mail). It runs
+	// in kiosk mode too: a kiosk sends the cardholder's receipt.
+	return a.jobs.Add(JobOutbox, OutboxEvery, a.Outbox.Round,
+		jobs.WakeOn(a.Outbox.Woken()),
+		jobs.Sooner(func(ctx context.Context) time.Duration { return a.Outbox.Wait(ctx, OutboxEvery) }))
+}
+
+// Start runs the background jobs until ctx ends or Close.
+func (a *App) Start(ctx context.Context) {
+	a.jobs.Start(ctx)
+}
+
+// Jobs reports the background jobs: last run, duration, error.
+func (a *App) Jobs() []jobs.Status { return a.jobs.List() }
+
+// Close stops the jobs (waiting for a running round) and releases what
+// Open took, in reverse order: the lock last.
+func (a *App) Close() {
+	a.closeOnce.Do(func() {
+		if a.jobs != nil {
+			a.jobs.Stop()
+		}
+		for i := len(a.closers) - 1; i >= 0; i-- {
+			a.closers[i]()
+		}
+	})
+}
+
+func (a *App) onClose(f func()) { a.closers = append(a.closers, f) }
+
+// SetBaseURL records where `serve` listens: the registration link's base
+// when the public_url setting is empty.
+func (a *App) SetBaseURL(u string) { a.baseURL.Store(&u) }
+
+func (a *App) publicURL() string {
+	if u := a.baseURL.Load(); u != nil {
+		return *u
+	}
+	return DefaultPublicURL
+}
+
+// APIOptions are what differs between the hosts' APIs.
+type APIOptions struct {
+	Mode  httpapi.Mode
+	Kiosk bool
+	// Assets is the built frontend, served by Site (serve mode).
+	Assets      fs.FS
+	OnKioskExit func()
+	OnUIReady   func(route string)
+}
+
+// API builds the HTTP API over the App's services: the one place its
+// configuration is written.
+func (a *App) API(o APIOptions) *httpapi.Server {
+	cfg := httpapi.Config{
+		Version: a.Version, Mode: o.Mode, Kiosk: o.Kiosk, DataDir: a.Paths.Data,
+		DB: a.DB, Log: a.Log, Assets: o.Assets, OnUIReady: o.OnUIReady,
+		Settings: a.Settings, Invitations: a.Invitations, Outbox: a.Outbox,
+		Registration: a.Registration, Orders: a.DB, Keys: a.Keys,
+		Station: a.Station, PIN: a.PIN, OnKioskExit: o.OnKioskExit, TestCamera: a.TestCamera, BankID: a.BankID,
+		Jobs: a.Jobs,
+	}
+	if o.Mode == httpapi.ModeServe {
+		// Inside the window the desktop user is the admin: no login.
+		cfg.Auth = a.Auth
+	}
+	return httpapi.New(cfg)
+}
