@@ -103,6 +103,13 @@ describe('admin console (serve mode)', () => {
       assert.equal(health.database.ok, true);
       assert.match(await page.getByTestId('about-database').textContent(), /OK/);
       assert.equal((await page.getByTestId('about-data-dir').textContent()).trim(), health.dataDir);
+      // The App's background jobs, named in Swedish, each with its last run.
+      await page.getByTestId('about-jobs').waitFor();
+      assert.match(await page.getByTestId('about-job-housekeeping').textContent(), /Städning/);
+      assert.match(await page.getByTestId('about-job-outbox').textContent(), /Utkorgen/);
+      const jobs = (await (await page.request.get('/api/jobs', { timeout: STEP_TIMEOUT })).json()).jobs;
+      assert.deepEqual(jobs.map((j) => j.name), ['housekeeping', 'outbox']);
+      assert.ok(jobs.every((j) => j.lastRun), JSON.stringify(jobs));
 
       // Signing keys: one at first; rotating (after confirming) adds one
       // and makes it the signing key.
