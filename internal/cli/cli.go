@@ -178,9 +178,6 @@ Without a command it opens the admin console window; with --kiosk the
 registration kiosk, full screen. Global flags work before or after the command.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if h.Window == nil {
-				return errors.New("this build cannot open a window")
-			}
 			return h.Window(cmd.Context(), g)
 		},
 	}
@@ -206,9 +203,6 @@ registration kiosk, full screen. Global flags work before or after the command.`
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 
 	open := func() (Services, func(), error) {
-		if h.Open == nil {
-			return Services{}, nil, errors.New("no data folder")
-		}
 		return h.Open(g)
 	}
 	// withServices opens the data folder once the flags are parsed.
@@ -304,9 +298,6 @@ func serveCommand(h Host, g *Globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.MaxClientConns < 1 {
 				return usagef("--max-client-conns must be at least 1")
-			}
-			if h.Serve == nil {
-				return errors.New("this build cannot serve")
 			}
 			return h.Serve(cmd.Context(), *g, o)
 		},
