@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dictionaries,
   errorText,
+  features,
   formatDateTime,
   LOCALES,
   translate,
@@ -18,6 +19,22 @@ describe('i18n dictionaries', () => {
     const en = Object.keys(dictionaries.en).sort();
     expect(en).toEqual(sv);
     expect(sv.length).toBeGreaterThan(50);
+  });
+
+  it('are split per feature: each feature has both languages with the same keys, and no key is in two features', () => {
+    const seen = new Map<string, string>();
+    let total = 0;
+    for (const [name, f] of Object.entries(features)) {
+      const sv = Object.keys(f.sv).sort();
+      expect(Object.keys(f.en).sort(), name).toEqual(sv);
+      expect(sv.length, name).toBeGreaterThan(0);
+      for (const k of sv) {
+        expect(seen.get(k), `${k} is in ${seen.get(k)} and ${name}`).toBeUndefined();
+        seen.set(k, name);
+      }
+      total += sv.length;
+    }
+    expect(Object.keys(dictionaries.sv).length).toBe(total);
   });
 
   it('tell the cardholder what the mails tell them: Nexus makes the card (issue 10 item 16)', () => {
