@@ -11,7 +11,6 @@ import (
 var (
 	ResultOf = resultOf
 	APIError = apiError
-	NewUUID  = newUUID
 )
 
 // Call sends one raw API request, bypassing the typed methods' checks.

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"id06desk/internal/bankid"
 	"id06desk/internal/bankid/bankidtest"
 )
@@ -379,7 +381,7 @@ func TestOrderQRDataCountsWholeSecondsSinceAuth(t *testing.T) {
 type fakeAPI struct{ cancels chan string }
 
 func (f *fakeAPI) Auth(context.Context, bankid.AuthRequest) (*bankid.AuthResponse, error) {
-	return &bankid.AuthResponse{OrderRef: bankid.NewUUID(), AutoStartToken: "a", QRStartToken: "q", QRStartSecret: "s"}, nil
+	return &bankid.AuthResponse{OrderRef: uuid.NewString(), AutoStartToken: "a", QRStartToken: "q", QRStartSecret: "s"}, nil
 }
 
 func (f *fakeAPI) Collect(ctx context.Context, _ string) (*bankid.CollectResponse, error) {

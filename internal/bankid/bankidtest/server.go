@@ -26,6 +26,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
 	"id06desk/internal/bankid"
 )
 
@@ -340,7 +342,7 @@ func (s *Server) auth(w http.ResponseWriter, body []byte) {
 		sc = DefaultScenario()
 	}
 	o := &order{
-		ref:       newUUID(),
+		ref:       uuid.NewString(),
 		endUserIP: *req.EndUserIP,
 		mrtd:      req.Requirement != nil && req.Requirement.MRTD != nil && *req.Requirement.MRTD,
 		steps:     sc.Steps,
@@ -348,9 +350,9 @@ func (s *Server) auth(w http.ResponseWriter, body []byte) {
 	s.orders[o.ref] = o
 	writeJSON(w, bankid.AuthResponse{
 		OrderRef:       o.ref,
-		AutoStartToken: newUUID(),
-		QRStartToken:   newUUID(),
-		QRStartSecret:  newUUID(),
+		AutoStartToken: uuid.NewString(),
+		QRStartToken:   uuid.NewString(),
+		QRStartSecret:  uuid.NewString(),
 	})
 }
 
@@ -536,13 +538,4 @@ func serial() *big.Int {
 // pemBlock encodes der as one PEM block.
 func pemBlock(typ string, der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
-}
-
-// newUUID returns a random (version 4) UUID, as the API's references are.
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
