@@ -2,8 +2,9 @@ package bankid
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
+
+	"github.com/google/uuid"
 )
 
 // Check tells whether BankID is configured and reachable: it collects an
@@ -20,7 +21,7 @@ func Check(ctx context.Context, client *Client) error {
 	if client == nil {
 		return ErrNotConfigured
 	}
-	_, err := client.Collect(ctx, newUUID())
+	_, err := client.Collect(ctx, uuid.NewString())
 	switch ErrorCode(err) {
 	case CodeInvalidParameters, CodeNotFound:
 		return nil
@@ -31,13 +32,4 @@ func Check(ctx context.Context, client *Client) error {
 		return nil
 	}
 	return fmt.Errorf("bankid check: %w", err)
-}
-
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

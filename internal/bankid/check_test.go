@@ -1,22 +1,25 @@
-package bankid
+package bankid_test
 
 import (
 	"errors"
 	"net"
 	"regexp"
 	"testing"
+
+	"id06desk/internal/bankid"
+	"id06desk/internal/bankid/bankidtest"
 )
 
 func TestCheck(t *testing.T) {
 	ts := newServer(t)
-	other, err := newTestCA("other")
+	other, err := bankidtest.NewCA("other")
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("configured and reachable", func(t *testing.T) {
 		c := newClient(t, ts.Config())
-		if err := Check(testCtx(t), c); err != nil {
+		if err := bankid.Check(testCtx(t), c); err != nil {
 			t.Fatal(err)
 		}
 		reqs := ts.Requests("collect")
@@ -27,7 +30,7 @@ func TestCheck(t *testing.T) {
 	})
 
 	t.Run("not configured", func(t *testing.T) {
-		if err := Check(testCtx(t), nil); !errors.Is(err, ErrNotConfigured) {
+		if err := bankid.Check(testCtx(t), nil); !errors.Is(err, bankid.ErrNotConfigured) {
 			t.Errorf("err = %v", err)
 		}
 	})
@@ -35,29 +38,29 @@ func TestCheck(t *testing.T) {
 	t.Run("certificate refused", func(t *testing.T) {
 		cfg := ts.Config()
 		var err error
-		cfg.CertPEM, cfg.KeyPEM, err = other.issuePEM("stranger", false)
+		cfg.CertPEM, cfg.KeyPEM, err = other.IssuePEM("stranger", false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, Check(testCtx(t), newClient(t, cfg)), CodeCertificateRefused)
+		wantCode(t, bankid.Check(testCtx(t), newClient(t, cfg)), bankid.CodeCertificateRefused)
 	})
 
 	t.Run("server not signed by the pinned root", func(t *testing.T) {
 		cfg := ts.Config()
-		cfg.RootCAPEM = other.certPEM
-		wantCode(t, Check(testCtx(t), newClient(t, cfg)), CodeTLS)
+		cfg.RootCAPEM = other.CertPEM
+		wantCode(t, bankid.Check(testCtx(t), newClient(t, cfg)), bankid.CodeTLS)
 	})
 
 	t.Run("RP not allowed", func(t *testing.T) {
-		ts.SetOutage(&TestError{401, CodeUnauthorized, "Unauthorized"})
+		ts.SetOutage(&bankidtest.Error{HTTPStatus: 401, Code: bankid.CodeUnauthorized, Details: "Unauthorized"})
 		defer ts.SetOutage(nil)
-		wantCode(t, Check(testCtx(t), newClient(t, ts.Config())), CodeUnauthorized)
+		wantCode(t, bankid.Check(testCtx(t), newClient(t, ts.Config())), bankid.CodeUnauthorized)
 	})
 
 	t.Run("maintenance", func(t *testing.T) {
-		ts.SetOutage(&TestError{503, CodeMaintenance, "Maintenance"})
+		ts.SetOutage(&bankidtest.Error{HTTPStatus: 503, Code: bankid.CodeMaintenance, Details: "Maintenance"})
 		defer ts.SetOutage(nil)
-		e := wantCode(t, Check(testCtx(t), newClient(t, ts.Config())), CodeMaintenance)
+		e := wantCode(t, bankid.Check(testCtx(t), newClient(t, ts.Config())), bankid.CodeMaintenance)
 		if !e.Temporary() {
 			t.Error("maintenance not temporary")
 		}
@@ -71,6 +74,6 @@ func TestCheck(t *testing.T) {
 		cfg := ts.Config()
 		cfg.BaseURL = "https://" + ln.Addr().String() + "/rp/v6.0"
 		ln.Close()
-		wantCode(t, Check(testCtx(t), newClient(t, cfg)), CodeConnectionRefused)
+		wantCode(t, bankid.Check(testCtx(t), newClient(t, cfg)), bankid.CodeConnectionRefused)
 	})
 }

@@ -1,4 +1,4 @@
-package bankid
+package bankid_test
 
 import (
 	"context"
@@ -14,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"id06desk/internal/bankid"
+	"id06desk/internal/bankid/bankidtest"
 )
 
 func TestAuthSendsTheDocumentedBody(t *testing.T) {
@@ -23,9 +26,9 @@ func TestAuthSendsTheDocumentedBody(t *testing.T) {
 
 	t.Run("with mrtd, visible data and returnUrl", func(t *testing.T) {
 		text := "# ID06\n\nDu legitimerar dig hos Bygg & Co AB."
-		resp, err := c.Auth(ctx, AuthRequest{
+		resp, err := c.Auth(ctx, bankid.AuthRequest{
 			EndUserIP:       "192.0.2.7",
-			Requirement:     &Requirement{MRTD: true},
+			Requirement:     &bankid.Requirement{MRTD: true},
 			UserVisibleData: text,
 			ReturnURL:       "https://kiosk.example/return",
 		})
@@ -60,7 +63,7 @@ func TestAuthSendsTheDocumentedBody(t *testing.T) {
 	})
 
 	t.Run("minimal: no requirement, no visible data", func(t *testing.T) {
-		if _, err := c.Auth(ctx, AuthRequest{EndUserIP: "2001:db8::1", Requirement: &Requirement{}}); err != nil {
+		if _, err := c.Auth(ctx, bankid.AuthRequest{EndUserIP: "2001:db8::1", Requirement: &bankid.Requirement{}}); err != nil {
 			t.Fatal(err)
 		}
 		reqs := ts.Requests("auth")
@@ -76,14 +79,14 @@ func TestAuthSendsTheDocumentedBody(t *testing.T) {
 func TestAuthRefusesBadRequestsBeforeSending(t *testing.T) {
 	ts := newServer(t)
 	c := newClient(t, ts.Config())
-	for name, req := range map[string]AuthRequest{
+	for name, req := range map[string]bankid.AuthRequest{
 		"no endUserIp":       {},
 		"endUserIp not IP":   {EndUserIP: "kiosk-3"},
 		"visible data large": {EndUserIP: "192.0.2.1", UserVisibleData: strings.Repeat("å", 600)},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := c.Auth(testCtx(t), req)
-			if !errors.Is(err, ErrInvalidRequest) {
+			if !errors.Is(err, bankid.ErrInvalidRequest) {
 				t.Fatalf("err = %v, want ErrInvalidRequest", err)
 			}
 		})
@@ -106,8 +109,8 @@ func TestTestServerChecksAuthBodies(t *testing.T) {
 		"mrtd not a bool":     map[string]any{"endUserIp": "192.0.2.1", "requirement": map[string]any{"mrtd": "yes"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			err := c.call(testCtx(t), "auth", body, nil)
-			e := wantCode(t, err, CodeInvalidParameters)
+			err := c.Call(testCtx(t), "auth", body, nil)
+			e := wantCode(t, err, bankid.CodeInvalidParameters)
 			if e.HTTPStatus != 400 || e.Details == "" {
 				t.Errorf("error %+v, want HTTP 400 with details", e)
 			}
@@ -120,16 +123,16 @@ func TestCollectWalksAnOrderToCompletion(t *testing.T) {
 	c := newClient(t, ts.Config())
 	ctx := testCtx(t)
 
-	auth, err := c.Auth(ctx, AuthRequest{EndUserIP: "192.0.2.9", Requirement: &Requirement{MRTD: true}})
+	auth, err := c.Auth(ctx, bankid.AuthRequest{EndUserIP: "192.0.2.9", Requirement: &bankid.Requirement{MRTD: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{HintOutstandingTransaction, HintStarted, HintUserSign} {
+	for _, want := range []string{bankid.HintOutstandingTransaction, bankid.HintStarted, bankid.HintUserSign} {
 		got, err := c.Collect(ctx, auth.OrderRef)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != StatusPending || got.HintCode != want || got.OrderRef != auth.OrderRef {
+		if got.Status != bankid.StatusPending || got.HintCode != want || got.OrderRef != auth.OrderRef {
 			t.Fatalf("collect = %+v, want pending %s", got, want)
 		}
 	}
@@ -137,11 +140,11 @@ func TestCollectWalksAnOrderToCompletion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != StatusComplete || got.CompletionData == nil {
+	if got.Status != bankid.StatusComplete || got.CompletionData == nil {
 		t.Fatalf("collect = %+v, want complete with completionData", got)
 	}
 	d := got.CompletionData
-	want := TestCompletion("192.0.2.9", true)
+	want := bankidtest.Completion("192.0.2.9", true)
 	if d.User != want.User || d.Device.IPAddress != "192.0.2.9" || d.BankIDIssueDate != want.BankIDIssueDate ||
 		d.Signature == "" || d.OCSPResponse == "" {
 		t.Errorf("completion data %+v, want %+v", *d, want)
@@ -152,7 +155,7 @@ func TestCollectWalksAnOrderToCompletion(t *testing.T) {
 
 	// The order is gone once its final state was collected.
 	_, err = c.Collect(ctx, auth.OrderRef)
-	wantCode(t, err, CodeInvalidParameters)
+	wantCode(t, err, bankid.CodeInvalidParameters)
 
 	// Collect sent exactly {"orderRef": ...}.
 	body := decodeBody(t, ts.Requests("collect")[0])
@@ -177,7 +180,7 @@ func TestCollectResponseDecodesStepUpObject(t *testing.T) {
 	    "risk": "low"
 	  }
 	}`
-	var r CollectResponse
+	var r bankid.CollectResponse
 	if err := json.Unmarshal([]byte(answer), &r); err != nil {
 		t.Fatal(err)
 	}
@@ -185,11 +188,11 @@ func TestCollectResponseDecodesStepUpObject(t *testing.T) {
 	if d == nil || d.StepUp == nil || !d.StepUp.MRTD || d.Device.UHI == "" || d.Risk != "low" || d.User.GivenName != "Karl" {
 		t.Fatalf("decoded %+v", d)
 	}
-	if resultOf(d).MRTD != true {
+	if bankid.ResultOf(d).MRTD != true {
 		t.Error("Result.MRTD false for stepUp {mrtd: true}")
 	}
 
-	var bad CollectResponse
+	var bad bankid.CollectResponse
 	if err := json.Unmarshal([]byte(`{"status":"complete","completionData":{"stepUp":true}}`), &bad); err == nil {
 		t.Error("stepUp as a bool decoded without error; the field type is wrong")
 	}
@@ -199,21 +202,21 @@ func TestCollectFailures(t *testing.T) {
 	ts := newServer(t)
 	c := newClient(t, ts.Config())
 	ctx := testCtx(t)
-	for _, hint := range []string{HintUserCancel, HintExpiredTransaction, HintStartFailed, HintCertificateErr} {
+	for _, hint := range []string{bankid.HintUserCancel, bankid.HintExpiredTransaction, bankid.HintStartFailed, bankid.HintCertificateErr} {
 		t.Run(hint, func(t *testing.T) {
-			ts.Enqueue(FailScenario(hint))
-			auth, err := c.Auth(ctx, AuthRequest{EndUserIP: "192.0.2.1"})
+			ts.Enqueue(bankidtest.FailScenario(hint))
+			auth, err := c.Auth(ctx, bankid.AuthRequest{EndUserIP: "192.0.2.1"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, err := c.Collect(ctx, auth.OrderRef); err != nil || got.Status != StatusPending {
+			if got, err := c.Collect(ctx, auth.OrderRef); err != nil || got.Status != bankid.StatusPending {
 				t.Fatalf("first collect = %+v, %v", got, err)
 			}
 			got, err := c.Collect(ctx, auth.OrderRef)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Status != StatusFailed || got.HintCode != hint || got.CompletionData != nil {
+			if got.Status != bankid.StatusFailed || got.HintCode != hint || got.CompletionData != nil {
 				t.Fatalf("collect = %+v, want failed %s", got, hint)
 			}
 		})
@@ -226,9 +229,9 @@ func TestHTTPErrorsAreTyped(t *testing.T) {
 	ctx := testCtx(t)
 
 	t.Run("alreadyInProgress", func(t *testing.T) {
-		ts.Enqueue(Scenario{AuthError: &TestError{400, CodeAlreadyInProgress, "Order already in progress for pno"}})
-		_, err := c.Auth(ctx, AuthRequest{EndUserIP: "192.0.2.1"})
-		e := wantCode(t, err, CodeAlreadyInProgress)
+		ts.Enqueue(bankidtest.Scenario{AuthError: &bankidtest.Error{HTTPStatus: 400, Code: bankid.CodeAlreadyInProgress, Details: "Order already in progress for pno"}})
+		_, err := c.Auth(ctx, bankid.AuthRequest{EndUserIP: "192.0.2.1"})
+		e := wantCode(t, err, bankid.CodeAlreadyInProgress)
 		if e.HTTPStatus != 400 || e.Details != "Order already in progress for pno" || e.Temporary() {
 			t.Errorf("error %+v", e)
 		}
@@ -238,23 +241,23 @@ func TestHTTPErrorsAreTyped(t *testing.T) {
 	})
 	t.Run("invalidParameters for an unknown order", func(t *testing.T) {
 		_, err := c.Collect(ctx, "8b6a5b1e-0000-4000-8000-000000000000")
-		e := wantCode(t, err, CodeInvalidParameters)
+		e := wantCode(t, err, bankid.CodeInvalidParameters)
 		if e.HTTPStatus != 400 || e.Temporary() {
 			t.Errorf("error %+v", e)
 		}
 	})
-	for _, te := range []TestError{
-		{401, CodeUnauthorized, "RP not allowed"},
-		{500, CodeInternalError, "Internal error"},
-		{503, CodeMaintenance, "Maintenance"},
-		{408, CodeRequestTimeout, "Timeout"},
+	for _, te := range []bankidtest.Error{
+		{HTTPStatus: 401, Code: bankid.CodeUnauthorized, Details: "RP not allowed"},
+		{HTTPStatus: 500, Code: bankid.CodeInternalError, Details: "Internal error"},
+		{HTTPStatus: 503, Code: bankid.CodeMaintenance, Details: "Maintenance"},
+		{HTTPStatus: 408, Code: bankid.CodeRequestTimeout, Details: "Timeout"},
 	} {
 		t.Run(te.Code, func(t *testing.T) {
 			ts.SetOutage(&te)
 			defer ts.SetOutage(nil)
 			_, err := c.Collect(ctx, "8b6a5b1e-0000-4000-8000-000000000000")
 			e := wantCode(t, err, te.Code)
-			temporary := te.Code != CodeUnauthorized
+			temporary := te.Code != bankid.CodeUnauthorized
 			if e.HTTPStatus != te.HTTPStatus || e.Temporary() != temporary {
 				t.Errorf("error %+v, temporary %v, want %v", e, e.Temporary(), temporary)
 			}
@@ -264,22 +267,22 @@ func TestHTTPErrorsAreTyped(t *testing.T) {
 		// Raw requests through the client's own mutual-TLS transport.
 		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/collect", strings.NewReader(`{"orderRef":"x"}`))
 		req.Header.Set("Content-Type", "text/plain")
-		resp, err := c.hc.Do(req)
+		resp, err := c.HTTPClient().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if e := apiError(resp.StatusCode, body); e.Code != CodeUnsupportedMediaType || e.HTTPStatus != 415 {
+		if e := bankid.APIError(resp.StatusCode, body); e.Code != bankid.CodeUnsupportedMediaType || e.HTTPStatus != 415 {
 			t.Errorf("text/plain: %v", e)
 		}
-		resp, err = c.hc.Get(ts.URL + "/collect")
+		resp, err = c.HTTPClient().Get(ts.URL + "/collect")
 		if err != nil {
 			t.Fatal(err)
 		}
 		body, _ = io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if e := apiError(resp.StatusCode, body); e.Code != CodeMethodNotAllowed {
+		if e := bankid.APIError(resp.StatusCode, body); e.Code != bankid.CodeMethodNotAllowed {
 			t.Errorf("GET: %v", e)
 		}
 	})
@@ -287,9 +290,9 @@ func TestHTTPErrorsAreTyped(t *testing.T) {
 
 // otherServer starts an httptest TLS server with a certificate from ca,
 // requiring client certificates from the same CA, serving h.
-func otherServer(t *testing.T, ca *testCA, h http.HandlerFunc) *httptest.Server {
+func otherServer(t *testing.T, ca *bankidtest.CA, h http.HandlerFunc) *httptest.Server {
 	t.Helper()
-	cert, err := ca.issue("127.0.0.1", true)
+	cert, err := ca.Issue("127.0.0.1", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +300,7 @@ func otherServer(t *testing.T, ca *testCA, h http.HandlerFunc) *httptest.Server 
 	srv.TLS = &tls.Config{
 		Certificates: []tls.Certificate{cert},
 		ClientAuth:   tls.RequireAndVerifyClientCert,
-		ClientCAs:    ca.pool(),
+		ClientCAs:    ca.Pool(),
 	}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
@@ -312,16 +315,16 @@ func TestAnswersThatAreNotTheAPIs(t *testing.T) {
 		body   string
 		code   string
 	}{
-		{"proxy 503 page", 503, "<html>Service Unavailable</html>", CodeMaintenance},
-		{"proxy 502 page", 502, "<html>Bad Gateway</html>", CodeInternalError},
-		{"403 without body", 403, "", CodeUnauthorized},
-		{"200 not JSON", 200, "<html>hello</html>", CodeBadResponse},
-		{"200 unknown status", 200, `{"orderRef":"x","status":"paused"}`, CodeBadResponse},
-		{"200 complete without data", 200, `{"orderRef":"x","status":"complete"}`, CodeBadResponse},
-		{"redirect", 302, "", CodeBadResponse},
+		{"proxy 503 page", 503, "<html>Service Unavailable</html>", bankid.CodeMaintenance},
+		{"proxy 502 page", 502, "<html>Bad Gateway</html>", bankid.CodeInternalError},
+		{"403 without body", 403, "", bankid.CodeUnauthorized},
+		{"200 not JSON", 200, "<html>hello</html>", bankid.CodeBadResponse},
+		{"200 unknown status", 200, `{"orderRef":"x","status":"paused"}`, bankid.CodeBadResponse},
+		{"200 complete without data", 200, `{"orderRef":"x","status":"complete"}`, bankid.CodeBadResponse},
+		{"redirect", 302, "", bankid.CodeBadResponse},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := otherServer(t, ts.ca, func(w http.ResponseWriter, r *http.Request) {
+			srv := otherServer(t, ts.CA, func(w http.ResponseWriter, r *http.Request) {
 				if tc.status == 302 {
 					w.Header().Set("Location", "/elsewhere")
 				}
@@ -349,14 +352,14 @@ func hang(w http.ResponseWriter, r *http.Request) {
 
 func TestTimeout(t *testing.T) {
 	ts := newServer(t)
-	srv := otherServer(t, ts.ca, hang)
+	srv := otherServer(t, ts.CA, hang)
 	cfg := ts.Config()
 	cfg.BaseURL = srv.URL + "/rp/v6.0"
 	cfg.Timeout = 150 * time.Millisecond
 	c := newClient(t, cfg)
 	start := time.Now()
 	_, err := c.Collect(testCtx(t), "x")
-	e := wantCode(t, err, CodeTimeout)
+	e := wantCode(t, err, bankid.CodeTimeout)
 	if !e.Temporary() {
 		t.Error("timeout not temporary")
 	}
@@ -367,35 +370,35 @@ func TestTimeout(t *testing.T) {
 
 func TestCallerCancellationIsNotATimeout(t *testing.T) {
 	ts := newServer(t)
-	srv := otherServer(t, ts.ca, hang)
+	srv := otherServer(t, ts.CA, hang)
 	cfg := ts.Config()
 	cfg.BaseURL = srv.URL + "/rp/v6.0"
 	c := newClient(t, cfg)
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	_, err := c.Collect(ctx, "x")
-	if !errors.Is(err, context.Canceled) || ErrorCode(err) != "" {
+	if !errors.Is(err, context.Canceled) || bankid.ErrorCode(err) != "" {
 		t.Fatalf("err = %v, want context.Canceled without an *Error", err)
 	}
 }
 
 func TestMutualTLS(t *testing.T) {
 	ts := newServer(t)
-	other, err := newTestCA("some other root")
+	other, err := bankidtest.NewCA("some other root")
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("client certificate from a foreign CA is refused", func(t *testing.T) {
-		certPEM, keyPEM, err := other.issuePEM("intruder", false)
+		certPEM, keyPEM, err := other.IssuePEM("intruder", false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		cfg := ts.Config()
 		cfg.CertPEM, cfg.KeyPEM = certPEM, keyPEM
 		c := newClient(t, cfg)
-		_, err = c.Auth(testCtx(t), AuthRequest{EndUserIP: "192.0.2.1"})
-		e := wantCode(t, err, CodeCertificateRefused)
+		_, err = c.Auth(testCtx(t), bankid.AuthRequest{EndUserIP: "192.0.2.1"})
+		e := wantCode(t, err, bankid.CodeCertificateRefused)
 		if e.Temporary() {
 			t.Error("a refused certificate is not temporary")
 		}
@@ -405,19 +408,19 @@ func TestMutualTLS(t *testing.T) {
 		c := newClient(t, ts.Config())
 		// Take the certificate away after construction (NewClient insists
 		// on one).
-		c.hc.Transport.(*http.Transport).TLSClientConfig.GetClientCertificate =
+		c.HTTPClient().Transport.(*http.Transport).TLSClientConfig.GetClientCertificate =
 			func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &tls.Certificate{}, nil }
-		_, err := c.Auth(testCtx(t), AuthRequest{EndUserIP: "192.0.2.1"})
-		wantCode(t, err, CodeCertificateRefused)
+		_, err := c.Auth(testCtx(t), bankid.AuthRequest{EndUserIP: "192.0.2.1"})
+		wantCode(t, err, bankid.CodeCertificateRefused)
 	})
 
 	t.Run("client pinned to another root refuses the server", func(t *testing.T) {
 		cfg := ts.Config()
-		cfg.RootCAPEM = other.certPEM
+		cfg.RootCAPEM = other.CertPEM
 		c := newClient(t, cfg)
 		before := len(ts.Requests(""))
-		_, err := c.Auth(testCtx(t), AuthRequest{EndUserIP: "192.0.2.1"})
-		wantCode(t, err, CodeTLS)
+		_, err := c.Auth(testCtx(t), bankid.AuthRequest{EndUserIP: "192.0.2.1"})
+		wantCode(t, err, bankid.CodeTLS)
 		var unknown x509.UnknownAuthorityError
 		if !errors.As(err, &unknown) {
 			t.Errorf("err %v does not unwrap to x509.UnknownAuthorityError", err)
@@ -434,8 +437,8 @@ func TestMutualTLS(t *testing.T) {
 		// refused where 127.0.0.2 is not routed to lo.
 		c := newClient(t, cfg)
 		_, err := c.Collect(testCtx(t), "x")
-		if code := ErrorCode(err); code != CodeTLS && code != CodeConnectionRefused {
-			t.Fatalf("err = %v, want %s or %s", err, CodeTLS, CodeConnectionRefused)
+		if code := bankid.ErrorCode(err); code != bankid.CodeTLS && code != bankid.CodeConnectionRefused {
+			t.Fatalf("err = %v, want %s or %s", err, bankid.CodeTLS, bankid.CodeConnectionRefused)
 		}
 	})
 }
@@ -452,7 +455,7 @@ func TestConnectionRefused(t *testing.T) {
 	cfg.BaseURL = "https://" + addr + "/rp/v6.0"
 	c := newClient(t, cfg)
 	_, err = c.Collect(testCtx(t), "x")
-	e := wantCode(t, err, CodeConnectionRefused)
+	e := wantCode(t, err, bankid.CodeConnectionRefused)
 	if !e.Temporary() {
 		t.Error("connection refused not temporary")
 	}
@@ -462,7 +465,7 @@ func TestCancel(t *testing.T) {
 	ts := newServer(t)
 	c := newClient(t, ts.Config())
 	ctx := testCtx(t)
-	auth, err := c.Auth(ctx, AuthRequest{EndUserIP: "192.0.2.1"})
+	auth, err := c.Auth(ctx, bankid.AuthRequest{EndUserIP: "192.0.2.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -476,9 +479,9 @@ func TestCancel(t *testing.T) {
 		t.Errorf("cancel body %v", body)
 	}
 	_, err = c.Collect(ctx, auth.OrderRef)
-	wantCode(t, err, CodeInvalidParameters)
+	wantCode(t, err, bankid.CodeInvalidParameters)
 	err = c.Cancel(ctx, auth.OrderRef)
-	wantCode(t, err, CodeInvalidParameters)
+	wantCode(t, err, bankid.CodeInvalidParameters)
 }
 
 func TestNewClientConfig(t *testing.T) {
@@ -486,33 +489,33 @@ func TestNewClientConfig(t *testing.T) {
 	good := ts.Config()
 
 	t.Run("environments", func(t *testing.T) {
-		for env, want := range map[string]string{EnvTest: TestURL, EnvProduction: ProductionURL} {
+		for env, want := range map[string]string{bankid.EnvTest: bankid.TestURL, bankid.EnvProduction: bankid.ProductionURL} {
 			cfg := good
 			cfg.BaseURL, cfg.Environment = "", env
 			c := newClient(t, cfg)
-			if c.base != want {
-				t.Errorf("%s: base %q, want %q", env, c.base, want)
+			if c.Base() != want {
+				t.Errorf("%s: base %q, want %q", env, c.Base(), want)
 			}
 		}
-		if TestURL != "https://appapi2.test.bankid.com/rp/v6.0" || ProductionURL != "https://appapi2.bankid.com/rp/v6.0" {
+		if bankid.TestURL != "https://appapi2.test.bankid.com/rp/v6.0" || bankid.ProductionURL != "https://appapi2.bankid.com/rp/v6.0" {
 			t.Error("environment URLs changed")
 		}
 	})
 	t.Run("only the pinned root is trusted", func(t *testing.T) {
 		c := newClient(t, good)
-		conf := c.hc.Transport.(*http.Transport).TLSClientConfig
-		if conf.RootCAs == nil || !conf.RootCAs.Equal(ts.ca.pool()) {
+		conf := c.HTTPClient().Transport.(*http.Transport).TLSClientConfig
+		if conf.RootCAs == nil || !conf.RootCAs.Equal(ts.CA.Pool()) {
 			t.Error("RootCAs is not exactly the configured root")
 		}
 		if conf.InsecureSkipVerify {
 			t.Error("InsecureSkipVerify set")
 		}
-		if c.hc.Timeout != good.Timeout {
-			t.Errorf("http.Client timeout %v, want %v", c.hc.Timeout, good.Timeout)
+		if c.HTTPClient().Timeout != good.Timeout {
+			t.Errorf("http.Client timeout %v, want %v", c.HTTPClient().Timeout, good.Timeout)
 		}
 	})
 
-	expiredCA, err := newTestCA("expired")
+	expiredCA, err := bankidtest.NewCA("expired")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -520,25 +523,25 @@ func TestNewClientConfig(t *testing.T) {
 
 	for _, tc := range []struct {
 		name   string
-		change func(*Config)
+		change func(*bankid.Config)
 		want   string
 	}{
-		{"no environment", func(c *Config) { c.BaseURL = "" }, "choose the BankID environment"},
-		{"unknown environment", func(c *Config) { c.BaseURL, c.Environment = "", "staging" }, "unknown BankID environment"},
-		{"http base URL", func(c *Config) { c.BaseURL = "http://127.0.0.1/rp/v6.0" }, "not an https URL"},
-		{"no certificate", func(c *Config) { c.CertPEM, c.KeyPEM = nil, nil }, "client certificate is missing"},
-		{"certificate without key", func(c *Config) { c.KeyPEM = nil }, "needs both"},
-		{"PKCS12 and PEM", func(c *Config) { c.PKCS12 = []byte{1} }, "not both"},
-		{"key does not match", func(c *Config) { _, c.KeyPEM, _ = ts.ca.issuePEM("x", false) }, "private key does not match"},
-		{"no root", func(c *Config) { c.RootCAPEM = nil }, "root CA certificate (PEM) is missing"},
-		{"root not PEM", func(c *Config) { c.RootCAPEM = []byte("not a certificate") }, "not a PEM certificate"},
-		{"expired certificate", func(c *Config) { c.CertPEM, c.KeyPEM = expiredCert, expiredKey }, "expired on"},
+		{"no environment", func(c *bankid.Config) { c.BaseURL = "" }, "choose the BankID environment"},
+		{"unknown environment", func(c *bankid.Config) { c.BaseURL, c.Environment = "", "staging" }, "unknown BankID environment"},
+		{"http base URL", func(c *bankid.Config) { c.BaseURL = "http://127.0.0.1/rp/v6.0" }, "not an https URL"},
+		{"no certificate", func(c *bankid.Config) { c.CertPEM, c.KeyPEM = nil, nil }, "client certificate is missing"},
+		{"certificate without key", func(c *bankid.Config) { c.KeyPEM = nil }, "needs both"},
+		{"PKCS12 and PEM", func(c *bankid.Config) { c.PKCS12 = []byte{1} }, "not both"},
+		{"key does not match", func(c *bankid.Config) { _, c.KeyPEM, _ = ts.CA.IssuePEM("x", false) }, "private key does not match"},
+		{"no root", func(c *bankid.Config) { c.RootCAPEM = nil }, "root CA certificate (PEM) is missing"},
+		{"root not PEM", func(c *bankid.Config) { c.RootCAPEM = []byte("not a certificate") }, "not a PEM certificate"},
+		{"expired certificate", func(c *bankid.Config) { c.CertPEM, c.KeyPEM = expiredCert, expiredKey }, "expired on"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := good
 			tc.change(&cfg)
-			_, err := NewClient(cfg)
-			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tc.want) {
+			_, err := bankid.NewClient(cfg)
+			if !errors.Is(err, bankid.ErrConfig) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want ErrConfig saying %q", err, tc.want)
 			}
 		})

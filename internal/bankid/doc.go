@@ -35,7 +35,9 @@
 //
 // # Testing
 //
-// NewTestServer starts a local stand-in for the BankID API on 127.0.0.1 only,
+// bankidtest.NewServer (package internal/bankid/bankidtest, kept out of
+// this package as httptest is kept out of net/http) starts a local
+// stand-in for the BankID API on 127.0.0.1 only,
 // with its own CA, server certificate and client certificate, scripted order
 // outcomes and a record of the requests it received, so that HTTP and browser
 // tests of the registration flow run without the real service.

@@ -1,4 +1,4 @@
-package bankid
+package bankid_test
 
 import (
 	"bytes"
@@ -12,28 +12,33 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
+
+	"id06desk/internal/bankid"
+	"id06desk/internal/bankid/bankidtest"
 )
 
 // recorder collects the states an order reports.
 type recorder struct {
 	mu     sync.Mutex
-	states []State
+	states []bankid.State
 }
 
-func (r *recorder) add(s State) {
+func (r *recorder) add(s bankid.State) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.states = append(r.states, s)
 }
 
-func (r *recorder) get() []State {
+func (r *recorder) get() []bankid.State {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]State(nil), r.states...)
+	return append([]bankid.State(nil), r.states...)
 }
 
-func fastSession(api API, rec *recorder) *Session {
-	s := &Session{API: api, Interval: 5 * time.Millisecond}
+func fastSession(api bankid.API, rec *recorder) *bankid.Session {
+	s := &bankid.Session{API: api, Interval: 5 * time.Millisecond}
 	if rec != nil {
 		s.OnChange = rec.add
 	}
@@ -46,11 +51,11 @@ func TestFlowToCompletion(t *testing.T) {
 	ctx := testCtx(t)
 	rec := &recorder{}
 
-	o, err := fastSession(c, rec).Start(ctx, StartRequest{EndUserIP: "192.0.2.44", Company: "Bygg & Anläggning AB", MRTD: true})
+	o, err := fastSession(c, rec).Start(ctx, bankid.StartRequest{EndUserIP: "192.0.2.44", Company: "Bygg & Anläggning AB", MRTD: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := o.State(); st.RFA != RFA1 || st.Done {
+	if st := o.State(); st.RFA != bankid.RFA1 || st.Done {
 		t.Errorf("state before the first collect = %+v, want RFA1 (QR flow)", st)
 	}
 	if o.QRData() == "" || !strings.HasPrefix(o.QRData(), "bankid.") {
@@ -61,7 +66,7 @@ func TestFlowToCompletion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := TestCompletion("192.0.2.44", true).User
+	want := bankidtest.Completion("192.0.2.44", true).User
 	if res.PersonalNumber != want.PersonalNumber || res.GivenName != want.GivenName || res.Surname != want.Surname ||
 		res.Name != want.Name || !res.MRTD || res.Completion.Signature == "" {
 		t.Errorf("result %+v", res)
@@ -110,7 +115,7 @@ func TestFlowToCompletion(t *testing.T) {
 func TestFlowWithoutMRTDSendsNoRequirement(t *testing.T) {
 	ts := newServer(t)
 	c := newClient(t, ts.Config())
-	o, err := fastSession(c, nil).Start(testCtx(t), StartRequest{EndUserIP: "192.0.2.44", Company: "X AB"})
+	o, err := fastSession(c, nil).Start(testCtx(t), bankid.StartRequest{EndUserIP: "192.0.2.44", Company: "X AB"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,29 +139,29 @@ func TestFlowFailures(t *testing.T) {
 		sameDevice bool
 		rfa        string
 	}{
-		{HintUserCancel, false, RFA6},
-		{HintExpiredTransaction, false, RFA8},
-		{HintStartFailed, false, RFA17B},
-		{HintStartFailed, true, RFA17A},
-		{HintCertificateErr, false, RFA16},
-		{HintCancelled, false, RFA3},
+		{bankid.HintUserCancel, false, bankid.RFA6},
+		{bankid.HintExpiredTransaction, false, bankid.RFA8},
+		{bankid.HintStartFailed, false, bankid.RFA17B},
+		{bankid.HintStartFailed, true, bankid.RFA17A},
+		{bankid.HintCertificateErr, false, bankid.RFA16},
+		{bankid.HintCancelled, false, bankid.RFA3},
 	} {
 		t.Run(fmt.Sprintf("%s same device %v", tc.hint, tc.sameDevice), func(t *testing.T) {
-			ts.Enqueue(FailScenario(tc.hint))
+			ts.Enqueue(bankidtest.FailScenario(tc.hint))
 			ctx := testCtx(t)
-			o, err := fastSession(c, nil).Start(ctx, StartRequest{EndUserIP: "192.0.2.1", SameDevice: tc.sameDevice})
+			o, err := fastSession(c, nil).Start(ctx, bankid.StartRequest{EndUserIP: "192.0.2.1", SameDevice: tc.sameDevice})
 			if err != nil {
 				t.Fatal(err)
 			}
 			res, err := o.Poll(ctx)
-			fe, ok := errors.AsType[*FailedError](err)
+			fe, ok := errors.AsType[*bankid.FailedError](err)
 			if res != nil || !ok || fe.HintCode != tc.hint {
 				t.Fatalf("Poll = %v, %v; want *FailedError %s", res, err, tc.hint)
 			}
-			if st := o.State(); st.RFA != tc.rfa || !st.Done || st.Status != StatusFailed {
+			if st := o.State(); st.RFA != tc.rfa || !st.Done || st.Status != bankid.StatusFailed {
 				t.Errorf("state %+v, want RFA %s", st, tc.rfa)
 			}
-			if got := MessageFor("", "", err, !tc.sameDevice); got != tc.rfa {
+			if got := bankid.MessageFor("", "", err, !tc.sameDevice); got != tc.rfa {
 				t.Errorf("MessageFor(err) = %s, want %s", got, tc.rfa)
 			}
 		})
@@ -168,24 +173,24 @@ func TestFlowStartErrors(t *testing.T) {
 	c := newClient(t, ts.Config())
 	ctx := testCtx(t)
 
-	ts.Enqueue(Scenario{AuthError: &TestError{400, CodeAlreadyInProgress, "in progress"}})
-	_, err := Start(ctx, c, StartRequest{EndUserIP: "192.0.2.1"})
-	wantCode(t, err, CodeAlreadyInProgress)
-	if MessageFor("", "", err, true) != RFA4 {
-		t.Errorf("alreadyInProgress gives %s", MessageFor("", "", err, true))
+	ts.Enqueue(bankidtest.Scenario{AuthError: &bankidtest.Error{HTTPStatus: 400, Code: bankid.CodeAlreadyInProgress, Details: "in progress"}})
+	_, err := bankid.Start(ctx, c, bankid.StartRequest{EndUserIP: "192.0.2.1"})
+	wantCode(t, err, bankid.CodeAlreadyInProgress)
+	if bankid.MessageFor("", "", err, true) != bankid.RFA4 {
+		t.Errorf("alreadyInProgress gives %s", bankid.MessageFor("", "", err, true))
 	}
 
-	if _, err := Start(ctx, nil, StartRequest{EndUserIP: "192.0.2.1"}); !errors.Is(err, ErrNotConfigured) {
+	if _, err := bankid.Start(ctx, nil, bankid.StartRequest{EndUserIP: "192.0.2.1"}); !errors.Is(err, bankid.ErrNotConfigured) {
 		t.Errorf("nil client: %v", err)
 	}
-	var none *Client
-	if _, err := Start(ctx, none, StartRequest{EndUserIP: "192.0.2.1"}); !errors.Is(err, ErrNotConfigured) {
+	var none *bankid.Client
+	if _, err := bankid.Start(ctx, none, bankid.StartRequest{EndUserIP: "192.0.2.1"}); !errors.Is(err, bankid.ErrNotConfigured) {
 		t.Errorf("nil *Client: %v", err)
 	}
 }
 
 // pendingForever is an order that never ends by itself.
-var pendingForever = Scenario{Steps: []Step{{Status: StatusPending, HintCode: HintOutstandingTransaction}}}
+var pendingForever = bankidtest.Scenario{Steps: []bankidtest.Step{{Status: bankid.StatusPending, HintCode: bankid.HintOutstandingTransaction}}}
 
 func TestFlowCancel(t *testing.T) {
 	ts := newServer(t)
@@ -193,12 +198,12 @@ func TestFlowCancel(t *testing.T) {
 	ctx := testCtx(t)
 	ts.Enqueue(pendingForever)
 	rec := &recorder{}
-	o, err := fastSession(c, rec).Start(ctx, StartRequest{EndUserIP: "192.0.2.1"})
+	o, err := fastSession(c, rec).Start(ctx, bankid.StartRequest{EndUserIP: "192.0.2.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	type outcome struct {
-		res *Result
+		res *bankid.Result
 		err error
 	}
 	polled := make(chan outcome, 1)
@@ -209,20 +214,20 @@ func TestFlowCancel(t *testing.T) {
 	for len(ts.Requests("collect")) < 3 {
 		time.Sleep(2 * time.Millisecond)
 	}
-	if _, err := o.Poll(ctx); !errors.Is(err, ErrAlreadyPolling) {
+	if _, err := o.Poll(ctx); !errors.Is(err, bankid.ErrAlreadyPolling) {
 		t.Errorf("second Poll: %v", err)
 	}
 	if err := o.Cancel(ctx); err != nil {
 		t.Fatal(err)
 	}
 	out := <-polled
-	if out.res != nil || !errors.Is(out.err, ErrCancelled) {
+	if out.res != nil || !errors.Is(out.err, bankid.ErrCancelled) {
 		t.Fatalf("Poll = %v, %v; want ErrCancelled", out.res, out.err)
 	}
 	if !ts.Cancelled(o.OrderRef) {
 		t.Error("BankID was not told to cancel")
 	}
-	if st := o.State(); !st.Done || st.RFA != RFA6 {
+	if st := o.State(); !st.Done || st.RFA != bankid.RFA6 {
 		t.Errorf("state %+v", st)
 	}
 	if err := o.Cancel(ctx); err != nil {
@@ -232,7 +237,7 @@ func TestFlowCancel(t *testing.T) {
 		t.Errorf("%d cancel requests", n)
 	}
 	// Poll after the end gives the same outcome.
-	if _, err := o.Poll(ctx); !errors.Is(err, ErrCancelled) {
+	if _, err := o.Poll(ctx); !errors.Is(err, bankid.ErrCancelled) {
 		t.Errorf("Poll after the end: %v", err)
 	}
 }
@@ -241,14 +246,14 @@ func TestFlowCancelBeforePoll(t *testing.T) {
 	ts := newServer(t)
 	c := newClient(t, ts.Config())
 	ctx := testCtx(t)
-	o, err := fastSession(c, nil).Start(ctx, StartRequest{EndUserIP: "192.0.2.1"})
+	o, err := fastSession(c, nil).Start(ctx, bankid.StartRequest{EndUserIP: "192.0.2.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Cancel(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.Poll(ctx); !errors.Is(err, ErrCancelled) {
+	if _, err := o.Poll(ctx); !errors.Is(err, bankid.ErrCancelled) {
 		t.Errorf("Poll after Cancel: %v", err)
 	}
 	if !ts.Cancelled(o.OrderRef) || len(ts.Requests("collect")) != 0 {
@@ -260,7 +265,7 @@ func TestFlowContextEndCancelsTheOrder(t *testing.T) {
 	ts := newServer(t)
 	c := newClient(t, ts.Config())
 	ts.Enqueue(pendingForever)
-	o, err := fastSession(c, nil).Start(testCtx(t), StartRequest{EndUserIP: "192.0.2.1"})
+	o, err := fastSession(c, nil).Start(testCtx(t), bankid.StartRequest{EndUserIP: "192.0.2.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,15 +284,15 @@ func TestFlowRetriesTemporaryErrors(t *testing.T) {
 	ts := newServer(t)
 	c := newClient(t, ts.Config())
 	ctx := testCtx(t)
-	internal := &TestError{500, CodeInternalError, "oops"}
-	maintenance := &TestError{503, CodeMaintenance, "later"}
+	internal := &bankidtest.Error{HTTPStatus: 500, Code: bankid.CodeInternalError, Details: "oops"}
+	maintenance := &bankidtest.Error{HTTPStatus: 503, Code: bankid.CodeMaintenance, Details: "later"}
 
-	ts.Enqueue(Scenario{Steps: []Step{
-		{Status: StatusPending, HintCode: HintOutstandingTransaction},
+	ts.Enqueue(bankidtest.Scenario{Steps: []bankidtest.Step{
+		{Status: bankid.StatusPending, HintCode: bankid.HintOutstandingTransaction},
 		{Error: internal}, {Error: maintenance}, {Error: internal},
-		{Status: StatusComplete},
+		{Status: bankid.StatusComplete},
 	}})
-	o, err := fastSession(c, nil).Start(ctx, StartRequest{EndUserIP: "192.0.2.1"})
+	o, err := fastSession(c, nil).Start(ctx, bankid.StartRequest{EndUserIP: "192.0.2.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,36 +300,36 @@ func TestFlowRetriesTemporaryErrors(t *testing.T) {
 		t.Fatalf("three temporary errors in a row: %v", err)
 	}
 
-	ts.Enqueue(Scenario{Steps: []Step{
-		{Status: StatusPending, HintCode: HintOutstandingTransaction},
+	ts.Enqueue(bankidtest.Scenario{Steps: []bankidtest.Step{
+		{Status: bankid.StatusPending, HintCode: bankid.HintOutstandingTransaction},
 		{Error: internal},
 	}})
-	o, err = fastSession(c, nil).Start(ctx, StartRequest{EndUserIP: "192.0.2.1"})
+	o, err = fastSession(c, nil).Start(ctx, bankid.StartRequest{EndUserIP: "192.0.2.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = o.Poll(ctx)
-	wantCode(t, err, CodeInternalError)
+	wantCode(t, err, bankid.CodeInternalError)
 	if n := len(ts.Requests("collect")); n != 5+5 {
 		t.Errorf("%d collects, want 5 + 5 (1 pending, 3 retried errors, 1 final)", n)
 	}
 	// Given up: the order has ended, failed, with a message to retry, and
 	// BankID was told to stop it (the app must not keep asking).
-	if st := o.State(); st.RFA != RFA5 || !st.Done || st.Status != StatusFailed {
+	if st := o.State(); st.RFA != bankid.RFA5 || !st.Done || st.Status != bankid.StatusFailed {
 		t.Errorf("state after giving up %+v, want done, failed, RFA5", st)
 	}
 	if !ts.Cancelled(o.OrderRef) {
 		t.Error("the order given up on was left running at BankID")
 	}
 
-	ts.Enqueue(Scenario{Steps: []Step{{Error: &TestError{401, CodeUnauthorized, "no"}}}})
-	o, err = fastSession(c, nil).Start(ctx, StartRequest{EndUserIP: "192.0.2.1"})
+	ts.Enqueue(bankidtest.Scenario{Steps: []bankidtest.Step{{Error: &bankidtest.Error{HTTPStatus: 401, Code: bankid.CodeUnauthorized, Details: "no"}}}})
+	o, err = fastSession(c, nil).Start(ctx, bankid.StartRequest{EndUserIP: "192.0.2.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := len(ts.Requests("collect"))
 	_, err = o.Poll(ctx)
-	wantCode(t, err, CodeUnauthorized)
+	wantCode(t, err, bankid.CodeUnauthorized)
 	if n := len(ts.Requests("collect")) - before; n != 1 {
 		t.Errorf("unauthorized retried: %d collects", n)
 	}
@@ -352,11 +357,12 @@ func TestOrderQRDataCountsWholeSecondsSinceAuth(t *testing.T) {
 	ts := newServer(t)
 	c := newClient(t, ts.Config())
 	clock := &fakeClock{now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
-	s := &Session{API: c, Now: clock.Now}
-	o, err := s.Start(testCtx(t), StartRequest{EndUserIP: "192.0.2.1"})
+	s := &bankid.Session{API: c, Now: clock.Now}
+	o, err := s.Start(testCtx(t), bankid.StartRequest{EndUserIP: "192.0.2.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	qrToken, qrSecret := o.QRSecrets()
 	for _, step := range []struct {
 		advance time.Duration
 		seconds int
@@ -364,7 +370,7 @@ func TestOrderQRDataCountsWholeSecondsSinceAuth(t *testing.T) {
 		{0, 0}, {999 * time.Millisecond, 0}, {time.Millisecond, 1}, {1500 * time.Millisecond, 2}, {28 * time.Second, 30},
 	} {
 		clock.advance(step.advance)
-		if got, want := o.QRData(), QRData(o.qrToken, o.qrSecret, step.seconds); got != want {
+		if got, want := o.QRData(), bankid.QRData(qrToken, qrSecret, step.seconds); got != want {
 			t.Errorf("after +%v: %q, want seconds %d (%q)", step.advance, got, step.seconds, want)
 		}
 	}
@@ -374,11 +380,11 @@ func TestOrderQRDataCountsWholeSecondsSinceAuth(t *testing.T) {
 // context ends, so Poll can only return through cancellation.
 type fakeAPI struct{ cancels chan string }
 
-func (f *fakeAPI) Auth(context.Context, AuthRequest) (*AuthResponse, error) {
-	return &AuthResponse{OrderRef: newUUID(), AutoStartToken: "a", QRStartToken: "q", QRStartSecret: "s"}, nil
+func (f *fakeAPI) Auth(context.Context, bankid.AuthRequest) (*bankid.AuthResponse, error) {
+	return &bankid.AuthResponse{OrderRef: uuid.NewString(), AutoStartToken: "a", QRStartToken: "q", QRStartSecret: "s"}, nil
 }
 
-func (f *fakeAPI) Collect(ctx context.Context, _ string) (*CollectResponse, error) {
+func (f *fakeAPI) Collect(ctx context.Context, _ string) (*bankid.CollectResponse, error) {
 	<-ctx.Done()
 	return nil, ctx.Err()
 }
@@ -393,7 +399,7 @@ func TestPollLeavesNoGoroutines(t *testing.T) {
 	before := runtime.NumGoroutine()
 	for i := range 20 {
 		ctx, cancel := context.WithCancel(t.Context())
-		o, err := fastSession(api, nil).Start(ctx, StartRequest{EndUserIP: "192.0.2.1"})
+		o, err := fastSession(api, nil).Start(ctx, bankid.StartRequest{EndUserIP: "192.0.2.1"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -406,7 +412,7 @@ func TestPollLeavesNoGoroutines(t *testing.T) {
 			if err := o.Cancel(t.Context()); err != nil {
 				t.Fatal(err)
 			}
-			if err := <-done; !errors.Is(err, ErrCancelled) {
+			if err := <-done; !errors.Is(err, bankid.ErrCancelled) {
 				t.Fatalf("Poll after Cancel: %v", err)
 			}
 		} else {
@@ -435,8 +441,8 @@ func TestPollLeavesNoGoroutines(t *testing.T) {
 }
 
 func TestPersonalNumberIsRedacted(t *testing.T) {
-	d := TestCompletion("192.0.2.1", true)
-	res := resultOf(&d)
+	d := bankidtest.Completion("192.0.2.1", true)
+	res := bankid.ResultOf(&d)
 	pn := d.User.PersonalNumber
 	var buf bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&buf, nil))
@@ -458,14 +464,14 @@ func TestPersonalNumberIsRedacted(t *testing.T) {
 }
 
 func TestVisibleText(t *testing.T) {
-	got := VisibleText("  Bygg\n#AB\t ")
+	got := bankid.VisibleText("  Bygg\n#AB\t ")
 	if want := "# ID06\n\nDu legitimerar dig hos Bygg #AB för att registrera ditt ID06-kort.\n\nYou are identifying yourself to Bygg #AB to register your ID06 card."; got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
-	if got := VisibleText(""); strings.Contains(got, "hos ") || !strings.Contains(got, "ID06-kort") {
+	if got := bankid.VisibleText(""); strings.Contains(got, "hos ") || !strings.Contains(got, "ID06-kort") {
 		t.Errorf("no company: %q", got)
 	}
-	long := VisibleText(strings.Repeat("å", 300))
+	long := bankid.VisibleText(strings.Repeat("å", 300))
 	if strings.Count(long, "å") != 200 { // 100 in each language
 		t.Errorf("long name not cut to 100 characters: %d", strings.Count(long, "å"))
 	}

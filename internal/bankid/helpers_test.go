@@ -1,15 +1,12 @@
-package bankid
+package bankid_test
 
 import (
 	"context"
 	"crypto/cipher"
 	"crypto/des"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha1"
-	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/json"
@@ -17,12 +14,15 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"id06desk/internal/bankid"
+	"id06desk/internal/bankid/bankidtest"
 )
 
 // newServer starts a TestServer that is closed when the test ends.
-func newServer(t *testing.T) *TestServer {
+func newServer(t *testing.T) *bankidtest.Server {
 	t.Helper()
-	ts, err := NewTestServer()
+	ts, err := bankidtest.NewServer()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,9 +31,9 @@ func newServer(t *testing.T) *TestServer {
 }
 
 // newClient builds a client that is closed when the test ends.
-func newClient(t *testing.T, cfg Config) *Client {
+func newClient(t *testing.T, cfg bankid.Config) *bankid.Client {
 	t.Helper()
-	c, err := NewClient(cfg)
+	c, err := bankid.NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,9 +49,9 @@ func testCtx(t *testing.T) context.Context {
 }
 
 // wantCode fails the test unless err carries an *Error with code.
-func wantCode(t *testing.T, err error, code string) *Error {
+func wantCode(t *testing.T, err error, code string) *bankid.Error {
 	t.Helper()
-	e, ok := errors.AsType[*Error](err)
+	e, ok := errors.AsType[*bankid.Error](err)
 	if !ok {
 		t.Fatalf("error %v (%T) carries no *Error, want code %s", err, err, code)
 	}
@@ -62,7 +62,7 @@ func wantCode(t *testing.T, err error, code string) *Error {
 }
 
 // decodeBody decodes a recorded request body into a generic map.
-func decodeBody(t *testing.T, r TestRequest) map[string]any {
+func decodeBody(t *testing.T, r bankidtest.Request) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
@@ -72,28 +72,13 @@ func decodeBody(t *testing.T, r TestRequest) map[string]any {
 }
 
 // expiredPEM issues a client certificate from ca that expired yesterday.
-func expiredPEM(t *testing.T, ca *testCA) (certPEM, keyPEM []byte) {
+func expiredPEM(t *testing.T, ca *bankidtest.CA) (certPEM, keyPEM []byte) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	certPEM, keyPEM, err := ca.ExpiredPEM("expired")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: serial(),
-		Subject:      pkix.Name{CommonName: "expired"},
-		NotBefore:    time.Now().Add(-48 * time.Hour),
-		NotAfter:     time.Now().Add(-24 * time.Hour),
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pemBlock("CERTIFICATE", der), pemBlock("PRIVATE KEY", keyDER)
+	return certPEM, keyPEM
 }
 
 // --- A minimal PKCS#12 encoder, for tests only ---------------------------

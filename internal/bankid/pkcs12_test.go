@@ -1,4 +1,4 @@
-package bankid
+package bankid_test
 
 import (
 	"crypto/rand"
@@ -9,17 +9,20 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/pkcs12"
+
+	"id06desk/internal/bankid"
+	"id06desk/internal/bankid/bankidtest"
 )
 
 // rpCertificate issues an RSA client certificate from the test server's CA,
 // like the ones banks hand out, and returns its DER and the key as PKCS#8.
-func rpCertificate(t *testing.T, ts *TestServer) (certDER, keyDER []byte) {
+func rpCertificate(t *testing.T, ts *bankidtest.Server) (certDER, keyDER []byte) {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
-	certDER, err = ts.ca.sign("FP Testcert id06desk", false, &key.PublicKey)
+	certDER, err = ts.CA.Sign("FP Testcert id06desk", false, &key.PublicKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +36,7 @@ func rpCertificate(t *testing.T, ts *TestServer) (certDER, keyDER []byte) {
 func TestPKCS12(t *testing.T) {
 	ts := newServer(t)
 	certDER, keyDER := rpCertificate(t, ts)
-	caDER := ts.ca.cert.Raw
+	caDER := ts.CA.Cert.Raw
 
 	t.Run("file with key and certificate works against the server", func(t *testing.T) {
 		p12, err := makeP12([][]byte{certDER}, keyDER, "qwerty123", p12Options{})
@@ -48,7 +51,7 @@ func TestPKCS12(t *testing.T) {
 		cfg.CertPEM, cfg.KeyPEM = nil, nil
 		cfg.PKCS12, cfg.Passphrase = p12, "qwerty123"
 		c := newClient(t, cfg)
-		o, err := fastSession(c, nil).Start(testCtx(t), StartRequest{EndUserIP: "192.0.2.1"})
+		o, err := fastSession(c, nil).Start(testCtx(t), bankid.StartRequest{EndUserIP: "192.0.2.1"})
 		if err != nil {
 			t.Fatalf("auth with the PKCS#12 certificate: %v", err)
 		}
@@ -64,7 +67,7 @@ func TestPKCS12(t *testing.T) {
 		}
 		// pkcs12.Decode refuses more than one certificate; LoadPKCS12 must
 		// not, since bank files may carry the issuing CA.
-		cert, err := LoadPKCS12(p12, "pw")
+		cert, err := bankid.LoadPKCS12(p12, "pw")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +109,7 @@ func TestPKCS12(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = LoadPKCS12(data, tc.pass)
+			_, err = bankid.LoadPKCS12(data, tc.pass)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("LoadPKCS12: %v, want %q", err, tc.want)
 			}
@@ -116,7 +119,7 @@ func TestPKCS12(t *testing.T) {
 			if len(data) == 0 {
 				return // an empty file is "no certificate" to NewClient
 			}
-			if _, err := NewClient(cfg); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tc.want) {
+			if _, err := bankid.NewClient(cfg); !errors.Is(err, bankid.ErrConfig) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("NewClient: %v", err)
 			}
 		})

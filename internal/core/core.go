@@ -18,6 +18,7 @@ import (
 	"id06desk/internal/adminauth"
 	"id06desk/internal/applog"
 	"id06desk/internal/bankidconf"
+	"id06desk/internal/camera/cameratest"
 	"id06desk/internal/housekeeping"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/instancelock"
@@ -153,7 +154,7 @@ func (a *App) open(ctx context.Context, o Options) error {
 	})
 	a.onClose(a.Station.Close)
 	if o.TestCamera != "" {
-		tc, err := kiosk.NewTestCamera(o.TestCamera)
+		tc, err := cameratest.NewFolder(o.TestCamera)
 		if err != nil {
 			return err
 		}

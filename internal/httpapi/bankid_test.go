@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"id06desk/internal/bankid"
+	"id06desk/internal/bankid/bankidtest"
 	"id06desk/internal/bankidconf"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
@@ -32,7 +32,7 @@ func TestBankIDAPI(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
 	st := settings.NewService(db, dir)
-	bsrv, err := bankid.NewTestServer()
+	bsrv, err := bankidtest.NewServer()
 	if err != nil {
 		t.Fatal(err)
 	}

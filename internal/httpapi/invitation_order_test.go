@@ -1,7 +1,9 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"id06desk/internal/invitations"
 	"id06desk/internal/order"
 	"id06desk/internal/outbox"
+	"id06desk/internal/qr"
 	"id06desk/internal/settings"
 	"id06desk/internal/smtpout"
 	"id06desk/internal/sqlite"
@@ -174,5 +177,33 @@ func TestOrderNameMismatch(t *testing.T) {
 	_, m = e.do(t, "GET", "/api/orders/"+ids["same"], "")
 	if m["nameMismatch"] != false || m["invitationName"] != "Anna Svensson" {
 		t.Fatalf("detail of the same name: %v", m)
+	}
+}
+
+// The console's QR code of an invitation is the image the invitation mail
+// carries: qr.Link of the same link (the mail test checks the mail's side).
+func TestInvitationQRIsTheMailedImage(t *testing.T) {
+	e := newOrderEnv(t)
+	id := e.invite(t, "qr@example.se", "")
+	_, m := e.do(t, "GET", "/api/invitations/"+id, "")
+	link, _ := m["link"].(string)
+	if link == "" {
+		t.Fatalf("no link: %v", m)
+	}
+	resp, err := e.c.Get(e.srv.URL + "/api/invitations/" + id + "/qr.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("qr.png: %d %v", resp.StatusCode, err)
+	}
+	want, err := qr.Link(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the console's QR (%d bytes) differs from the mailed one (%d bytes)", len(got), len(want))
 	}
 }

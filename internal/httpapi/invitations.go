@@ -9,12 +9,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/skip2/go-qrcode"
-
 	"id06desk/internal/i18n"
 	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/outbox"
+	"id06desk/internal/qr"
 	"id06desk/internal/settings"
 	"id06desk/internal/smtpout"
 )
@@ -381,7 +380,7 @@ func (s *Server) invitationQR(w http.ResponseWriter, r *http.Request) error {
 	if d.Link == "" {
 		return Errorf(CodeNoLink, msgNoLink)
 	}
-	png, err := qrcode.Encode(d.Link, qrcode.Medium, 320)
+	png, err := qr.Link(d.Link)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"id06desk/internal/adminauth/adminauthtest"
+	"id06desk/internal/camera/cameratest"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/kiosk"
 	"id06desk/internal/sqlite"
@@ -102,7 +103,7 @@ func TestKioskAPI(t *testing.T) {
 }
 
 // testStation is a camera station playing one grey picture.
-func testStation(t *testing.T, dir string) (*kiosk.TestCamera, *kiosk.Station) {
+func testStation(t *testing.T, dir string) (*cameratest.Folder, *kiosk.Station) {
 	t.Helper()
 	pics := filepath.Join(dir, "pics")
 	os.Mkdir(pics, 0o700)
@@ -111,12 +112,12 @@ func testStation(t *testing.T, dir string) (*kiosk.TestCamera, *kiosk.Station) {
 	f, _ := os.Create(filepath.Join(pics, "a.png"))
 	png.Encode(f, img)
 	f.Close()
-	tc, err := kiosk.NewTestCamera(pics)
+	tc, err := cameratest.NewFolder(pics)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(tc.Close)
-	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{Label: kiosk.TestCameraLabel} })
+	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{Label: cameratest.Label} })
 	t.Cleanup(st.Close)
 	return tc, st
 }

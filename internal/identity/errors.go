@@ -53,13 +53,6 @@ func (e *FieldError) Error() string {
 	return e.Field + ": " + e.Code
 }
 
-// Message returns the sentence to show for this error in lang ("sv" or "en";
-// anything else gets English), using the field to be more specific where the
-// code alone would be vague.
-func (e *FieldError) Message(lang string) string {
-	return fieldText(e.Field, e.Code).In(i18n.Lang(lang))
-}
-
 // Msg is the error as a message for people; its code is e.Code.
 func (e *FieldError) Msg() i18n.Message {
 	return fieldText(e.Field, e.Code).With()

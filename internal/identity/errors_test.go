@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"id06desk/internal/i18n"
 )
 
 // allCodes lists every code the package defines; TestMessages checks the
@@ -25,7 +27,7 @@ func TestMessages(t *testing.T) {
 				if _, ok := messages[code]; !ok {
 					t.Fatalf("no message for %q", code)
 				}
-				msg := Message(code, lang)
+				msg := message(code, lang)
 				if strings.TrimSpace(msg) == "" {
 					t.Fatal("empty message")
 				}
@@ -33,10 +35,10 @@ func TestMessages(t *testing.T) {
 					t.Fatalf("same %s message as %q: %q", lang, prev, msg)
 				}
 				seen[msg] = code
-				if Message(code, "sv") == Message(code, "en") {
+				if message(code, "sv") == message(code, "en") {
 					t.Fatalf("sv and en are the same: %q", msg)
 				}
-				if msg == Message("no_such_code", lang) {
+				if msg == message("no_such_code", lang) {
 					t.Fatal("message equals the unknown-code fallback")
 				}
 			})
@@ -59,7 +61,7 @@ func TestFieldMessages(t *testing.T) {
 			}
 			fe := &FieldError{Field: field, Code: code}
 			for _, lang := range []string{"sv", "en"} {
-				if got, generic := fe.Message(lang), Message(code, lang); got == generic {
+				if got, generic := fe.Msg().In(i18n.Lang(lang)), message(code, lang); got == generic {
 					t.Fatalf("%s: field message equals the generic one: %q", lang, got)
 				}
 			}
@@ -86,9 +88,9 @@ func TestMessageFallbacks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got string
 			if tt.field == "" {
-				got = Message(tt.code, tt.lang)
+				got = message(tt.code, tt.lang)
 			} else {
-				got = (&FieldError{Field: tt.field, Code: tt.code}).Message(tt.lang)
+				got = (&FieldError{Field: tt.field, Code: tt.code}).Msg().In(i18n.Lang(tt.lang))
 			}
 			if got != tt.want || got == "" {
 				t.Fatalf("got %q, want %q", got, tt.want)
@@ -161,4 +163,10 @@ func errorList(t *testing.T, err error) []string {
 		out[i] = fe.Field + ":" + fe.Code
 	}
 	return out
+}
+
+// message is the sentence for a code without a field, as a FieldError
+// without a field override shows it.
+func message(code, lang string) string {
+	return (&FieldError{Code: code}).Msg().In(i18n.Lang(lang))
 }

@@ -124,16 +124,6 @@ var unknownCode = i18n.Text{
 	EN:   "The value is not valid. Check it and try again.",
 }
 
-// Message returns a sentence describing code in lang: "sv" for Swedish,
-// anything else for English. An unknown code gets a general sentence rather
-// than an empty string.
-func Message(code, lang string) string {
-	if t, ok := messages[code]; ok {
-		return t.In(i18n.Lang(lang))
-	}
-	return unknownCode.In(i18n.Lang(lang))
-}
-
 // fieldText is the Text for code, made more specific for the field where
 // possible; an unknown code gets a general Text with the code kept.
 func fieldText(field, code string) i18n.Text {

@@ -90,7 +90,7 @@ func ParsePersonnummer(s string, now time.Time) (Personnummer, error) {
 		return fail(CodeFormat)
 	}
 
-	if luhnCheckDigit(short[:9]) != short[9] {
+	if !Luhn(short) {
 		return fail(CodeChecksum)
 	}
 
@@ -131,24 +131,6 @@ func ParsePersonnummer(s string, now time.Time) (Personnummer, error) {
 		digits:       fmt.Sprintf("%04d", year) + short[2:],
 		birth:        birth,
 	}, nil
-}
-
-// luhnCheckDigit returns the check digit for a string of digits, with weights
-// 2, 1, 2, 1, … from the left, as for the first nine digits of a Swedish
-// personal identity number.
-func luhnCheckDigit(digits string) byte {
-	sum := 0
-	for i := 0; i < len(digits); i++ {
-		d := int(digits[i] - '0')
-		if i%2 == 0 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return byte('0' + (10-sum%10)%10)
 }
 
 // allDigits reports whether s is one or more ASCII digits.

@@ -342,11 +342,7 @@ func (s *Service) env(ctx context.Context) (env, error) {
 	if err != nil {
 		return env{}, err
 	}
-	pub := vals.Get("public_url")
-	if pub == "" {
-		pub = strings.TrimRight(s.publicURL(), "/")
-	}
-	return env{vals: vals, cat: cat, validity: time.Duration(vals.Int("invite.validity_days")) * 24 * time.Hour, publicURL: pub}, nil
+	return env{vals: vals, cat: cat, validity: time.Duration(vals.Int("invite.validity_days")) * 24 * time.Hour, publicURL: vals.PublicURL(s.publicURL())}, nil
 }
 
 func (s *Service) sign(inv invite.Invitation, e env) (string, error) {
@@ -373,13 +369,9 @@ func (s *Service) render(inv invite.Invitation, e env) (*outbox.Message, error) 
 	if company == "" {
 		return nil, i18n.Wrap(ErrNotConfigured, msgNoCompanyName)
 	}
-	from := e.vals.Get("smtp.from")
+	sender, from := e.vals.Sender()
 	if from == "" {
 		return nil, i18n.Wrap(ErrNotConfigured, msgNoSender)
-	}
-	sender := e.vals.Get("mail.sender_name")
-	if sender == "" {
-		sender = company
 	}
 	var cardName, industryName string
 	if c, ok := e.cat.CardType(inv.CardType); ok {

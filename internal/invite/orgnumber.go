@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"id06desk/internal/identity"
 )
 
 // Errors returned (wrapped) by ValidateOrgNumber.
@@ -46,7 +48,7 @@ func ValidateOrgNumber(s string) (string, error) {
 	default:
 		return "", fmt.Errorf("%w: %q", ErrOrgNumberFormat, s)
 	}
-	if !luhnValid(digits) {
+	if !identity.Luhn(digits) {
 		return "", fmt.Errorf("%w: %q", ErrOrgNumberChecksum, s)
 	}
 	legal := digits[2] >= '2'
@@ -73,21 +75,4 @@ func ValidateOrgNumber(s string) (string, error) {
 // using a personal identity number.
 func IsLegalEntity(normalized string) bool {
 	return len(normalized) == 11 && normalized[2] >= '2'
-}
-
-// luhnValid checks the Luhn (mod 10) check digit of a string of digits,
-// weights 2,1,2,1,... from the left as for Swedish 10-digit numbers.
-func luhnValid(digits string) bool {
-	sum := 0
-	for i := 0; i < len(digits); i++ {
-		d := int(digits[i] - '0')
-		if i%2 == 0 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return sum%10 == 0
 }

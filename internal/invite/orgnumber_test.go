@@ -46,16 +46,3 @@ func TestValidateOrgNumber(t *testing.T) {
 		})
 	}
 }
-
-func TestLuhn(t *testing.T) {
-	for _, s := range []string{"5560360793", "5560160680", "2021005489", "8112189876"} {
-		if !luhnValid(s) {
-			t.Errorf("luhnValid(%s) = false", s)
-		}
-	}
-	for _, s := range []string{"5560360794", "5560360783", "1234567890"} {
-		if luhnValid(s) {
-			t.Errorf("luhnValid(%s) = true", s)
-		}
-	}
-}

@@ -5,10 +5,12 @@ import (
 	htmltemplate "html/template"
 	texttemplate "text/template"
 	"time"
+
+	"id06desk/internal/qr"
 )
 
 // QRSize is the width and height in pixels of the inline QR code image.
-const QRSize = 288
+const QRSize = qr.LinkSize
 
 // InvitationMail is everything an invitation mail says.
 type InvitationMail struct {
@@ -188,7 +190,7 @@ func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invitation: %w", err)
 	}
-	png, err := qrPNG(in.Link, QRSize)
+	png, err := qr.Link(in.Link)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"id06desk/internal/qr"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -273,6 +275,9 @@ func TestInvitationParsesBack(t *testing.T) {
 			}
 			if b := pic.Bounds(); b.Dx() != QRSize || b.Dy() != QRSize {
 				t.Errorf("QR image is %dx%d, want %dx%d", b.Dx(), b.Dy(), QRSize, QRSize)
+			}
+			if want, err := qr.Link(in.Link); err != nil || !bytes.Equal(img.body, want) {
+				t.Errorf("inline image is not qr.Link of the link (the console's QR): %v", err)
 			}
 		})
 	}

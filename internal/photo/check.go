@@ -3,12 +3,11 @@ package photo
 import (
 	"image"
 	"math"
-
-	"id06desk/internal/i18n"
 )
 
 // Problem is a reason a card photo is not accepted. Its value is a stable
-// code for the frontend; Message gives the sentence to show.
+// code; the frontend has the sentence to show for each
+// (register.photo.problem.<code>).
 type Problem string
 
 // Problems Check reports, the most useful first: a Result lists them in
@@ -177,63 +176,4 @@ func meanLuma(img image.Image, r image.Rectangle) float64 {
 		sum += uint64(v)
 	}
 	return float64(sum) / float64(len(gray.Pix))
-}
-
-var messages = map[Problem]i18n.Text{
-	NoFace: {
-		Code: string(NoFace),
-		SV:   "Vi hittar inget ansikte. Se rakt in i kameran i bra ljus.",
-		EN:   "We can't find a face. Look straight into the camera in good light.",
-	},
-	SeveralFaces: {
-		Code: string(SeveralFaces),
-		SV:   "Vi ser mer än ett ansikte. Se till att bara du syns på bilden.",
-		EN:   "We see more than one face. Make sure only you are in the picture.",
-	},
-	NotCentred: {
-		Code: string(NotCentred),
-		SV:   "Ansiktet är inte mitt i bilden. Flytta dig eller kameran så att ansiktet hamnar i mitten.",
-		EN:   "Your face is not in the middle. Move yourself or the camera so your face is centred.",
-	},
-	TooFar: {
-		Code: string(TooFar),
-		SV:   "Ansiktet är för litet. Gå närmare kameran eller välj en bild där ansiktet syns större.",
-		EN:   "Your face is too small. Move closer to the camera or choose a photo where your face is larger.",
-	},
-	HeadCut: {
-		Code: string(HeadCut),
-		SV:   "Ramen skär av en del av huvudet. Hela huvudet med hår och haka ska synas: gör ramen större, flytta den eller backa lite från kameran.",
-		EN:   "The frame cuts off part of your head. Your whole head, hair and chin must show: make the frame larger, move it, or step back from the camera.",
-	},
-	TooClose: {
-		Code: string(TooClose),
-		SV:   "Du är för nära. Backa lite så att hela huvudet och lite av axlarna syns.",
-		EN:   "You are too close. Move back a little so your whole head and the top of your shoulders show.",
-	},
-	TooDark: {
-		Code: string(TooDark),
-		SV:   "Ansiktet är för mörkt. Ställ dig i bättre ljus, gärna vänd mot ett fönster eller en lampa.",
-		EN:   "Your face is too dark. Find better light, for example facing a window or a lamp.",
-	},
-	TooBright: {
-		Code: string(TooBright),
-		SV:   "Ansiktet är för ljust. Undvik blixt och starkt ljus rakt mot ansiktet.",
-		EN:   "Your face is too bright. Avoid flash and strong light straight at your face.",
-	},
-	Unreadable: {
-		Code: string(Unreadable),
-		SV:   "Vi kan inte läsa bilden. Ta ett nytt foto eller välj en annan bild.",
-		EN:   "We can't read the photo. Take a new photo or choose another picture.",
-	},
-}
-
-// Message returns the sentence that tells the person what to do about p, in
-// Swedish ("sv") or English ("en"; also used for any other language). An
-// unknown problem gives "".
-func Message(p Problem, lang string) string {
-	m, ok := messages[p]
-	if !ok {
-		return ""
-	}
-	return m.In(i18n.Lang(lang))
 }

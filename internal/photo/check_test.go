@@ -210,28 +210,6 @@ func TestSuggestCrop(t *testing.T) {
 	}
 }
 
-func TestMessages(t *testing.T) {
-	all := []Problem{NoFace, SeveralFaces, HeadCut, NotCentred, TooFar, TooClose, TooDark, TooBright, Unreadable}
-	if len(all) != len(messages) {
-		t.Fatalf("%d problems, %d with messages", len(all), len(messages))
-	}
-	for _, p := range all {
-		sv, en := Message(p, "sv"), Message(p, "en")
-		if sv == "" || en == "" || sv == en {
-			t.Errorf("%s: sv %q, en %q: want two different sentences", p, sv, en)
-		}
-		if Message(p, "de") != en {
-			t.Errorf("%s: another language should fall back to English", p)
-		}
-	}
-	if got := Message(NoFace, "sv"); got != "Vi hittar inget ansikte. Se rakt in i kameran i bra ljus." {
-		t.Errorf("no_face in Swedish = %q", got)
-	}
-	if Message("bogus", "sv") != "" {
-		t.Error("an unknown problem has a message")
-	}
-}
-
 func TestThumbnail(t *testing.T) {
 	src := mustDecode(t, encodeJPEG(t, portrait(t), 90))
 	card := render(t, src, image.Rect(250, 100, 950, 1000))

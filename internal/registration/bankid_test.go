@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"id06desk/internal/bankid"
+	"id06desk/internal/bankid/bankidtest"
 	"id06desk/internal/order"
 	"id06desk/internal/registration"
 	"id06desk/internal/sqlite"
@@ -25,9 +26,9 @@ func (t testBankID) Available(context.Context) (bool, string)       { return tru
 
 // withBankID gives the fixture a registration service that identifies with
 // the loopback BankID test server.
-func withBankID(t *testing.T, f *fixture, mrtd bool) *bankid.TestServer {
+func withBankID(t *testing.T, f *fixture, mrtd bool) *bankidtest.Server {
 	t.Helper()
-	srv, err := bankid.NewTestServer()
+	srv, err := bankidtest.NewServer()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestBankIDFailuresAndCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv.Enqueue(bankid.FailScenario("userCancel"))
+	srv.Enqueue(bankidtest.FailScenario("userCancel"))
 	if _, err := f.reg.StartBankID(ctx, tok, "192.0.2.10", false); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func TestBankIDFailuresAndCancel(t *testing.T) {
 	}
 
 	// Cancel while pending: BankID is told, the run is gone.
-	srv.Enqueue(bankid.Scenario{Steps: []bankid.Step{{Status: bankid.StatusPending, HintCode: "outstandingTransaction"}}})
+	srv.Enqueue(bankidtest.Scenario{Steps: []bankidtest.Step{{Status: bankid.StatusPending, HintCode: "outstandingTransaction"}}})
 	st, err := f.reg.StartBankID(ctx, tok, "192.0.2.10", false)
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +160,7 @@ func TestBankIDFailuresAndCancel(t *testing.T) {
 	}
 
 	// BankID refusing to start (maintenance) is a BankIDError with its RFA.
-	srv.SetOutage(&bankid.TestError{HTTPStatus: 503, Code: "maintenance", Details: "down"})
+	srv.SetOutage(&bankidtest.Error{HTTPStatus: 503, Code: "maintenance", Details: "down"})
 	_, err = f.reg.StartBankID(ctx, tok, "192.0.2.10", false)
 	var be *registration.BankIDError
 	if !errors.As(err, &be) || be.RFA() != bankid.RFA5 {
@@ -168,16 +169,16 @@ func TestBankIDFailuresAndCancel(t *testing.T) {
 }
 
 // pendingThenComplete is an order the person approves after n collects.
-func pendingThenComplete(n int) bankid.Scenario {
-	var steps []bankid.Step
+func pendingThenComplete(n int) bankidtest.Scenario {
+	var steps []bankidtest.Step
 	for range n {
-		steps = append(steps, bankid.Step{Status: bankid.StatusPending, HintCode: bankid.HintOutstandingTransaction})
+		steps = append(steps, bankidtest.Step{Status: bankid.StatusPending, HintCode: bankid.HintOutstandingTransaction})
 	}
-	return bankid.Scenario{Steps: append(steps, bankid.Step{Status: bankid.StatusComplete})}
+	return bankidtest.Scenario{Steps: append(steps, bankidtest.Step{Status: bankid.StatusComplete})}
 }
 
 // waitCollects waits until the server has answered at least n collects.
-func waitCollects(t *testing.T, srv *bankid.TestServer, n int) {
+func waitCollects(t *testing.T, srv *bankidtest.Server, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for len(srv.Requests("collect")) < n {
@@ -306,7 +307,7 @@ func (g *gatedStore) SaveDraft(ctx context.Context, id string, fn func(d *regist
 	return g.DB.SaveDraft(ctx, id, fn)
 }
 
-func bankIDClient(t *testing.T, srv *bankid.TestServer) *bankid.Client {
+func bankIDClient(t *testing.T, srv *bankidtest.Server) *bankid.Client {
 	t.Helper()
 	c, err := bankid.NewClient(srv.Config())
 	if err != nil {
@@ -328,10 +329,10 @@ func TestBankIDServerErrorsEndTheIdentification(t *testing.T) {
 	if _, err := f.reg.SetMethod(ctx, tok, order.MethodBankID, false); err != nil {
 		t.Fatal(err)
 	}
-	srv.Enqueue(bankid.Scenario{Steps: []bankid.Step{
+	srv.Enqueue(bankidtest.Scenario{Steps: []bankidtest.Step{
 		{Status: bankid.StatusPending, HintCode: bankid.HintOutstandingTransaction},
-		{Error: &bankid.TestError{HTTPStatus: 503, Code: bankid.CodeMaintenance, Details: "down"}},
-		{Error: &bankid.TestError{HTTPStatus: 500, Code: bankid.CodeInternalError, Details: "oops"}},
+		{Error: &bankidtest.Error{HTTPStatus: 503, Code: bankid.CodeMaintenance, Details: "down"}},
+		{Error: &bankidtest.Error{HTTPStatus: 500, Code: bankid.CodeInternalError, Details: "oops"}},
 	}})
 	if _, err := f.reg.StartBankID(ctx, tok, "192.0.2.10", false); err != nil {
 		t.Fatal(err)

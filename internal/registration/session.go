@@ -183,15 +183,11 @@ func (s *Service) Confirm(ctx context.Context, tok string, kiosk bool) (*Receipt
 // receipt. Without a sender address no mail can be written: the order is
 // still created and the console shows it.
 func (s *Service) orderMails(ctx context.Context, o order.Order, vals settings.Values) ([]*outbox.Message, error) {
-	from := vals.Get("smtp.from")
+	sender, from := vals.Sender()
 	company := vals.Get("company.name")
 	if from == "" || company == "" {
 		s.c.Log.Warn("order ready but no mail written: set the company name and sender address", "order_id", o.ID)
 		return nil, nil
-	}
-	sender := vals.Get("mail.sender_name")
-	if sender == "" {
-		sender = company
 	}
 	cat, err := s.c.Store.LoadCatalog(ctx)
 	if err != nil {
@@ -216,15 +212,11 @@ func (s *Service) orderMails(ctx context.Context, o order.Order, vals settings.V
 	}
 	adminLang := vals.Get("language")
 	card, industry := names(adminLang)
-	pub := vals.Get("public_url")
-	if pub == "" {
-		pub = s.c.DefaultPublicURL()
-	}
 	r, err := s.c.Renderer.RenderOrderReady(mail.OrderReadyMail{
 		Lang: adminLang, CompanyName: company, SenderName: sender, SenderAddress: from, Recipients: notify,
 		CardholderName: o.FirstName + " " + o.LastName, CardholderEmail: o.Email, CardType: card, Industry: industry,
 		Where: o.RegisteredWhere, IdentityMethod: o.IdentityMethod, PartnerName: partner.Name, RegisteredAt: o.RegisteredAt,
-		OrderLink: strings.TrimRight(pub, "/") + "/#/orders/" + o.ID,
+		OrderLink: vals.PublicURL(s.c.DefaultPublicURL()) + "/#/orders/" + o.ID,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render order-ready mail: %w", err)

@@ -213,6 +213,31 @@ func (v Values) Int(key string) int {
 	return n
 }
 
+// Sender is who every mail comes from: the smtp.from address (empty until
+// the mail server is set up) under mail.sender_name, else the company name,
+// else "id06desk".
+func (v Values) Sender() (name, address string) {
+	name = v.Get("mail.sender_name")
+	if name == "" {
+		name = v.Get("company.name")
+	}
+	if name == "" {
+		name = "id06desk"
+	}
+	return name, v.Get("smtp.from")
+}
+
+// PublicURL is the base of every link id06desk mails or shows (registration
+// link, code page, order link): the public_url setting, else def (the serve
+// address), without a trailing slash.
+func (v Values) PublicURL(def string) string {
+	pub := v.Get("public_url")
+	if pub == "" {
+		pub = def
+	}
+	return strings.TrimRight(pub, "/")
+}
+
 // Public returns the values safe to show: secrets become "(set)" or "".
 func (v Values) Public() map[string]string {
 	out := map[string]string{}

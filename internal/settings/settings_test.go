@@ -101,3 +101,47 @@ func TestServiceSetIsAllOrNothing(t *testing.T) {
 		t.Fatal("secret not cleared")
 	}
 }
+
+// One resolution of the mail sender for every mail (invitation, order
+// notice, receipt, test mail).
+func TestValuesSender(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		vals              settings.Values
+		wantName, wantAdr string
+	}{
+		{"sender name", settings.Values{"mail.sender_name": "ID06 på Bygg", "company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}, "ID06 på Bygg", "id06@bygg.se"},
+		{"company name", settings.Values{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}, "Bygg AB", "id06@bygg.se"},
+		{"neither", settings.Values{"smtp.from": "id06@bygg.se"}, "id06desk", "id06@bygg.se"},
+		{"no address yet", settings.Values{"company.name": "Bygg AB"}, "Bygg AB", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			name, adr := tc.vals.Sender()
+			if name != tc.wantName || adr != tc.wantAdr {
+				t.Errorf("Sender() = %q, %q; want %q, %q", name, adr, tc.wantName, tc.wantAdr)
+			}
+		})
+	}
+}
+
+// One resolution of the base of the links id06desk mails and shows.
+func TestValuesPublicURL(t *testing.T) {
+	const def = "http://127.0.0.1:8080"
+	for _, tc := range []struct {
+		name string
+		vals settings.Values
+		def  string
+		want string
+	}{
+		{"setting", settings.Values{"public_url": "https://id06.bygg.se"}, def, "https://id06.bygg.se"},
+		{"setting with slash", settings.Values{"public_url": "https://id06.bygg.se/"}, def, "https://id06.bygg.se"},
+		{"default", settings.Values{}, def, def},
+		{"default with slash", settings.Values{}, def + "/", def},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.vals.PublicURL(tc.def); got != tc.want {
+				t.Errorf("PublicURL(%q) = %q, want %q", tc.def, got, tc.want)
+			}
+		})
+	}
+}

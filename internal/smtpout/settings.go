@@ -62,13 +62,7 @@ func SendTestMail(ctx context.Context, v settings.Values, lang, to string, tlsCo
 		return "", ErrNotConfigured
 	}
 	cfg.TLSConfig = tlsConf
-	sender := v.Get("mail.sender_name")
-	if sender == "" {
-		sender = v.Get("company.name")
-	}
-	if sender == "" {
-		sender = "id06desk"
-	}
+	sender, _ := v.Sender()
 	r, err := mail.RenderTestMail(mail.TestMail{Lang: lang, SenderName: sender, SenderAddress: cfg.From, Recipient: to, ServerName: cfg.Host})
 	if err != nil {
 		return "", fmt.Errorf("render test mail: %w", err)

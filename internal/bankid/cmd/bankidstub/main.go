@@ -1,5 +1,5 @@
-// Command bankidstub runs the BankID test server on loopback for the
-// end-to-end tests: it writes the client certificate, its key and the root
+// Command bankidstub runs the BankID stand-in (bankidtest.Server) on
+// loopback for the end-to-end tests: it writes the client certificate, its key and the root
 // CA as PEM files into --dir, prints "bankid <base URL>" on its first line,
 // and answers every identification with the default scenario (pending →
 // complete) until it gets SIGTERM or SIGINT.
@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"id06desk/internal/bankid"
+	"id06desk/internal/bankid/bankidtest"
 )
 
 func main() {
@@ -24,7 +24,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bankidstub: --dir is required")
 		os.Exit(2)
 	}
-	srv, err := bankid.NewTestServer()
+	srv, err := bankidtest.NewServer()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bankidstub:", err)
 		os.Exit(1)

@@ -1,4 +1,8 @@
-package kiosk
+// Package cameratest plays pictures as a camera, for tests and end-to-end
+// runs without hardware. It is kept out of the packages the kiosk runs on,
+// as httptest is kept out of net/http; the app imports it only for the
+// hidden --test-camera flag the end-to-end specs start it with.
+package cameratest
 
 import (
 	"fmt"
@@ -18,21 +22,21 @@ import (
 	"id06desk/internal/camera"
 )
 
-// TestCameraLabel names the camera a TestCamera registers.
-const TestCameraLabel = "id06desk test camera"
+// Label names the camera a Folder registers.
+const Label = "id06desk test camera"
 
-// TestCamera plays the pictures in a folder as a camera: end-to-end tests
-// and demonstrations without hardware (`--test-camera DIR`). Each picture is
+// Folder plays the pictures in a folder as a camera: end-to-end tests and
+// demonstrations without hardware (`--test-camera DIR`). Each picture is
 // centred on a 1920×1080 grey frame (scaled down if larger).
-type TestCamera struct {
+type Folder struct {
 	dir        string
 	mu         sync.Mutex
 	unregister func()
 }
 
-// NewTestCamera plays every .jpg/.jpeg/.png in dir, in name order.
-func NewTestCamera(dir string) (*TestCamera, error) {
-	t := &TestCamera{dir: dir}
+// NewFolder plays every .jpg/.jpeg/.png in dir, in name order.
+func NewFolder(dir string) (*Folder, error) {
+	t := &Folder{dir: dir}
 	if err := t.Play(""); err != nil {
 		return nil, err
 	}
@@ -41,7 +45,7 @@ func NewTestCamera(dir string) (*TestCamera, error) {
 
 // Play switches to one file of the folder ("" for all of them). The
 // station must Rescan to pick the new camera up.
-func (t *TestCamera) Play(file string) error {
+func (t *Folder) Play(file string) error {
 	names, err := t.files(file)
 	if err != nil {
 		return err
@@ -59,12 +63,12 @@ func (t *TestCamera) Play(file string) error {
 	if t.unregister != nil {
 		t.unregister()
 	}
-	_, t.unregister = camera.RegisterStillImages(TestCameraLabel, frames, 10)
+	_, t.unregister = camera.RegisterStillImages(Label, frames, 10)
 	return nil
 }
 
 // Close unplugs the test camera.
-func (t *TestCamera) Close() {
+func (t *Folder) Close() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.unregister != nil {
@@ -73,7 +77,7 @@ func (t *TestCamera) Close() {
 	}
 }
 
-func (t *TestCamera) files(only string) ([]string, error) {
+func (t *Folder) files(only string) ([]string, error) {
 	entries, err := os.ReadDir(t.dir)
 	if err != nil {
 		return nil, fmt.Errorf("test camera: %w", err)

@@ -1,4 +1,7 @@
-package bankid
+// Package bankidtest is a local stand-in for the BankID RP API, for tests
+// and end-to-end runs (cmd/bankidstub), kept out of the bankid package the
+// app ships, as net/http/httptest is kept out of net/http.
+package bankidtest
 
 import (
 	"crypto/ecdsa"
@@ -9,6 +12,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"log"
@@ -21,9 +25,17 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"id06desk/internal/bankid"
 )
 
-// TestServer is a local stand-in for the BankID RP API v6.0, for tests and
+// maxVisibleData is the API's limit on userVisibleData (base64, 1–1500
+// characters).
+const maxVisibleData = 1500
+
+// Server is a local stand-in for the BankID RP API v6.0, for tests and
 // demos: it speaks the same JSON over mutual TLS, with its own CA, a server
 // certificate for 127.0.0.1 and a client certificate it accepts. It listens
 // on 127.0.0.1 only, on a port the system picks.
@@ -35,7 +47,7 @@ import (
 // bodies (endUserIp, userVisibleData, userVisibleDataFormat, requirement),
 // answers errors as {"errorCode", "details"} and forgets an order once its
 // final state has been collected or it was cancelled.
-type TestServer struct {
+type Server struct {
 	// URL is the API base, e.g. "https://127.0.0.1:41234/rp/v6.0".
 	URL string
 	// RootCAPEM is the CA that issued the server and client certificates.
@@ -45,15 +57,18 @@ type TestServer struct {
 	ClientCertPEM []byte
 	ClientKeyPEM  []byte
 
-	ca     *testCA
+	// CA issued the server's and the client's certificates; tests issue
+	// more with it.
+	CA *CA
+
 	srv    *http.Server
 	served chan struct{}
 
 	mu        sync.Mutex
 	queue     []Scenario
-	orders    map[string]*testOrder
-	requests  []TestRequest
-	outage    *TestError
+	orders    map[string]*order
+	requests  []Request
+	outage    *Error
 	cancelled map[string]bool
 }
 
@@ -61,7 +76,7 @@ type TestServer struct {
 type Scenario struct {
 	// AuthError, if set, is the answer to the auth request; no order is
 	// created.
-	AuthError *TestError
+	AuthError *Error
 	// Steps are the answers to successive collect calls.
 	Steps []Step
 }
@@ -70,22 +85,22 @@ type Scenario struct {
 type Step struct {
 	Status   string
 	HintCode string
-	// Completion is sent with status complete; nil sends TestCompletion
+	// Completion is sent with status complete; nil sends Completion
 	// (with stepUp {"mrtd": true} if the auth request asked for mrtd).
-	Completion *CompletionData
+	Completion *bankid.CompletionData
 	// Error, if set, is answered instead (the order stays as it was).
-	Error *TestError
+	Error *Error
 }
 
-// TestError is an error answer.
-type TestError struct {
+// Error is an error answer.
+type Error struct {
 	HTTPStatus int
 	Code       string
 	Details    string
 }
 
-// TestRequest is a request the server received.
-type TestRequest struct {
+// Request is a request the server received.
+type Request struct {
 	Path string          // e.g. "/rp/v6.0/auth"
 	Body json.RawMessage // as sent
 }
@@ -94,10 +109,10 @@ type TestRequest struct {
 // and userSign to complete.
 func DefaultScenario() Scenario {
 	return Scenario{Steps: []Step{
-		{Status: StatusPending, HintCode: HintOutstandingTransaction},
-		{Status: StatusPending, HintCode: HintStarted},
-		{Status: StatusPending, HintCode: HintUserSign},
-		{Status: StatusComplete},
+		{Status: bankid.StatusPending, HintCode: bankid.HintOutstandingTransaction},
+		{Status: bankid.StatusPending, HintCode: bankid.HintStarted},
+		{Status: bankid.StatusPending, HintCode: bankid.HintUserSign},
+		{Status: bankid.StatusComplete},
 	}}
 }
 
@@ -105,34 +120,34 @@ func DefaultScenario() Scenario {
 // hintCode.
 func FailScenario(hintCode string) Scenario {
 	return Scenario{Steps: []Step{
-		{Status: StatusPending, HintCode: HintOutstandingTransaction},
-		{Status: StatusFailed, HintCode: hintCode},
+		{Status: bankid.StatusPending, HintCode: bankid.HintOutstandingTransaction},
+		{Status: bankid.StatusFailed, HintCode: hintCode},
 	}}
 }
 
-// TestCompletion is the completion data TestServer sends by default: a
+// Completion is the completion data Server sends by default: a
 // made-up person whose personal number (born 1990-01-01) passes the Luhn
 // check.
-func TestCompletion(endUserIP string, mrtd bool) CompletionData {
-	d := CompletionData{
-		User: User{
+func Completion(endUserIP string, mrtd bool) bankid.CompletionData {
+	d := bankid.CompletionData{
+		User: bankid.User{
 			PersonalNumber: "199001012385",
 			Name:           "Tess Testsson",
 			GivenName:      "Tess",
 			Surname:        "Testsson",
 		},
-		Device:          Device{IPAddress: endUserIP, UHI: "OZvYM9VvyiAmG7NA5jU5zRGcBQ+Iq9pUMwbUJjvnHlE="},
+		Device:          bankid.Device{IPAddress: endUserIP, UHI: "OZvYM9VvyiAmG7NA5jU5zRGcBQ+Iq9pUMwbUJjvnHlE="},
 		BankIDIssueDate: "2024-05-01Z",
 		Signature:       base64.StdEncoding.EncodeToString([]byte("<Signature>test</Signature>")),
 		OCSPResponse:    base64.StdEncoding.EncodeToString([]byte("test ocsp")),
 	}
 	if mrtd {
-		d.StepUp = &StepUp{MRTD: true}
+		d.StepUp = &bankid.StepUp{MRTD: true}
 	}
 	return d
 }
 
-type testOrder struct {
+type order struct {
 	ref       string
 	endUserIP string
 	mrtd      bool
@@ -140,17 +155,17 @@ type testOrder struct {
 	next      int
 }
 
-// NewTestServer starts a test server on 127.0.0.1. Close it when done.
-func NewTestServer() (*TestServer, error) {
-	ca, err := newTestCA("id06desk BankID test root")
+// NewServer starts a test server on 127.0.0.1. Close it when done.
+func NewServer() (*Server, error) {
+	ca, err := NewCA("id06desk BankID test root")
 	if err != nil {
 		return nil, fmt.Errorf("test server: %w", err)
 	}
-	serverCert, err := ca.issue("127.0.0.1", true)
+	serverCert, err := ca.Issue("127.0.0.1", true)
 	if err != nil {
 		return nil, fmt.Errorf("test server: %w", err)
 	}
-	clientCert, clientKey, err := ca.issuePEM("id06desk test relying party", false)
+	clientCert, clientKey, err := ca.IssuePEM("id06desk test relying party", false)
 	if err != nil {
 		return nil, fmt.Errorf("test server: %w", err)
 	}
@@ -159,21 +174,21 @@ func NewTestServer() (*TestServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("test server: listen: %w", err)
 	}
-	s := &TestServer{
+	s := &Server{
 		URL:           "https://" + ln.Addr().String() + "/rp/v6.0",
-		RootCAPEM:     ca.certPEM,
+		RootCAPEM:     ca.CertPEM,
 		ClientCertPEM: clientCert,
 		ClientKeyPEM:  clientKey,
-		ca:            ca,
+		CA:            ca,
 		served:        make(chan struct{}),
-		orders:        map[string]*testOrder{},
+		orders:        map[string]*order{},
 		cancelled:     map[string]bool{},
 	}
 	tlsConf := &tls.Config{
 		MinVersion:   tls.VersionTLS12,
 		Certificates: []tls.Certificate{serverCert},
 		ClientAuth:   tls.RequireAndVerifyClientCert,
-		ClientCAs:    ca.pool(),
+		ClientCAs:    ca.Pool(),
 	}
 	s.srv = &http.Server{
 		Handler:           s,
@@ -188,15 +203,15 @@ func NewTestServer() (*TestServer, error) {
 }
 
 // Close stops the server and waits for it.
-func (s *TestServer) Close() error {
+func (s *Server) Close() error {
 	err := s.srv.Close()
 	<-s.served
 	return err
 }
 
 // Config returns a client configuration that works with this server.
-func (s *TestServer) Config() Config {
-	return Config{
+func (s *Server) Config() bankid.Config {
+	return bankid.Config{
 		BaseURL:   s.URL,
 		CertPEM:   s.ClientCertPEM,
 		KeyPEM:    s.ClientKeyPEM,
@@ -206,7 +221,7 @@ func (s *TestServer) Config() Config {
 }
 
 // Enqueue scripts the next orders, one scenario per auth request.
-func (s *TestServer) Enqueue(sc ...Scenario) {
+func (s *Server) Enqueue(sc ...Scenario) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.queue = append(s.queue, sc...)
@@ -214,7 +229,7 @@ func (s *TestServer) Enqueue(sc ...Scenario) {
 
 // SetOutage makes every request answer e (e.g. maintenance, unauthorized);
 // nil ends the outage.
-func (s *TestServer) SetOutage(e *TestError) {
+func (s *Server) SetOutage(e *Error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.outage = e
@@ -222,10 +237,10 @@ func (s *TestServer) SetOutage(e *TestError) {
 
 // Requests returns the requests received so far whose path ends in op
 // ("auth", "collect", "cancel"), or all of them for "".
-func (s *TestServer) Requests(op string) []TestRequest {
+func (s *Server) Requests(op string) []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []TestRequest
+	var out []Request
 	for _, r := range s.requests {
 		if op == "" || strings.HasSuffix(r.Path, "/"+op) {
 			out = append(out, r)
@@ -235,35 +250,35 @@ func (s *TestServer) Requests(op string) []TestRequest {
 }
 
 // Cancelled reports whether orderRef was cancelled with /cancel.
-func (s *TestServer) Cancelled(orderRef string) bool {
+func (s *Server) Cancelled(orderRef string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cancelled[orderRef]
 }
 
 // ServeHTTP answers one API request.
-func (s *TestServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	s.mu.Lock()
-	s.requests = append(s.requests, TestRequest{Path: r.URL.Path, Body: json.RawMessage(body)})
+	s.requests = append(s.requests, Request{Path: r.URL.Path, Body: json.RawMessage(body)})
 	outage := s.outage
 	s.mu.Unlock()
 
 	if outage != nil {
-		writeTestError(w, *outage)
+		writeError(w, *outage)
 		return
 	}
 	op, ok := strings.CutPrefix(r.URL.Path, "/rp/v6.0/")
 	if !ok || (op != "auth" && op != "collect" && op != "cancel") {
-		writeTestError(w, TestError{404, CodeNotFound, "Not found"})
+		writeError(w, Error{404, bankid.CodeNotFound, "Not found"})
 		return
 	}
 	if r.Method != http.MethodPost {
-		writeTestError(w, TestError{405, CodeMethodNotAllowed, "Method not allowed"})
+		writeError(w, Error{405, bankid.CodeMethodNotAllowed, "Method not allowed"})
 		return
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		writeTestError(w, TestError{415, CodeUnsupportedMediaType, "Content-Type must be application/json"})
+		writeError(w, Error{415, bankid.CodeUnsupportedMediaType, "Content-Type must be application/json"})
 		return
 	}
 	switch op {
@@ -276,7 +291,7 @@ func (s *TestServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *TestServer) auth(w http.ResponseWriter, body []byte) {
+func (s *Server) auth(w http.ResponseWriter, body []byte) {
 	var req struct {
 		EndUserIP   *string `json:"endUserIp"`
 		Requirement *struct {
@@ -290,26 +305,26 @@ func (s *TestServer) auth(w http.ResponseWriter, body []byte) {
 		ReturnRisk            *bool   `json:"returnRisk"`
 	}
 	if err := json.Unmarshal(body, &req); err != nil {
-		writeTestError(w, TestError{400, CodeInvalidParameters, "Invalid JSON: " + err.Error()})
+		writeError(w, Error{400, bankid.CodeInvalidParameters, "Invalid JSON: " + err.Error()})
 		return
 	}
 	if req.EndUserIP == nil || *req.EndUserIP == "" {
-		writeTestError(w, TestError{400, CodeInvalidParameters, "Missing endUserIp"})
+		writeError(w, Error{400, bankid.CodeInvalidParameters, "Missing endUserIp"})
 		return
 	}
 	if _, err := netip.ParseAddr(*req.EndUserIP); err != nil {
-		writeTestError(w, TestError{400, CodeInvalidParameters, "Invalid endUserIp"})
+		writeError(w, Error{400, bankid.CodeInvalidParameters, "Invalid endUserIp"})
 		return
 	}
 	if req.UserVisibleData != nil {
 		text, err := base64.StdEncoding.DecodeString(*req.UserVisibleData)
 		if err != nil || len(text) == 0 || !utf8.Valid(text) || len(*req.UserVisibleData) > maxVisibleData {
-			writeTestError(w, TestError{400, CodeInvalidParameters, "Invalid userVisibleData"})
+			writeError(w, Error{400, bankid.CodeInvalidParameters, "Invalid userVisibleData"})
 			return
 		}
 	}
 	if req.UserVisibleDataFormat != nil && *req.UserVisibleDataFormat != "simpleMarkdownV1" {
-		writeTestError(w, TestError{400, CodeInvalidParameters, "Invalid userVisibleDataFormat"})
+		writeError(w, Error{400, bankid.CodeInvalidParameters, "Invalid userVisibleDataFormat"})
 		return
 	}
 
@@ -320,43 +335,43 @@ func (s *TestServer) auth(w http.ResponseWriter, body []byte) {
 		sc, s.queue = s.queue[0], s.queue[1:]
 	}
 	if sc.AuthError != nil {
-		writeTestError(w, *sc.AuthError)
+		writeError(w, *sc.AuthError)
 		return
 	}
 	if len(sc.Steps) == 0 {
 		sc = DefaultScenario()
 	}
-	o := &testOrder{
-		ref:       newUUID(),
+	o := &order{
+		ref:       uuid.NewString(),
 		endUserIP: *req.EndUserIP,
 		mrtd:      req.Requirement != nil && req.Requirement.MRTD != nil && *req.Requirement.MRTD,
 		steps:     sc.Steps,
 	}
 	s.orders[o.ref] = o
-	writeTestJSON(w, AuthResponse{
+	writeJSON(w, bankid.AuthResponse{
 		OrderRef:       o.ref,
-		AutoStartToken: newUUID(),
-		QRStartToken:   newUUID(),
-		QRStartSecret:  newUUID(),
+		AutoStartToken: uuid.NewString(),
+		QRStartToken:   uuid.NewString(),
+		QRStartSecret:  uuid.NewString(),
 	})
 }
 
-func (s *TestServer) orderFor(w http.ResponseWriter, body []byte) *testOrder {
+func (s *Server) orderFor(w http.ResponseWriter, body []byte) *order {
 	var req struct {
 		OrderRef string `json:"orderRef"`
 	}
 	if err := json.Unmarshal(body, &req); err != nil || req.OrderRef == "" {
-		writeTestError(w, TestError{400, CodeInvalidParameters, "Missing orderRef"})
+		writeError(w, Error{400, bankid.CodeInvalidParameters, "Missing orderRef"})
 		return nil
 	}
 	o := s.orders[req.OrderRef]
 	if o == nil {
-		writeTestError(w, TestError{400, CodeInvalidParameters, "No such order"})
+		writeError(w, Error{400, bankid.CodeInvalidParameters, "No such order"})
 	}
 	return o
 }
 
-func (s *TestServer) collect(w http.ResponseWriter, body []byte) {
+func (s *Server) collect(w http.ResponseWriter, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.orderFor(w, body)
@@ -366,26 +381,26 @@ func (s *TestServer) collect(w http.ResponseWriter, body []byte) {
 	step := o.steps[min(o.next, len(o.steps)-1)]
 	o.next++
 	if step.Error != nil {
-		writeTestError(w, *step.Error)
+		writeError(w, *step.Error)
 		return
 	}
-	resp := CollectResponse{OrderRef: o.ref, Status: step.Status, HintCode: step.HintCode}
+	resp := bankid.CollectResponse{OrderRef: o.ref, Status: step.Status, HintCode: step.HintCode}
 	switch step.Status {
-	case StatusComplete:
-		d := TestCompletion(o.endUserIP, o.mrtd)
+	case bankid.StatusComplete:
+		d := Completion(o.endUserIP, o.mrtd)
 		if step.Completion != nil {
 			d = *step.Completion
 		}
 		resp.HintCode = ""
 		resp.CompletionData = &d
 		delete(s.orders, o.ref) // an order is collected complete once
-	case StatusFailed:
+	case bankid.StatusFailed:
 		delete(s.orders, o.ref)
 	}
-	writeTestJSON(w, resp)
+	writeJSON(w, resp)
 }
 
-func (s *TestServer) cancel(w http.ResponseWriter, body []byte) {
+func (s *Server) cancel(w http.ResponseWriter, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.orderFor(w, body)
@@ -394,28 +409,28 @@ func (s *TestServer) cancel(w http.ResponseWriter, body []byte) {
 	}
 	delete(s.orders, o.ref)
 	s.cancelled[o.ref] = true
-	writeTestJSON(w, struct{}{})
+	writeJSON(w, struct{}{})
 }
 
-func writeTestJSON(w http.ResponseWriter, v any) {
+func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(v)
 }
 
-func writeTestError(w http.ResponseWriter, e TestError) {
+func writeError(w http.ResponseWriter, e Error) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.HTTPStatus)
 	json.NewEncoder(w).Encode(map[string]string{"errorCode": e.Code, "details": e.Details})
 }
 
-// testCA is a throwaway certificate authority (ECDSA P-256).
-type testCA struct {
+// CA is a throwaway certificate authority (ECDSA P-256).
+type CA struct {
+	Cert    *x509.Certificate
+	CertPEM []byte
 	key     *ecdsa.PrivateKey
-	cert    *x509.Certificate
-	certPEM []byte
 }
 
-func newTestCA(name string) (*testCA, error) {
+func NewCA(name string) (*CA, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("CA key: %w", err)
@@ -438,24 +453,29 @@ func newTestCA(name string) (*testCA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("CA certificate: %w", err)
 	}
-	return &testCA{key: key, cert: cert, certPEM: pemBlock("CERTIFICATE", der)}, nil
+	return &CA{key: key, Cert: cert, CertPEM: pemBlock("CERTIFICATE", der)}, nil
 }
 
-func (ca *testCA) pool() *x509.CertPool {
+func (ca *CA) Pool() *x509.CertPool {
 	p := x509.NewCertPool()
-	p.AddCert(ca.cert)
+	p.AddCert(ca.Cert)
 	return p
 }
 
-// sign issues a certificate for pub: a server certificate for 127.0.0.1
-// and localhost, or a client certificate named cn.
-func (ca *testCA) sign(cn string, server bool, pub any) ([]byte, error) {
+// Sign issues a certificate for pub, valid from an hour ago for a day: a
+// server certificate for 127.0.0.1 and localhost, or a client certificate
+// named cn.
+func (ca *CA) Sign(cn string, server bool, pub any) ([]byte, error) {
 	now := time.Now()
+	return ca.sign(cn, server, pub, now.Add(-time.Hour), now.Add(24*time.Hour))
+}
+
+func (ca *CA) sign(cn string, server bool, pub any, notBefore, notAfter time.Time) ([]byte, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
 		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(24 * time.Hour),
+		NotBefore:    notBefore,
+		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	}
@@ -464,20 +484,33 @@ func (ca *testCA) sign(cn string, server bool, pub any) ([]byte, error) {
 		tmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
 		tmpl.DNSNames = []string{"localhost"}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, pub, ca.key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, pub, ca.key)
 	if err != nil {
 		return nil, fmt.Errorf("issue certificate %q: %w", cn, err)
 	}
 	return der, nil
 }
 
-// issuePEM issues a certificate with a new key and returns both in PEM.
-func (ca *testCA) issuePEM(cn string, server bool) (certPEM, keyPEM []byte, err error) {
+// IssuePEM issues a certificate (as Sign) with a new key and returns both
+// in PEM.
+func (ca *CA) IssuePEM(cn string, server bool) (certPEM, keyPEM []byte, err error) {
+	now := time.Now()
+	return ca.issuePEM(cn, server, now.Add(-time.Hour), now.Add(24*time.Hour))
+}
+
+// ExpiredPEM issues a client certificate named cn that expired yesterday,
+// with a new key, both in PEM.
+func (ca *CA) ExpiredPEM(cn string) (certPEM, keyPEM []byte, err error) {
+	now := time.Now()
+	return ca.issuePEM(cn, false, now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+}
+
+func (ca *CA) issuePEM(cn string, server bool, notBefore, notAfter time.Time) (certPEM, keyPEM []byte, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, nil, fmt.Errorf("key for %q: %w", cn, err)
 	}
-	der, err := ca.sign(cn, server, &key.PublicKey)
+	der, err := ca.sign(cn, server, &key.PublicKey, notBefore, notAfter)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -489,8 +522,8 @@ func (ca *testCA) issuePEM(cn string, server bool) (certPEM, keyPEM []byte, err 
 }
 
 // issue is issuePEM as a tls.Certificate.
-func (ca *testCA) issue(cn string, server bool) (tls.Certificate, error) {
-	certPEM, keyPEM, err := ca.issuePEM(cn, server)
+func (ca *CA) Issue(cn string, server bool) (tls.Certificate, error) {
+	certPEM, keyPEM, err := ca.IssuePEM(cn, server)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
@@ -500,4 +533,9 @@ func (ca *testCA) issue(cn string, server bool) (tls.Certificate, error) {
 func serial() *big.Int {
 	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
 	return n
+}
+
+// pemBlock encodes der as one PEM block.
+func pemBlock(typ string, der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
 }
