@@ -7,33 +7,6 @@ import (
 	"time"
 )
 
-// Status is the state of an order.
-type Status string
-
-// Order statuses. A confirmed registration starts as ready.
-const (
-	StatusReady           Status = "ready"             // ready to be sent to Nexus
-	StatusSentToNexus     Status = "sent_to_nexus"     // sent, waiting for Nexus
-	StatusRejectedByNexus Status = "rejected_by_nexus" // Nexus refused it; correct and resend
-	StatusProduced        Status = "produced"          // Nexus produced the card
-	StatusDelivered       Status = "delivered"         // card delivered
-)
-
-// Statuses lists every order status in life-cycle order.
-func Statuses() []Status {
-	return []Status{StatusReady, StatusSentToNexus, StatusRejectedByNexus, StatusProduced, StatusDelivered}
-}
-
-// Valid reports whether s is a known status.
-func (s Status) Valid() bool {
-	for _, v := range Statuses() {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // How the cardholder's identity was established.
 const (
 	MethodManual = "manual" // typed in; the identity check at the scanning partner follows
