@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/i18n"
 	"id06desk/internal/identity"
 	"id06desk/internal/invite"
@@ -30,7 +31,7 @@ type Store interface {
 	ActiveEmails(ctx context.Context, emails []string) (map[string]bool, error)
 	ListInvitations(ctx context.Context, q invite.ListQuery) (invite.Page, error)
 	GetInvitation(ctx context.Context, id string) (invite.Invitation, []invite.Event, error)
-	UpdateInvitation(ctx context.Context, actor, id string, fn func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error)) (invite.Invitation, error)
+	UpdateInvitation(ctx context.Context, id string, fn func(inv *invite.Invitation) (invite.Change, error)) (invite.Invitation, error)
 	DeleteDraft(ctx context.Context, actor, id string) error
 	// OrderIDOf returns the id of the order made from an invitation, ""
 	// when there is none.
@@ -621,10 +622,31 @@ func (s *Service) update(ctx context.Context, actor, id string, fn func(inv *inv
 		return err
 	}
 	var queued bool
-	_, err = s.store.UpdateInvitation(ctx, actor, id, func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error) {
+	_, err = s.store.UpdateInvitation(ctx, id, func(inv *invite.Invitation) (invite.Change, error) {
+		from := inv.Status
 		ev, m, err := fn(inv, e)
-		queued = m != nil
-		return ev, m, err
+		if err != nil {
+			return invite.Change{}, err
+		}
+		var c invite.Change
+		if inv.Status != from {
+			if err := invite.Transition(from, inv.Status); err != nil {
+				return c, err
+			}
+			// A status from which nobody can register any more (revoked,
+			// expired) takes the cardholder's unfinished registration with it.
+			c.DeleteDraft = !invite.CanTransition(inv.Status, invite.StatusRegistered)
+		}
+		if ev != nil {
+			c.Events = append(c.Events, *ev)
+			c.Audit = append(c.Audit, audit.Entry{Actor: actor, Action: "invitation." + ev.Kind, Subject: id})
+		}
+		if m != nil {
+			m.InvitationID = id
+			c.Mails = append(c.Mails, m)
+			queued = true
+		}
+		return c, nil
 	})
 	if err == nil && queued {
 		s.wake()

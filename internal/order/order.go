@@ -97,3 +97,21 @@ type Page struct {
 
 // ErrNotFound is returned for an unknown order id.
 var ErrNotFound = errors.New("order not found")
+
+// ErrAlreadyRegistered is returned when an invitation already became an
+// order: at most one order exists per invitation (storage enforces it).
+var ErrAlreadyRegistered = errors.New("this invitation has already been used to register")
+
+// DraftRecord is a registration draft as storage keeps it: the
+// cardholder's steps as JSON (their shape belongs to the registration
+// service) beside the two photos.
+type DraftRecord struct {
+	// Data is the JSON of the steps; "{}" for a new draft.
+	Data []byte
+	// PhotoSource (the upright uploaded photo) and PhotoJPEG (the card
+	// photo): nil means "unchanged" to SaveDraft and "not loaded" from
+	// LoadDraft.
+	PhotoSource []byte
+	PhotoJPEG   []byte
+	UpdatedAt   time.Time
+}

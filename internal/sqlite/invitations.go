@@ -333,60 +333,28 @@ func (db *DB) GetInvitation(ctx context.Context, id string) (invite.Invitation, 
 	return i, evs, rows.Err()
 }
 
-// UpdateInvitation loads an invitation inside a transaction, lets fn change
-// it, and stores the result with fn's event and mail (either may be nil).
-// The status change is checked against the one transition table. A status
-// from which nobody can register any more (revoked, expired) takes the
-// cardholder's unfinished registration with it, in the same transaction.
-func (db *DB) UpdateInvitation(ctx context.Context, actor, id string, fn func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error)) (invite.Invitation, error) {
+// UpdateInvitation loads an invitation inside a transaction, lets fn (the
+// service, which holds the rules) change it, and stores the result with the
+// Change fn returns, in the same transaction. Deleting the cardholder's
+// draft also clears it from the file.
+func (db *DB) UpdateInvitation(ctx context.Context, id string, fn func(inv *invite.Invitation) (invite.Change, error)) (invite.Invitation, error) {
 	var out invite.Invitation
 	var erased bool
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
-		cur, err := scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationCols+` FROM invitations WHERE id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return invite.ErrNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("read invitation: %w", err)
-		}
-		next := cur
-		ev, mail, err := fn(&next)
+		cur, err := invitationInTx(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if next.Status != cur.Status {
-			if err := invite.Transition(cur.Status, next.Status); err != nil {
-				return err
-			}
-			if !invite.CanTransition(next.Status, invite.StatusRegistered) {
-				r, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE invitation_id = ?`, id)
-				if err != nil {
-					return fmt.Errorf("delete registration draft: %w", err)
-				}
-				n, _ := r.RowsAffected()
-				erased = n > 0
-			}
+		next := cur
+		c, err := fn(&next)
+		if err != nil {
+			return err
 		}
 		now := ms(db.now())
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, token = ?, expires_at = ?, last_error = ?, updated_at = ? WHERE id = ?`,
-			string(next.Status), next.Token, ms(next.ExpiresAt), next.LastError, now, id); err != nil {
-			return fmt.Errorf("update invitation: %w", err)
-		}
-		if ev != nil {
-			if err := addEvent(ctx, tx, id, now, ev.Kind, ev.Detail); err != nil {
-				return err
-			}
-			if err := insertAudit(ctx, tx, now, actor, "invitation."+ev.Kind, id, ""); err != nil {
-				return err
-			}
-		}
-		if mail != nil {
-			mail.InvitationID = id
-			if err := enqueueMail(ctx, tx, now, mail); err != nil {
-				return err
-			}
-		}
 		next.UpdatedAt = fromMS(now)
+		if erased, err = writeInvitation(ctx, tx, now, next, c); err != nil {
+			return err
+		}
 		out = next
 		return nil
 	})
@@ -394,6 +362,58 @@ func (db *DB) UpdateInvitation(ctx context.Context, actor, id string, fn func(in
 		db.erase(ctx)
 	}
 	return out, err
+}
+
+// invitationInTx reads an invitation inside a transaction.
+func invitationInTx(ctx context.Context, tx *sql.Tx, id string) (invite.Invitation, error) {
+	inv, err := scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationCols+` FROM invitations WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return inv, invite.ErrNotFound
+	}
+	if err != nil {
+		return inv, fmt.Errorf("read invitation: %w", err)
+	}
+	return inv, nil
+}
+
+// writeInvitation stores an invitation's changeable fields and a Change
+// inside a transaction; erased reports that a draft was deleted (the caller
+// clears the file after the commit).
+func writeInvitation(ctx context.Context, tx *sql.Tx, now int64, inv invite.Invitation, c invite.Change) (erased bool, err error) {
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, token = ?, expires_at = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+		string(inv.Status), inv.Token, ms(inv.ExpiresAt), inv.LastError, ms(inv.UpdatedAt), inv.ID); err != nil {
+		return false, fmt.Errorf("update invitation: %w", err)
+	}
+	return writeChange(ctx, tx, now, inv.ID, c)
+}
+
+// writeChange writes what a service decided besides the invitation's
+// fields.
+func writeChange(ctx context.Context, tx *sql.Tx, now int64, id string, c invite.Change) (erased bool, err error) {
+	for _, ev := range c.Events {
+		if err := addEvent(ctx, tx, id, now, ev.Kind, ev.Detail); err != nil {
+			return false, err
+		}
+	}
+	for _, a := range c.Audit {
+		if err := insertAudit(ctx, tx, now, a.Actor, a.Action, a.Subject, a.Detail); err != nil {
+			return false, err
+		}
+	}
+	for _, m := range c.Mails {
+		if err := enqueueMail(ctx, tx, now, m); err != nil {
+			return false, err
+		}
+	}
+	if c.DeleteDraft {
+		r, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE invitation_id = ?`, id)
+		if err != nil {
+			return false, fmt.Errorf("delete registration draft: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		erased = n > 0
+	}
+	return erased, nil
 }
 
 // DeleteDraft removes an invitation that was never sent, and clears its

@@ -88,9 +88,9 @@ func TestListCountsAndSearchFollowChanges(t *testing.T) {
 		t.Fatalf("LIKE wildcards are literal: %v", got)
 	}
 
-	if _, err := db.UpdateInvitation(ctx, "t", "00000000-0000-4000-8000-000000000000", func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error) {
+	if _, err := db.UpdateInvitation(ctx, "00000000-0000-4000-8000-000000000000", func(inv *invite.Invitation) (invite.Change, error) {
 		inv.Status = invite.StatusRevoked
-		return &invite.Event{Kind: invite.EventRevoked}, nil, nil
+		return invite.Change{Events: []invite.Event{{Kind: invite.EventRevoked}}}, nil
 	}); err != nil {
 		t.Fatal(err)
 	}
