@@ -28,11 +28,13 @@ type Store interface {
 	LoadCatalog(ctx context.Context) (invite.Catalog, error)
 	SaveCatalog(ctx context.Context, actor string, cat invite.Catalog) error
 	CreateInvitations(ctx context.Context, actor string, invs []invite.Invitation, mails []*outbox.Message) error
-	ActiveEmails(ctx context.Context, emails []string) (map[string]bool, error)
+	// EmailsIn returns which of emails have an invitation in one of
+	// statuses.
+	EmailsIn(ctx context.Context, emails []string, statuses []invite.Status) (map[string]bool, error)
 	ListInvitations(ctx context.Context, q invite.ListQuery) (invite.Page, error)
 	GetInvitation(ctx context.Context, id string) (invite.Invitation, []invite.Event, error)
 	UpdateInvitation(ctx context.Context, id string, fn func(inv *invite.Invitation) (invite.Change, error)) (invite.Invitation, error)
-	DeleteDraft(ctx context.Context, actor, id string) error
+	DeleteInvitation(ctx context.Context, id string, fn func(inv invite.Invitation) ([]audit.Entry, error)) error
 	// OrderIDOf returns the id of the order made from an invitation, ""
 	// when there is none.
 	OrderIDOf(ctx context.Context, invitationID string) (string, error)
@@ -190,7 +192,7 @@ func (s *Service) Validate(ctx context.Context, rows []Row) ([]Row, []RowResult,
 		out[i] = n
 		results[i] = res
 	}
-	active, err := s.store.ActiveEmails(ctx, emails)
+	active, err := s.store.EmailsIn(ctx, emails, pending())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -596,7 +598,7 @@ func (s *Service) Revoke(ctx context.Context, actor, id string) error {
 
 // Delete removes a draft.
 func (s *Service) Delete(ctx context.Context, actor, id string) error {
-	return s.store.DeleteDraft(ctx, actor, id)
+	return s.store.DeleteInvitation(ctx, id, DeleteRule(actor))
 }
 
 // ErrBadInput marks invalid arguments.

@@ -2,8 +2,10 @@ package invitations
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/invite"
 	"id06desk/internal/outbox"
 )
@@ -11,6 +13,30 @@ import (
 // The invitation's rules that storage applies inside its transactions:
 // the expiry sweep, the drafts that go, and what a mail's result means for
 // its invitation.
+
+// DeleteRule is the rule for deleting an invitation: only one that was
+// never sent (a draft) may go, audited for actor.
+func DeleteRule(actor string) func(inv invite.Invitation) ([]audit.Entry, error) {
+	return func(inv invite.Invitation) ([]audit.Entry, error) {
+		if inv.Status != invite.StatusDraft {
+			return nil, fmt.Errorf("%w: only drafts can be deleted (this one is %s)", invite.ErrTransition, inv.Status)
+		}
+		return []audit.Entry{{Actor: actor, Action: "invitation.deleted", Subject: inv.ID}}, nil
+	}
+}
+
+// pending lists the statuses of an invitation still waiting for its
+// cardholder (draft, queued, sent, opened): a second invitation to the same
+// address is then a duplicate.
+func pending() []invite.Status {
+	var out []invite.Status
+	for _, s := range invite.Statuses() {
+		if s.Pending() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // Expirable lists the statuses from which an invitation expires when its
 // link's time is up (queued, sent, opened: nobody registered yet).

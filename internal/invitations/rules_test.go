@@ -2,6 +2,7 @@ package invitations_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -108,5 +109,22 @@ func TestExpiryRules(t *testing.T) {
 	done := invite.Invitation{Status: invite.StatusReady}
 	if _, err := invitations.Expire(&done); err == nil || done.Status != invite.StatusReady {
 		t.Errorf("a ready invitation expired: %s %v", done.Status, err)
+	}
+}
+
+func TestDeleteRuleKeepsSentInvitations(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "id06desk.db"), sqlite.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	inv, _ := queuedWithMail(t, db, now)
+	if err := db.DeleteInvitation(ctx, inv.ID, invitations.DeleteRule("admin")); !errors.Is(err, invite.ErrTransition) {
+		t.Fatalf("deleting a queued invitation: %v, want ErrTransition", err)
+	}
+	if _, _, err := db.GetInvitation(ctx, inv.ID); err != nil {
+		t.Fatalf("the queued invitation is gone: %v", err)
 	}
 }

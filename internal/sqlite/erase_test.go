@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"id06desk/internal/housekeeping"
+	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/order"
 	"id06desk/internal/orders"
@@ -220,7 +221,7 @@ func TestDeletedPersonalDataLeavesTheFile(t *testing.T) {
 		if hits := found(t, f.db, []byte(email), []byte(name)); len(hits) == 0 {
 			t.Fatal("the markers are not in the files before deletion")
 		}
-		if err := f.db.DeleteDraft(ctx, "admin", f.inv.ID); err != nil {
+		if err := f.db.DeleteInvitation(ctx, f.inv.ID, invitations.DeleteRule("admin")); err != nil {
 			t.Fatal(err)
 		}
 		if hits := found(t, f.db, []byte(email), []byte(name)); len(hits) > 0 {

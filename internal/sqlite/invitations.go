@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/invite"
 	"id06desk/internal/outbox"
 )
@@ -157,15 +158,11 @@ func (db *DB) CreateInvitations(ctx context.Context, actor string, invs []invite
 	})
 }
 
-// ActiveEmails returns which of emails already have an invitation that is
-// still in progress (draft, queued, sent, opened).
-func (db *DB) ActiveEmails(ctx context.Context, emails []string) (map[string]bool, error) {
+// EmailsIn returns which of emails have an invitation in one of statuses.
+func (db *DB) EmailsIn(ctx context.Context, emails []string, statuses []invite.Status) (map[string]bool, error) {
 	out := map[string]bool{}
-	var pending []string
-	for _, s := range invite.Statuses() {
-		if s.Pending() {
-			pending = append(pending, "'"+string(s)+"'")
-		}
+	if len(emails) == 0 || len(statuses) == 0 {
+		return out, nil
 	}
 	for start := 0; start < len(emails); start += 500 {
 		chunk := emails[start:min(start+500, len(emails))]
@@ -173,7 +170,7 @@ func (db *DB) ActiveEmails(ctx context.Context, emails []string) (map[string]boo
 		for i, e := range chunk {
 			args[i] = e
 		}
-		rows, err := db.reader.QueryContext(ctx, `SELECT DISTINCT email FROM invitations WHERE email IN (?`+strings.Repeat(",?", len(chunk)-1)+`) AND status IN (`+strings.Join(pending, ",")+`)`, args...)
+		rows, err := db.reader.QueryContext(ctx, `SELECT DISTINCT email FROM invitations WHERE email IN (?`+strings.Repeat(",?", len(chunk)-1)+`) AND status IN (`+statusList(statuses)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("check active invitations: %w", err)
 		}
@@ -416,25 +413,28 @@ func writeChange(ctx context.Context, tx *sql.Tx, now int64, id string, c invite
 	return erased, nil
 }
 
-// DeleteDraft removes an invitation that was never sent, and clears its
-// email and name from the file.
-func (db *DB) DeleteDraft(ctx context.Context, actor, id string) error {
+// DeleteInvitation removes an invitation, if fn (the service's rule) allows
+// it, with fn's audit lines, and clears its email and name from the file.
+func (db *DB) DeleteInvitation(ctx context.Context, id string, fn func(inv invite.Invitation) ([]audit.Entry, error)) error {
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var st string
-		err := tx.QueryRowContext(ctx, `SELECT status FROM invitations WHERE id = ?`, id).Scan(&st)
-		if errors.Is(err, sql.ErrNoRows) {
-			return invite.ErrNotFound
-		}
+		inv, err := invitationInTx(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if invite.Status(st) != invite.StatusDraft {
-			return fmt.Errorf("%w: only drafts can be deleted (this one is %s)", invite.ErrTransition, st)
+		entries, err := fn(inv)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM invitations WHERE id = ?`, id); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, ms(db.now()), actor, "invitation.deleted", id, "")
+		now := ms(db.now())
+		for _, a := range entries {
+			if err := insertAudit(ctx, tx, now, a.Actor, a.Action, a.Subject, a.Detail); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err

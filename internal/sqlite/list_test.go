@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/outbox"
 	"id06desk/internal/sqlite"
@@ -95,7 +96,7 @@ func TestListCountsAndSearchFollowChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after a status change")
-	if err := db.DeleteDraft(ctx, "t", draft.ID); err != nil {
+	if err := db.DeleteInvitation(ctx, draft.ID, invitations.DeleteRule("t")); err != nil {
 		t.Fatal(err)
 	}
 	check("after a delete")
