@@ -13,6 +13,7 @@ import (
 // orders, housekeeping, ...), which could tempt it to decide.
 var domainPackages = map[string]string{
 	"id06desk/internal/audit":  "the audit log's entry",
+	"id06desk/internal/health": "the database status /api/health reports",
 	"id06desk/internal/i18n":   "the messages domain errors carry (invite's)",
 	"id06desk/internal/invite": "invitation types, statuses and their one table",
 	"id06desk/internal/order":  "order types, statuses and their one table",
