@@ -26,6 +26,7 @@ import (
 	"id06desk/internal/adminauth"
 	"id06desk/internal/cli"
 	"id06desk/internal/order"
+	"id06desk/internal/orders"
 	"id06desk/internal/smtpsink"
 	"id06desk/internal/sqlite"
 )
@@ -127,7 +128,7 @@ func seeded(t *testing.T, sinkPort string) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	err = db.CreateOrder(context.Background(), order.Order{ID: "order-in-D", InvitationID: invID, Status: order.StatusReady,
+	err = orders.New(orders.Config{Store: db}).Create(context.Background(), order.Order{ID: "order-in-D", InvitationID: invID, Status: order.StatusReady,
 		FirstName: "Dora", LastName: "Data", Email: "seed@example.se", Phone: "+46701234567", CardType: "id06-rfid", Language: "sv",
 		Photo: []byte{1}, Thumb: []byte{1}, IdentityMethod: order.MethodManual, IdentityCheck: order.CheckPendingPartner,
 		RegisteredAt: time.Now(), RegisteredWhere: order.WhereKiosk}, nil)

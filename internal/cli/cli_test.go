@@ -33,7 +33,7 @@ func services(t *testing.T) cli.Services {
 		t.Fatal(err)
 	}
 	st := settings.NewService(db, dir)
-	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
+	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
 	return cli.Services{Settings: st, Invitations: invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys, Wake: w.Wake}), Outbox: w}
 }
 

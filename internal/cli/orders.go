@@ -14,7 +14,7 @@ import (
 	"id06desk/internal/order"
 )
 
-// OrderLister lists orders (the SQLite store).
+// OrderLister lists orders (the orders service).
 type OrderLister interface {
 	ListOrders(ctx context.Context, q order.ListQuery) (order.Page, error)
 }

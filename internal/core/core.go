@@ -25,6 +25,7 @@ import (
 	"id06desk/internal/invitations"
 	"id06desk/internal/jobs"
 	"id06desk/internal/kiosk"
+	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/paths"
 	"id06desk/internal/registration"
@@ -71,6 +72,7 @@ type App struct {
 	Settings     *settings.Service
 	Invitations  *invitations.Service
 	Registration *registration.Service
+	Orders       *orders.Service
 	Auth         *adminauth.Service
 	Keys         *token.KeyRing
 	PIN          *kiosk.PIN
@@ -139,7 +141,8 @@ func (a *App) open(ctx context.Context, o Options) error {
 	}
 	st := settings.NewService(db, p.Config)
 	a.Settings = st
-	a.Outbox = outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), log, outbox.Options{})
+	a.Orders = orders.New(orders.Config{Store: db, Now: db.Now})
+	a.Outbox = outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), log, outbox.Options{})
 	// One cap on argon2 hashes at once, shared by the login and the PIN.
 	hasher := adminauth.NewHasher(adminauth.DefaultConcurrentHashes)
 	a.Auth = adminauth.New(db, nil, adminauth.WithHasher(hasher))
@@ -243,7 +246,7 @@ func (a *App) API(o APIOptions) *httpapi.Server {
 		Version: a.Version, Mode: o.Mode, Kiosk: o.Kiosk, DataDir: a.Paths.Data,
 		DB: a.DB, Log: a.Log, Assets: o.Assets, OnUIReady: o.OnUIReady,
 		Settings: a.Settings, Invitations: a.Invitations, Outbox: a.Outbox,
-		Registration: a.Registration, Orders: a.DB, Keys: a.Keys,
+		Registration: a.Registration, Orders: a.Orders, Keys: a.Keys,
 		Station: a.Station, PIN: a.PIN, OnKioskExit: o.OnKioskExit, TestCamera: a.TestCamera, BankID: a.BankID,
 		Jobs: a.Jobs,
 	}

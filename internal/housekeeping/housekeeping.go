@@ -12,16 +12,41 @@ import (
 	"log/slog"
 	"time"
 
+	"id06desk/internal/invitations"
+	"id06desk/internal/invite"
+	"id06desk/internal/orders"
 	"id06desk/internal/settings"
 	"id06desk/internal/sqlite"
 )
 
 // Store is what housekeeping needs from storage.
 type Store interface {
-	Sweep(ctx context.Context, now, draftCutoff, orderCutoff time.Time) (sqlite.SweepResult, error)
-	// NextExpiry is the earliest expiry after now of an invitation that can
-	// still expire; ok is false when there is none.
-	NextExpiry(ctx context.Context, now time.Time) (at time.Time, ok bool, err error)
+	// Sweep carries out a plan in one transaction.
+	Sweep(ctx context.Context, p sqlite.SweepPlan) (sqlite.SweepResult, error)
+	// NextExpiry is the earliest expiry after now of an invitation in one
+	// of the statuses from; ok is false when there is none.
+	NextExpiry(ctx context.Context, now time.Time, from []invite.Status) (at time.Time, ok bool, err error)
+}
+
+// Sweep does one round's work with the retention cutoffs, in one
+// transaction: invitations whose link expired before anyone registered
+// become expired (invitations.Expire); registration drafts are deleted when
+// their invitation is closed (invitations.Closed) or nobody touched them
+// since draftCutoff — a draft holds personal data and photos, kept no
+// longer than needed; finished orders (orders.PurgedStatuses) last changed
+// before orderCutoff (zero: never) keep who ordered which card and when,
+// but lose identity numbers, phone, address and photos.
+func Sweep(ctx context.Context, st Store, now, draftCutoff, orderCutoff time.Time) (sqlite.SweepResult, error) {
+	return st.Sweep(ctx, sqlite.SweepPlan{
+		Now:          now,
+		ExpireFrom:   invitations.Expirable(),
+		Expire:       invitations.Expire,
+		DraftsBefore: draftCutoff,
+		DraftsOf:     invitations.Closed(),
+		PurgeOrders:  orders.PurgedStatuses(),
+		OrdersBefore: orderCutoff,
+		Actor:        "system",
+	})
 }
 
 // Config holds the job's dependencies.
@@ -77,7 +102,7 @@ func Round(ctx context.Context, c Config) error {
 	}
 	now := c.Now()
 	day := 24 * time.Hour
-	res, err := c.Store.Sweep(ctx, now, now.Add(-time.Duration(draftDays)*day), now.Add(-time.Duration(orderDays)*day))
+	res, err := Sweep(ctx, c.Store, now, now.Add(-time.Duration(draftDays)*day), now.Add(-time.Duration(orderDays)*day))
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
@@ -100,7 +125,7 @@ func Wait(ctx context.Context, c Config) time.Duration {
 		c.Log = slog.Default()
 	}
 	d := c.Every
-	at, ok, err := c.Store.NextExpiry(ctx, c.Now())
+	at, ok, err := c.Store.NextExpiry(ctx, c.Now(), invitations.Expirable())
 	if err != nil {
 		if ctx.Err() == nil {
 			c.Log.Error("housekeeping: next expiry", "err", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"id06desk/internal/housekeeping"
+	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/order"
 	"id06desk/internal/outbox"
@@ -38,7 +39,7 @@ func invitationWithDraft(t *testing.T, db *sqlite.DB, n int, expires time.Time) 
 	if err := db.CreateInvitations(ctx, "admin", []invite.Invitation{inv}, []*outbox.Message{nil}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SaveDraft(ctx, inv.ID, func(d *registration.Draft) error {
+	if _, err := registration.SaveDraft(ctx, db, inv.ID, func(d *registration.Draft) error {
 		d.Method = order.MethodManual
 		d.Personal = &registration.Personal{FirstName: "Test", LastName: "Person", HasPersonnummer: true, Personnummer: "198112189876"}
 		return nil
@@ -50,7 +51,7 @@ func invitationWithDraft(t *testing.T, db *sqlite.DB, n int, expires time.Time) 
 
 func hasDraft(t *testing.T, db *sqlite.DB, id string) bool {
 	t.Helper()
-	d, err := db.LoadDraft(context.Background(), id)
+	d, err := registration.LoadDraft(context.Background(), db, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,14 +99,14 @@ func TestNextExpiry(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
 	now := time.Now()
-	if _, ok, err := db.NextExpiry(ctx, now); err != nil || ok {
+	if _, ok, err := db.NextExpiry(ctx, now, invitations.Expirable()); err != nil || ok {
 		t.Fatalf("empty database: ok=%v err=%v", ok, err)
 	}
 	a := now.Add(2 * time.Hour).Truncate(time.Millisecond)
 	invitationWithDraft(t, db, 1, now.Add(-time.Hour)) // already past: not next
 	invitationWithDraft(t, db, 2, now.Add(5*time.Hour))
 	invitationWithDraft(t, db, 3, a)
-	at, ok, err := db.NextExpiry(ctx, now)
+	at, ok, err := db.NextExpiry(ctx, now, invitations.Expirable())
 	if err != nil || !ok || !at.Equal(a) {
 		t.Fatalf("next expiry %v ok=%v err=%v, want %v", at, ok, err, a)
 	}

@@ -16,6 +16,7 @@ import (
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
 	"id06desk/internal/kiosk"
+	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/registration"
 	"id06desk/internal/settings"
@@ -76,12 +77,12 @@ func TestEveryRouteRefusesBodiesOfTheWrongType(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	keys, _ := itoken.LoadOrCreate(filepath.Join(dir, "keys"))
 	st := settings.NewService(db, dir)
-	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
+	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
 	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
 	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
 	tc, station := testStation(t, dir)
 	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: db, Keys: keys, Station: station, PIN: kiosk.NewPIN(filepath.Join(dir, "pin")),
+		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys, Station: station, PIN: kiosk.NewPIN(filepath.Join(dir, "pin")),
 		TestCamera: tc.Play, BankID: bankidconf.New(dir, st), Log: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)

@@ -17,6 +17,7 @@ import (
 
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
+	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/registration"
 	"id06desk/internal/settings"
@@ -52,11 +53,11 @@ func TestNoEnglishInSwedish(t *testing.T) {
 		"smtp.host": "127.0.0.1", "smtp.port": strconv.Itoa(sink.Port()), "smtp.security": "none"}); err != nil {
 		t.Fatal(err)
 	}
-	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{Connections: 1})
+	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{Connections: 1})
 	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
 	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
 	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: db, Keys: keys})
+		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 

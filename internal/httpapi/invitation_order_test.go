@@ -13,6 +13,7 @@ import (
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
 	"id06desk/internal/order"
+	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/qr"
 	"id06desk/internal/settings"
@@ -43,9 +44,9 @@ func newOrderEnv(t *testing.T) orderEnv {
 	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
 		t.Fatal(err)
 	}
-	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
+	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
 	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys, Now: clock})
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w, Orders: db, Keys: keys})
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	return orderEnv{env: &env{srv: srv, db: db, c: srv.Client()}, inv: inv, now: &now}
@@ -68,7 +69,7 @@ func (e orderEnv) register(t *testing.T, invitationID, orderID, first, last, met
 		Personnummer: "198112189876", Email: "x@example.se", Phone: "+46701234567", CardType: "id06", Language: "sv",
 		Photo: []byte{0xFF, 0xD8}, Thumb: []byte{0xFF, 0xD8}, IdentityMethod: method, IdentityCheck: order.CheckBankID,
 		RegisteredAt: *e.now, RegisteredWhere: order.WhereWeb}
-	if err := e.db.CreateOrder(context.Background(), o, nil); err != nil {
+	if err := orders.New(orders.Config{Store: e.db}).Create(context.Background(), o, nil); err != nil {
 		t.Fatal(err)
 	}
 }

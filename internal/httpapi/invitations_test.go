@@ -30,7 +30,7 @@ func newInvitationEnv(t *testing.T) *env {
 	t.Cleanup(func() { db.Close() })
 	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
 	st := settings.NewService(db, dir)
-	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
+	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
 	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys, Wake: w.Wake})
 	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w, Keys: keys})
 	srv := httptest.NewServer(api)

@@ -19,6 +19,7 @@ import (
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
 	"id06desk/internal/kiosk"
+	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/registration"
 	"id06desk/internal/settings"
@@ -176,11 +177,11 @@ func newRegisterEnv(t *testing.T, kioskMode bool) *registerEnv {
 	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
 		t.Fatal(err)
 	}
-	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
+	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
 	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
 	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
 	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: kioskMode, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: db, Keys: keys})
+		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	return &registerEnv{env: &env{srv: srv, db: db, c: srv.Client()}, inv: inv}

@@ -9,7 +9,8 @@ import (
 	"id06desk/internal/order"
 )
 
-// OrderStore is what the order endpoints need.
+// OrderStore is what the order endpoints need: the orders service
+// (internal/orders), which holds the rules.
 type OrderStore interface {
 	ListOrders(ctx context.Context, q order.ListQuery) (order.Page, error)
 	GetOrder(ctx context.Context, id string) (order.Order, error)

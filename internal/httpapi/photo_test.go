@@ -18,6 +18,7 @@ import (
 
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
+	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/photo"
 	"id06desk/internal/registration"
@@ -44,12 +45,12 @@ func TestPhotoUploadErrors(t *testing.T) {
 	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
 		t.Fatal(err)
 	}
-	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
+	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
 	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
 	budget := photo.NewBudget(100<<20, 1, 50*time.Millisecond)
 	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys, PhotoBudget: budget})
 	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: db, Keys: keys})
+		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	created, err := inv.Create(ctx, "admin", []invitations.Row{{Email: "anna@example.se"}}, true)

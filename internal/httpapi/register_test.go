@@ -13,6 +13,7 @@ import (
 
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
+	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/registration"
 	"id06desk/internal/settings"
@@ -36,11 +37,11 @@ func TestRegisterAPI(t *testing.T) {
 	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
 		t.Fatal(err)
 	}
-	w := outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
+	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
 	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
 	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
 	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: db, Keys: keys})
+		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	e := &env{srv: srv, db: db, c: srv.Client()}

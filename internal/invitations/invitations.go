@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/i18n"
 	"id06desk/internal/identity"
 	"id06desk/internal/invite"
@@ -27,11 +28,13 @@ type Store interface {
 	LoadCatalog(ctx context.Context) (invite.Catalog, error)
 	SaveCatalog(ctx context.Context, actor string, cat invite.Catalog) error
 	CreateInvitations(ctx context.Context, actor string, invs []invite.Invitation, mails []*outbox.Message) error
-	ActiveEmails(ctx context.Context, emails []string) (map[string]bool, error)
+	// EmailsIn returns which of emails have an invitation in one of
+	// statuses.
+	EmailsIn(ctx context.Context, emails []string, statuses []invite.Status) (map[string]bool, error)
 	ListInvitations(ctx context.Context, q invite.ListQuery) (invite.Page, error)
 	GetInvitation(ctx context.Context, id string) (invite.Invitation, []invite.Event, error)
-	UpdateInvitation(ctx context.Context, actor, id string, fn func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error)) (invite.Invitation, error)
-	DeleteDraft(ctx context.Context, actor, id string) error
+	UpdateInvitation(ctx context.Context, id string, fn func(inv *invite.Invitation) (invite.Change, error)) (invite.Invitation, error)
+	DeleteInvitation(ctx context.Context, id string, fn func(inv invite.Invitation) ([]audit.Entry, error)) error
 	// OrderIDOf returns the id of the order made from an invitation, ""
 	// when there is none.
 	OrderIDOf(ctx context.Context, invitationID string) (string, error)
@@ -189,7 +192,7 @@ func (s *Service) Validate(ctx context.Context, rows []Row) ([]Row, []RowResult,
 		out[i] = n
 		results[i] = res
 	}
-	active, err := s.store.ActiveEmails(ctx, emails)
+	active, err := s.store.EmailsIn(ctx, emails, pending())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -587,7 +590,7 @@ func (s *Service) Revoke(ctx context.Context, actor, id string) error {
 
 // Delete removes a draft.
 func (s *Service) Delete(ctx context.Context, actor, id string) error {
-	return s.store.DeleteDraft(ctx, actor, id)
+	return s.store.DeleteInvitation(ctx, id, DeleteRule(actor))
 }
 
 // ErrBadInput marks invalid arguments.
@@ -613,10 +616,31 @@ func (s *Service) update(ctx context.Context, actor, id string, fn func(inv *inv
 		return err
 	}
 	var queued bool
-	_, err = s.store.UpdateInvitation(ctx, actor, id, func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error) {
+	_, err = s.store.UpdateInvitation(ctx, id, func(inv *invite.Invitation) (invite.Change, error) {
+		from := inv.Status
 		ev, m, err := fn(inv, e)
-		queued = m != nil
-		return ev, m, err
+		if err != nil {
+			return invite.Change{}, err
+		}
+		var c invite.Change
+		if inv.Status != from {
+			if err := invite.Transition(from, inv.Status); err != nil {
+				return c, err
+			}
+			// A status from which nobody can register any more (revoked,
+			// expired) takes the cardholder's unfinished registration with it.
+			c.DeleteDraft = !invite.CanTransition(inv.Status, invite.StatusRegistered)
+		}
+		if ev != nil {
+			c.Events = append(c.Events, *ev)
+			c.Audit = append(c.Audit, audit.Entry{Actor: actor, Action: "invitation." + ev.Kind, Subject: id})
+		}
+		if m != nil {
+			m.InvitationID = id
+			c.Mails = append(c.Mails, m)
+			queued = true
+		}
+		return c, nil
 	})
 	if err == nil && queued {
 		s.wake()

@@ -22,6 +22,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"id06desk/internal/housekeeping"
 	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/outbox"
@@ -78,7 +79,7 @@ func newFixture(t testing.TB, smtpPort int) *fixture {
 	if err := f.st.Set(ctx, "test", vals); err != nil {
 		t.Fatal(err)
 	}
-	f.worker = outbox.NewWorker(db, smtpout.SenderSource(f.st.Load, nil), slog.New(slog.DiscardHandler),
+	f.worker = outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(f.st.Load, nil), slog.New(slog.DiscardHandler),
 		outbox.Options{Now: clock, BaseDelay: time.Second})
 	f.svc = invitations.New(invitations.Config{Store: db, Settings: f.st, Keys: f.keys, Now: clock, Wake: f.worker.Wake})
 	return f
@@ -341,7 +342,7 @@ func TestTwoWorkersNeverSendTheSameMessage(t *testing.T) {
 	}
 	// Same clock as the first worker: claims are compared across processes
 	// by wall time.
-	other := outbox.NewWorker(f.db, smtpout.SenderSource(f.st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{Now: func() time.Time { return f.now }})
+	other := outbox.NewWorker(invitations.MailResults(f.db), smtpout.SenderSource(f.st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{Now: func() time.Time { return f.now }})
 	var wg sync.WaitGroup
 	for _, w := range []*outbox.Worker{f.worker, other} {
 		wg.Add(1)
@@ -446,7 +447,7 @@ func TestExtendCountsFromTheLaterOfNowAndTheExpiry(t *testing.T) {
 			}
 			id := created[0].ID
 			f.now = f.now.Add(c.elapsed)
-			if _, err := f.db.Sweep(ctx, f.now, f.now.Add(-30*day), time.Time{}); err != nil {
+			if _, err := housekeeping.Sweep(ctx, f.db, f.now, f.now.Add(-30*day), time.Time{}); err != nil {
 				t.Fatal(err)
 			}
 			if err := f.svc.Extend(ctx, "admin", id, c.days); err != nil {

@@ -3,44 +3,53 @@ package invite
 import (
 	"errors"
 	"fmt"
+
+	"id06desk/internal/order"
 )
 
 // Status is the state of an invitation.
 //
 // The life of an invitation:
 //
-//	draft → queued → sent → opened → registered → ready → sent_to_nexus → produced → delivered
-//	                                                                    ↘ rejected_by_nexus → ready
+//	draft → queued → sent → opened → registered → ready → … (the order's life)
 //
-// plus the side states expired, revoked, bounced and failed.
+// plus the side states expired, revoked, bounced and failed. From ready on
+// the invitation shows its order's status: those statuses and the moves
+// between them are the order's (package order), not repeated here.
 type Status string
 
-// The statuses an invitation can have.
+// The statuses an invitation can have before it becomes an order.
 const (
-	StatusDraft           Status = "draft"             // created, not yet queued for sending
-	StatusQueued          Status = "queued"            // mail written to the outbox
-	StatusSent            Status = "sent"              // mail handed to the mail server
-	StatusOpened          Status = "opened"            // registration page opened with the token
-	StatusRegistered      Status = "registered"        // cardholder confirmed their data
-	StatusReady           Status = "ready"             // order ready to be sent to Nexus
-	StatusSentToNexus     Status = "sent_to_nexus"     // order sent to Nexus
-	StatusRejectedByNexus Status = "rejected_by_nexus" // Nexus refused the order
-	StatusProduced        Status = "produced"          // Nexus produced the card
-	StatusDelivered       Status = "delivered"         // card delivered
-	StatusExpired         Status = "expired"           // token expired before registration
-	StatusRevoked         Status = "revoked"           // admin revoked the invitation
-	StatusBounced         Status = "bounced"           // mail bounced back (delivery report)
-	StatusFailed          Status = "failed"            // mail server refused the mail permanently
+	StatusDraft      Status = "draft"      // created, not yet queued for sending
+	StatusQueued     Status = "queued"     // mail written to the outbox
+	StatusSent       Status = "sent"       // mail handed to the mail server
+	StatusOpened     Status = "opened"     // registration page opened with the token
+	StatusRegistered Status = "registered" // cardholder confirmed their data
+	StatusExpired    Status = "expired"    // token expired before registration
+	StatusRevoked    Status = "revoked"    // admin revoked the invitation
+	StatusBounced    Status = "bounced"    // mail bounced back (delivery report)
+	StatusFailed     Status = "failed"     // mail server refused the mail permanently
+)
+
+// The statuses of the invitation's order (see order.Status).
+const (
+	StatusReady           = Status(order.StatusReady)
+	StatusSentToNexus     = Status(order.StatusSentToNexus)
+	StatusRejectedByNexus = Status(order.StatusRejectedByNexus)
+	StatusProduced        = Status(order.StatusProduced)
+	StatusDelivered       = Status(order.StatusDelivered)
+	StatusReopened        = Status(order.StatusReopened)
+	StatusCancelled       = Status(order.StatusCancelled)
 )
 
 // Statuses lists every status in life-cycle order (useful for filters and
 // status counts).
 func Statuses() []Status {
-	return []Status{
-		StatusDraft, StatusQueued, StatusSent, StatusOpened, StatusRegistered,
-		StatusReady, StatusSentToNexus, StatusRejectedByNexus, StatusProduced,
-		StatusDelivered, StatusExpired, StatusRevoked, StatusBounced, StatusFailed,
+	out := []Status{StatusDraft, StatusQueued, StatusSent, StatusOpened, StatusRegistered}
+	for _, s := range order.Statuses() {
+		out = append(out, Status(s))
 	}
+	return append(out, StatusExpired, StatusRevoked, StatusBounced, StatusFailed)
 }
 
 // ErrUnknownStatus is returned by ParseStatus for a string that is no status.
@@ -84,24 +93,30 @@ func (s Status) Valid() bool {
 //     kiosk never "opens" the link in the admin's sense), and from queued,
 //     bounced or failed too: the admin may have handed over the link or
 //     code printed by `id06desk invite` while the mail was not delivered.
-//   - rejected_by_nexus goes back to ready once the admin has corrected the
-//     order; produced → delivered; delivered is terminal.
+//   - registered → ready: the order is made in the same transaction.
+//     From ready on, order.CanTransition decides (the order's one table).
 //   - A status never transitions to itself.
 var transitions = map[Status][]Status{
-	StatusDraft:           {StatusQueued, StatusRevoked},
-	StatusQueued:          {StatusSent, StatusOpened, StatusRegistered, StatusBounced, StatusFailed, StatusExpired, StatusRevoked},
-	StatusSent:            {StatusOpened, StatusRegistered, StatusBounced, StatusFailed, StatusExpired, StatusRevoked, StatusQueued},
-	StatusOpened:          {StatusRegistered, StatusExpired, StatusRevoked, StatusQueued},
-	StatusRegistered:      {StatusReady},
-	StatusReady:           {StatusSentToNexus},
-	StatusSentToNexus:     {StatusRejectedByNexus, StatusProduced},
-	StatusRejectedByNexus: {StatusReady},
-	StatusProduced:        {StatusDelivered},
-	StatusDelivered:       nil,
-	StatusExpired:         {StatusQueued, StatusRevoked},
-	StatusRevoked:         nil,
-	StatusBounced:         {StatusQueued, StatusOpened, StatusRegistered, StatusRevoked},
-	StatusFailed:          {StatusQueued, StatusOpened, StatusRegistered, StatusRevoked},
+	StatusDraft:      {StatusQueued, StatusRevoked},
+	StatusQueued:     {StatusSent, StatusOpened, StatusRegistered, StatusBounced, StatusFailed, StatusExpired, StatusRevoked},
+	StatusSent:       {StatusOpened, StatusRegistered, StatusBounced, StatusFailed, StatusExpired, StatusRevoked, StatusQueued},
+	StatusOpened:     {StatusRegistered, StatusExpired, StatusRevoked, StatusQueued},
+	StatusRegistered: {StatusReady},
+	StatusExpired:    {StatusQueued, StatusRevoked},
+	StatusRevoked:    nil,
+	StatusBounced:    {StatusQueued, StatusOpened, StatusRegistered, StatusRevoked},
+	StatusFailed:     {StatusQueued, StatusOpened, StatusRegistered, StatusRevoked},
+}
+
+func init() {
+	// The order phase comes from the order's table.
+	for _, s := range order.Statuses() {
+		var next []Status
+		for _, n := range s.Next() {
+			next = append(next, Status(n))
+		}
+		transitions[Status(s)] = next
+	}
 }
 
 // CanTransition reports whether an invitation in status from may move to
@@ -135,7 +150,8 @@ func (s Status) Next() []Status {
 	return append([]Status(nil), transitions[s]...)
 }
 
-// Terminal reports whether no status can follow s (revoked, delivered).
+// Terminal reports whether no status can follow s (revoked, delivered,
+// cancelled).
 func (s Status) Terminal() bool {
 	return s.Valid() && len(transitions[s]) == 0
 }

@@ -89,7 +89,7 @@ func TestEveryTransitionTargetIsAStatus(t *testing.T) {
 }
 
 func TestStatusHelpers(t *testing.T) {
-	terminal := map[Status]bool{StatusRevoked: true, StatusDelivered: true}
+	terminal := map[Status]bool{StatusRevoked: true, StatusDelivered: true, StatusCancelled: true}
 	resend := map[Status]bool{StatusSent: true, StatusOpened: true, StatusBounced: true, StatusFailed: true, StatusExpired: true}
 	revoke := map[Status]bool{StatusDraft: true, StatusQueued: true, StatusSent: true, StatusOpened: true, StatusBounced: true, StatusFailed: true, StatusExpired: true}
 	// Revoked, expired and registered-or-later invitations hand out no link.

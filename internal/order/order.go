@@ -7,33 +7,6 @@ import (
 	"time"
 )
 
-// Status is the state of an order.
-type Status string
-
-// Order statuses. A confirmed registration starts as ready.
-const (
-	StatusReady           Status = "ready"             // ready to be sent to Nexus
-	StatusSentToNexus     Status = "sent_to_nexus"     // sent, waiting for Nexus
-	StatusRejectedByNexus Status = "rejected_by_nexus" // Nexus refused it; correct and resend
-	StatusProduced        Status = "produced"          // Nexus produced the card
-	StatusDelivered       Status = "delivered"         // card delivered
-)
-
-// Statuses lists every order status in life-cycle order.
-func Statuses() []Status {
-	return []Status{StatusReady, StatusSentToNexus, StatusRejectedByNexus, StatusProduced, StatusDelivered}
-}
-
-// Valid reports whether s is a known status.
-func (s Status) Valid() bool {
-	for _, v := range Statuses() {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // How the cardholder's identity was established.
 const (
 	MethodManual = "manual" // typed in; the identity check at the scanning partner follows
@@ -124,3 +97,21 @@ type Page struct {
 
 // ErrNotFound is returned for an unknown order id.
 var ErrNotFound = errors.New("order not found")
+
+// ErrAlreadyRegistered is returned when an invitation already became an
+// order: at most one order exists per invitation (storage enforces it).
+var ErrAlreadyRegistered = errors.New("this invitation has already been used to register")
+
+// DraftRecord is a registration draft as storage keeps it: the
+// cardholder's steps as JSON (their shape belongs to the registration
+// service) beside the two photos.
+type DraftRecord struct {
+	// Data is the JSON of the steps; "{}" for a new draft.
+	Data []byte
+	// PhotoSource (the upright uploaded photo) and PhotoJPEG (the card
+	// photo): nil means "unchanged" to SaveDraft and "not loaded" from
+	// LoadDraft.
+	PhotoSource []byte
+	PhotoJPEG   []byte
+	UpdatedAt   time.Time
+}

@@ -48,6 +48,24 @@ type Status struct {
 	LastError  Failure // the latest failure of a mail not sent yet
 }
 
+// Outcome is what happened to one claimed message.
+type Outcome struct {
+	State  State
+	Reply  string    // the mail server's answer (sent)
+	Reason string    // an encoded Failure (retry, failed)
+	Next   time.Time // the next attempt (retry)
+}
+
+// State is the state a delivery attempt leaves a message in.
+type State string
+
+// States of a message after an attempt.
+const (
+	Sent  State = "sent"   // handed to the mail server
+	Retry State = "retry"  // temporary failure, tried again at Next
+	Fail  State = "failed" // permanent failure, or out of attempts
+)
+
 // Store is the durable queue.
 type Store interface {
 	// ClaimDue claims the pending message with the lowest id above afterID

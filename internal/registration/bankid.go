@@ -144,7 +144,7 @@ func (s *Service) storeBankID(ctx context.Context, invitationID string, res *ban
 	if err != nil {
 		return fmt.Errorf("BankID returned a personal number that does not check: %w", err)
 	}
-	_, err = s.c.Store.SaveDraft(ctx, invitationID, func(d *Draft) error {
+	_, err = SaveDraft(ctx, s.c.Store, invitationID, func(d *Draft) error {
 		phone := ""
 		if d.Personal != nil {
 			phone = d.Personal.Phone

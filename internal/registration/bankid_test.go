@@ -238,7 +238,7 @@ func TestBankIDCancelAndWipeDiscardTheLateResult(t *testing.T) {
 			if after := len(srv.Requests("collect")); after != before {
 				t.Errorf("still polling after the cancel: %d more collects", after-before)
 			}
-			d, err := f.db.LoadDraft(ctx, id)
+			d, err := registration.LoadDraft(ctx, f.db, id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -282,7 +282,7 @@ func TestBankIDWipeDuringStoreLeavesNothing(t *testing.T) {
 	if err := <-wiped; err != nil {
 		t.Fatal(err)
 	}
-	d, err := f.db.LoadDraft(ctx, id)
+	d, err := registration.LoadDraft(ctx, f.db, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +299,7 @@ type gatedStore struct {
 	release chan struct{}
 }
 
-func (g *gatedStore) SaveDraft(ctx context.Context, id string, fn func(d *registration.Draft) error) (registration.Draft, error) {
+func (g *gatedStore) SaveDraft(ctx context.Context, id string, fn func(d *order.DraftRecord) error) (order.DraftRecord, error) {
 	if g.armed.CompareAndSwap(true, false) {
 		close(g.entered)
 		<-g.release

@@ -1,6 +1,8 @@
 package registration
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -127,7 +129,8 @@ func (d Draft) NextStep() string {
 // Errors of the registration steps.
 var (
 	// ErrAlreadyRegistered: the invitation already became an order.
-	ErrAlreadyRegistered = errors.New("this invitation has already been used to register")
+	// (at most one order exists per invitation).
+	ErrAlreadyRegistered = order.ErrAlreadyRegistered
 	// ErrBankIDUnavailable: BankID is not configured or not reachable here.
 	ErrBankIDUnavailable = errors.New("BankID is not available here")
 	// ErrNoPhoto: a crop was asked for before any photo was uploaded.
@@ -174,3 +177,52 @@ func (e *LinkError) Error() string {
 }
 
 func (e *LinkError) Unwrap() error { return e.Err }
+
+// DraftStore keeps registration drafts; their JSON shape is Draft's.
+type DraftStore interface {
+	LoadDraft(ctx context.Context, invitationID string) (order.DraftRecord, error)
+	SaveDraft(ctx context.Context, invitationID string, fn func(r *order.DraftRecord) error) (order.DraftRecord, error)
+}
+
+// LoadDraft returns the draft of an invitation without its photos; the zero
+// Draft when there is none.
+func LoadDraft(ctx context.Context, st DraftStore, invitationID string) (Draft, error) {
+	var d Draft
+	r, err := st.LoadDraft(ctx, invitationID)
+	if err != nil || r.Data == nil {
+		return d, err
+	}
+	if err := json.Unmarshal(r.Data, &d); err != nil {
+		return d, fmt.Errorf("load registration draft: %w", err)
+	}
+	d.UpdatedAt = r.UpdatedAt
+	return d, nil
+}
+
+// SaveDraft changes a draft in one transaction. fn sees the stored draft
+// (without photos); photos it sets (non-nil) replace the stored ones. The
+// result has no photos.
+func SaveDraft(ctx context.Context, st DraftStore, invitationID string, fn func(d *Draft) error) (Draft, error) {
+	var d Draft
+	r, err := st.SaveDraft(ctx, invitationID, func(r *order.DraftRecord) error {
+		d = Draft{}
+		if err := json.Unmarshal(r.Data, &d); err != nil {
+			return err
+		}
+		if err := fn(&d); err != nil {
+			return err
+		}
+		b, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		r.Data, r.PhotoSource, r.PhotoJPEG = b, d.PhotoSource, d.PhotoJPEG
+		return nil
+	})
+	if err != nil {
+		return Draft{}, err
+	}
+	d.UpdatedAt = r.UpdatedAt
+	d.PhotoSource, d.PhotoJPEG = nil, nil
+	return d, nil
+}

@@ -79,7 +79,7 @@ func TestEndedRegistrationsLeaveNothingOnDisk(t *testing.T) {
 				t.Fatalf("markers not found before the end (%v): the test cannot see them", hits)
 			}
 			c.end(t, f, id, tok)
-			if d, _ := f.db.LoadDraft(ctx, id); d.Personal != nil {
+			if d, _ := registration.LoadDraft(ctx, f.db, id); d.Personal != nil {
 				t.Fatal("the draft is still there")
 			}
 			if hits := onDisk(t, f, runs); len(hits) > 0 {

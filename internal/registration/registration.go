@@ -22,7 +22,7 @@ import (
 	"id06desk/internal/invite"
 	"id06desk/internal/mail"
 	"id06desk/internal/order"
-	"id06desk/internal/outbox"
+	"id06desk/internal/orders"
 	"id06desk/internal/photo"
 	"id06desk/internal/settings"
 	"id06desk/internal/token"
@@ -36,16 +36,14 @@ const ThumbWidth = 140
 
 // Store keeps invitations, drafts and orders.
 type Store interface {
+	DraftStore
+	orders.Store
 	GetInvitation(ctx context.Context, id string) (invite.Invitation, []invite.Event, error)
 	InvitationByCode(ctx context.Context, code string) (invite.Invitation, error)
 	LoadCatalog(ctx context.Context) (invite.Catalog, error)
-	MarkOpened(ctx context.Context, id string) error
-	LoadDraft(ctx context.Context, invitationID string) (Draft, error)
-	SaveDraft(ctx context.Context, invitationID string, fn func(d *Draft) error) (Draft, error)
+	OpenInvitation(ctx context.Context, id string, fn func(inv *invite.Invitation, openedBefore bool) (invite.Change, error)) error
 	DraftPhoto(ctx context.Context, invitationID string, source bool) ([]byte, error)
 	DeleteRegistrationDraft(ctx context.Context, invitationID string) error
-	CreateOrder(ctx context.Context, o order.Order, mails []*outbox.Message) error
-	OrderOf(ctx context.Context, invitationID string) (order.Order, error)
 }
 
 // Settings reads the current settings.
@@ -76,8 +74,9 @@ type Config struct {
 
 // Service runs registrations.
 type Service struct {
-	c    Config
-	bank bankIDRuns
+	c      Config
+	bank   bankIDRuns
+	orders *orders.Service
 }
 
 // New returns a Service.
@@ -97,7 +96,7 @@ func New(c Config) *Service {
 	if c.DefaultPublicURL == nil {
 		c.DefaultPublicURL = func() string { return "http://127.0.0.1:8080" }
 	}
-	return &Service{c: c}
+	return &Service{c: c, orders: orders.New(orders.Config{Store: c.Store, Now: c.Now})}
 }
 
 // Lookup returns the token of the invitation with this short code.
@@ -173,20 +172,32 @@ func (s *Service) Open(ctx context.Context, tok string, kiosk bool) (*Session, e
 	if err != nil {
 		return nil, err
 	}
-	if err := s.c.Store.MarkOpened(ctx, inv.ID); err != nil {
+	if err := s.c.Store.OpenInvitation(ctx, inv.ID, markOpened); err != nil {
 		return nil, err
 	}
-	d, err := s.c.Store.LoadDraft(ctx, inv.ID)
+	d, err := LoadDraft(ctx, s.c.Store, inv.ID)
 	if err != nil {
 		return nil, err
 	}
 	return s.session(ctx, inv, vals, d, kiosk)
 }
 
+// markOpened records the first opening of the registration: the event
+// once, and the status opened where the life cycle allows it.
+func markOpened(inv *invite.Invitation, openedBefore bool) (invite.Change, error) {
+	if openedBefore {
+		return invite.Change{}, nil
+	}
+	if invite.CanTransition(inv.Status, invite.StatusOpened) {
+		inv.Status = invite.StatusOpened
+	}
+	return invite.Change{Events: []invite.Event{{Kind: invite.EventOpened}}}, nil
+}
+
 // save runs fn on the draft of an invitation whose link authorize has
 // accepted, and returns the new session.
 func (s *Service) save(ctx context.Context, inv invite.Invitation, vals settings.Values, kiosk bool, fn func(d *Draft) error) (*Session, error) {
-	d, err := s.c.Store.SaveDraft(ctx, inv.ID, fn)
+	d, err := SaveDraft(ctx, s.c.Store, inv.ID, fn)
 	if err != nil {
 		return nil, err
 	}
@@ -448,7 +459,7 @@ func (s *Service) CropPhoto(ctx context.Context, tok string, c Rect, kiosk bool)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.c.Store.LoadDraft(ctx, inv.ID)
+	d, err := LoadDraft(ctx, s.c.Store, inv.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -21,10 +21,12 @@ import (
 
 	xdraw "golang.org/x/image/draw"
 
+	"id06desk/internal/housekeeping"
 	"id06desk/internal/identity"
 	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/order"
+	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/registration"
 	"id06desk/internal/settings"
@@ -86,7 +88,7 @@ func newFixture(t testing.TB) *fixture {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	f.worker = outbox.NewWorker(db, smtpout.SenderSource(st.Load, nil), nil, outbox.Options{Now: f.clock})
+	f.worker = outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), nil, outbox.Options{Now: f.clock})
 	f.inv = invitations.New(invitations.Config{Store: db, Settings: st, Keys: f.keys, Now: f.clock})
 	f.reg = registration.New(registration.Config{Store: db, Settings: st, Keys: f.keys, Now: f.clock})
 	return f
@@ -239,7 +241,7 @@ func TestManualRegistrationEndToEnd(t *testing.T) {
 		}
 	}
 	// The draft (with personal data and photos) is gone.
-	if dr, _ := f.db.LoadDraft(ctx, id); dr.Personal != nil {
+	if dr, _ := registration.LoadDraft(ctx, f.db, id); dr.Personal != nil {
 		t.Error("draft kept after confirm")
 	}
 
@@ -282,7 +284,7 @@ func TestManualRegistrationEndToEnd(t *testing.T) {
 	}
 
 	// The admin records the identity check.
-	o, err = f.db.RecordIdentityCheck(ctx, "admin", o.ID)
+	o, err = orders.New(orders.Config{Store: f.db, Now: f.db.Now}).RecordIdentityCheck(ctx, "admin", o.ID)
 	if err != nil || o.IdentityCheck != order.CheckDone || o.IdentityCheckedAt.IsZero() {
 		t.Fatalf("identity check: %+v %v", o, err)
 	}
@@ -517,7 +519,7 @@ func TestSweepExpiresAndPurgesDrafts(t *testing.T) {
 		t.Fatal(err)
 	}
 	keep, tokKeep := f.invite(t, "fresh@example.se")
-	res, err := f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour), time.Time{})
+	res, err := housekeeping.Sweep(ctx, f.db, f.clock(), f.clock().Add(-30*24*time.Hour), time.Time{})
 	if err != nil || res.Expired != 0 || res.DraftsDeleted != 0 {
 		t.Fatalf("nothing due yet: %+v %v", res, err)
 	}
@@ -526,11 +528,11 @@ func TestSweepExpiresAndPurgesDrafts(t *testing.T) {
 	if _, err := f.reg.SavePersonal(ctx, tokKeep, registration.PersonalInput{}, false); linkCode(err) != registration.LinkExpired {
 		t.Fatalf("expired link still usable: %v", err)
 	}
-	res, err = f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour), time.Time{})
+	res, err = housekeeping.Sweep(ctx, f.db, f.clock(), f.clock().Add(-30*24*time.Hour), time.Time{})
 	if err != nil || res.Expired != 2 || res.DraftsDeleted != 1 {
 		t.Fatalf("sweep: %+v %v", res, err)
 	}
-	if d, _ := f.db.LoadDraft(ctx, id); d.Personal != nil {
+	if d, _ := registration.LoadDraft(ctx, f.db, id); d.Personal != nil {
 		t.Fatal("draft with personal data kept after the invitation expired")
 	}
 	for _, x := range []string{id, keep} {
@@ -539,7 +541,7 @@ func TestSweepExpiresAndPurgesDrafts(t *testing.T) {
 			t.Fatalf("%s: %s", x, d.Invitation.Status)
 		}
 	}
-	if res, _ := f.db.Sweep(ctx, f.clock(), f.clock().Add(-30*24*time.Hour), time.Time{}); res.Expired+res.DraftsDeleted != 0 {
+	if res, _ := housekeeping.Sweep(ctx, f.db, f.clock(), f.clock().Add(-30*24*time.Hour), time.Time{}); res.Expired+res.DraftsDeleted != 0 {
 		t.Fatalf("second sweep changed things: %+v", res)
 	}
 }
@@ -563,11 +565,11 @@ func TestSweepPurgesDeliveredOrders(t *testing.T) {
 		t.Fatal(err)
 	}
 	cutoff := func() time.Time { return f.clock().Add(-90 * 24 * time.Hour) }
-	if res, _ := f.db.Sweep(ctx, f.clock(), f.clock(), cutoff()); res.OrdersPurged != 0 {
+	if res, _ := housekeeping.Sweep(ctx, f.db, f.clock(), f.clock(), cutoff()); res.OrdersPurged != 0 {
 		t.Fatal("purged before the retention time")
 	}
 	f.advance(91 * 24 * time.Hour)
-	res, err := f.db.Sweep(ctx, f.clock(), f.clock(), cutoff())
+	res, err := housekeeping.Sweep(ctx, f.db, f.clock(), f.clock(), cutoff())
 	if err != nil || res.OrdersPurged != 1 {
 		t.Fatalf("sweep: %+v %v", res, err)
 	}
@@ -581,7 +583,7 @@ func TestSweepPurgesDeliveredOrders(t *testing.T) {
 	if o.FirstName != "Anna" || o.CardType != "id06-rfid" {
 		t.Fatalf("the order's record went too: %+v", o)
 	}
-	if res, _ := f.db.Sweep(ctx, f.clock(), f.clock(), cutoff()); res.OrdersPurged != 0 {
+	if res, _ := housekeeping.Sweep(ctx, f.db, f.clock(), f.clock(), cutoff()); res.OrdersPurged != 0 {
 		t.Fatal("purged twice")
 	}
 }

@@ -113,7 +113,7 @@ func (s *Service) Confirm(ctx context.Context, tok string, kiosk bool) (*Receipt
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.c.Store.LoadDraft(ctx, inv.ID)
+	d, err := LoadDraft(ctx, s.c.Store, inv.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -163,9 +163,9 @@ func (s *Service) Confirm(ctx context.Context, tok string, kiosk bool) (*Receipt
 	if err != nil {
 		return nil, err
 	}
-	if err := s.c.Store.CreateOrder(ctx, o, mails); err != nil {
+	if err := s.orders.Create(ctx, o, mails); err != nil {
 		if errors.Is(err, ErrAlreadyRegistered) {
-			existing, oerr := s.c.Store.OrderOf(ctx, inv.ID)
+			existing, oerr := s.orders.OrderOf(ctx, inv.ID)
 			if oerr == nil {
 				now = existing.RegisteredAt
 			}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/invite"
 	"id06desk/internal/outbox"
 )
@@ -157,15 +158,11 @@ func (db *DB) CreateInvitations(ctx context.Context, actor string, invs []invite
 	})
 }
 
-// ActiveEmails returns which of emails already have an invitation that is
-// still in progress (draft, queued, sent, opened).
-func (db *DB) ActiveEmails(ctx context.Context, emails []string) (map[string]bool, error) {
+// EmailsIn returns which of emails have an invitation in one of statuses.
+func (db *DB) EmailsIn(ctx context.Context, emails []string, statuses []invite.Status) (map[string]bool, error) {
 	out := map[string]bool{}
-	var pending []string
-	for _, s := range invite.Statuses() {
-		if s.Pending() {
-			pending = append(pending, "'"+string(s)+"'")
-		}
+	if len(emails) == 0 || len(statuses) == 0 {
+		return out, nil
 	}
 	for start := 0; start < len(emails); start += 500 {
 		chunk := emails[start:min(start+500, len(emails))]
@@ -173,7 +170,7 @@ func (db *DB) ActiveEmails(ctx context.Context, emails []string) (map[string]boo
 		for i, e := range chunk {
 			args[i] = e
 		}
-		rows, err := db.reader.QueryContext(ctx, `SELECT DISTINCT email FROM invitations WHERE email IN (?`+strings.Repeat(",?", len(chunk)-1)+`) AND status IN (`+strings.Join(pending, ",")+`)`, args...)
+		rows, err := db.reader.QueryContext(ctx, `SELECT DISTINCT email FROM invitations WHERE email IN (?`+strings.Repeat(",?", len(chunk)-1)+`) AND status IN (`+statusList(statuses)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("check active invitations: %w", err)
 		}
@@ -333,60 +330,28 @@ func (db *DB) GetInvitation(ctx context.Context, id string) (invite.Invitation, 
 	return i, evs, rows.Err()
 }
 
-// UpdateInvitation loads an invitation inside a transaction, lets fn change
-// it, and stores the result with fn's event and mail (either may be nil).
-// The status change is checked against the one transition table. A status
-// from which nobody can register any more (revoked, expired) takes the
-// cardholder's unfinished registration with it, in the same transaction.
-func (db *DB) UpdateInvitation(ctx context.Context, actor, id string, fn func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error)) (invite.Invitation, error) {
+// UpdateInvitation loads an invitation inside a transaction, lets fn (the
+// service, which holds the rules) change it, and stores the result with the
+// Change fn returns, in the same transaction. Deleting the cardholder's
+// draft also clears it from the file.
+func (db *DB) UpdateInvitation(ctx context.Context, id string, fn func(inv *invite.Invitation) (invite.Change, error)) (invite.Invitation, error) {
 	var out invite.Invitation
 	var erased bool
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
-		cur, err := scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationCols+` FROM invitations WHERE id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return invite.ErrNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("read invitation: %w", err)
-		}
-		next := cur
-		ev, mail, err := fn(&next)
+		cur, err := invitationInTx(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if next.Status != cur.Status {
-			if err := invite.Transition(cur.Status, next.Status); err != nil {
-				return err
-			}
-			if !invite.CanTransition(next.Status, invite.StatusRegistered) {
-				r, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE invitation_id = ?`, id)
-				if err != nil {
-					return fmt.Errorf("delete registration draft: %w", err)
-				}
-				n, _ := r.RowsAffected()
-				erased = n > 0
-			}
+		next := cur
+		c, err := fn(&next)
+		if err != nil {
+			return err
 		}
 		now := ms(db.now())
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, token = ?, expires_at = ?, last_error = ?, updated_at = ? WHERE id = ?`,
-			string(next.Status), next.Token, ms(next.ExpiresAt), next.LastError, now, id); err != nil {
-			return fmt.Errorf("update invitation: %w", err)
-		}
-		if ev != nil {
-			if err := addEvent(ctx, tx, id, now, ev.Kind, ev.Detail); err != nil {
-				return err
-			}
-			if err := insertAudit(ctx, tx, now, actor, "invitation."+ev.Kind, id, ""); err != nil {
-				return err
-			}
-		}
-		if mail != nil {
-			mail.InvitationID = id
-			if err := enqueueMail(ctx, tx, now, mail); err != nil {
-				return err
-			}
-		}
 		next.UpdatedAt = fromMS(now)
+		if erased, err = writeInvitation(ctx, tx, now, next, c); err != nil {
+			return err
+		}
 		out = next
 		return nil
 	})
@@ -396,25 +361,80 @@ func (db *DB) UpdateInvitation(ctx context.Context, actor, id string, fn func(in
 	return out, err
 }
 
-// DeleteDraft removes an invitation that was never sent, and clears its
-// email and name from the file.
-func (db *DB) DeleteDraft(ctx context.Context, actor, id string) error {
-	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var st string
-		err := tx.QueryRowContext(ctx, `SELECT status FROM invitations WHERE id = ?`, id).Scan(&st)
-		if errors.Is(err, sql.ErrNoRows) {
-			return invite.ErrNotFound
+// invitationInTx reads an invitation inside a transaction.
+func invitationInTx(ctx context.Context, tx *sql.Tx, id string) (invite.Invitation, error) {
+	inv, err := scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationCols+` FROM invitations WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return inv, invite.ErrNotFound
+	}
+	if err != nil {
+		return inv, fmt.Errorf("read invitation: %w", err)
+	}
+	return inv, nil
+}
+
+// writeInvitation stores an invitation's changeable fields and a Change
+// inside a transaction; erased reports that a draft was deleted (the caller
+// clears the file after the commit).
+func writeInvitation(ctx context.Context, tx *sql.Tx, now int64, inv invite.Invitation, c invite.Change) (erased bool, err error) {
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, token = ?, expires_at = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+		string(inv.Status), inv.Token, ms(inv.ExpiresAt), inv.LastError, ms(inv.UpdatedAt), inv.ID); err != nil {
+		return false, fmt.Errorf("update invitation: %w", err)
+	}
+	return writeChange(ctx, tx, now, inv.ID, c)
+}
+
+// writeChange writes what a service decided besides the invitation's
+// fields.
+func writeChange(ctx context.Context, tx *sql.Tx, now int64, id string, c invite.Change) (erased bool, err error) {
+	for _, ev := range c.Events {
+		if err := addEvent(ctx, tx, id, now, ev.Kind, ev.Detail); err != nil {
+			return false, err
 		}
+	}
+	for _, a := range c.Audit {
+		if err := insertAudit(ctx, tx, now, a.Actor, a.Action, a.Subject, a.Detail); err != nil {
+			return false, err
+		}
+	}
+	for _, m := range c.Mails {
+		if err := enqueueMail(ctx, tx, now, m); err != nil {
+			return false, err
+		}
+	}
+	if c.DeleteDraft {
+		r, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE invitation_id = ?`, id)
+		if err != nil {
+			return false, fmt.Errorf("delete registration draft: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		erased = n > 0
+	}
+	return erased, nil
+}
+
+// DeleteInvitation removes an invitation, if fn (the service's rule) allows
+// it, with fn's audit lines, and clears its email and name from the file.
+func (db *DB) DeleteInvitation(ctx context.Context, id string, fn func(inv invite.Invitation) ([]audit.Entry, error)) error {
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		inv, err := invitationInTx(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if invite.Status(st) != invite.StatusDraft {
-			return fmt.Errorf("%w: only drafts can be deleted (this one is %s)", invite.ErrTransition, st)
+		entries, err := fn(inv)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM invitations WHERE id = ?`, id); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, ms(db.now()), actor, "invitation.deleted", id, "")
+		now := ms(db.now())
+		for _, a := range entries {
+			if err := insertAudit(ctx, tx, now, a.Actor, a.Action, a.Subject, a.Detail); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err

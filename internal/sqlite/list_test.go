@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/outbox"
 	"id06desk/internal/sqlite"
@@ -88,14 +89,14 @@ func TestListCountsAndSearchFollowChanges(t *testing.T) {
 		t.Fatalf("LIKE wildcards are literal: %v", got)
 	}
 
-	if _, err := db.UpdateInvitation(ctx, "t", "00000000-0000-4000-8000-000000000000", func(inv *invite.Invitation) (*invite.Event, *outbox.Message, error) {
+	if _, err := db.UpdateInvitation(ctx, "00000000-0000-4000-8000-000000000000", func(inv *invite.Invitation) (invite.Change, error) {
 		inv.Status = invite.StatusRevoked
-		return &invite.Event{Kind: invite.EventRevoked}, nil, nil
+		return invite.Change{Events: []invite.Event{{Kind: invite.EventRevoked}}}, nil
 	}); err != nil {
 		t.Fatal(err)
 	}
 	check("after a status change")
-	if err := db.DeleteDraft(ctx, "t", draft.ID); err != nil {
+	if err := db.DeleteInvitation(ctx, draft.ID, invitations.DeleteRule("t")); err != nil {
 		t.Fatal(err)
 	}
 	check("after a delete")

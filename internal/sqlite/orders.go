@@ -9,10 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"id06desk/internal/audit"
 	"id06desk/internal/invite"
 	"id06desk/internal/order"
-	"id06desk/internal/outbox"
-	"id06desk/internal/registration"
 )
 
 // InvitationByCode finds an invitation by its short code (normalised, no
@@ -28,33 +30,42 @@ func (db *DB) InvitationByCode(ctx context.Context, code string) (invite.Invitat
 	return inv, nil
 }
 
-// MarkOpened records the first opening of the registration: the event once,
-// and the status opened where the life cycle allows it.
-func (db *DB) MarkOpened(ctx context.Context, id string) error {
+// OpenInvitation records an opening of the registration in one
+// transaction: fn (the service's rule) sees the invitation and whether it
+// was opened before (an "opened" event exists), and decides the change.
+func (db *DB) OpenInvitation(ctx context.Context, id string, fn func(inv *invite.Invitation, openedBefore bool) (invite.Change, error)) error {
 	return db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var st string
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT status, (SELECT count(*) FROM invitation_events WHERE invitation_id = ? AND kind = ?) FROM invitations WHERE id = ?`,
-			id, invite.EventOpened, id).Scan(&st, &n); err != nil {
+		cur, err := invitationInTx(ctx, tx, id)
+		if err != nil {
 			return fmt.Errorf("mark invitation opened: %w", err)
 		}
-		if n > 0 {
-			return nil
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitation_events WHERE invitation_id = ? AND kind = ?`, id, invite.EventOpened).Scan(&n); err != nil {
+			return fmt.Errorf("mark invitation opened: %w", err)
+		}
+		next := cur
+		c, err := fn(&next, n > 0)
+		if err != nil {
+			return err
 		}
 		now := ms(db.now())
-		if invite.CanTransition(invite.Status(st), invite.StatusOpened) {
-			if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, updated_at = ? WHERE id = ?`, string(invite.StatusOpened), now, id); err != nil {
-				return fmt.Errorf("mark invitation opened: %w", err)
-			}
+		if next != cur {
+			next.UpdatedAt = fromMS(now)
+			_, err = writeInvitation(ctx, tx, now, next, c)
+		} else {
+			_, err = writeChange(ctx, tx, now, id, c)
 		}
-		return addEvent(ctx, tx, id, now, invite.EventOpened, "")
+		if err != nil {
+			return fmt.Errorf("mark invitation opened: %w", err)
+		}
+		return nil
 	})
 }
 
-// LoadDraft returns the draft of an invitation without its photos; the zero
-// Draft when there is none.
-func (db *DB) LoadDraft(ctx context.Context, invitationID string) (registration.Draft, error) {
-	var d registration.Draft
+// LoadDraft returns the draft of an invitation without its photos; Data is
+// nil when there is none.
+func (db *DB) LoadDraft(ctx context.Context, invitationID string) (order.DraftRecord, error) {
+	var d order.DraftRecord
 	var data string
 	var updated int64
 	err := db.reader.QueryRowContext(ctx, `SELECT data, updated_at FROM registration_drafts WHERE invitation_id = ?`, invitationID).Scan(&data, &updated)
@@ -64,17 +75,15 @@ func (db *DB) LoadDraft(ctx context.Context, invitationID string) (registration.
 	if err != nil {
 		return d, fmt.Errorf("load registration draft: %w", err)
 	}
-	if err := json.Unmarshal([]byte(data), &d); err != nil {
-		return d, fmt.Errorf("load registration draft: %w", err)
-	}
-	d.UpdatedAt = fromMS(updated)
+	d.Data, d.UpdatedAt = []byte(data), fromMS(updated)
 	return d, nil
 }
 
 // SaveDraft changes a draft in one transaction. fn sees the stored draft
-// (without photos); photos it sets (non-nil) replace the stored ones.
-func (db *DB) SaveDraft(ctx context.Context, invitationID string, fn func(d *registration.Draft) error) (registration.Draft, error) {
-	var out registration.Draft
+// (without photos; Data "{}" for a new one); photos it sets (non-nil)
+// replace the stored ones. The result has no photos.
+func (db *DB) SaveDraft(ctx context.Context, invitationID string, fn func(d *order.DraftRecord) error) (order.DraftRecord, error) {
+	var out order.DraftRecord
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
 		var data string
 		err := tx.QueryRowContext(ctx, `SELECT data FROM registration_drafts WHERE invitation_id = ?`, invitationID).Scan(&data)
@@ -84,21 +93,14 @@ func (db *DB) SaveDraft(ctx context.Context, invitationID string, fn func(d *reg
 		case err != nil:
 			return err
 		}
-		var d registration.Draft
-		if err := json.Unmarshal([]byte(data), &d); err != nil {
-			return err
-		}
+		d := order.DraftRecord{Data: []byte(data)}
 		if err := fn(&d); err != nil {
-			return err
-		}
-		b, err := json.Marshal(d)
-		if err != nil {
 			return err
 		}
 		now := db.now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO registration_drafts(invitation_id, data, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT(invitation_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-			invitationID, string(b), ms(now)); err != nil {
+			invitationID, string(d.Data), ms(now)); err != nil {
 			return err
 		}
 		if d.PhotoSource != nil {
@@ -153,18 +155,15 @@ func (db *DB) DeleteRegistrationDraft(ctx context.Context, invitationID string) 
 	return nil
 }
 
-// CreateOrder turns a confirmed registration into an order in one
-// transaction: the invitation must still be open for registration, it
-// becomes registered then ready (with both events), the draft is deleted and
-// the mails are queued. A second confirmation of the same invitation gets
-// registration.ErrAlreadyRegistered and changes nothing.
-func (db *DB) CreateOrder(ctx context.Context, o order.Order, mails []*outbox.Message) error {
+// CreateOrder stores a new order in one transaction with what fn (the
+// orders service) decides for its invitation: fn sees the invitation and
+// returns its Change (status, events, mails, audit, the draft's deletion).
+// At most one order exists per invitation: a second one, also from a race
+// of two, gets order.ErrAlreadyRegistered and changes nothing.
+func (db *DB) CreateOrder(ctx context.Context, o order.Order, fn func(inv *invite.Invitation) (invite.Change, error)) error {
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var st string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM invitations WHERE id = ?`, o.InvitationID).Scan(&st); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return invite.ErrNotFound
-			}
+		cur, err := invitationInTx(ctx, tx, o.InvitationID)
+		if err != nil {
 			return err
 		}
 		var existing int
@@ -172,9 +171,11 @@ func (db *DB) CreateOrder(ctx context.Context, o order.Order, mails []*outbox.Me
 			return err
 		}
 		if existing > 0 {
-			return registration.ErrAlreadyRegistered
+			return order.ErrAlreadyRegistered
 		}
-		if err := invite.Transition(invite.Status(st), invite.StatusRegistered); err != nil {
+		next := cur
+		c, err := fn(&next)
+		if err != nil {
 			return err
 		}
 		delivery, err := json.Marshal(o.Delivery)
@@ -188,39 +189,31 @@ func (db *DB) CreateOrder(ctx context.Context, o order.Order, mails []*outbox.Me
 			o.ID, o.InvitationID, string(o.Status), o.FirstName, o.LastName, o.Personnummer, o.BirthDate, o.Nationality,
 			o.IDNumber, o.Email, o.Phone, o.CardType, o.Industry, o.Language, string(delivery), o.Photo, o.Thumb,
 			o.IdentityMethod, o.IdentityCheck, nullTime(o.IdentityCheckedAt), ms(o.RegisteredAt), o.RegisteredWhere, now); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, updated_at = ? WHERE id = ?`, string(invite.StatusReady), now, o.InvitationID); err != nil {
-			return err
-		}
-		if err := addEvent(ctx, tx, o.InvitationID, now, invite.EventRegistered, o.RegisteredWhere); err != nil {
-			return err
-		}
-		if err := addEvent(ctx, tx, o.InvitationID, now, invite.EventReady, ""); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE invitation_id = ?`, o.InvitationID); err != nil {
-			return err
-		}
-		for _, m := range mails {
-			if err := enqueueMail(ctx, tx, now, m); err != nil {
-				return err
+			if isUniqueViolation(err) {
+				return order.ErrAlreadyRegistered
 			}
+			return err
 		}
-		return insertAudit(ctx, tx, now, "cardholder", "order.created", o.ID, o.RegisteredWhere)
+		next.UpdatedAt = fromMS(now)
+		_, err = writeInvitation(ctx, tx, now, next, c)
+		return err
 	})
 	if err != nil {
-		if errors.Is(err, registration.ErrAlreadyRegistered) || errors.Is(err, invite.ErrNotFound) || errors.Is(err, invite.ErrTransition) {
+		if errors.Is(err, order.ErrAlreadyRegistered) {
 			return err
-		}
-		if strings.Contains(err.Error(), "UNIQUE constraint failed: orders.invitation_id") {
-			return registration.ErrAlreadyRegistered
 		}
 		return fmt.Errorf("create order: %w", err)
 	}
 	// The draft held the uploaded original photo and the personal data.
 	db.erase(ctx)
 	return nil
+}
+
+// isUniqueViolation reports whether err is SQLite's answer to a row that
+// breaks a UNIQUE constraint (the driver's error code, not its text).
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
 }
 
 // OrderOf returns the order made from an invitation.
@@ -351,29 +344,41 @@ func (db *DB) ListOrders(ctx context.Context, q order.ListQuery) (order.Page, er
 	return page, crow.Err()
 }
 
-// RecordIdentityCheck marks the partner's identity check of an order as done.
-func (db *DB) RecordIdentityCheck(ctx context.Context, actor, id string) (order.Order, error) {
+// UpdateOrder loads an order (without photos) inside a transaction, lets
+// fn (the orders service) change it, and stores its identity check and the
+// audit lines fn returns, in the same transaction. fn returning changed
+// false leaves the order as it is. The result is the stored order with its
+// photos.
+func (db *DB) UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) (changed bool, entries []audit.Entry, err error)) (order.Order, error) {
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
-		now := ms(db.now())
-		res, err := tx.ExecContext(ctx, `UPDATE orders SET identity_check = ?, identity_checked_at = ?, updated_at = ? WHERE id = ? AND identity_check = ?`,
-			order.CheckDone, now, now, id, order.CheckPendingPartner)
+		o, err := scanOrder(tx.QueryRowContext(ctx, `SELECT `+orderCols+` FROM orders WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return order.ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var c string
-			if err := tx.QueryRowContext(ctx, `SELECT identity_check FROM orders WHERE id = ?`, id).Scan(&c); errors.Is(err, sql.ErrNoRows) {
-				return order.ErrNotFound
-			}
-			return nil // already done, or verified with BankID: nothing to record
+		changed, entries, err := fn(&o)
+		if err != nil || !changed {
+			return err
 		}
-		return insertAudit(ctx, tx, now, actor, "order.identity_checked", id, "")
+		now := ms(db.now())
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET identity_check = ?, identity_checked_at = ?, updated_at = ? WHERE id = ?`,
+			o.IdentityCheck, nullTime(o.IdentityCheckedAt), now, id); err != nil {
+			return err
+		}
+		for _, a := range entries {
+			if err := insertAudit(ctx, tx, now, a.Actor, a.Action, a.Subject, a.Detail); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		if errors.Is(err, order.ErrNotFound) {
 			return order.Order{}, err
 		}
-		return order.Order{}, fmt.Errorf("record identity check: %w", err)
+		return order.Order{}, fmt.Errorf("update order: %w", err)
 	}
 	return db.GetOrder(ctx, id)
 }
@@ -385,24 +390,25 @@ func nullTime(t time.Time) any {
 	return ms(t)
 }
 
-// expirable lists, as SQL literals, the invitation statuses from which an
-// invitation expires.
-func expirable() string {
-	var from []string
-	for _, s := range []invite.Status{invite.StatusQueued, invite.StatusSent, invite.StatusOpened} {
-		if invite.CanTransition(s, invite.StatusExpired) {
-			from = append(from, "'"+string(s)+"'")
-		}
+// statusList is statuses as SQL string literals for IN (...); statuses
+// are the app's own constants, never input.
+func statusList[S ~string](statuses []S) string {
+	if len(statuses) == 0 {
+		return "NULL"
 	}
-	return strings.Join(from, ",")
+	var out []string
+	for _, s := range statuses {
+		out = append(out, "'"+strings.ReplaceAll(string(s), "'", "''")+"'")
+	}
+	return strings.Join(out, ",")
 }
 
-// NextExpiry is the earliest expiry after now of an invitation that can
-// still expire (so housekeeping can run at that moment); ok is false when
-// there is none.
-func (db *DB) NextExpiry(ctx context.Context, now time.Time) (time.Time, bool, error) {
+// NextExpiry is the earliest expiry after now of an invitation in one of
+// the statuses from (those that can expire), so housekeeping can run at that
+// moment; ok is false when there is none.
+func (db *DB) NextExpiry(ctx context.Context, now time.Time, from []invite.Status) (time.Time, bool, error) {
 	var at sql.NullInt64
-	err := db.reader.QueryRowContext(ctx, `SELECT MIN(expires_at) FROM invitations WHERE expires_at > ? AND status IN (`+expirable()+`)`, ms(now)).Scan(&at)
+	err := db.reader.QueryRowContext(ctx, `SELECT MIN(expires_at) FROM invitations WHERE expires_at > ? AND status IN (`+statusList(from)+`)`, ms(now)).Scan(&at)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("next invitation expiry: %w", err)
 	}
@@ -412,6 +418,27 @@ func (db *DB) NextExpiry(ctx context.Context, now time.Time) (time.Time, bool, e
 	return time.UnixMilli(at.Int64), true, nil
 }
 
+// SweepPlan is what one housekeeping round is to do; the retention rules
+// that fill it live in the services (housekeeping, orders).
+type SweepPlan struct {
+	Now time.Time
+	// ExpireFrom: invitations in these statuses whose expiry is at or
+	// before Now are handed to Expire.
+	ExpireFrom []invite.Status
+	// Expire changes one such invitation (the service's rule).
+	Expire func(inv *invite.Invitation) (invite.Change, error)
+	// Registration drafts untouched since DraftsBefore, or whose invitation
+	// is in one of DraftsOf, are deleted.
+	DraftsBefore time.Time
+	DraftsOf     []invite.Status
+	// Orders in PurgeOrders last changed before OrdersBefore (zero: none)
+	// lose identity numbers, phone, address and photos.
+	PurgeOrders  []order.Status
+	OrdersBefore time.Time
+	// Actor is who the audit line names.
+	Actor string
+}
+
 // SweepResult counts what Sweep changed.
 type SweepResult struct {
 	Expired       int // invitations past their expiry, now "expired"
@@ -419,21 +446,15 @@ type SweepResult struct {
 	OrdersPurged  int // finished orders whose personal data was emptied
 }
 
-// Sweep does the periodic housekeeping: invitations whose link has expired
-// before anyone registered become expired (with a timeline event), and
-// registration drafts are deleted when their invitation can no longer be
-// used or nobody touched them since draftCutoff — a draft holds personal data
-// and photos, kept no longer than needed.
-//
-// Orders delivered before orderCutoff (zero: never) keep who ordered which
-// card and when, but lose identity numbers, phone, address and photos.
-// What is deleted is cleared from the file and its write-ahead log (erase),
-// and a clearing that failed before is retried.
-func (db *DB) Sweep(ctx context.Context, now, draftCutoff, orderCutoff time.Time) (SweepResult, error) {
+// Sweep carries out a housekeeping plan in one transaction, with one audit
+// line when anything changed. What is deleted is cleared from the file and
+// its write-ahead log (erase), and a clearing that failed before is
+// retried.
+func (db *DB) Sweep(ctx context.Context, p SweepPlan) (SweepResult, error) {
 	var res SweepResult
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
-		at := ms(now)
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM invitations WHERE expires_at <= ? AND status IN (`+expirable()+`)`, at)
+		at := ms(p.Now)
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM invitations WHERE expires_at <= ? AND status IN (`+statusList(p.ExpireFrom)+`)`, at)
 		if err != nil {
 			return err
 		}
@@ -448,27 +469,32 @@ func (db *DB) Sweep(ctx context.Context, now, draftCutoff, orderCutoff time.Time
 		}
 		rows.Close()
 		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, updated_at = ? WHERE id = ?`, string(invite.StatusExpired), at, id); err != nil {
+			inv, err := invitationInTx(ctx, tx, id)
+			if err != nil {
 				return err
 			}
-			if err := addEvent(ctx, tx, id, at, invite.EventExpired, ""); err != nil {
+			c, err := p.Expire(&inv)
+			if err != nil {
+				return err
+			}
+			inv.UpdatedAt = fromMS(at)
+			if _, err := writeInvitation(ctx, tx, at, inv, c); err != nil {
 				return err
 			}
 		}
 		res.Expired = len(ids)
 		r, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE updated_at < ?
-			OR invitation_id IN (SELECT id FROM invitations WHERE status IN (?, ?))`,
-			ms(draftCutoff), string(invite.StatusExpired), string(invite.StatusRevoked))
+			OR invitation_id IN (SELECT id FROM invitations WHERE status IN (`+statusList(p.DraftsOf)+`))`, ms(p.DraftsBefore))
 		if err != nil {
 			return err
 		}
 		n, _ := r.RowsAffected()
 		res.DraftsDeleted = int(n)
-		if !orderCutoff.IsZero() {
+		if !p.OrdersBefore.IsZero() && len(p.PurgeOrders) > 0 {
 			r, err := tx.ExecContext(ctx, `UPDATE orders SET personnummer = '', birth_date = '', id_number = '', phone = '',
 				delivery = '{}', photo = x'', thumb = x'', purged_at = ?, updated_at = ?
-				WHERE status = ? AND updated_at < ? AND purged_at IS NULL`,
-				at, at, string(order.StatusDelivered), ms(orderCutoff))
+				WHERE status IN (`+statusList(p.PurgeOrders)+`) AND updated_at < ? AND purged_at IS NULL`,
+				at, at, ms(p.OrdersBefore))
 			if err != nil {
 				return err
 			}
@@ -476,7 +502,7 @@ func (db *DB) Sweep(ctx context.Context, now, draftCutoff, orderCutoff time.Time
 			res.OrdersPurged = int(n)
 		}
 		if res.Expired+res.DraftsDeleted+res.OrdersPurged > 0 {
-			return insertAudit(ctx, tx, at, "system", "sweep", "",
+			return insertAudit(ctx, tx, at, p.Actor, "sweep", "",
 				fmt.Sprintf("%d expired, %d drafts deleted, %d orders purged", res.Expired, res.DraftsDeleted, res.OrdersPurged))
 		}
 		return nil

@@ -62,85 +62,63 @@ func (db *DB) ClaimDue(ctx context.Context, worker string, now time.Time, lease 
 	return m, nil
 }
 
-// finish updates a claimed message; it fails if the claim was lost (another
-// sender took over after the lease ran out).
-func (db *DB) finish(ctx context.Context, id int64, worker string, fn func(tx *sql.Tx, now int64, invitationID string) error) error {
+// FinishMail records what happened to a claimed message; it fails if the
+// claim was lost (another sender took over after the lease ran out). For a
+// mail tied to an invitation, fn (the service's rule) sees the invitation
+// and decides what the result means for it; the invitation is written only
+// when fn changed it, its Change always. All in one transaction.
+func (db *DB) FinishMail(ctx context.Context, id int64, worker string, r outbox.Outcome, fn func(inv *invite.Invitation) (invite.Change, error)) error {
 	return db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var inv string
-		err := tx.QueryRowContext(ctx, `SELECT coalesce(invitation_id, '') FROM outbox WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, worker).Scan(&inv)
+		var invID string
+		err := tx.QueryRowContext(ctx, `SELECT coalesce(invitation_id, '') FROM outbox WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, worker).Scan(&invID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("mail %d: claim lost", id)
 		}
 		if err != nil {
 			return err
 		}
-		return fn(tx, ms(db.now()), inv)
-	})
-}
-
-// MarkSent implements outbox.Store: the message is sent and its invitation
-// moves from queued to sent.
-func (db *DB) MarkSent(ctx context.Context, id int64, worker, reply string) error {
-	return db.finish(ctx, id, worker, func(tx *sql.Tx, now int64, inv string) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, server_reply = ?, claimed_by = '', claimed_until = 0, last_error = '', attempts = attempts + 1 WHERE id = ?`,
-			now, reply, id); err != nil {
+		now := ms(db.now())
+		var q string
+		var args []any
+		switch r.State {
+		case outbox.Sent:
+			q, args = `UPDATE outbox SET status = 'sent', sent_at = ?, server_reply = ?, claimed_by = '', claimed_until = 0, last_error = '', attempts = attempts + 1 WHERE id = ?`,
+				[]any{now, r.Reply, id}
+		case outbox.Retry:
+			q, args = `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, claimed_by = '', claimed_until = 0 WHERE id = ?`,
+				[]any{ms(r.Next), r.Reason, id}
+		case outbox.Fail:
+			q, args = `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, claimed_by = '', claimed_until = 0 WHERE id = ?`,
+				[]any{r.Reason, id}
+		default:
+			return fmt.Errorf("mail %d: unknown outcome %q", id, r.State)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
-		if inv == "" {
+		if invID == "" || fn == nil {
 			return nil
 		}
-		return invitationMailResult(ctx, tx, now, inv, invite.StatusSent, invite.EventSent, "", reply)
-	})
-}
-
-// MarkRetry implements outbox.Store.
-func (db *DB) MarkRetry(ctx context.Context, id int64, worker, reason string, next time.Time) error {
-	return db.finish(ctx, id, worker, func(tx *sql.Tx, now int64, inv string) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, claimed_by = '', claimed_until = 0 WHERE id = ?`,
-			ms(next), reason, id); err != nil {
+		cur, err := invitationInTx(ctx, tx, invID)
+		if errors.Is(err, invite.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
 			return err
 		}
-		if inv == "" {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET last_error = ?, updated_at = ? WHERE id = ?`, reason, now, inv); err != nil {
+		next := cur
+		c, err := fn(&next)
+		if err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, inv, now, invite.EventSendRetry, reason)
-	})
-}
-
-// MarkFailed implements outbox.Store: the message stops and its invitation
-// shows the reason.
-func (db *DB) MarkFailed(ctx context.Context, id int64, worker, reason string) error {
-	return db.finish(ctx, id, worker, func(tx *sql.Tx, now int64, inv string) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, claimed_by = '', claimed_until = 0 WHERE id = ?`,
-			reason, id); err != nil {
-			return err
-		}
-		if inv == "" {
-			return nil
-		}
-		return invitationMailResult(ctx, tx, now, inv, invite.StatusFailed, invite.EventSendFailed, reason, reason)
-	})
-}
-
-// invitationMailResult moves an invitation whose mail was handled, if its
-// status still allows it (it may have been revoked meanwhile).
-func invitationMailResult(ctx context.Context, tx *sql.Tx, now int64, id string, to invite.Status, kind, lastError, detail string) error {
-	var cur string
-	if err := tx.QueryRowContext(ctx, `SELECT status FROM invitations WHERE id = ?`, id).Scan(&cur); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+		if next != cur {
+			next.UpdatedAt = fromMS(now)
+			_, err = writeInvitation(ctx, tx, now, next, c)
+		} else {
+			_, err = writeChange(ctx, tx, now, invID, c)
 		}
 		return err
-	}
-	if invite.Status(cur) == invite.StatusQueued && invite.CanTransition(invite.StatusQueued, to) {
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, last_error = ?, updated_at = ? WHERE id = ?`, string(to), lastError, now, id); err != nil {
-			return err
-		}
-	}
-	return addEvent(ctx, tx, id, now, kind, detail)
+	})
 }
 
 // NextDue implements outbox.Store.

@@ -2,6 +2,15 @@
 // modernc.org/sqlite (pure Go) with a single-connection writer pool beside a
 // read-only reader pool. All hand-written SQL of the app lives in this
 // package.
+//
+// Storage persists; it does not decide. A change that follows a rule (an
+// invitation's status, an order's creation, a mail's result, the expiry
+// sweep) is a method that loads the stored value inside a write
+// transaction, hands it to a callback of the service that holds the rule,
+// and writes what the callback returns (invite.Change) in the same
+// transaction — the way pocketbase's RunInTransaction hands a transaction
+// to its callers. The package imports only domain packages (types, errors,
+// the ports it implements): TestStorageImportsOnlyDomainPackages.
 package sqlite
 
 import (

@@ -1,0 +1,114 @@
+package invitations
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"id06desk/internal/audit"
+	"id06desk/internal/invite"
+	"id06desk/internal/outbox"
+)
+
+// The invitation's rules that storage applies inside its transactions:
+// the expiry sweep, the drafts that go, and what a mail's result means for
+// its invitation.
+
+// DeleteRule is the rule for deleting an invitation: only one that was
+// never sent (a draft) may go, audited for actor.
+func DeleteRule(actor string) func(inv invite.Invitation) ([]audit.Entry, error) {
+	return func(inv invite.Invitation) ([]audit.Entry, error) {
+		if inv.Status != invite.StatusDraft {
+			return nil, fmt.Errorf("%w: only drafts can be deleted (this one is %s)", invite.ErrTransition, inv.Status)
+		}
+		return []audit.Entry{{Actor: actor, Action: "invitation.deleted", Subject: inv.ID}}, nil
+	}
+}
+
+// pending lists the statuses of an invitation still waiting for its
+// cardholder (draft, queued, sent, opened): a second invitation to the same
+// address is then a duplicate.
+func pending() []invite.Status {
+	var out []invite.Status
+	for _, s := range invite.Statuses() {
+		if s.Pending() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Expirable lists the statuses from which an invitation expires when its
+// link's time is up (queued, sent, opened: nobody registered yet).
+func Expirable() []invite.Status {
+	var out []invite.Status
+	for _, s := range invite.Statuses() {
+		if invite.CanTransition(s, invite.StatusExpired) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Expire moves an invitation whose link's time is up to expired, with a
+// timeline event.
+func Expire(inv *invite.Invitation) (invite.Change, error) {
+	if err := invite.Transition(inv.Status, invite.StatusExpired); err != nil {
+		return invite.Change{}, err
+	}
+	inv.Status = invite.StatusExpired
+	return invite.Change{Events: []invite.Event{{Kind: invite.EventExpired}}}, nil
+}
+
+// Closed lists the statuses whose link can no longer be used and never
+// will be again (expired, revoked): a registration draft of such an
+// invitation is deleted at the next sweep. (Expired can be extended: that
+// signs a new link, and the cardholder starts again.)
+func Closed() []invite.Status {
+	return []invite.Status{invite.StatusExpired, invite.StatusRevoked}
+}
+
+// MailStore is the durable mail queue with the invitations it serves.
+type MailStore interface {
+	ClaimDue(ctx context.Context, worker string, now time.Time, lease time.Duration, ignoreSchedule bool, afterID int64) (*outbox.Message, error)
+	FinishMail(ctx context.Context, id int64, worker string, r outbox.Outcome, fn func(inv *invite.Invitation) (invite.Change, error)) error
+	NextDue(ctx context.Context) (time.Time, bool, error)
+	OutboxCounts(ctx context.Context) (pending, failed int, lastError string, err error)
+}
+
+// MailResults is the outbox's store with the invitation's rules for mail
+// results: a sent mail moves its invitation from queued to sent, a
+// permanently failed one to failed with the reason, a retry shows the
+// reason; each adds a timeline event. An invitation that moved on
+// meanwhile (revoked, opened) only gets the event.
+func MailResults(st MailStore) outbox.Store { return mailResults{st} }
+
+type mailResults struct{ MailStore }
+
+func (m mailResults) MarkSent(ctx context.Context, id int64, worker, reply string) error {
+	return m.FinishMail(ctx, id, worker, outbox.Outcome{State: outbox.Sent, Reply: reply}, func(inv *invite.Invitation) (invite.Change, error) {
+		return mailResult(inv, invite.StatusSent, invite.EventSent, "", reply), nil
+	})
+}
+
+func (m mailResults) MarkRetry(ctx context.Context, id int64, worker, reason string, next time.Time) error {
+	return m.FinishMail(ctx, id, worker, outbox.Outcome{State: outbox.Retry, Reason: reason, Next: next}, func(inv *invite.Invitation) (invite.Change, error) {
+		inv.LastError = reason
+		return invite.Change{Events: []invite.Event{{Kind: invite.EventSendRetry, Detail: reason}}}, nil
+	})
+}
+
+func (m mailResults) MarkFailed(ctx context.Context, id int64, worker, reason string) error {
+	return m.FinishMail(ctx, id, worker, outbox.Outcome{State: outbox.Fail, Reason: reason}, func(inv *invite.Invitation) (invite.Change, error) {
+		return mailResult(inv, invite.StatusFailed, invite.EventSendFailed, reason, reason), nil
+	})
+}
+
+// mailResult moves an invitation whose mail was handled, if it still waits
+// for that mail.
+func mailResult(inv *invite.Invitation, to invite.Status, kind, lastError, detail string) invite.Change {
+	if inv.Status == invite.StatusQueued && invite.CanTransition(invite.StatusQueued, to) {
+		inv.Status, inv.LastError = to, lastError
+	}
+	return invite.Change{Events: []invite.Event{{Kind: kind, Detail: detail}}}
+}

@@ -1,0 +1,115 @@
+package order
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Status is the state of an order. It is also the status its invitation
+// shows once the cardholder has registered (invite.Status reuses these
+// values): this file is the one place that names them and says which may
+// follow which.
+type Status string
+
+// Order statuses. A confirmed registration starts as ready.
+const (
+	StatusReady           Status = "ready"             // ready to be sent to Nexus
+	StatusSentToNexus     Status = "sent_to_nexus"     // sent, waiting for Nexus
+	StatusRejectedByNexus Status = "rejected_by_nexus" // Nexus refused it; correct and resend
+	StatusProduced        Status = "produced"          // in production at Nexus (the card is being made)
+	StatusDelivered       Status = "delivered"         // card delivered
+	StatusReopened        Status = "reopened"          // taken back by the admin to correct it
+	StatusCancelled       Status = "cancelled"         // withdrawn by the company; no card
+)
+
+// Statuses lists every order status in life-cycle order.
+func Statuses() []Status {
+	return []Status{StatusReady, StatusSentToNexus, StatusRejectedByNexus, StatusProduced, StatusDelivered, StatusReopened, StatusCancelled}
+}
+
+// ErrUnknownStatus is returned (wrapped) for a string that is no order
+// status.
+var ErrUnknownStatus = errors.New("unknown order status")
+
+// ErrTransition is returned (wrapped) by Transition when a change of status
+// is not allowed.
+var ErrTransition = errors.New("order status change not allowed")
+
+// transitions is the one table of the order life cycle:
+//
+//	ready → sent_to_nexus → produced → delivered
+//	              ↘ rejected_by_nexus → ready
+//	ready, rejected_by_nexus → reopened → ready
+//	ready, rejected_by_nexus, reopened → cancelled
+//
+// Decisions:
+//   - ready → sent_to_nexus: the order went to Nexus. Nexus answers with
+//     rejected_by_nexus or produced (in production); produced → delivered.
+//   - rejected_by_nexus → ready: the admin corrected what Nexus refused and
+//     the order can be sent again.
+//   - reopened: the admin takes an order back to correct it before (again)
+//     sending it, from ready or after a rejection; it returns to ready when
+//     corrected. Once at Nexus (sent_to_nexus, produced) an order cannot be
+//     reopened or cancelled here: that goes through Nexus.
+//   - cancelled: the company withdraws an order that Nexus does not hold
+//     (ready, rejected_by_nexus, reopened). No card follows.
+//   - delivered and cancelled are terminal; a status never follows itself.
+var transitions = map[Status][]Status{
+	StatusReady:           {StatusSentToNexus, StatusReopened, StatusCancelled},
+	StatusSentToNexus:     {StatusRejectedByNexus, StatusProduced},
+	StatusRejectedByNexus: {StatusReady, StatusReopened, StatusCancelled},
+	StatusProduced:        {StatusDelivered},
+	StatusDelivered:       nil,
+	StatusReopened:        {StatusReady, StatusCancelled},
+	StatusCancelled:       nil,
+}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	_, ok := transitions[s]
+	return ok
+}
+
+// ParseStatus returns the Status named s.
+func ParseStatus(s string) (Status, error) {
+	if st := Status(s); st.Valid() {
+		return st, nil
+	}
+	return "", fmt.Errorf("%w: %q", ErrUnknownStatus, s)
+}
+
+// CanTransition reports whether an order in status from may move to status
+// to.
+func CanTransition(from, to Status) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Transition returns nil if from → to is allowed, otherwise an error
+// wrapping ErrTransition (or ErrUnknownStatus) that names both statuses.
+func Transition(from, to Status) error {
+	if !from.Valid() {
+		return fmt.Errorf("%w: %q", ErrUnknownStatus, from)
+	}
+	if !to.Valid() {
+		return fmt.Errorf("%w: %q", ErrUnknownStatus, to)
+	}
+	if !CanTransition(from, to) {
+		return fmt.Errorf("%w: from %s to %s", ErrTransition, from, to)
+	}
+	return nil
+}
+
+// Next lists the statuses an order in status s may move to.
+func (s Status) Next() []Status { return append([]Status(nil), transitions[s]...) }
+
+// Terminal reports whether no status can follow s (delivered, cancelled).
+func (s Status) Terminal() bool { return s.Valid() && len(transitions[s]) == 0 }
+
+// Finished reports whether the order's life is over, so the retention
+// time of its personal data runs: it was delivered or cancelled.
+func (s Status) Finished() bool { return s.Terminal() }

@@ -1,0 +1,81 @@
+package order
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestTransitionTable checks every pair of statuses: the allowed ones are
+// exactly those listed here, every other pair (self included) is refused.
+func TestTransitionTable(t *testing.T) {
+	type pair struct{ from, to Status }
+	allowed := map[pair]string{
+		{StatusReady, StatusSentToNexus}:           "sent to Nexus",
+		{StatusReady, StatusReopened}:              "taken back to correct before sending",
+		{StatusReady, StatusCancelled}:             "withdrawn before sending",
+		{StatusSentToNexus, StatusRejectedByNexus}: "Nexus refuses",
+		{StatusSentToNexus, StatusProduced}:        "Nexus puts the card in production",
+		{StatusRejectedByNexus, StatusReady}:       "corrected after the rejection",
+		{StatusRejectedByNexus, StatusReopened}:    "taken back after the rejection",
+		{StatusRejectedByNexus, StatusCancelled}:   "withdrawn after the rejection",
+		{StatusProduced, StatusDelivered}:          "card delivered",
+		{StatusReopened, StatusReady}:              "correction done",
+		{StatusReopened, StatusCancelled}:          "withdrawn while being corrected",
+	}
+	n := 0
+	for _, from := range Statuses() {
+		for _, to := range Statuses() {
+			why, want := allowed[pair{from, to}]
+			n++
+			t.Run(string(from)+"→"+string(to), func(t *testing.T) {
+				if got := CanTransition(from, to); got != want {
+					t.Fatalf("CanTransition(%s, %s) = %v, want %v (%s)", from, to, got, want, why)
+				}
+				err := Transition(from, to)
+				if want && err != nil {
+					t.Fatalf("Transition(%s, %s) = %v, want nil", from, to, err)
+				}
+				if !want && !errors.Is(err, ErrTransition) {
+					t.Fatalf("Transition(%s, %s) = %v, want ErrTransition", from, to, err)
+				}
+			})
+		}
+	}
+	if want := len(Statuses()) * len(Statuses()); n != want || n != 49 {
+		t.Fatalf("checked %d pairs, want %d (7 statuses)", n, want)
+	}
+	for p := range allowed {
+		if !p.from.Valid() || !p.to.Valid() {
+			t.Errorf("allowed pair %v names an unknown status", p)
+		}
+	}
+}
+
+func TestUnknownStatus(t *testing.T) {
+	for _, tt := range []struct{ from, to Status }{{"bogus", StatusReady}, {StatusReady, "bogus"}, {"", StatusSentToNexus}} {
+		if CanTransition(tt.from, tt.to) {
+			t.Errorf("CanTransition(%q, %q) = true", tt.from, tt.to)
+		}
+		if err := Transition(tt.from, tt.to); !errors.Is(err, ErrUnknownStatus) {
+			t.Errorf("Transition(%q, %q) = %v, want ErrUnknownStatus", tt.from, tt.to, err)
+		}
+	}
+	if _, err := ParseStatus("produced"); err != nil {
+		t.Errorf("ParseStatus(produced) = %v", err)
+	}
+	if _, err := ParseStatus("Ready"); !errors.Is(err, ErrUnknownStatus) {
+		t.Errorf("ParseStatus(Ready) = %v, want ErrUnknownStatus", err)
+	}
+}
+
+func TestTerminal(t *testing.T) {
+	for _, s := range Statuses() {
+		want := s == StatusDelivered || s == StatusCancelled
+		if s.Terminal() != want || s.Finished() != want {
+			t.Errorf("%s: Terminal %v Finished %v, want %v", s, s.Terminal(), s.Finished(), want)
+		}
+		if len(s.Next()) == 0 != want {
+			t.Errorf("%s: Next %v", s, s.Next())
+		}
+	}
+}

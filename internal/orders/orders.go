@@ -1,0 +1,133 @@
+// Package orders is the orders service: it makes an order of a confirmed
+// registration, lists and shows orders, records the identity check, and
+// holds the order's retention rule. Its rules sit on order's one
+// transition table; storage (package sqlite) only persists what it decides,
+// in one transaction per change.
+package orders
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"id06desk/internal/audit"
+	"id06desk/internal/invite"
+	"id06desk/internal/order"
+	"id06desk/internal/outbox"
+)
+
+// Store is what the service needs from storage.
+type Store interface {
+	// CreateOrder stores o with the Change fn decides for its invitation,
+	// in one transaction; order.ErrAlreadyRegistered when the invitation
+	// already has an order.
+	CreateOrder(ctx context.Context, o order.Order, fn func(inv *invite.Invitation) (invite.Change, error)) error
+	// UpdateOrder lets fn change an order and stores it with fn's audit
+	// lines, in one transaction (nothing when fn reports no change).
+	UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) (changed bool, entries []audit.Entry, err error)) (order.Order, error)
+	GetOrder(ctx context.Context, id string) (order.Order, error)
+	OrderOf(ctx context.Context, invitationID string) (order.Order, error)
+	ListOrders(ctx context.Context, q order.ListQuery) (order.Page, error)
+}
+
+// Config builds a Service.
+type Config struct {
+	Store Store
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Service is the orders service.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// New returns a Service.
+func New(c Config) *Service {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return &Service{store: c.Store, now: c.Now}
+}
+
+// Who the audit log names for an order a cardholder made.
+const actorCardholder = "cardholder"
+
+// Create turns a confirmed registration into an order, in one
+// transaction: the invitation must still be open for registration; it
+// becomes registered and then takes the order's first status (both on its
+// timeline), the cardholder's draft is deleted, mails (the admin's notice,
+// the cardholder's receipt; not tied to the invitation) are queued and the
+// creation is audited. A second order for the same invitation, also from a
+// race, gets order.ErrAlreadyRegistered and changes nothing.
+func (s *Service) Create(ctx context.Context, o order.Order, mails []*outbox.Message) error {
+	if o.Status != order.StatusReady {
+		return fmt.Errorf("create order: a new order is %s, not %q", order.StatusReady, o.Status)
+	}
+	return s.store.CreateOrder(ctx, o, func(inv *invite.Invitation) (invite.Change, error) {
+		if err := invite.Transition(inv.Status, invite.StatusRegistered); err != nil {
+			return invite.Change{}, err
+		}
+		if err := invite.Transition(invite.StatusRegistered, invite.Status(o.Status)); err != nil {
+			return invite.Change{}, err
+		}
+		inv.Status = invite.Status(o.Status)
+		return invite.Change{
+			Events: []invite.Event{
+				{Kind: invite.EventRegistered, Detail: o.RegisteredWhere},
+				{Kind: invite.EventReady},
+			},
+			Mails:       mails,
+			Audit:       []audit.Entry{{Actor: actorCardholder, Action: "order.created", Subject: o.ID, Detail: o.RegisteredWhere}},
+			DeleteDraft: true,
+		}, nil
+	})
+}
+
+// Get returns an order with its photo; order.ErrNotFound for an unknown
+// id.
+func (s *Service) GetOrder(ctx context.Context, id string) (order.Order, error) {
+	return s.store.GetOrder(ctx, id)
+}
+
+// OrderOf returns the order made from an invitation; order.ErrNotFound when
+// there is none.
+func (s *Service) OrderOf(ctx context.Context, invitationID string) (order.Order, error) {
+	return s.store.OrderOf(ctx, invitationID)
+}
+
+// ListOrders returns one page of orders, newest first.
+func (s *Service) ListOrders(ctx context.Context, q order.ListQuery) (order.Page, error) {
+	return s.store.ListOrders(ctx, q)
+}
+
+// RecordIdentityCheck records that the scanning partner checked the
+// cardholder's identity, when that is still pending; an order verified
+// with BankID, or already checked, stays as it is (no second audit line).
+func (s *Service) RecordIdentityCheck(ctx context.Context, actor, id string) (order.Order, error) {
+	o, err := s.store.UpdateOrder(ctx, id, func(o *order.Order) (bool, []audit.Entry, error) {
+		if o.IdentityCheck != order.CheckPendingPartner {
+			return false, nil, nil
+		}
+		o.IdentityCheck, o.IdentityCheckedAt = order.CheckDone, s.now()
+		return true, []audit.Entry{{Actor: actor, Action: "order.identity_checked", Subject: o.ID}}, nil
+	})
+	if err != nil {
+		return o, fmt.Errorf("record identity check: %w", err)
+	}
+	return o, nil
+}
+
+// PurgedStatuses are the statuses whose orders lose their personal data
+// once the retention time has passed since their last change: the
+// finished ones (delivered, cancelled), whose card needs no more of it.
+func PurgedStatuses() []order.Status {
+	var out []order.Status
+	for _, st := range order.Statuses() {
+		if st.Finished() {
+			out = append(out, st)
+		}
+	}
+	return out
+}
