@@ -143,7 +143,8 @@ func notForUsersFile(rel string) bool {
 		"internal/mail/",     // per-language mail templates, golden files per language
 		"internal/smtpsink/", // a development and test tool
 		"internal/bankid/cmd/",
-		"internal/bankid/testserver.go",  // the test server of the BankID API
+		"internal/bankid/bankidtest/",    // the test server of the BankID API
+		"internal/sqlite/",               // storage: SQL and stored values; what users see comes from domain errors
 		"internal/camera/",               // device names and driver errors, logged
 		"internal/identity/countries.go", // country names: a table with both languages, tested there
 		"app/",                           // window glue: logs and dialogs titles for developers
