@@ -3,6 +3,7 @@ package invite
 import (
 	"errors"
 	"fmt"
+	"id06desk/internal/lifecycle"
 
 	"id06desk/internal/order"
 )
@@ -69,10 +70,7 @@ func ParseStatus(s string) (Status, error) {
 }
 
 // Valid reports whether s is one of the known statuses.
-func (s Status) Valid() bool {
-	_, ok := transitions[s]
-	return ok
-}
+func (s Status) Valid() bool { return transitions.Known(s) }
 
 // transitions is the one place that says which status may follow which.
 //
@@ -96,7 +94,7 @@ func (s Status) Valid() bool {
 //   - registered → ready: the order is made in the same transaction.
 //     From ready on, order.CanTransition decides (the order's one table).
 //   - A status never transitions to itself.
-var transitions = map[Status][]Status{
+var transitions = lifecycle.Table[Status]{
 	StatusDraft:      {StatusQueued, StatusRevoked},
 	StatusQueued:     {StatusSent, StatusOpened, StatusRegistered, StatusBounced, StatusFailed, StatusExpired, StatusRevoked},
 	StatusSent:       {StatusOpened, StatusRegistered, StatusBounced, StatusFailed, StatusExpired, StatusRevoked, StatusQueued},
@@ -121,39 +119,21 @@ func init() {
 
 // CanTransition reports whether an invitation in status from may move to
 // status to.
-func CanTransition(from, to Status) bool {
-	for _, s := range transitions[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
+func CanTransition(from, to Status) bool { return transitions.Can(from, to) }
 
 // Transition returns nil if from → to is allowed, otherwise an error wrapping
 // ErrTransition that names both statuses.
 func Transition(from, to Status) error {
-	if !from.Valid() {
-		return fmt.Errorf("%w: %q", ErrUnknownStatus, from)
-	}
-	if !to.Valid() {
-		return fmt.Errorf("%w: %q", ErrUnknownStatus, to)
-	}
-	if !CanTransition(from, to) {
-		return fmt.Errorf("%w: from %s to %s", ErrTransition, from, to)
-	}
-	return nil
+	return transitions.Check(from, to, ErrUnknownStatus, ErrTransition)
 }
 
 // Next lists the statuses an invitation in status s may move to.
-func (s Status) Next() []Status {
-	return append([]Status(nil), transitions[s]...)
-}
+func (s Status) Next() []Status { return transitions.Next(s) }
 
 // Terminal reports whether no status can follow s (revoked, delivered,
 // cancelled).
 func (s Status) Terminal() bool {
-	return s.Valid() && len(transitions[s]) == 0
+	return transitions.Terminal(s)
 }
 
 // CanResend reports whether a new invitation mail may be sent (see the notes

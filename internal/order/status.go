@@ -3,6 +3,7 @@ package order
 import (
 	"errors"
 	"fmt"
+	"id06desk/internal/lifecycle"
 )
 
 // Status is the state of an order. It is also the status its invitation
@@ -54,7 +55,7 @@ var ErrTransition = errors.New("order status change not allowed")
 //   - cancelled: the company withdraws an order that Nexus does not hold
 //     (ready, rejected_by_nexus, reopened). No card follows.
 //   - delivered and cancelled are terminal; a status never follows itself.
-var transitions = map[Status][]Status{
+var transitions = lifecycle.Table[Status]{
 	StatusReady:           {StatusSentToNexus, StatusReopened, StatusCancelled},
 	StatusSentToNexus:     {StatusRejectedByNexus, StatusProduced},
 	StatusRejectedByNexus: {StatusReady, StatusReopened, StatusCancelled},
@@ -65,10 +66,7 @@ var transitions = map[Status][]Status{
 }
 
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool {
-	_, ok := transitions[s]
-	return ok
-}
+func (s Status) Valid() bool { return transitions.Known(s) }
 
 // ParseStatus returns the Status named s.
 func ParseStatus(s string) (Status, error) {
@@ -80,35 +78,19 @@ func ParseStatus(s string) (Status, error) {
 
 // CanTransition reports whether an order in status from may move to status
 // to.
-func CanTransition(from, to Status) bool {
-	for _, s := range transitions[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
+func CanTransition(from, to Status) bool { return transitions.Can(from, to) }
 
 // Transition returns nil if from → to is allowed, otherwise an error
 // wrapping ErrTransition (or ErrUnknownStatus) that names both statuses.
 func Transition(from, to Status) error {
-	if !from.Valid() {
-		return fmt.Errorf("%w: %q", ErrUnknownStatus, from)
-	}
-	if !to.Valid() {
-		return fmt.Errorf("%w: %q", ErrUnknownStatus, to)
-	}
-	if !CanTransition(from, to) {
-		return fmt.Errorf("%w: from %s to %s", ErrTransition, from, to)
-	}
-	return nil
+	return transitions.Check(from, to, ErrUnknownStatus, ErrTransition)
 }
 
 // Next lists the statuses an order in status s may move to.
-func (s Status) Next() []Status { return append([]Status(nil), transitions[s]...) }
+func (s Status) Next() []Status { return transitions.Next(s) }
 
 // Terminal reports whether no status can follow s (delivered, cancelled).
-func (s Status) Terminal() bool { return s.Valid() && len(transitions[s]) == 0 }
+func (s Status) Terminal() bool { return transitions.Terminal(s) }
 
 // Finished reports whether the order's life is over, so the retention
 // time of its personal data runs: it was delivered or cancelled.
