@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -19,13 +18,7 @@ import (
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
 	"id06desk/internal/kiosk"
-	"id06desk/internal/orders"
-	"id06desk/internal/outbox"
-	"id06desk/internal/registration"
-	"id06desk/internal/settings"
-	"id06desk/internal/smtpout"
 	"id06desk/internal/sqlite"
-	"id06desk/internal/token"
 )
 
 // parallel runs n requests released at the same moment. A 429 that only
@@ -165,26 +158,9 @@ type registerEnv struct {
 
 func newRegisterEnv(t *testing.T, kioskMode bool) *registerEnv {
 	t.Helper()
-	dir := t.TempDir()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
-		t.Fatal(err)
-	}
-	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
-	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: kioskMode, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys})
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	return &registerEnv{env: &env{srv: srv, db: db, c: srv.Client()}, inv: inv}
+	s := newRegStack(t, nil)
+	srv := s.serve(t, kioskMode)
+	return &registerEnv{env: &env{srv: srv, db: s.db, c: srv.Client()}, inv: s.inv}
 }
 
 func (e *registerEnv) validCode(t *testing.T) string {

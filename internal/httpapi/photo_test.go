@@ -8,24 +8,14 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
-	"id06desk/internal/orders"
-	"id06desk/internal/outbox"
 	"id06desk/internal/photo"
 	"id06desk/internal/registration"
-	"id06desk/internal/settings"
-	"id06desk/internal/smtpout"
-	"id06desk/internal/sqlite"
-	"id06desk/internal/token"
 )
 
 // TestPhotoUploadErrors: over HTTP, a refused photo is a code and our
@@ -33,26 +23,10 @@ import (
 // the log), and a photo that finds the decoders busy gets 503 photo_busy
 // with Retry-After.
 func TestPhotoUploadErrors(t *testing.T) {
-	dir := t.TempDir()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
-		t.Fatal(err)
-	}
-	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
 	budget := photo.NewBudget(100<<20, 1, 50*time.Millisecond)
-	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys, PhotoBudget: budget})
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys})
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
+	stack := newRegStack(t, func(c *registration.Config) { c.PhotoBudget = budget })
+	srv, inv := stack.serve(t, false), stack.inv
 	created, err := inv.Create(ctx, "admin", []invitations.Row{{Email: "anna@example.se"}}, true)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -13,11 +12,8 @@ import (
 
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
-	"id06desk/internal/orders"
-	"id06desk/internal/outbox"
 	"id06desk/internal/registration"
 	"id06desk/internal/settings"
-	"id06desk/internal/smtpout"
 	"id06desk/internal/sqlite"
 	"id06desk/internal/token"
 )
@@ -25,25 +21,9 @@ import (
 // The registration endpoints over real HTTP: the error codes, statuses and
 // details the pages rely on.
 func TestRegisterAPI(t *testing.T) {
-	dir := t.TempDir()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
-		t.Fatal(err)
-	}
-	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
-	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys})
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
+	stack := newRegStack(t, nil)
+	srv, db, inv := stack.serve(t, true), stack.db, stack.inv
 	e := &env{srv: srv, db: db, c: srv.Client()}
 
 	created, err := inv.Create(ctx, "admin", []invitations.Row{{Email: "anna@example.se"}}, true)
