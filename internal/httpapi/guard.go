@@ -139,12 +139,14 @@ func hostPort(h, scheme string) (host, port string) {
 	return strings.Trim(h, "[]"), defaultPort(scheme)
 }
 
-// publicURL is the public_url setting, nil when unset or unreadable.
+// publicURL is the public_url setting, nil when unset or unreadable. It
+// runs for requests that name another host than the listening address, so
+// it reads only the stored settings, never the secret files.
 func (s *Server) publicURL(ctx context.Context) *url.URL {
 	if s.cfg.Settings == nil {
 		return nil
 	}
-	v, err := s.cfg.Settings.Load(ctx)
+	v, err := s.cfg.Settings.LoadStored(ctx)
 	if err != nil {
 		return nil
 	}

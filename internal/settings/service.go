@@ -36,8 +36,10 @@ func (s *Service) secretPath(key string) string {
 	return filepath.Join(s.secretsDir, "secret-"+key)
 }
 
-// Load returns the effective values, secrets included.
-func (s *Service) Load(ctx context.Context) (Values, error) {
+// LoadStored returns the values kept in the database, without the secrets
+// (no files are read): enough for a check on every request, such as the
+// public address.
+func (s *Service) LoadStored(ctx context.Context) (Values, error) {
 	stored, err := s.store.LoadSettings(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load settings: %w", err)
@@ -45,6 +47,15 @@ func (s *Service) Load(ctx context.Context) (Values, error) {
 	v := Values{}
 	for k, val := range stored {
 		v[k] = val
+	}
+	return v, nil
+}
+
+// Load returns the effective values, secrets included.
+func (s *Service) Load(ctx context.Context) (Values, error) {
+	v, err := s.LoadStored(ctx)
+	if err != nil {
+		return nil, err
 	}
 	for _, d := range Defs {
 		if d.Kind != KindSecret {
