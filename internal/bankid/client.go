@@ -416,6 +416,19 @@ func (c *Client) Cancel(ctx context.Context, orderRef string) error {
 // (if not nil). Errors are wrapped as "bankid <op>: <*Error>", except a
 // cancelled or expired parent context, which is returned as such.
 func (c *Client) call(ctx context.Context, op string, body, out any) error {
+	err := c.roundTrip(ctx, op, body, out)
+	if err != nil && ctx.Err() != nil {
+		// The caller gave up (a cancelled identification, a wiped kiosk):
+		// whatever the half-finished exchange looked like, that is the
+		// reason, not a BankID error. An answer cut off by the cancel can
+		// arrive as an empty 200.
+		return fmt.Errorf("bankid %s: %w", op, ctx.Err())
+	}
+	return err
+}
+
+// roundTrip sends one request and reads its answer into out.
+func (c *Client) roundTrip(ctx context.Context, op string, body, out any) error {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("bankid %s: encode request: %w", op, err)
@@ -432,9 +445,6 @@ func (c *Client) call(ctx context.Context, op string, body, out any) error {
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("bankid %s: %w", op, ctx.Err())
-		}
 		e := classifyTransport(err)
 		c.log.DebugContext(ctx, "bankid call failed", "op", op, "code", e.Code, "duration", time.Since(start))
 		return fmt.Errorf("bankid %s: %w", op, e)
@@ -442,9 +452,6 @@ func (c *Client) call(ctx context.Context, op string, body, out any) error {
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("bankid %s: %w", op, ctx.Err())
-		}
 		return fmt.Errorf("bankid %s: read answer: %w", op, classifyTransport(err))
 	}
 	c.log.DebugContext(ctx, "bankid call", "op", op, "status", resp.StatusCode, "duration", time.Since(start))
