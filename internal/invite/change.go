@@ -2,6 +2,7 @@ package invite
 
 import (
 	"id06desk/internal/audit"
+	"id06desk/internal/order"
 	"id06desk/internal/outbox"
 )
 
@@ -25,3 +26,12 @@ func (c Change) Add(ev Event) Change {
 	c.Events = append(c.Events, ev)
 	return c
 }
+
+// OrderUpdate is a service's decision about an invitation's order, made
+// inside storage's transaction: it changes o (its status, the fields the
+// admin may correct) and returns what goes with the change — timeline
+// events, mails and audit lines, written against the order's invitation —
+// and whether anything changed at all. When o.Status changes, storage gives
+// the invitation the same status. The type lives here, not in order,
+// because it returns a Change (order cannot import invite).
+type OrderUpdate func(o *order.Order) (c Change, changed bool, err error)

@@ -37,7 +37,7 @@ const (
 	StatusReady           = Status(order.StatusReady)
 	StatusSentToNexus     = Status(order.StatusSentToNexus)
 	StatusRejectedByNexus = Status(order.StatusRejectedByNexus)
-	StatusProduced        = Status(order.StatusProduced)
+	StatusInProduction    = Status(order.StatusInProduction)
 	StatusDelivered       = Status(order.StatusDelivered)
 	StatusReopened        = Status(order.StatusReopened)
 	StatusCancelled       = Status(order.StatusCancelled)

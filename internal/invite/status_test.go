@@ -22,8 +22,8 @@ func TestTransitions(t *testing.T) {
 		{"order sent", StatusReady, StatusSentToNexus, true},
 		{"nexus rejects", StatusSentToNexus, StatusRejectedByNexus, true},
 		{"rejected order corrected", StatusRejectedByNexus, StatusReady, true},
-		{"produced", StatusSentToNexus, StatusProduced, true},
-		{"delivered", StatusProduced, StatusDelivered, true},
+		{"in_production", StatusSentToNexus, StatusInProduction, true},
+		{"delivered", StatusInProduction, StatusDelivered, true},
 		{"delivered is terminal", StatusDelivered, StatusQueued, false},
 
 		{"resend from sent", StatusSent, StatusQueued, true},

@@ -61,6 +61,7 @@ type Order struct {
 	Industry          string
 	Language          string
 	Delivery          Delivery
+	CostCentre        string // set by the admin at review; "" when none
 	Photo             []byte // 35:45 JPEG; not filled by List
 	Thumb             []byte // list thumbnail; not filled by List
 	IdentityMethod    string

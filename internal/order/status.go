@@ -17,7 +17,7 @@ const (
 	StatusReady           Status = "ready"             // ready to be sent to Nexus
 	StatusSentToNexus     Status = "sent_to_nexus"     // sent, waiting for Nexus
 	StatusRejectedByNexus Status = "rejected_by_nexus" // Nexus refused it; correct and resend
-	StatusProduced        Status = "produced"          // in production at Nexus (the card is being made)
+	StatusInProduction    Status = "in_production"     // in production at Nexus (the card is being made)
 	StatusDelivered       Status = "delivered"         // card delivered
 	StatusReopened        Status = "reopened"          // taken back by the admin to correct it
 	StatusCancelled       Status = "cancelled"         // withdrawn by the company; no card
@@ -25,7 +25,7 @@ const (
 
 // Statuses lists every order status in life-cycle order.
 func Statuses() []Status {
-	return []Status{StatusReady, StatusSentToNexus, StatusRejectedByNexus, StatusProduced, StatusDelivered, StatusReopened, StatusCancelled}
+	return []Status{StatusReady, StatusSentToNexus, StatusRejectedByNexus, StatusInProduction, StatusDelivered, StatusReopened, StatusCancelled}
 }
 
 // ErrUnknownStatus is returned (wrapped) for a string that is no order
@@ -38,28 +38,28 @@ var ErrTransition = errors.New("order status change not allowed")
 
 // transitions is the one table of the order life cycle:
 //
-//	ready → sent_to_nexus → produced → delivered
+//	ready → sent_to_nexus → in_production → delivered
 //	              ↘ rejected_by_nexus → ready
 //	ready, rejected_by_nexus → reopened → ready
 //	ready, rejected_by_nexus, reopened → cancelled
 //
 // Decisions:
 //   - ready → sent_to_nexus: the order went to Nexus. Nexus answers with
-//     rejected_by_nexus or produced (in production); produced → delivered.
+//     rejected_by_nexus or in_production; in_production → delivered.
 //   - rejected_by_nexus → ready: the admin corrected what Nexus refused and
 //     the order can be sent again.
 //   - reopened: the admin takes an order back to correct it before (again)
 //     sending it, from ready or after a rejection; it returns to ready when
-//     corrected. Once at Nexus (sent_to_nexus, produced) an order cannot be
+//     corrected. Once at Nexus (sent_to_nexus, in_production) an order cannot be
 //     reopened or cancelled here: that goes through Nexus.
 //   - cancelled: the company withdraws an order that Nexus does not hold
 //     (ready, rejected_by_nexus, reopened). No card follows.
 //   - delivered and cancelled are terminal; a status never follows itself.
 var transitions = lifecycle.Table[Status]{
 	StatusReady:           {StatusSentToNexus, StatusReopened, StatusCancelled},
-	StatusSentToNexus:     {StatusRejectedByNexus, StatusProduced},
+	StatusSentToNexus:     {StatusRejectedByNexus, StatusInProduction},
 	StatusRejectedByNexus: {StatusReady, StatusReopened, StatusCancelled},
-	StatusProduced:        {StatusDelivered},
+	StatusInProduction:    {StatusDelivered},
 	StatusDelivered:       nil,
 	StatusReopened:        {StatusReady, StatusCancelled},
 	StatusCancelled:       nil,

@@ -14,11 +14,11 @@ func TestTransitionTable(t *testing.T) {
 		{StatusReady, StatusReopened}:              "taken back to correct before sending",
 		{StatusReady, StatusCancelled}:             "withdrawn before sending",
 		{StatusSentToNexus, StatusRejectedByNexus}: "Nexus refuses",
-		{StatusSentToNexus, StatusProduced}:        "Nexus puts the card in production",
+		{StatusSentToNexus, StatusInProduction}:    "Nexus puts the card in production",
 		{StatusRejectedByNexus, StatusReady}:       "corrected after the rejection",
 		{StatusRejectedByNexus, StatusReopened}:    "taken back after the rejection",
 		{StatusRejectedByNexus, StatusCancelled}:   "withdrawn after the rejection",
-		{StatusProduced, StatusDelivered}:          "card delivered",
+		{StatusInProduction, StatusDelivered}:      "card delivered",
 		{StatusReopened, StatusReady}:              "correction done",
 		{StatusReopened, StatusCancelled}:          "withdrawn while being corrected",
 	}
@@ -60,7 +60,7 @@ func TestUnknownStatus(t *testing.T) {
 			t.Errorf("Transition(%q, %q) = %v, want ErrUnknownStatus", tt.from, tt.to, err)
 		}
 	}
-	if _, err := ParseStatus("produced"); err != nil {
+	if _, err := ParseStatus("in_production"); err != nil {
 		t.Errorf("ParseStatus(produced) = %v", err)
 	}
 	if _, err := ParseStatus("Ready"); !errors.Is(err, ErrUnknownStatus) {

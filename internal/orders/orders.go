@@ -22,9 +22,12 @@ type Store interface {
 	// in one transaction; order.ErrAlreadyRegistered when the invitation
 	// already has an order.
 	CreateOrder(ctx context.Context, o order.Order, fn func(inv *invite.Invitation) (invite.Change, error)) error
-	// UpdateOrder lets fn change an order and stores it with fn's audit
-	// lines, in one transaction (nothing when fn reports no change).
-	UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) (changed bool, entries []audit.Entry, err error)) (order.Order, error)
+	// UpdateOrder lets fn change an order and stores it with fn's Change,
+	// in one transaction (nothing when fn reports no change); a new status
+	// is the invitation's too.
+	UpdateOrder(ctx context.Context, id string, fn invite.OrderUpdate) (order.Order, error)
+	// UpdateOrders is UpdateOrder for many orders in one transaction.
+	UpdateOrders(ctx context.Context, ids []string, fn invite.OrderUpdate) error
 	GetOrder(ctx context.Context, id string) (order.Order, error)
 	OrderOf(ctx context.Context, invitationID string) (order.Order, error)
 	ListOrders(ctx context.Context, q order.ListQuery) (order.Page, error)
@@ -106,12 +109,12 @@ func (s *Service) ListOrders(ctx context.Context, q order.ListQuery) (order.Page
 // cardholder's identity, when that is still pending; an order verified
 // with BankID, or already checked, stays as it is (no second audit line).
 func (s *Service) RecordIdentityCheck(ctx context.Context, actor, id string) (order.Order, error) {
-	o, err := s.store.UpdateOrder(ctx, id, func(o *order.Order) (bool, []audit.Entry, error) {
+	o, err := s.store.UpdateOrder(ctx, id, func(o *order.Order) (invite.Change, bool, error) {
 		if o.IdentityCheck != order.CheckPendingPartner {
-			return false, nil, nil
+			return invite.Change{}, false, nil
 		}
 		o.IdentityCheck, o.IdentityCheckedAt = order.CheckDone, s.now()
-		return true, []audit.Entry{{Actor: actor, Action: "order.identity_checked", Subject: o.ID}}, nil
+		return invite.Change{Audit: []audit.Entry{{Actor: actor, Action: "order.identity_checked", Subject: o.ID}}}, true, nil
 	})
 	if err != nil {
 		return o, fmt.Errorf("record identity check: %w", err)

@@ -12,7 +12,6 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"id06desk/internal/audit"
 	"id06desk/internal/invite"
 	"id06desk/internal/order"
 )
@@ -241,7 +240,7 @@ func (db *DB) GetOrder(ctx context.Context, id string) (order.Order, error) {
 }
 
 const orderCols = `id, invitation_id, status, first_name, last_name, personnummer, birth_date, nationality, id_number, email, phone,
-	card_type, industry, language, delivery, identity_method, identity_check, identity_checked_at, registered_at, registered_where, updated_at, purged_at,
+	card_type, industry, language, delivery, cost_centre, identity_method, identity_check, identity_checked_at, registered_at, registered_where, updated_at, purged_at,
 	coalesce((SELECT i.name FROM invitations i WHERE i.id = orders.invitation_id), '')`
 
 // scanOrder reads orderCols, then extra columns into extra.
@@ -251,7 +250,7 @@ func scanOrder(s scanner, extra ...any) (order.Order, error) {
 	var checked, purged sql.NullInt64
 	var reg, upd int64
 	err := s.Scan(append([]any{&o.ID, &o.InvitationID, &st, &o.FirstName, &o.LastName, &o.Personnummer, &o.BirthDate, &o.Nationality, &o.IDNumber,
-		&o.Email, &o.Phone, &o.CardType, &o.Industry, &o.Language, &delivery, &o.IdentityMethod, &o.IdentityCheck, &checked,
+		&o.Email, &o.Phone, &o.CardType, &o.Industry, &o.Language, &delivery, &o.CostCentre, &o.IdentityMethod, &o.IdentityCheck, &checked,
 		&reg, &o.RegisteredWhere, &upd, &purged, &o.InvitationName}, extra...)...)
 	if err != nil {
 		return o, err
@@ -345,34 +344,14 @@ func (db *DB) ListOrders(ctx context.Context, q order.ListQuery) (order.Page, er
 }
 
 // UpdateOrder loads an order (without photos) inside a transaction, lets
-// fn (the orders service) change it, and stores its identity check and the
-// audit lines fn returns, in the same transaction. fn returning changed
-// false leaves the order as it is. The result is the stored order with its
+// fn (the orders service) change it, and stores it with what fn decides
+// besides (timeline events, mails and audit lines, written against the
+// order's invitation) in the same transaction. fn returning changed false
+// leaves everything as it is. The result is the stored order with its
 // photos.
-func (db *DB) UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) (changed bool, entries []audit.Entry, err error)) (order.Order, error) {
+func (db *DB) UpdateOrder(ctx context.Context, id string, fn invite.OrderUpdate) (order.Order, error) {
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
-		o, err := scanOrder(tx.QueryRowContext(ctx, `SELECT `+orderCols+` FROM orders WHERE id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return order.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		changed, entries, err := fn(&o)
-		if err != nil || !changed {
-			return err
-		}
-		now := ms(db.now())
-		if _, err := tx.ExecContext(ctx, `UPDATE orders SET identity_check = ?, identity_checked_at = ?, updated_at = ? WHERE id = ?`,
-			o.IdentityCheck, nullTime(o.IdentityCheckedAt), now, id); err != nil {
-			return err
-		}
-		for _, a := range entries {
-			if err := insertAudit(ctx, tx, now, a.Actor, a.Action, a.Subject, a.Detail); err != nil {
-				return err
-			}
-		}
-		return nil
+		return db.updateOrderInTx(ctx, tx, id, fn)
 	})
 	if err != nil {
 		if errors.Is(err, order.ErrNotFound) {
@@ -381,6 +360,63 @@ func (db *DB) UpdateOrder(ctx context.Context, id string, fn func(o *order.Order
 		return order.Order{}, fmt.Errorf("update order: %w", err)
 	}
 	return db.GetOrder(ctx, id)
+}
+
+// UpdateOrders is UpdateOrder for many orders in one transaction: all of
+// them change, or (when fn fails for one) none.
+func (db *DB) UpdateOrders(ctx context.Context, ids []string, fn invite.OrderUpdate) error {
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			if err := db.updateOrderInTx(ctx, tx, id, fn); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, order.ErrNotFound) {
+			return err
+		}
+		return fmt.Errorf("update orders: %w", err)
+	}
+	return nil
+}
+
+// updateOrderInTx is one order's change inside tx: the order's fields the
+// app may change after registration, the invitation's status when the
+// order's changed (an invitation shows its order's status), and fn's
+// timeline events, mails and audit lines.
+func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn invite.OrderUpdate) error {
+	o, err := scanOrder(tx.QueryRowContext(ctx, `SELECT `+orderCols+` FROM orders WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return order.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	before := o.Status
+	c, changed, err := fn(&o)
+	if err != nil || !changed {
+		return err
+	}
+	delivery, err := json.Marshal(o.Delivery)
+	if err != nil {
+		return err
+	}
+	now := ms(db.now())
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status = ?, phone = ?, delivery = ?, cost_centre = ?, identity_check = ?,
+		identity_checked_at = ?, updated_at = ? WHERE id = ?`,
+		string(o.Status), o.Phone, string(delivery), o.CostCentre, o.IdentityCheck, nullTime(o.IdentityCheckedAt), now, id); err != nil {
+		return err
+	}
+	if o.Status != before {
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, updated_at = ? WHERE id = ?`,
+			string(o.Status), now, o.InvitationID); err != nil {
+			return fmt.Errorf("update invitation: %w", err)
+		}
+	}
+	_, err = writeChange(ctx, tx, now, o.InvitationID, c)
+	return err
 }
 
 func nullTime(t time.Time) any {

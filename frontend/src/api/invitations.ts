@@ -9,7 +9,7 @@ export type InvitationStatus =
   | 'ready'
   | 'sent_to_nexus'
   | 'rejected_by_nexus'
-  | 'produced'
+  | 'in_production'
   | 'delivered'
   | 'expired'
   | 'revoked'
@@ -28,7 +28,7 @@ export const STATUSES: readonly InvitationStatus[] = [
   'ready',
   'sent_to_nexus',
   'rejected_by_nexus',
-  'produced',
+  'in_production',
   'delivered',
   'expired',
   'revoked',

@@ -3,14 +3,14 @@
 import { request } from './client';
 import type { Address } from './register';
 
-export type OrderStatus = 'ready' | 'sent_to_nexus' | 'rejected_by_nexus' | 'produced' | 'delivered';
+export type OrderStatus = 'ready' | 'sent_to_nexus' | 'rejected_by_nexus' | 'in_production' | 'delivered';
 
 /** Statuses in life-cycle order, the order the list shows their chips. */
 export const ORDER_STATUSES: readonly OrderStatus[] = [
   'ready',
   'sent_to_nexus',
   'rejected_by_nexus',
-  'produced',
+  'in_production',
   'delivered',
 ];
 

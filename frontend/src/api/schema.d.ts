@@ -1029,7 +1029,7 @@ export interface components {
             industries: components["schemas"]["Industry"][];
         };
         /** @enum {string} */
-        InvitationStatus: "draft" | "queued" | "sent" | "opened" | "registered" | "ready" | "sent_to_nexus" | "rejected_by_nexus" | "produced" | "delivered" | "reopened" | "cancelled" | "expired" | "revoked" | "bounced" | "failed";
+        InvitationStatus: "draft" | "queued" | "sent" | "opened" | "registered" | "ready" | "sent_to_nexus" | "rejected_by_nexus" | "in_production" | "delivered" | "reopened" | "cancelled" | "expired" | "revoked" | "bounced" | "failed";
         Invitation: {
             id: string;
             /** @description The short code a cardholder can type. */
@@ -1161,7 +1161,7 @@ export interface components {
             address: components["schemas"]["Address"];
         };
         /** @enum {string} */
-        OrderStatus: "ready" | "sent_to_nexus" | "rejected_by_nexus" | "produced" | "delivered" | "reopened" | "cancelled";
+        OrderStatus: "ready" | "sent_to_nexus" | "rejected_by_nexus" | "in_production" | "delivered" | "reopened" | "cancelled";
         /** @enum {string} */
         IdentityCheck: "pending_partner" | "done" | "bankid" | "bankid_passport";
         /** @description An order as the list shows it (no personal identity data). */

@@ -173,7 +173,7 @@ describe('linkGoneKey', () => {
     expect(linkGoneKey({ status: 'expired', link: '' })).toBe('detail.linkGone.expired');
     // Past the expiry before the hourly sweep marked it: the server sent no link.
     expect(linkGoneKey({ status: 'sent', link: '' })).toBe('detail.linkGone.expired');
-    for (const s of ['registered', 'ready', 'sent_to_nexus', 'rejected_by_nexus', 'produced', 'delivered']) {
+    for (const s of ['registered', 'ready', 'sent_to_nexus', 'rejected_by_nexus', 'in_production', 'delivered']) {
       expect(linkGoneKey({ status: s, link: '' }), s).toBe('detail.linkGone.registered');
     }
     expect(translate('sv', 'detail.linkGone.revoked')).toContain('återkallad');

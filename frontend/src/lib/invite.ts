@@ -164,7 +164,7 @@ export function csvCodes(
 }
 
 /** Statuses of an invitation whose cardholder has registered (it has an order). */
-const REGISTERED_STATUSES = ['registered', 'ready', 'sent_to_nexus', 'rejected_by_nexus', 'produced', 'delivered'];
+const REGISTERED_STATUSES = ['registered', 'ready', 'sent_to_nexus', 'rejected_by_nexus', 'in_production', 'delivered'];
 
 /**
  * Why the detail shows no link and QR code, or null when it shows them. The

@@ -30,7 +30,7 @@ describe('partnerNameFromSettings', () => {
 describe('chipStatuses', () => {
   it('shows statuses with orders in life-cycle order, unknown ones after, and the selected one', () => {
     expect(chipStatuses({ delivered: 1, ready: 3, sent_to_nexus: 0 }, '')).toEqual(['ready', 'delivered']);
-    expect(chipStatuses({ ready: 3 }, 'produced')).toEqual(['ready', 'produced']);
+    expect(chipStatuses({ ready: 3 }, 'in_production')).toEqual(['ready', 'in_production']);
     expect(chipStatuses({ ready: 1, on_hold: 2 }, '')).toEqual(['ready', 'on_hold']);
     expect(chipStatuses({}, 'weird')).toEqual(['weird']);
     expect(totalCount({ ready: 3, delivered: 2 })).toBe(5);
