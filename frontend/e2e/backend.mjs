@@ -1,5 +1,6 @@
 // Starts the real id06desk binary for the end-to-end tests:
-//   $ID06DESK_BIN (default ../build/bin/id06desk relative to frontend/)
+//   $ID06DESK_BIN (default ../build/bin/id06desk-e2e relative to frontend/: the
+//   app built with -tags e2e, the only build that carries the test camera)
 //   1. $BIN --data-dir <tmp> admin password --stdin   (stdin: the password)
 //   2. $BIN serve --addr 127.0.0.1:0 --data-dir <tmp>
 // and reads the URL from the first stdout line with http://127.0.0.1:<port>/.
@@ -40,10 +41,10 @@ const START_TIMEOUT_MS = 20_000;
 export function binaryPath() {
   const bin = process.env.ID06DESK_BIN
     ? path.resolve(process.env.ID06DESK_BIN)
-    : path.resolve(frontendDir, '../build/bin/id06desk');
+    : path.resolve(frontendDir, '../build/bin/id06desk-e2e');
   if (!fs.existsSync(bin)) {
     throw new Error(
-      `id06desk binary not found at ${bin}. Build it first, or set ID06DESK_BIN to its path.`,
+      `id06desk binary not found at ${bin}. Build it first (make build/bin/id06desk-e2e: the app with -tags e2e, which carries the test camera), or set ID06DESK_BIN to its path.`,
     );
   }
   return bin;

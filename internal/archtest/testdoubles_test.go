@@ -7,20 +7,12 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
-
-// shippedDoubles are test doubles still inside a package the app ships,
-// each with the reason; the list only shrinks.
-var shippedDoubles = map[string]string{
-	// RegisterStillImages re-registers its cameras in camera.Rescan under
-	// the package's driver lock and converts frames with its YCbCr code;
-	// camera's own tests use it from inside the package.
-	"internal/camera/testdriver.go": "camera.RegisterStillImages",
-}
 
 // features are names that read like test doubles but are features: BankID's
 // test environment and the test mail Settings → Email sends.
@@ -55,9 +47,6 @@ func TestNoTestDoublesInShippedPackages(t *testing.T) {
 		}
 		rel, _ := filepath.Rel(root, path)
 		rel = filepath.ToSlash(rel)
-		if _, ok := shippedDoubles[rel]; ok {
-			return nil
-		}
 		seen++
 		if strings.HasPrefix(d.Name(), "test") && !features[rel] {
 			t.Errorf("%s: a test double in a shipped package; move it to a …test package", rel)
@@ -81,9 +70,25 @@ func TestNoTestDoublesInShippedPackages(t *testing.T) {
 	if seen < 50 {
 		t.Fatalf("only %d source files checked: wrong root %s?", seen, root)
 	}
-	for rel := range shippedDoubles {
-		if _, err := os.Stat(filepath.Join(root, rel)); err != nil {
-			t.Errorf("%s is gone: take it off shippedDoubles", rel)
+}
+
+// TestShippedBinaryCarriesNoTestDoubles: the binary built as `make build`
+// builds it links no …test package of this module. The test camera reaches
+// only test binaries and the end-to-end binary (-tags e2e).
+func TestShippedBinaryCarriesNoTestDoubles(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", "-tags", "desktop,production,webkit2_41", "id06desk")
+	cmd.Dir = "../.."
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, "id06desk/internal/camera") {
+		t.Fatalf("the app's dependencies lack the camera package: wrong list?\n%s", out)
+	}
+	for _, p := range deps {
+		if strings.HasPrefix(p, "id06desk/") && strings.HasSuffix(p, "test") {
+			t.Errorf("the shipped binary links %s", p)
 		}
 	}
 }

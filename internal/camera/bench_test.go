@@ -1,4 +1,4 @@
-package camera
+package camera_test
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	xdraw "golang.org/x/image/draw"
+
+	. "id06desk/internal/camera"
+	"id06desk/internal/camera/cameratest"
 )
 
 // previewQuality is the JPEG quality the preview benchmarks use.
@@ -44,7 +47,7 @@ func cpuTime(b *testing.B) time.Duration {
 // camera), cpu-ms/frame (process CPU per shown frame, including the reader
 // goroutine's copies) and jpeg-ms/frame (the JPEG call alone).
 func benchPreview(b *testing.B, w, h int) {
-	id, unregister := RegisterStillImages("bench preview", []image.Image{benchFrame(b, image.Pt(w, h))}, 30)
+	id, unregister := cameratest.RegisterStillImages("bench preview", []image.Image{benchFrame(b, image.Pt(w, h))}, 30)
 	defer unregister()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -92,7 +95,7 @@ func BenchmarkPreview1920x1080(b *testing.B) { benchPreview(b, 1920, 1080) }
 // BenchmarkBaselineJPEG1280x720 is the baseline for the preview benchmarks:
 // image/jpeg encoding the same 720p YCbCr frame, no camera.
 func BenchmarkBaselineJPEG1280x720(b *testing.B) {
-	img := toYCbCr420(nil, benchFrame(b, frameSize))
+	img := ToYCbCr420(nil, benchFrame(b, frameSize))
 	var buf bytes.Buffer
 	for b.Loop() {
 		buf.Reset()
@@ -104,7 +107,7 @@ func BenchmarkBaselineJPEG1280x720(b *testing.B) {
 
 // BenchmarkQRDecodeFrame720p: Scanner on a 720p frame's luma plane.
 func BenchmarkQRDecodeFrame720p(b *testing.B) {
-	f := Frame{Image: toYCbCr420(nil, benchFrame(b, frameSize))}
+	f := Frame{Image: ToYCbCr420(nil, benchFrame(b, frameSize))}
 	for b.Loop() {
 		if text, ok := (Scanner{}).Scan(f); !ok || text != testLink {
 			b.Fatalf("Scan = %q, %v", text, ok)
@@ -116,13 +119,13 @@ func BenchmarkQRDecodeFrame720p(b *testing.B) {
 // gozxing's generic image path (NewLuminanceSourceFromImage, which calls
 // At for every pixel), same binarizer and hints.
 func BenchmarkQRDecodeGenericImage720p(b *testing.B) {
-	img := toYCbCr420(nil, benchFrame(b, frameSize))
+	img := ToYCbCr420(nil, benchFrame(b, frameSize))
 	for b.Loop() {
 		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, err := qrcode.NewQRCodeReader().Decode(bmp, qrHints)
+		res, err := qrcode.NewQRCodeReader().Decode(bmp, QRHints)
 		if err != nil || res.GetText() != testLink {
 			b.Fatalf("decode: %v", err)
 		}
@@ -133,7 +136,7 @@ func BenchmarkQRDecodeGenericImage720p(b *testing.B) {
 // both passes (plain and inverted) run.
 func BenchmarkQRScanNoCode720p(b *testing.B) {
 	_, _, plain := fixtures(b)
-	f := Frame{Image: toYCbCr420(nil, plain)}
+	f := Frame{Image: ToYCbCr420(nil, plain)}
 	for b.Loop() {
 		if text, ok := (Scanner{}).Scan(f); ok {
 			b.Fatalf("found %q in a frame without a code", text)

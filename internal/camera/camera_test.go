@@ -1,4 +1,4 @@
-package camera
+package camera_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/pion/mediadevices/pkg/frame"
 	"github.com/pion/mediadevices/pkg/prop"
 
+	. "id06desk/internal/camera"
 	"id06desk/internal/photo"
 )
 
@@ -401,11 +402,11 @@ func TestBestMode(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			want := prop.MediaConstraints{VideoConstraints: prop.VideoConstraints{
 				Width: prop.Int(tc.w), Height: prop.Int(tc.h),
-				FrameRate: prop.Float(preferredFPS), FrameFormat: prop.FrameFormatOneOf(decodable),
+				FrameRate: prop.Float(PreferredFPS), FrameFormat: prop.FrameFormatOneOf(Decodable),
 			}}
-			got, ok := bestMode(tc.props, want)
+			got, ok := BestMode(tc.props, want)
 			if ok != tc.ok || got.Video != tc.want.Video {
-				t.Fatalf("bestMode = %+v, %v; want %+v, %v", got.Video, ok, tc.want.Video, tc.ok)
+				t.Fatalf("BestMode = %+v, %v; want %+v, %v", got.Video, ok, tc.want.Video, tc.ok)
 			}
 		})
 	}
@@ -422,7 +423,7 @@ func TestCopyFrame(t *testing.T) {
 	for i := range src.Cb {
 		src.Cb[i], src.Cr[i] = uint8(100+i%src.CStride), uint8(150+i/src.CStride)
 	}
-	dst, err := copyFrame(nil, src)
+	dst, err := CopyFrame(nil, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +438,7 @@ func TestCopyFrame(t *testing.T) {
 		gray.Pix[i] = uint8(7 * i)
 	}
 	for name, img := range map[string]image.Image{"odd sub-image": odd, "grey": gray} {
-		got, err := copyFrame(nil, img)
+		got, err := CopyFrame(nil, img)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -458,7 +459,7 @@ func TestCopyFrame(t *testing.T) {
 	// Short planes are refused, not read out of range.
 	bad := &image.YCbCr{Y: make([]byte, 10), Cb: make([]byte, 2), Cr: make([]byte, 2), YStride: 8, CStride: 4,
 		SubsampleRatio: image.YCbCrSubsampleRatio420, Rect: image.Rect(0, 0, 8, 8)}
-	if _, err := copyFrame(nil, bad); !errors.Is(err, errBadPlanes) {
+	if _, err := CopyFrame(nil, bad); !errors.Is(err, ErrBadPlanes) {
 		t.Fatalf("copy of a frame with short planes: %v", err)
 	}
 }

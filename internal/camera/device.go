@@ -2,6 +2,7 @@ package camera
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -84,15 +85,80 @@ func Devices() []Device {
 // Rescan looks for cameras again, so a camera plugged in after start appears
 // (and an unplugged one goes). It calls mediadevices' camera.Initialize,
 // which drops every registered video driver, then registers again the
-// drivers made by RegisterStillImages. Every camera gets a new ID: call
-// Devices again afterwards. A Camera that is open keeps streaming.
+// cameras added with Register. Every camera gets a new ID: call Devices
+// again afterwards. A Camera that is open keeps streaming.
 func Rescan() {
 	driversMu.Lock()
 	defer driversMu.Unlock()
 	discoverCameras()
-	for dev := range stills {
-		stills[dev] = dev.register()
+	for cam := range added {
+		added[cam] = cam.register()
 	}
+}
+
+// added are the cameras added with Register, each with its current driver
+// ID, so Rescan can register them again after mediadevices dropped them.
+// Guarded by driversMu, as is addedCount.
+var (
+	added      = map[*addedCamera]string{}
+	addedCount int
+)
+
+// addedCamera is one Register camera.
+type addedCamera struct {
+	label     string
+	name      string // unique driver.Info.Name, to find the ID Register gave it
+	newDriver func() driver.Adapter
+}
+
+// Register adds a camera that scanning does not find: newDriver makes its
+// mediadevices driver (a fresh one each time, as Rescan drops the old one),
+// label names it as Device.Label and Device.Name. The camera stays across
+// Rescan until remove runs. It returns the camera's device ID (valid until
+// the next Rescan, like any camera's) and remove, which takes the camera
+// off the list; remove may be called more than once. cameratest plays
+// pictures through it.
+func Register(label string, newDriver func() driver.Adapter) (id string, remove func()) {
+	driversMu.Lock()
+	defer driversMu.Unlock()
+	addedCount++
+	cam := &addedCamera{
+		label:     label,
+		name:      fmt.Sprintf("%s%sadded camera %d", label, pioncamera.LabelSeparator, addedCount),
+		newDriver: newDriver,
+	}
+	id = cam.register()
+	added[cam] = id
+
+	var once sync.Once
+	return id, func() {
+		once.Do(func() {
+			driversMu.Lock()
+			defer driversMu.Unlock()
+			driver.GetManager().Delete(added[cam])
+			delete(added, cam)
+		})
+	}
+}
+
+// register adds a fresh driver for cam to the manager and returns its ID.
+// The manager's Register does not return the ID it generates, so the
+// driver is found again by its unique Name. Callers hold driversMu.
+func (cam *addedCamera) register() string {
+	m := driver.GetManager()
+	// Register cannot fail in mediadevices v0.10.0; it returns an error only
+	// for the interface's sake.
+	_ = m.Register(cam.newDriver(), driver.Info{
+		Label:      cam.label,
+		Name:       cam.name,
+		DeviceType: driver.Camera,
+		Priority:   driver.PriorityNormal,
+	})
+	found := m.Query(func(d driver.Driver) bool { return d.Info().Name == cam.name })
+	if len(found) != 1 {
+		panic(fmt.Sprintf("camera: %d drivers named %q after registering one", len(found), cam.name))
+	}
+	return found[0].ID()
 }
 
 // properties returns the modes of d, opening it for the moment if it is

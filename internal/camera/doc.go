@@ -12,9 +12,9 @@
 // decoder reads, without a colour conversion. Every frame is copied out of
 // the driver's buffer before anything else sees it.
 //
-// RegisterStillImages registers a driver that plays still images through a
-// real mediadevices video track, so tests (and the HTTP layer's tests) need
-// no hardware.
+// Register adds a camera that scanning does not find; cameratest uses it to
+// play still images through a real mediadevices video track, so tests (and
+// the end-to-end runs of a binary built with -tags e2e) need no hardware.
 //
 // Frames are personal data (faces): nothing in this package logs.
 package camera

@@ -1,4 +1,4 @@
-package camera
+package camera_test
 
 import (
 	"bytes"
@@ -17,6 +17,9 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/math/f64"
+
+	. "id06desk/internal/camera"
+	"id06desk/internal/camera/cameratest"
 )
 
 // frameSize is the size of the test "photos": a 720p webcam frame.
@@ -203,7 +206,7 @@ func uniform(size image.Point, v uint8) *image.RGBA {
 // its ID and unregister function (also run at cleanup).
 func stillCam(tb testing.TB, label string, fps int, frames ...image.Image) (string, func()) {
 	tb.Helper()
-	id, unregister := RegisterStillImages(label, frames, fps)
+	id, unregister := cameratest.RegisterStillImages(label, frames, fps)
 	tb.Cleanup(unregister)
 	return id, unregister
 }

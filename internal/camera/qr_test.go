@@ -1,9 +1,11 @@
-package camera
+package camera_test
 
 import (
 	"image"
 	"strings"
 	"testing"
+
+	. "id06desk/internal/camera"
 )
 
 // TestScanThroughCamera plays webcam-like photos through a still-image
@@ -51,12 +53,12 @@ func TestScanThroughCamera(t *testing.T) {
 func TestScanDarkModeNeedsSecondPass(t *testing.T) {
 	t.Parallel()
 	_, dark, _ := fixtures(t)
-	img := toYCbCr420(nil, dark)
-	src, ok := lumaSource(img)
+	img := ToYCbCr420(nil, dark)
+	src, ok := LumaSource(img)
 	if !ok {
 		t.Fatal("no luminance source over the luma plane")
 	}
-	if text, ok := decodeQR(src); ok {
+	if text, ok := DecodeQR(src); ok {
 		t.Fatalf("the plain pass decoded the dark-mode code (%q): the test no longer shows the second pass", text)
 	}
 	if text, ok := (Scanner{}).Scan(Frame{Image: img}); !ok || text != testLink {
@@ -69,7 +71,7 @@ func TestScanDarkModeNeedsSecondPass(t *testing.T) {
 func TestScanLumaLayouts(t *testing.T) {
 	t.Parallel()
 	invite, _, _ := fixtures(t)
-	full := toYCbCr420(nil, invite)
+	full := ToYCbCr420(nil, invite)
 	wide := image.NewYCbCr(image.Rect(0, 0, frameSize.X+64, frameSize.Y), image.YCbCrSubsampleRatio420)
 	for y := range frameSize.Y {
 		copy(wide.Y[y*wide.YStride:], full.Y[y*full.YStride:(y+1)*full.YStride])

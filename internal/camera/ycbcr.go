@@ -85,6 +85,11 @@ func planesAligned(src *image.YCbCr) bool {
 	return src.Rect.Min.X%h == 0 && src.Rect.Min.Y%v == 0
 }
 
+// YCbCr420 converts img to a new 4:2:0 frame, as a camera delivers it: luma
+// per pixel, chroma averaged over each 2×2 block, BT.601 full range as in
+// JPEG, bounds starting at (0, 0).
+func YCbCr420(img image.Image) *image.YCbCr { return toYCbCr420(nil, img) }
+
 // toYCbCr420 converts img to 4:2:0 into dst (reused when the size matches):
 // luma per pixel, chroma averaged over each 2×2 block, BT.601 full range as
 // in JPEG.

@@ -18,7 +18,6 @@ import (
 	"id06desk/internal/adminauth"
 	"id06desk/internal/applog"
 	"id06desk/internal/bankidconf"
-	"id06desk/internal/camera/cameratest"
 	"id06desk/internal/housekeeping"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/instancelock"
@@ -57,6 +56,8 @@ type Options struct {
 	// LogTo also receives the log (the hosts' stderr); nil: the file only.
 	LogTo io.Writer
 	// TestCamera plays the pictures in this folder as the camera (e2e).
+	// The shipped binary (-tags production) has no test camera and fails to
+	// open with one; the end-to-end binary is built with -tags e2e.
 	TestCamera string
 	// Version is the program's version, shown in /api/health.
 	Version string
@@ -157,12 +158,12 @@ func (a *App) open(ctx context.Context, o Options) error {
 	})
 	a.onClose(a.Station.Close)
 	if o.TestCamera != "" {
-		tc, err := cameratest.NewFolder(o.TestCamera)
+		play, stop, err := playFolder(o.TestCamera)
 		if err != nil {
 			return err
 		}
-		a.onClose(tc.Close)
-		a.TestCamera = tc.Play
+		a.onClose(stop)
+		a.TestCamera = play
 	}
 	a.Invitations = invitations.New(invitations.Config{
 		Store: db, Settings: st, Keys: a.Keys, Wake: a.Outbox.Wake, DefaultPublicURL: a.publicURL,

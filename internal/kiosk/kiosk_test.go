@@ -17,7 +17,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"id06desk/internal/adminauth/adminauthtest"
-	"id06desk/internal/camera"
+	"id06desk/internal/camera/cameratest"
 	"id06desk/internal/kiosk"
 )
 
@@ -48,7 +48,7 @@ func blank() image.Image {
 
 func TestStationScansPreviewsAndSurvivesUnplug(t *testing.T) {
 	label := "Kiosk test camera " + t.Name()
-	_, unplug := camera.RegisterStillImages(label, []image.Image{qrFrame(t)}, 10)
+	_, unplug := cameratest.RegisterStillImages(label, []image.Image{qrFrame(t)}, 10)
 	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{Label: label, Width: 1280, Height: 720} })
 	defer st.Close()
 	ctx := context.Background()
@@ -97,7 +97,7 @@ func TestStationScansPreviewsAndSurvivesUnplug(t *testing.T) {
 	}
 
 	// A camera plugged in again works after Rescan, without a restart.
-	_, unplug2 := camera.RegisterStillImages(label, []image.Image{qrFrame(t)}, 10)
+	_, unplug2 := cameratest.RegisterStillImages(label, []image.Image{qrFrame(t)}, 10)
 	defer unplug2()
 	if s := st.Rescan(ctx); s.State != kiosk.StateReady {
 		t.Fatalf("rescan %+v", s)
@@ -109,7 +109,7 @@ func TestStationScansPreviewsAndSurvivesUnplug(t *testing.T) {
 
 func TestScanWithoutCodeEndsWithContext(t *testing.T) {
 	label := "Blank camera " + t.Name()
-	_, unplug := camera.RegisterStillImages(label, []image.Image{blank()}, 10)
+	_, unplug := cameratest.RegisterStillImages(label, []image.Image{blank()}, 10)
 	defer unplug()
 	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{Label: label, Width: 640, Height: 360} })
 	defer st.Close()

@@ -1,7 +1,9 @@
 // Package cameratest plays pictures as a camera, for tests and end-to-end
 // runs without hardware. It is kept out of the packages the kiosk runs on,
 // as httptest is kept out of net/http; the app imports it only for the
-// hidden --test-camera flag the end-to-end specs start it with.
+// hidden --test-camera flag the end-to-end specs start it with, and only
+// when built for tests or with -tags e2e (internal/core/playcamera.go): the
+// shipped binary does not carry it (internal/archtest checks).
 package cameratest
 
 import (
@@ -18,8 +20,6 @@ import (
 	"sync"
 
 	xdraw "golang.org/x/image/draw"
-
-	"id06desk/internal/camera"
 )
 
 // Label names the camera a Folder registers.
@@ -63,7 +63,7 @@ func (t *Folder) Play(file string) error {
 	if t.unregister != nil {
 		t.unregister()
 	}
-	_, t.unregister = camera.RegisterStillImages(Label, frames, 10)
+	_, t.unregister = RegisterStillImages(Label, frames, 10)
 	return nil
 }
 

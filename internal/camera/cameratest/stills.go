@@ -1,4 +1,4 @@
-package camera
+package cameratest
 
 import (
 	"errors"
@@ -9,29 +9,21 @@ import (
 	"time"
 
 	"github.com/pion/mediadevices/pkg/driver"
-	pioncamera "github.com/pion/mediadevices/pkg/driver/camera"
 	"github.com/pion/mediadevices/pkg/frame"
 	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
+
+	"id06desk/internal/camera"
 )
 
 // errStillsUnplugged is what a still-image camera's reader returns after
 // its unregister function ran.
 var errStillsUnplugged = errors.New("still-image camera unregistered")
 
-// stills are the cameras made by RegisterStillImages, each with its current
-// driver-manager ID, so Rescan can register them again after mediadevices
-// dropped them. Guarded by driversMu.
-var (
-	stills      = map[*stillCamera]string{}
-	stillsCount int
-)
-
 // stillCamera is one RegisterStillImages camera. Its frames are read-only
 // once registered.
 type stillCamera struct {
 	label     string
-	name      string // unique driver.Info.Name, to find the ID Register gave it
 	frames    []*image.YCbCr
 	fps       int
 	unplugged chan struct{} // closed by unregister
@@ -44,64 +36,36 @@ type stillCamera struct {
 // next frame, as V4L2 does. All frames must have the same size; the camera
 // offers that one resolution, as I420.
 //
-// It returns the camera's device ID (valid until the next Rescan, like any
-// camera's) and unregister, which removes the camera and behaves as
-// unplugging it: a Camera streaming from it reports ErrUnplugged.
-// unregister may be called more than once. RegisterStillImages panics when
-// frames is empty, the sizes differ or fps is not positive.
+// It returns the camera's device ID (valid until the next camera.Rescan,
+// like any camera's) and unregister, which removes the camera and behaves as
+// unplugging it: a camera.Camera streaming from it reports
+// camera.ErrUnplugged. unregister may be called more than once.
+// RegisterStillImages panics when frames is empty, the sizes differ or fps
+// is not positive.
 func RegisterStillImages(label string, frames []image.Image, fps int) (id string, unregister func()) {
 	if len(frames) == 0 {
-		panic("camera: RegisterStillImages needs at least one frame")
+		panic("cameratest: RegisterStillImages needs at least one frame")
 	}
 	if fps <= 0 {
-		panic(fmt.Sprintf("camera: RegisterStillImages: fps %d is not positive", fps))
+		panic(fmt.Sprintf("cameratest: RegisterStillImages: fps %d is not positive", fps))
 	}
 	size := frames[0].Bounds().Size()
 	cam := &stillCamera{label: label, fps: fps, unplugged: make(chan struct{})}
 	for i, f := range frames {
 		if s := f.Bounds().Size(); s != size || s.X == 0 || s.Y == 0 {
-			panic(fmt.Sprintf("camera: RegisterStillImages: frame %d is %v, frame 0 is %v", i, s, size))
+			panic(fmt.Sprintf("cameratest: RegisterStillImages: frame %d is %v, frame 0 is %v", i, s, size))
 		}
-		cam.frames = append(cam.frames, toYCbCr420(nil, f))
+		cam.frames = append(cam.frames, camera.YCbCr420(f))
 	}
 
-	driversMu.Lock()
-	defer driversMu.Unlock()
-	stillsCount++
-	cam.name = fmt.Sprintf("%s%sstill images %d", label, pioncamera.LabelSeparator, stillsCount)
-	id = cam.register()
-	stills[cam] = id
-
+	id, remove := camera.Register(label, func() driver.Adapter { return &stillDriver{cam: cam} })
 	var once sync.Once
 	return id, func() {
 		once.Do(func() {
-			driversMu.Lock()
-			defer driversMu.Unlock()
-			driver.GetManager().Delete(stills[cam])
-			delete(stills, cam)
+			remove()
 			close(cam.unplugged)
 		})
 	}
-}
-
-// register adds a fresh driver for cam to the manager and returns its ID.
-// The manager's Register does not return the ID it generates, so the
-// driver is found again by its unique Name. Callers hold driversMu.
-func (cam *stillCamera) register() string {
-	m := driver.GetManager()
-	// Register cannot fail in mediadevices v0.10.0; it returns an error only
-	// for the interface's sake.
-	_ = m.Register(&stillDriver{cam: cam}, driver.Info{
-		Label:      cam.label,
-		Name:       cam.name,
-		DeviceType: driver.Camera,
-		Priority:   driver.PriorityNormal,
-	})
-	found := m.Query(func(d driver.Driver) bool { return d.Info().Name == cam.name })
-	if len(found) != 1 {
-		panic(fmt.Sprintf("camera: %d drivers named %q after registering one", len(found), cam.name))
-	}
-	return found[0].ID()
 }
 
 // stillDriver is the mediadevices adapter of a stillCamera. Each Rescan
