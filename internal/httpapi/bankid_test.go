@@ -5,7 +5,6 @@ import (
 	"image/png"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,33 +13,20 @@ import (
 	"id06desk/internal/bankidconf"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
-	"id06desk/internal/registration"
-	"id06desk/internal/settings"
-	"id06desk/internal/sqlite"
-	"id06desk/internal/token"
 )
 
 // Settings → BankID over HTTP: certificate files uploaded, status, test
 // connection; then a cardholder identifies through the loopback test server.
 func TestBankIDAPI(t *testing.T) {
-	dir := t.TempDir()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "b.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
+	s := newStack(t, noSettings(), withBankID(20*time.Millisecond))
+	db, st, inv, prov := s.db, s.st, s.inv, s.bankid
 	bsrv, err := bankidtest.NewServer()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bsrv.Close() })
-	prov := bankidconf.New(dir, st)
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
-	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys, BankIDs: prov, BankIDInterval: 20 * time.Millisecond})
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Registration: reg, BankID: prov})
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Registration: s.reg, BankID: prov})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	e := &env{srv: srv, db: db, c: srv.Client()}

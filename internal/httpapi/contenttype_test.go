@@ -1,28 +1,16 @@
 package httpapi_test
 
 import (
-	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"id06desk/internal/bankidconf"
 	"id06desk/internal/httpapi"
-	"id06desk/internal/invitations"
-	"id06desk/internal/kiosk"
-	"id06desk/internal/orders"
-	"id06desk/internal/outbox"
-	"id06desk/internal/registration"
-	"id06desk/internal/settings"
-	"id06desk/internal/smtpout"
-	"id06desk/internal/sqlite"
-	itoken "id06desk/internal/token"
 )
 
 // routePatterns reads every pattern registered with s.handle in this
@@ -68,22 +56,7 @@ func routePatterns(t *testing.T) []string {
 // text/plain (which a page of another site may send without asking) is
 // never read as JSON, a CSV or a photo.
 func TestEveryRouteRefusesBodiesOfTheWrongType(t *testing.T) {
-	dir := t.TempDir()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, _ := itoken.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
-	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
-	tc, station := testStation(t, dir)
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys, Station: station, PIN: kiosk.NewPIN(filepath.Join(dir, "pin")),
-		TestCamera: tc.Play, BankID: bankidconf.New(dir, st), Log: slog.New(slog.DiscardHandler)})
+	api := httpapi.New(newStack(t, noSettings()).everything(t))
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	e := &env{srv: srv, c: srv.Client()}

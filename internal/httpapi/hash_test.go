@@ -5,13 +5,11 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"id06desk/internal/adminauth"
 	"id06desk/internal/httpapi"
-	"id06desk/internal/sqlite"
 )
 
 // The other tests here set passwords and PINs with the cheap hashes of
@@ -19,11 +17,7 @@ import (
 // -race), as main.go builds it: a Service without a Hasher of the test's
 // own stores 64 MiB, 3 passes, and a login over HTTP against it works.
 func TestLoginWithProductionHash(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDB(t)
 	auth := adminauth.New(db, nil, adminauth.WithHasher(adminauth.NewHasher(adminauth.DefaultConcurrentHashes)))
 	if err := auth.SetPassword(context.Background(), "a long admin secret"); err != nil {
 		t.Fatal(err)

@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,14 +15,8 @@ import (
 
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
-	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
-	"id06desk/internal/registration"
-	"id06desk/internal/settings"
-	"id06desk/internal/smtpout"
 	"id06desk/internal/smtpsink"
-	"id06desk/internal/sqlite"
-	"id06desk/internal/token"
 )
 
 // TestNoEnglishInSwedish drives the API's error paths (settings, the test
@@ -36,28 +28,17 @@ import (
 // same in both.
 func TestNoEnglishInSwedish(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
 	sink, err := smtpsink.Start(smtpsink.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sink.Close() })
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se",
-		"smtp.host": "127.0.0.1", "smtp.port": strconv.Itoa(sink.Port()), "smtp.security": "none"}); err != nil {
-		t.Fatal(err)
-	}
-	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{Connections: 1})
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
-	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys})
+	s := newStack(t, withOutbox(outbox.Options{Connections: 1}), withSettings(map[string]string{
+		"smtp.host": "127.0.0.1", "smtp.port": strconv.Itoa(sink.Port()), "smtp.security": "none"}))
+	inv, w := s.inv, s.mail
+	cfg := s.config(false)
+	cfg.Mode = httpapi.ModeWindow
+	api := httpapi.New(cfg)
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,12 +12,7 @@ import (
 	"id06desk/internal/invitations"
 	"id06desk/internal/order"
 	"id06desk/internal/orders"
-	"id06desk/internal/outbox"
 	"id06desk/internal/qr"
-	"id06desk/internal/settings"
-	"id06desk/internal/smtpout"
-	"id06desk/internal/sqlite"
-	"id06desk/internal/token"
 )
 
 type orderEnv struct {
@@ -30,23 +23,10 @@ type orderEnv struct {
 
 func newOrderEnv(t *testing.T) orderEnv {
 	t.Helper()
-	dir := t.TempDir()
-	ctx := context.Background()
 	now := time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
-		t.Fatal(err)
-	}
-	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys, Now: clock})
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys})
+	s := newStack(t, withClock(func() time.Time { return now }))
+	db, inv := s.db, s.inv
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: s.st, Invitations: inv, Outbox: s.mail, Orders: s.orders, Keys: s.keys})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	return orderEnv{env: &env{srv: srv, db: db, c: srv.Client()}, inv: inv, now: &now}

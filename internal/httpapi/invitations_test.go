@@ -1,38 +1,21 @@
 package httpapi_test
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"id06desk/internal/httpapi"
-	"id06desk/internal/invitations"
-	"id06desk/internal/outbox"
-	"id06desk/internal/settings"
-	"id06desk/internal/smtpout"
-	"id06desk/internal/sqlite"
-	"id06desk/internal/token"
 )
 
 func newInvitationEnv(t *testing.T) *env {
 	t.Helper()
-	dir := t.TempDir()
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys, Wake: w.Wake})
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w, Keys: keys})
+	s := newStack(t, noSettings(), wakeOutbox())
+	db := s.db
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: s.st, Invitations: s.inv, Outbox: s.mail, Keys: s.keys})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	return &env{srv: srv, db: db, c: srv.Client()}

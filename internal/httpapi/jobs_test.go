@@ -1,27 +1,20 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"id06desk/internal/httpapi"
 	"id06desk/internal/jobs"
-	"id06desk/internal/sqlite"
 )
 
 // GET /api/jobs lists the background jobs with their last run, duration
 // and error, for the admin only.
 func TestJobsRoute(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDB(t)
 	at := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
 	list := func() []jobs.Status {
 		return []jobs.Status{

@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"image/jpeg"
 	"io"
 	"log/slog"
@@ -14,7 +13,6 @@ import (
 
 	"id06desk/internal/httpapi"
 	"id06desk/internal/kiosk"
-	"id06desk/internal/sqlite"
 )
 
 // `serve --kiosk` prints a one-time link; the browser that opens it is the
@@ -96,11 +94,7 @@ func TestKioskLinkMakesTheKioskScreen(t *testing.T) {
 // Inside the window the requests are in-process: the kiosk window uses the
 // camera without any link; `serve` without --kiosk has no kiosk link.
 func TestKioskLinkOnlyForServeKiosk(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDB(t)
 	_, st := testStation(t, t.TempDir())
 	pin := kiosk.NewPIN(filepath.Join(t.TempDir(), "pin"))
 	window := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, Kiosk: true, DB: db, Station: st, PIN: pin, Log: slog.New(slog.DiscardHandler)})

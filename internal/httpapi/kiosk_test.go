@@ -19,16 +19,11 @@ import (
 	"id06desk/internal/camera/cameratest"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/kiosk"
-	"id06desk/internal/sqlite"
 )
 
 func TestKioskAPI(t *testing.T) {
 	dir := t.TempDir()
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "k.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDB(t)
 	tc, st := testStation(t, dir)
 	pin := kiosk.NewPIN(filepath.Join(dir, "pin"), kiosk.PINHasher(adminauthtest.Hasher()))
 	var exited atomic.Bool

@@ -18,7 +18,6 @@ import (
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
 	"id06desk/internal/kiosk"
-	"id06desk/internal/sqlite"
 )
 
 // parallel runs n requests released at the same moment. A 429 that only
@@ -70,11 +69,7 @@ func count(statuses []int, code int) int {
 // hash runs, so exactly 5 are evaluated (before: 36 of 40); never more than
 // 2 hashes run at once (the others are told "busy" at once).
 func TestParallelWrongLoginsAreCountedBeforeTheHash(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDB(t)
 	hasher := adminauthtest.SlowHasher() // hashes long enough to overlap, as in production
 	auth := adminauth.New(db, nil, adminauth.WithHasher(hasher))
 	if err := auth.SetPassword(context.Background(), "a long admin secret"); err != nil {
@@ -108,11 +103,7 @@ func TestParallelWrongLoginsAreCountedBeforeTheHash(t *testing.T) {
 // (before: all 60 were evaluated and 1259 unlocked the kiosk).
 func TestParallelPINsDoNotUnlockTheKiosk(t *testing.T) {
 	dir := t.TempDir()
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "k.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDB(t)
 	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{} })
 	t.Cleanup(st.Close)
 	hasher := adminauthtest.SlowHasher() // hashes long enough to overlap, as in production
@@ -158,7 +149,7 @@ type registerEnv struct {
 
 func newRegisterEnv(t *testing.T, kioskMode bool) *registerEnv {
 	t.Helper()
-	s := newRegStack(t, nil)
+	s := newStack(t)
 	srv := s.serve(t, kioskMode)
 	return &registerEnv{env: &env{srv: srv, db: s.db, c: srv.Client()}, inv: s.inv}
 }

@@ -2,31 +2,18 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io"
-	"log/slog"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
-	"id06desk/internal/bankidconf"
 	"id06desk/internal/httpapi"
-	"id06desk/internal/invitations"
-	"id06desk/internal/kiosk"
-	"id06desk/internal/orders"
-	"id06desk/internal/outbox"
-	"id06desk/internal/registration"
-	"id06desk/internal/settings"
-	"id06desk/internal/smtpout"
-	"id06desk/internal/sqlite"
-	itoken "id06desk/internal/token"
 )
 
 // The parts of an OpenAPI document the contract tests read.
@@ -66,22 +53,7 @@ func readOpenAPI(t *testing.T, b []byte) openAPIDoc {
 // every feature, and serve --kiosk (whose kiosk link only it has).
 func allRoutes(t *testing.T) []httpapi.Route {
 	t.Helper()
-	dir := t.TempDir()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, _ := itoken.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	w := outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{})
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
-	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
-	tc, station := testStation(t, dir)
-	cfg := httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w,
-		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys, Station: station, PIN: kiosk.NewPIN(filepath.Join(dir, "pin")),
-		TestCamera: tc.Play, BankID: bankidconf.New(dir, st), Log: slog.New(slog.DiscardHandler)}
+	cfg := newStack(t, noSettings()).everything(t)
 	routes := httpapi.New(cfg).Routes()
 	cfg.Mode, cfg.Kiosk = httpapi.ModeServe, true
 	for _, r := range httpapi.New(cfg).Routes() {

@@ -3,17 +3,14 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"image"
 	"image/color"
 	"image/jpeg"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"id06desk/internal/invitations"
 	"id06desk/internal/photo"
 	"id06desk/internal/registration"
 )
@@ -25,30 +22,13 @@ import (
 func TestPhotoUploadErrors(t *testing.T) {
 	ctx := context.Background()
 	budget := photo.NewBudget(100<<20, 1, 50*time.Millisecond)
-	stack := newRegStack(t, func(c *registration.Config) { c.PhotoBudget = budget })
-	srv, inv := stack.serve(t, false), stack.inv
-	created, err := inv.Create(ctx, "admin", []invitations.Row{{Email: "anna@example.se"}}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := inv.Get(ctx, created[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := srv.URL + "/api/register/" + d.Invitation.Token + "/photo"
+	stack := newStack(t, withRegistration(func(c *registration.Config) { c.PhotoBudget = budget }))
+	srv := stack.serve(t, false)
+	e := &env{srv: srv, c: srv.Client()}
+	path := "/api/register/" + stack.invite(t, "anna@example.se") + "/photo"
 	post := func(body []byte) (*http.Response, map[string]any) {
 		t.Helper()
-		req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
-		req.Header.Set("Content-Type", "image/jpeg")
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		var m map[string]any
-		json.Unmarshal(raw, &m)
-		return resp, m
+		return e.send(t, "POST", path, "image/jpeg", string(body))
 	}
 
 	img := image.NewRGBA(image.Rect(0, 0, 800, 1000))

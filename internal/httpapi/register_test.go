@@ -6,23 +6,18 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
-	"id06desk/internal/registration"
-	"id06desk/internal/settings"
-	"id06desk/internal/sqlite"
-	"id06desk/internal/token"
 )
 
 // The registration endpoints over real HTTP: the error codes, statuses and
 // details the pages rely on.
 func TestRegisterAPI(t *testing.T) {
 	ctx := context.Background()
-	stack := newRegStack(t, nil)
+	stack := newStack(t)
 	srv, db, inv := stack.serve(t, true), stack.db, stack.inv
 	e := &env{srv: srv, db: db, c: srv.Client()}
 
@@ -108,21 +103,10 @@ func TestRegisterAPI(t *testing.T) {
 // The kiosk's idle wipe deletes the draft unless kiosk.idle_discard is off;
 // "Cancel and start over" always does.
 func TestIdleDiscardFollowsTheSetting(t *testing.T) {
-	dir := t.TempDir()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se", "kiosk.idle_discard": "off"}); err != nil {
-		t.Fatal(err)
-	}
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
-	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: db, Settings: st, Registration: reg}))
+	s := newStack(t, withSettings(map[string]string{"kiosk.idle_discard": "off"}))
+	db, inv := s.db, s.inv
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: db, Settings: s.st, Registration: s.reg}))
 	t.Cleanup(srv.Close)
 	e := &env{srv: srv, db: db, c: srv.Client()}
 	created, err := inv.Create(ctx, "admin", []invitations.Row{{Email: "idle@example.se"}}, true)

@@ -19,10 +19,7 @@ import (
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
 	"id06desk/internal/kiosk"
-	"id06desk/internal/registration"
 	"id06desk/internal/settings"
-	"id06desk/internal/sqlite"
-	"id06desk/internal/token"
 )
 
 // A `serve --kiosk` reachable over the network: nobody but the kiosk's own
@@ -65,44 +62,24 @@ type kioskServer struct {
 
 func newKioskServer(t *testing.T) *kioskServer {
 	t.Helper()
-	dir := t.TempDir()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "k.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
-		t.Fatal(err)
-	}
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
-	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
-	created, err := inv.Create(ctx, "admin", []invitations.Row{{Email: "k@example.se"}}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc, station := testStation(t, dir)
-	pin := kiosk.NewPIN(filepath.Join(dir, "pin"), kiosk.PINHasher(adminauthtest.Hasher()))
+	s := newStack(t)
+	tok := s.invite(t, "k@example.se")
+	tc, station := s.station(t)
+	pin := kiosk.NewPIN(filepath.Join(s.dir, "pin"), kiosk.PINHasher(adminauthtest.Hasher()))
 	if err := pin.Set("2468"); err != nil {
 		t.Fatal(err)
 	}
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: db, Settings: st, Registration: reg,
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: s.db, Settings: s.st, Registration: s.reg,
 		Station: station, PIN: pin, TestCamera: tc.Play, Log: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(api.Site())
 	t.Cleanup(srv.Close)
-	return &kioskServer{api: api, srv: srv, token: mustToken(t, inv, created[0].ID)}
+	return &kioskServer{api: api, srv: srv, token: tok}
 }
 
 // Every serve request names this server's address, or the public_url's
 // host: another name (DNS rebinding) gets 421, for the API and the pages.
 func TestForeignHostRefused(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDB(t)
 	st := settings.NewService(db, t.TempDir())
 	if err := st.Set(context.Background(), "t", map[string]string{"public_url": "https://id06.bygg.example"}); err != nil {
 		t.Fatal(err)
@@ -194,31 +171,15 @@ func TestOriginMustBeExact(t *testing.T) {
 // 5xx answers are logged with the route's pattern: the path would put the
 // invitation token (a bearer credential) into the log.
 func TestServerErrorLogNamesRouteNotPath(t *testing.T) {
-	dir := t.TempDir()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
-		t.Fatal(err)
-	}
-	inv := invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys})
-	reg := registration.New(registration.Config{Store: db, Settings: st, Keys: keys})
-	created, err := inv.Create(ctx, "admin", []invitations.Row{{Email: "log@example.se"}}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok := mustToken(t, inv, created[0].ID)
+	s := newStack(t)
+	tok := s.invite(t, "log@example.se")
 	var logBuf bytes.Buffer
-	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, DB: db, Settings: st, Registration: reg,
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, DB: s.db, Settings: s.st, Registration: s.reg,
 		Log: slog.New(slog.NewTextHandler(&logBuf, nil))})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	e := &env{srv: srv, c: srv.Client()}
-	db.Close() // every query fails from here on: 500
+	s.db.Close() // every query fails from here on: 500
 
 	resp, m := e.do(t, "GET", "/api/register/"+tok, "")
 	if resp.StatusCode != 500 || errCode(m) != "internal" {
@@ -245,11 +206,7 @@ func TestSessionCookieSecureWithHTTPSPublicURL(t *testing.T) {
 		secure    bool
 	}{{"", false}, {"http://10.0.0.5:8080", false}, {"https://id06.bygg.example", true}} {
 		t.Run(c.publicURL, func(t *testing.T) {
-			db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
+			db := openDB(t)
 			st := settings.NewService(db, t.TempDir())
 			if c.publicURL != "" {
 				if err := st.Set(context.Background(), "t", map[string]string{"public_url": c.publicURL}); err != nil {
@@ -279,11 +236,7 @@ func TestSessionCookieSecureWithHTTPSPublicURL(t *testing.T) {
 
 // No folder of the built UI is listed, whichever way it is named.
 func TestNoDirectoryListings(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDB(t)
 	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, DB: db, Assets: fstest.MapFS{
 		"index.html":           {Data: []byte("<!doctype html><title>id06desk</title>")},
 		"assets/index-abc.js":  {Data: []byte("console.log(1)")},

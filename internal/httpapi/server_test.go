@@ -27,11 +27,7 @@ type env struct {
 
 func newEnv(t *testing.T, mode httpapi.Mode, kiosk bool) *env {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDB(t)
 	auth := adminauth.New(db, nil, adminauth.WithHasher(adminauthtest.Hasher())) // TestLoginWithProductionHash: the real cost
 	api := httpapi.New(httpapi.Config{
 		Version: "9.9.9", Mode: mode, Kiosk: kiosk, DataDir: "/data", DB: db, Auth: auth,

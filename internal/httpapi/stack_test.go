@@ -3,12 +3,17 @@ package httpapi_test
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"id06desk/internal/bankidconf"
+	"id06desk/internal/camera/cameratest"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
+	"id06desk/internal/kiosk"
 	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/registration"
@@ -18,51 +23,171 @@ import (
 	"id06desk/internal/token"
 )
 
-// regStack is the registration side of the app on a real SQLite file, with
-// a company and a sender set: what the tests of registration, photos and
-// limits build their server from.
-type regStack struct {
-	db   *sqlite.DB
-	keys *token.KeyRing
-	st   *settings.Service
-	inv  *invitations.Service
-	reg  *registration.Service
-	mail *outbox.Worker
+// stack is the app's services on a real SQLite file in a temporary folder:
+// what this package's test servers are built from. Each test puts the
+// parts it tests into its httpapi.Config (routes appear only for the
+// services a Config names).
+type stack struct {
+	dir    string
+	db     *sqlite.DB
+	keys   *token.KeyRing
+	st     *settings.Service
+	inv    *invitations.Service
+	reg    *registration.Service
+	mail   *outbox.Worker
+	orders *orders.Service
+	bankid *bankidconf.Provider
 }
 
-// newRegStack builds the stack; tune, when not nil, changes the
-// registration service's configuration (a photo budget, say).
-func newRegStack(t *testing.T, tune func(*registration.Config)) *regStack {
+// stackOptions are what a test changes in the stack.
+type stackOptions struct {
+	settings map[string]string
+	now      func() time.Time
+	tuneReg  func(*registration.Config)
+	bankID   time.Duration
+	mail     outbox.Options
+	wake     bool
+}
+
+type stackOption func(*stackOptions)
+
+// defaultSettings are stored unless noSettings: a company and a sender.
+var defaultSettings = map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}
+
+// noSettings stores no setting (a fresh install).
+func noSettings() stackOption { return func(o *stackOptions) { o.settings = nil } }
+
+// withSettings stores kv as well.
+func withSettings(kv map[string]string) stackOption {
+	return func(o *stackOptions) {
+		if o.settings == nil {
+			o.settings = map[string]string{}
+		}
+		maps.Copy(o.settings, kv)
+	}
+}
+
+// withClock is the database's and the invitations' clock.
+func withClock(now func() time.Time) stackOption {
+	return func(o *stackOptions) { o.now = now }
+}
+
+// withRegistration changes the registration service's configuration (a
+// photo budget, BankID).
+func withRegistration(tune func(*registration.Config)) stackOption {
+	return func(o *stackOptions) { o.tuneReg = tune }
+}
+
+// withBankID lets the registration identify through BankID (the stack's
+// Settings → BankID configuration), polling every interval.
+func withBankID(interval time.Duration) stackOption {
+	return func(o *stackOptions) { o.bankID = interval }
+}
+
+// withOutbox is the outbox worker's options.
+func withOutbox(mail outbox.Options) stackOption {
+	return func(o *stackOptions) { o.mail = mail }
+}
+
+// wakeOutbox: a new invitation wakes the outbox worker.
+func wakeOutbox() stackOption { return func(o *stackOptions) { o.wake = true } }
+
+// newStack builds the stack: by default with a company and a sender set.
+func newStack(t testing.TB, opts ...stackOption) *stack {
 	t.Helper()
+	o := stackOptions{settings: maps.Clone(defaultSettings)}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	dir := t.TempDir()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{})
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "t.db"), sqlite.Options{Now: o.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	keys, _ := token.LoadOrCreate(filepath.Join(dir, "keys"))
-	st := settings.NewService(db, dir)
-	if err := st.Set(ctx, "t", map[string]string{"company.name": "Bygg AB", "smtp.from": "id06@bygg.se"}); err != nil {
+	keys, err := token.LoadOrCreate(filepath.Join(dir, "keys"))
+	if err != nil {
 		t.Fatal(err)
 	}
+	st := settings.NewService(db, dir)
+	if len(o.settings) > 0 {
+		if err := st.Set(ctx, "t", o.settings); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := &stack{dir: dir, db: db, keys: keys, st: st,
+		mail:   outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), o.mail),
+		orders: orders.New(orders.Config{Store: db, Now: db.Now}),
+		bankid: bankidconf.New(dir, st),
+	}
+	ic := invitations.Config{Store: db, Settings: st, Keys: keys, Now: o.now}
+	if o.wake {
+		ic.Wake = s.mail.Wake
+	}
 	rc := registration.Config{Store: db, Settings: st, Keys: keys}
-	if tune != nil {
-		tune(&rc)
+	if o.bankID > 0 {
+		rc.BankIDs, rc.BankIDInterval = s.bankid, o.bankID
 	}
-	return &regStack{db: db, keys: keys, st: st,
-		inv:  invitations.New(invitations.Config{Store: db, Settings: st, Keys: keys}),
-		reg:  registration.New(rc),
-		mail: outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), outbox.Options{}),
+	if o.tuneReg != nil {
+		o.tuneReg(&rc)
 	}
+	s.inv, s.reg = invitations.New(ic), registration.New(rc)
+	return s
 }
 
-// serve puts the API over the stack on a test server (serve mode; the kiosk
-// when kiosk is true).
-func (s *regStack) serve(t *testing.T, kiosk bool) *httptest.Server {
+// config is the API over the stack's invitation, registration and order
+// services (serve mode; the kiosk when kiosk is true).
+func (s *stack) config(kiosk bool) httpapi.Config {
+	return httpapi.Config{Mode: httpapi.ModeServe, Kiosk: kiosk, DB: s.db, Settings: s.st,
+		Invitations: s.inv, Outbox: s.mail, Registration: s.reg, Orders: s.orders, Keys: s.keys}
+}
+
+// serve puts the API of config(kiosk) on a test server.
+func (s *stack) serve(t *testing.T, kiosk bool) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: kiosk, DB: s.db, Settings: s.st,
-		Invitations: s.inv, Outbox: s.mail, Registration: s.reg, Orders: orders.New(orders.Config{Store: s.db, Now: s.db.Now}), Keys: s.keys}))
+	srv := httptest.NewServer(httpapi.New(s.config(kiosk)))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// everything is a desktop window's API with every feature: the camera
+// station with the test camera, the exit PIN and BankID besides config's.
+func (s *stack) everything(t *testing.T) httpapi.Config {
+	t.Helper()
+	tc, station := s.station(t)
+	cfg := s.config(false)
+	cfg.Mode = httpapi.ModeWindow
+	cfg.Station, cfg.PIN, cfg.TestCamera = station, kiosk.NewPIN(filepath.Join(s.dir, "pin")), tc.Play
+	cfg.BankID, cfg.Log = s.bankid, slog.New(slog.DiscardHandler)
+	return cfg
+}
+
+// station is a camera station on the test camera, playing the pictures of
+// a folder in the stack's.
+func (s *stack) station(t *testing.T) (*cameratest.Folder, *kiosk.Station) {
+	t.Helper()
+	return testStation(t, s.dir)
+}
+
+// invite creates one invitation to email and returns its token.
+func (s *stack) invite(t *testing.T, email string) string {
+	t.Helper()
+	created, err := s.inv.Create(context.Background(), "admin", []invitations.Row{{Email: email}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mustToken(t, s.inv, created[0].ID)
+}
+
+// openDB is a fresh database in a temporary folder, closed at cleanup: for
+// tests that need nothing else.
+func openDB(t testing.TB) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
