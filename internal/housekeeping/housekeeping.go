@@ -60,8 +60,10 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Run does a round at once and then again until ctx ends.
-func Run(ctx context.Context, c Config) {
+// withDefaults fills in what the Config leaves out: an hour, time.Now and
+// slog.Default. Run, Round and Wait are each called on their own (the
+// App's job scheduler calls Round and Wait).
+func (c Config) withDefaults() Config {
 	if c.Every <= 0 {
 		c.Every = time.Hour
 	}
@@ -71,6 +73,12 @@ func Run(ctx context.Context, c Config) {
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
+	return c
+}
+
+// Run does a round at once and then again until ctx ends.
+func Run(ctx context.Context, c Config) {
+	c = c.withDefaults()
 	for {
 		if err := Round(ctx, c); err != nil && ctx.Err() == nil {
 			c.Log.Error("housekeeping", "err", err)
@@ -88,12 +96,7 @@ func Run(ctx context.Context, c Config) {
 // Round does one round of housekeeping with the retention settings. The
 // error is the caller's to log (Run) or record (the App's job list).
 func Round(ctx context.Context, c Config) error {
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	if c.Log == nil {
-		c.Log = slog.Default()
-	}
+	c = c.withDefaults()
 	draftDays, orderDays := 30, 90
 	if c.Settings != nil {
 		if v, err := c.Settings(ctx); err == nil {
@@ -115,15 +118,7 @@ func Round(ctx context.Context, c Config) error {
 // Wait is how long until the next round: the interval, or less when an
 // invitation expires sooner (plus a moment, so that it has expired).
 func Wait(ctx context.Context, c Config) time.Duration {
-	if c.Every <= 0 {
-		c.Every = time.Hour
-	}
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	if c.Log == nil {
-		c.Log = slog.Default()
-	}
+	c = c.withDefaults()
 	d := c.Every
 	at, ok, err := c.Store.NextExpiry(ctx, c.Now(), invitations.Expirable())
 	if err != nil {
