@@ -384,9 +384,7 @@ func (s *Server) invitationQR(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(png)
+	writePNG(w, png)
 	return nil
 }
 

@@ -158,6 +158,14 @@ func (s *Server) registerPhotoFile(source bool) handlerFunc {
 	}
 }
 
+// writePNG answers with a QR code image: a link that opens a registration
+// or a BankID login, never kept by a cache.
+func writePNG(w http.ResponseWriter, b []byte) {
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(b)
+}
+
 func writeJPEG(w http.ResponseWriter, b []byte) {
 	w.Header().Set("Content-Type", "image/jpeg")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
