@@ -167,9 +167,6 @@ func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
 	if in.Expires.IsZero() {
 		return nil, fmt.Errorf("%w: no expiry", ErrInput)
 	}
-	if err := checkAddress("sender address", in.SenderAddress); err != nil {
-		return nil, err
-	}
 	id, err := r.newID(in.MessageIDDomain, in.SenderAddress)
 	if err != nil {
 		return nil, err

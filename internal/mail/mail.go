@@ -86,9 +86,13 @@ func (r Renderer) location() *time.Location {
 	return loc
 }
 
-// newID returns a Message-ID (without angle brackets) in domain, or in the
-// sender's domain when domain is empty.
+// newID checks the sender's address and returns a Message-ID (without
+// angle brackets) in domain, or in the sender's domain when domain is
+// empty. Every renderer calls it once its own fields are checked.
 func (r Renderer) newID(domain, sender string) (string, error) {
+	if err := checkAddress("sender address", sender); err != nil {
+		return "", err
+	}
 	if domain == "" {
 		domain = domainOf(sender)
 	}

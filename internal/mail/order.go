@@ -154,9 +154,6 @@ func (r Renderer) RenderOrderReady(in OrderReadyMail) (*Rendered, error) {
 	if err := checkAddress("cardholder e-mail", in.CardholderEmail); err != nil {
 		return nil, err
 	}
-	if err := checkAddress("sender address", in.SenderAddress); err != nil {
-		return nil, err
-	}
 	id, err := r.newID(in.MessageIDDomain, in.SenderAddress)
 	if err != nil {
 		return nil, err

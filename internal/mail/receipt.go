@@ -140,9 +140,6 @@ func (r Renderer) RenderRegistrationReceipt(in ReceiptMail) (*Rendered, error) {
 	if in.RegisteredAt.IsZero() {
 		return nil, fmt.Errorf("%w: no registration time", ErrInput)
 	}
-	if err := checkAddress("sender address", in.SenderAddress); err != nil {
-		return nil, err
-	}
 	id, err := r.newID(in.MessageIDDomain, in.SenderAddress)
 	if err != nil {
 		return nil, err

@@ -55,9 +55,6 @@ func (r Renderer) RenderTestMail(in TestMail) (*Rendered, error) {
 	if err := checkLang(in.Lang); err != nil {
 		return nil, err
 	}
-	if err := checkAddress("sender address", in.SenderAddress); err != nil {
-		return nil, err
-	}
 	id, err := r.newID(in.MessageIDDomain, in.SenderAddress)
 	if err != nil {
 		return nil, err
