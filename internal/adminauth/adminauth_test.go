@@ -18,15 +18,23 @@ import (
 // tests the hash with the production parameters.
 func cheap() adminauth.Option { return adminauth.WithHasher(adminauthtest.Hasher()) }
 
+// openDB is a database in a temporary folder on clock (nil: the real one),
+// closed at cleanup.
+func openDB(t *testing.T, clock func() time.Time) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "a.db"), sqlite.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func TestLoginFlow(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "a.db"), sqlite.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, clock)
 	s := adminauth.New(db, clock, cheap())
 
 	if _, _, err := s.Login(ctx, "c", "whatever"); !errors.Is(err, adminauth.ErrNoPassword) {
@@ -65,11 +73,7 @@ func TestRateLimit(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "a.db"), sqlite.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, clock)
 	s := adminauth.New(db, clock, cheap())
 	s.SetPassword(ctx, "correct horse battery")
 	for i := 0; i < 5; i++ {
@@ -77,7 +81,7 @@ func TestRateLimit(t *testing.T) {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
 	}
-	_, _, err = s.Login(ctx, "1.2.3.4", "correct horse battery")
+	_, _, err := s.Login(ctx, "1.2.3.4", "correct horse battery")
 	var rl *adminauth.RateLimitedError
 	if !errors.As(err, &rl) || rl.RetryAfter != time.Minute {
 		t.Fatalf("sixth attempt: %v", err)
@@ -120,11 +124,7 @@ func TestProductionHash(t *testing.T) {
 		t.Fatalf("NewHasher without parameters: %+v", got)
 	}
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "a.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, nil)
 	if err := adminauth.New(db, nil).SetPassword(ctx, "correct horse battery"); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -26,11 +25,7 @@ func newSetupEnv(t *testing.T) setupEnv {
 	ctx := context.Background()
 	now := time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "a.db"), sqlite.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDB(t, clock)
 	return setupEnv{ctx: ctx, db: db, s: adminauth.New(db, clock, cheap()), now: &now}
 }
 
