@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"id06desk/internal/bankidconf"
+	"id06desk/internal/exports"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
 	"id06desk/internal/kiosk"
@@ -81,7 +82,7 @@ func allRoutes(t *testing.T) []httpapi.Route {
 	tc, station := testStation(t, dir)
 	cfg := httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Settings: st, Invitations: inv, Outbox: w,
 		Registration: reg, Orders: orders.New(orders.Config{Store: db, Now: db.Now}), Keys: keys, Station: station, PIN: kiosk.NewPIN(filepath.Join(dir, "pin")),
-		TestCamera: tc.Play, BankID: bankidconf.New(dir, st), Log: slog.New(slog.DiscardHandler)}
+		TestCamera: tc.Play, BankID: bankidconf.New(dir, st), Log: slog.New(slog.DiscardHandler), Exports: exports.New(db)}
 	routes := httpapi.New(cfg).Routes()
 	cfg.Mode, cfg.Kiosk = httpapi.ModeServe, true
 	for _, r := range httpapi.New(cfg).Routes() {
