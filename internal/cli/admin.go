@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"id06desk/internal/audit"
 	"io"
 	"os"
 	"strings"
@@ -34,7 +35,7 @@ func adminCommand(h Host, open func() (Services, func(), error)) *cobra.Command 
 					return err
 				}
 				defer closeFn()
-				return set(cmd.Context(), s, secret)
+				return set(audit.WithActor(cmd.Context(), CLIActor()), s, secret)
 			},
 		}
 		c.Flags().BoolVar(&fromStdin, "stdin", false, "read one line from standard input instead of asking twice")
@@ -57,7 +58,7 @@ func adminCommand(h Host, open func() (Services, func(), error)) *cobra.Command 
 				return fmt.Errorf("%v; nothing was changed", err)
 			}
 			if s.Audit != nil {
-				_ = s.Audit.Audit(ctx, "admin (command line)", "kiosk.pin_set", "", "")
+				_ = s.Audit.Audit(ctx, "", audit.KioskPINSet, "", "")
 			}
 			fmt.Fprintln(h.Stdout, "Kiosk PIN set.")
 			return nil

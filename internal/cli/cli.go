@@ -16,11 +16,16 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os/user"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/wailsapp/wails/v2/pkg/options"
 
+	"id06desk/internal/audit"
+	"id06desk/internal/exports"
+	"id06desk/internal/housekeeping"
 	"id06desk/internal/invitations"
 	"id06desk/internal/outbox"
 	"id06desk/internal/settings"
@@ -66,6 +71,17 @@ type Services struct {
 	Admin       PasswordSetter
 	PIN         PINSetter
 	Audit       Auditor
+	// Exports writes the CSV exports; Sweeper purges (purge).
+	Exports *exports.Service
+	Sweeper Sweeper
+	// Retention reads the retention settings' cutoffs at now (purge).
+	Retention func(ctx context.Context, now time.Time) (drafts, orders time.Time)
+}
+
+// Sweeper is the store's housekeeping: a sweep, or its preview.
+type Sweeper interface {
+	housekeeping.Store
+	housekeeping.Previewer
 }
 
 // PasswordSetter sets the admin password (adminauth).
@@ -80,7 +96,7 @@ type PINSetter interface {
 
 // Auditor records who did what (the SQLite store).
 type Auditor interface {
-	Audit(ctx context.Context, actor, action, subject, detail string) error
+	Audit(ctx context.Context, actor string, action audit.Action, subject, detail string) error
 }
 
 // Host is what the entry point (main.go) provides: what only the main
@@ -109,6 +125,16 @@ type Host struct {
 
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+}
+
+// CLIActor is who the command line acts as in the audit log: the OS
+// user running it.
+func CLIActor() audit.Actor {
+	name := "cli"
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	return audit.Actor{Kind: audit.KindCLI, Name: name}
 }
 
 // DefaultServeAddr is where `serve` listens without --addr.
@@ -213,7 +239,7 @@ registration kiosk, full screen. Global flags work before or after the command.`
 				return err
 			}
 			defer closeFn()
-			return fn(cmd.Context(), s, args)
+			return fn(audit.WithActor(cmd.Context(), CLIActor()), s, args)
 		}
 	}
 
@@ -225,6 +251,8 @@ registration kiosk, full screen. Global flags work before or after the command.`
 		outboxCommand(h, withServices),
 		ordersCommand(h, withServices),
 		keysCommand(h, withServices),
+		purgeCommand(h, withServices),
+		auditCommand(h, withServices),
 	)
 	// --version works on every command: cobra handles it where Version is set.
 	var walk func(c *cobra.Command)

@@ -81,7 +81,7 @@ func settingsSet(ctx context.Context, s Services, args []string, stdout io.Write
 		k, v, _ := strings.Cut(a, "=")
 		changes[k] = v
 	}
-	if err := s.Settings.Set(ctx, "cli", changes); err != nil {
+	if err := s.Settings.Set(ctx, "", changes); err != nil {
 		var fe settings.Errors
 		if errors.As(err, &fe) {
 			return fmt.Errorf("nothing was changed: %w", err)
@@ -133,7 +133,7 @@ func invite(ctx context.Context, s Services, one invitations.Row, csvFile string
 			return errors.New("the CSV file has errors; nothing was sent")
 		}
 	}
-	created, err := s.Invitations.Create(ctx, "cli", rows, true)
+	created, err := s.Invitations.Create(ctx, "", rows, true)
 	var bad *invitations.InvalidRowsError
 	if errors.As(err, &bad) {
 		for _, r := range bad.Rows {

@@ -41,13 +41,9 @@ func ordersCommand(h Host, with servicesRunner) *cobra.Command {
 		Short: "List orders, newest first",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st := order.Status(status)
-			if st != "" && !st.Valid() {
-				var names []string
-				for _, v := range order.Statuses() {
-					names = append(names, string(v))
-				}
-				return usagef("unknown status %q (one of %s)", status, strings.Join(names, ", "))
+			st, err := parseOrderStatus(status)
+			if err != nil {
+				return err
 			}
 			return with(func(ctx context.Context, s Services, _ []string) error {
 				return listOrders(ctx, s, st, asJSON, h.Stdout)
@@ -56,7 +52,20 @@ func ordersCommand(h Host, with servicesRunner) *cobra.Command {
 	}
 	list.Flags().StringVar(&status, "status", "", "only orders with this status (ready, sent_to_nexus, ...)")
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of a table")
-	return group("orders", "The orders that came back from registration", list)
+	return group("orders", "The orders that came back from registration", list, ordersExportCommand(h, with))
+}
+
+// parseOrderStatus reads a --status flag ("" : any).
+func parseOrderStatus(status string) (order.Status, error) {
+	st := order.Status(status)
+	if st != "" && !st.Valid() {
+		var names []string
+		for _, v := range order.Statuses() {
+			names = append(names, string(v))
+		}
+		return "", usagef("unknown status %q (one of %s)", status, strings.Join(names, ", "))
+	}
+	return st, nil
 }
 
 // listOrders prints every order with status st (all when empty), newest

@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"os/user"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -17,7 +18,9 @@ import (
 
 	"id06desk/internal/adminauth"
 	"id06desk/internal/applog"
+	"id06desk/internal/audit"
 	"id06desk/internal/bankidconf"
+	"id06desk/internal/exports"
 	"id06desk/internal/housekeeping"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/instancelock"
@@ -80,6 +83,7 @@ type App struct {
 	Station      *kiosk.Station
 	BankID       *bankidconf.Provider
 	Outbox       *outbox.Worker
+	Exports      *exports.Service
 	// TestCamera switches the test camera's picture (nil unless
 	// Options.TestCamera).
 	TestCamera func(file string) error
@@ -143,6 +147,7 @@ func (a *App) open(ctx context.Context, o Options) error {
 	st := settings.NewService(db, p.Config)
 	a.Settings = st
 	a.Orders = orders.New(orders.Config{Store: db, Now: db.Now})
+	a.Exports = exports.New(db)
 	a.Outbox = outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), log, outbox.Options{})
 	// One cap on argon2 hashes at once, shared by the login and the PIN.
 	hasher := adminauth.NewHasher(adminauth.DefaultConcurrentHashes)
@@ -196,9 +201,16 @@ func (a *App) registerJobs() error {
 		jobs.Sooner(func(ctx context.Context) time.Duration { return a.Outbox.Wait(ctx, OutboxEvery) }))
 }
 
-// Start runs the background jobs until ctx ends or Close.
+// Start runs the background jobs until ctx ends or Close. What they do
+// is audited as the system.
 func (a *App) Start(ctx context.Context) {
-	a.jobs.Start(ctx)
+	a.jobs.Start(audit.WithActor(ctx, audit.System))
+}
+
+// Retention is the retention settings' cutoffs at now (housekeeping and
+// `id06desk purge`).
+func (a *App) Retention(ctx context.Context, now time.Time) (drafts, orders time.Time) {
+	return housekeeping.Cutoffs(ctx, a.Settings.Load, now)
 }
 
 // Jobs reports the background jobs: last run, duration, error.
@@ -249,11 +261,19 @@ func (a *App) API(o APIOptions) *httpapi.Server {
 		Settings: a.Settings, Invitations: a.Invitations, Outbox: a.Outbox,
 		Registration: a.Registration, Orders: a.Orders, Keys: a.Keys,
 		Station: a.Station, PIN: a.PIN, OnKioskExit: o.OnKioskExit, TestCamera: a.TestCamera, BankID: a.BankID,
-		Jobs: a.Jobs,
+		Jobs: a.Jobs, Exports: a.Exports, WindowUser: windowUser(),
 	}
 	if o.Mode == httpapi.ModeServe {
 		// Inside the window the desktop user is the admin: no login.
 		cfg.Auth = a.Auth
 	}
 	return httpapi.New(cfg)
+}
+
+// windowUser is the OS user of the desktop window, for the audit log.
+func windowUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "desktop"
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"time"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/orders"
@@ -36,8 +37,26 @@ type Store interface {
 // longer than needed; finished orders (orders.PurgedStatuses) last changed
 // before orderCutoff (zero: never) keep who ordered which card and when,
 // but lose identity numbers, phone, address and photos.
+//
+// The audit lines name the context's actor (the command line's user for
+// `id06desk purge`), and the system when the context names none.
 func Sweep(ctx context.Context, st Store, now, draftCutoff, orderCutoff time.Time) (sqlite.SweepResult, error) {
-	return st.Sweep(ctx, sqlite.SweepPlan{
+	return st.Sweep(asSystem(ctx), plan(now, draftCutoff, orderCutoff))
+}
+
+// Preview counts what Sweep would do with the same cutoffs, changing
+// nothing (`id06desk purge --dry-run`).
+func Preview(ctx context.Context, st Previewer, now, draftCutoff, orderCutoff time.Time) (sqlite.SweepResult, error) {
+	return st.SweepPreview(ctx, plan(now, draftCutoff, orderCutoff))
+}
+
+// Previewer counts what a sweep would change.
+type Previewer interface {
+	SweepPreview(ctx context.Context, p sqlite.SweepPlan) (sqlite.SweepResult, error)
+}
+
+func plan(now, draftCutoff, orderCutoff time.Time) sqlite.SweepPlan {
+	return sqlite.SweepPlan{
 		Now:          now,
 		ExpireFrom:   invitations.Expirable(),
 		Expire:       invitations.Expire,
@@ -45,8 +64,28 @@ func Sweep(ctx context.Context, st Store, now, draftCutoff, orderCutoff time.Tim
 		DraftsOf:     invitations.Closed(),
 		PurgeOrders:  orders.PurgedStatuses(),
 		OrdersBefore: orderCutoff,
-		Actor:        "system",
-	})
+	}
+}
+
+// asSystem is ctx with the system as actor unless it names one.
+func asSystem(ctx context.Context) context.Context {
+	if audit.ActorFrom(ctx).Kind == audit.KindUnknown {
+		return audit.WithActor(ctx, audit.System)
+	}
+	return ctx
+}
+
+// Cutoffs are the retention settings' cutoffs at now: drafts untouched
+// since the first, orders unchanged since the second are purged.
+func Cutoffs(ctx context.Context, load func(ctx context.Context) (settings.Values, error), now time.Time) (drafts, orders time.Time) {
+	draftDays, orderDays := 30, 90
+	if load != nil {
+		if v, err := load(ctx); err == nil {
+			draftDays, orderDays = v.Int("retention.draft_days"), v.Int("retention.order_days")
+		}
+	}
+	day := 24 * time.Hour
+	return now.Add(-time.Duration(draftDays) * day), now.Add(-time.Duration(orderDays) * day)
 }
 
 // Config holds the job's dependencies.
@@ -97,20 +136,15 @@ func Run(ctx context.Context, c Config) {
 // error is the caller's to log (Run) or record (the App's job list).
 func Round(ctx context.Context, c Config) error {
 	c = c.withDefaults()
-	draftDays, orderDays := 30, 90
-	if c.Settings != nil {
-		if v, err := c.Settings(ctx); err == nil {
-			draftDays, orderDays = v.Int("retention.draft_days"), v.Int("retention.order_days")
-		}
-	}
 	now := c.Now()
-	day := 24 * time.Hour
-	res, err := Sweep(ctx, c.Store, now, now.Add(-time.Duration(draftDays)*day), now.Add(-time.Duration(orderDays)*day))
+	drafts, orders := Cutoffs(ctx, c.Settings, now)
+	res, err := Sweep(audit.WithActor(ctx, audit.System), c.Store, now, drafts, orders)
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
 	if res.Expired+res.DraftsDeleted+res.OrdersPurged > 0 {
-		c.Log.Info("housekeeping", "invitations_expired", res.Expired, "drafts_deleted", res.DraftsDeleted, "orders_purged", res.OrdersPurged)
+		c.Log.Info("housekeeping", "invitations_expired", res.Expired, "drafts_deleted", res.DraftsDeleted, "orders_purged", res.OrdersPurged,
+			"mails_deleted", res.MailsDeleted)
 	}
 	return nil
 }

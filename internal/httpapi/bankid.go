@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/bankid"
 	"id06desk/internal/bankidconf"
 	"id06desk/internal/i18n"
@@ -118,7 +119,7 @@ func (s *Server) bankIDStoreFile(w http.ResponseWriter, r *http.Request) error {
 	if err := s.cfg.BankID.Store(r.PathValue("name"), bytes.TrimSpace(data)); err != nil {
 		return &Error{Code: CodeInvalid, Message: msgBankIDFile.With(), Err: err}
 	}
-	if err := s.cfg.DB.Audit(r.Context(), s.actor(r), "bankid.file_stored", r.PathValue("name"), ""); err != nil {
+	if err := s.cfg.DB.Audit(r.Context(), "", audit.BankIDFileStored, r.PathValue("name"), ""); err != nil {
 		return err
 	}
 	return s.bankIDConfigStatus(w, r)

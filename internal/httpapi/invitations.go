@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/i18n"
 	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
@@ -38,12 +40,10 @@ func (s *Server) invitationRoutes() {
 	s.handle("GET /api/outbox/status", admin, s.outboxStatus)
 }
 
-// actor names who did something, for the audit log.
+// actor names who did something, for the services that still take the
+// actor's name (the request's actor, actorOf).
 func (s *Server) actor(r *http.Request) string {
-	if s.cfg.Mode == ModeWindow {
-		return "admin (desktop)"
-	}
-	return "admin@" + clientAddr(r)
+	return audit.ActorFrom(r.Context()).Name
 }
 
 func (s *Server) settingsBody(w http.ResponseWriter, r *http.Request) error {
@@ -183,18 +183,27 @@ func toRowsJSON(rows []invitations.RowResult, lang i18n.Lang) []rowResultJSON {
 	return out
 }
 
-func (s *Server) listInvitations(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
+// invitationListQuery reads the list's filters (the list and its CSV
+// export take the same ones).
+func invitationListQuery(q url.Values) (invite.ListQuery, error) {
 	lq := invite.ListQuery{CardType: q.Get("cardType"), Text: q.Get("q"), Sort: q.Get("sort"), Desc: q.Get("dir") != "asc"}
 	if st := q.Get("status"); st != "" {
 		parsed, err := invite.ParseStatus(st)
 		if err != nil {
-			return Errorf(CodeBadRequest, msgUnknownStatus, "status", strconv.Quote(st))
+			return lq, Errorf(CodeBadRequest, msgUnknownStatus, "status", strconv.Quote(st))
 		}
 		lq.Status = parsed
 	}
 	lq.Page, _ = strconv.Atoi(q.Get("page"))
 	lq.PageSize, _ = strconv.Atoi(q.Get("pageSize"))
+	return lq, nil
+}
+
+func (s *Server) listInvitations(w http.ResponseWriter, r *http.Request) error {
+	lq, err := invitationListQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
 	page, err := s.cfg.Invitations.List(r.Context(), lq)
 	if err != nil {
 		return err

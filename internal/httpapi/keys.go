@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"id06desk/internal/audit"
+)
 
 // keysBody lists the invitation signing keys, newest state from disk (the
 // command line may have rotated meanwhile).
@@ -30,7 +34,7 @@ func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) error {
 	if err := s.cfg.Keys.Rotate(); err != nil {
 		return err
 	}
-	if err := s.cfg.DB.Audit(r.Context(), s.actor(r), "keys.rotated", s.cfg.Keys.ActiveKeyID(), ""); err != nil {
+	if err := s.cfg.DB.Audit(r.Context(), "", audit.KeysRotated, s.cfg.Keys.ActiveKeyID(), ""); err != nil {
 		return err
 	}
 	return s.keysBody(w, http.StatusOK)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"id06desk/internal/adminauth"
+	"id06desk/internal/audit"
 	"id06desk/internal/i18n"
 	"id06desk/internal/kiosk"
 )
@@ -140,7 +141,7 @@ func (s *Server) kioskExit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if s.cfg.DB != nil {
-		_ = s.cfg.DB.Audit(r.Context(), "admin@kiosk", "kiosk.exit", "", "")
+		_ = s.cfg.DB.Audit(r.Context(), "", audit.KioskExit, "", "")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	if s.cfg.OnKioskExit != nil {
@@ -166,7 +167,7 @@ func (s *Server) kioskSetPIN(w http.ResponseWriter, r *http.Request) error {
 	if err := s.cfg.PIN.Set(in.PIN); err != nil {
 		return err
 	}
-	if err := s.cfg.DB.Audit(r.Context(), s.actor(r), "kiosk.pin_set", "", ""); err != nil {
+	if err := s.cfg.DB.Audit(r.Context(), "", audit.KioskPINSet, "", ""); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -150,6 +150,15 @@ var (
 	msgUnknownOrderStatus = i18n.Text{Code: "orders.unknown_status",
 		SV: "Okänd beställningsstatus {status}.",
 		EN: "Unknown order status {status}."}
+	msgUnknownAuditAction = i18n.Text{Code: "audit.unknown_action",
+		SV: "Okänd händelse {action} i filtret.",
+		EN: "Unknown action {action} in the filter."}
+	msgUnknownActorKind = i18n.Text{Code: "audit.unknown_actor_kind",
+		SV: "Okänd sorts aktör {kind} i filtret.",
+		EN: "Unknown kind of actor {kind} in the filter."}
+	msgBadDate = i18n.Text{Code: "filter.bad_date",
+		SV: "{field} ska vara ett datum (ÅÅÅÅ-MM-DD) eller en tidpunkt (RFC 3339), inte {value}.",
+		EN: "{field} must be a date (YYYY-MM-DD) or a time (RFC 3339), not {value}."}
 	msgPhotoPurged = i18n.Text{Code: "orders.photo_purged",
 		SV: "Fotot raderades med beställningens personuppgifter när lagringstiden gick ut.",
 		EN: "The photo was deleted with the order's personal data after the retention time."}

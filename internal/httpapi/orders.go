@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 type OrderStore interface {
 	ListOrders(ctx context.Context, q order.ListQuery) (order.Page, error)
 	GetOrder(ctx context.Context, id string) (order.Order, error)
+	// ViewOrder is GetOrder for showing its personal data: audited.
+	ViewOrder(ctx context.Context, id string) (order.Order, error)
 	RecordIdentityCheck(ctx context.Context, actor, id string) (order.Order, error)
 }
 
@@ -81,14 +84,23 @@ func OrderToJSON(o order.Order, detail bool) OrderJSON {
 	return j
 }
 
-func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
+// orderListQuery reads the list's filters (the list and its CSV export
+// take the same ones).
+func orderListQuery(q url.Values) (order.ListQuery, error) {
 	lq := order.ListQuery{Status: order.Status(q.Get("status")), Text: q.Get("q")}
 	if lq.Status != "" && !lq.Status.Valid() {
-		return Errorf(CodeInvalid, msgUnknownOrderStatus, "status", strconv.Quote(q.Get("status")))
+		return lq, Errorf(CodeInvalid, msgUnknownOrderStatus, "status", strconv.Quote(q.Get("status")))
 	}
 	lq.Page, _ = strconv.Atoi(q.Get("page"))
 	lq.PageSize, _ = strconv.Atoi(q.Get("pageSize"))
+	return lq, nil
+}
+
+func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) error {
+	lq, err := orderListQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
 	p, err := s.cfg.Orders.ListOrders(r.Context(), lq)
 	if err != nil {
 		return err
@@ -102,7 +114,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.cfg.Orders.GetOrder(r.Context(), r.PathValue("id"))
+	o, err := s.cfg.Orders.ViewOrder(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

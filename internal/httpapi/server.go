@@ -24,6 +24,7 @@ import (
 
 	"id06desk/internal/adminauth"
 	"id06desk/internal/audit"
+	"id06desk/internal/exports"
 	"id06desk/internal/health"
 	"id06desk/internal/invitations"
 	"id06desk/internal/jobs"
@@ -55,8 +56,10 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 // Store is what the API needs from storage.
 type Store interface {
 	Status(ctx context.Context) health.Database
-	RecentAudit(ctx context.Context, limit int) ([]audit.Entry, error)
-	Audit(ctx context.Context, actor, action, subject, detail string) error
+	// ListAudit reads one page of the audit log; Audit writes a line
+	// (actor "" : the request's, see actorOf).
+	ListAudit(ctx context.Context, q audit.Query) (audit.Page, error)
+	Audit(ctx context.Context, actor string, action audit.Action, subject, detail string) error
 }
 
 // Config holds the server's dependencies, built in main.go.
@@ -98,6 +101,12 @@ type Config struct {
 
 	// Jobs lists the background jobs (Settings → About); nil: none.
 	Jobs func() []jobs.Status
+
+	// Exports writes the CSV exports (nil: no export routes).
+	Exports *exports.Service
+	// WindowUser names the desktop user in the audit log (ModeWindow);
+	// "" : "desktop".
+	WindowUser string
 }
 
 // Server is the API.
@@ -142,7 +151,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/logout", public, s.logout)
 	s.handle("POST /api/setup", public, s.setup)
 	s.handle("POST /api/ui-ready", public, s.uiReady)
-	s.handle("GET /api/audit", admin, s.audit)
+	s.auditRoutes()
 	s.handle("GET /api/jobs", admin, s.jobs)
 	s.invitationRoutes()
 	s.registerRoutes()
@@ -169,6 +178,7 @@ func (s *Server) handle(pattern string, acc access, h handlerFunc, opts ...route
 	s.paths[path] = true
 	s.table = append(s.table, Route{Method: method, Path: path, Access: rt.acc.String(), BodyTypes: slices.Clone(rt.types), BodyLimit: rt.limit})
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(audit.WithActor(r.Context(), s.actorOf(r, path)))
 		var err error
 		switch rt.acc {
 		case admin:
@@ -364,6 +374,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.setSessionCookie(w, r, token, expires)
 	s.cfg.Log.Info("admin logged in", "client", clientAddr(r))
+	if err := s.cfg.DB.Audit(r.Context(), "", audit.AdminLogin, "", ""); err != nil {
+		s.cfg.Log.Error("audit login", "err", err)
+	}
 	writeJSON(w, http.StatusOK, map[string]bool{"authenticated": true})
 	return nil
 }
@@ -378,6 +391,11 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token 
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(SessionCookie); err == nil && s.cfg.Auth != nil {
+		if s.cfg.Auth.Valid(r.Context(), c.Value) {
+			if err := s.cfg.DB.Audit(r.Context(), "", audit.AdminLogout, "", ""); err != nil {
+				return err
+			}
+		}
 		if err := s.cfg.Auth.Logout(r.Context(), c.Value); err != nil {
 			return err
 		}
@@ -402,25 +420,5 @@ func (s *Server) uiReady(w http.ResponseWriter, r *http.Request) error {
 		}
 	})
 	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
-	entries, err := s.cfg.DB.RecentAudit(r.Context(), 200)
-	if err != nil {
-		return err
-	}
-	type item struct {
-		At      string `json:"at"`
-		Actor   string `json:"actor"`
-		Action  string `json:"action"`
-		Subject string `json:"subject,omitempty"`
-		Detail  string `json:"detail,omitempty"`
-	}
-	out := make([]item, 0, len(entries))
-	for _, e := range entries {
-		out = append(out, item{At: e.At.Format(time.RFC3339), Actor: e.Actor, Action: e.Action, Subject: e.Subject, Detail: e.Detail})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": out})
 	return nil
 }

@@ -162,8 +162,9 @@ func TestServeModeNeedsLogin(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("audit after login: %d %v", resp.StatusCode, m)
 	}
-	entries := m["entries"].([]any)
-	if len(entries) == 0 || entries[0].(map[string]any)["action"] != "admin.password_set" {
+	entries := m["items"].([]any)
+	if len(entries) < 2 || entries[0].(map[string]any)["action"] != "admin.login" || entries[0].(map[string]any)["actorKind"] != "admin" ||
+		entries[1].(map[string]any)["action"] != "admin.password_set" {
 		t.Fatalf("audit %v", entries)
 	}
 	_, m = e.do(t, "GET", "/api/health", "")

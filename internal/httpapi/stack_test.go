@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"id06desk/internal/exports"
 	"log/slog"
 	"maps"
 	"net/http/httptest"
@@ -160,6 +161,7 @@ func (s *stack) everything(t *testing.T) httpapi.Config {
 	cfg.Mode = httpapi.ModeWindow
 	cfg.Station, cfg.PIN, cfg.TestCamera = station, kiosk.NewPIN(filepath.Join(s.dir, "pin")), tc.Play
 	cfg.BankID, cfg.Log = s.bankid, slog.New(slog.DiscardHandler)
+	cfg.Exports = exports.New(s.db)
 	return cfg
 }
 

@@ -610,6 +610,15 @@ func (e *InputError) Error() string { return e.Field + ": " + e.Msg.In(i18n.EN) 
 // Unwrap makes an InputError an ErrBadInput.
 func (e *InputError) Unwrap() error { return ErrBadInput }
 
+// eventAction is the audit action of each timeline event an admin's action
+// adds (update).
+var eventAction = map[string]audit.Action{
+	invite.EventQueued:   audit.InvitationQueued,
+	invite.EventResent:   audit.InvitationResent,
+	invite.EventExtended: audit.InvitationExtended,
+	invite.EventRevoked:  audit.InvitationRevoked,
+}
+
 func (s *Service) update(ctx context.Context, actor, id string, fn func(inv *invite.Invitation, e env) (*invite.Event, *outbox.Message, error)) error {
 	e, err := s.env(ctx)
 	if err != nil {
@@ -633,7 +642,7 @@ func (s *Service) update(ctx context.Context, actor, id string, fn func(inv *inv
 		}
 		if ev != nil {
 			c.Events = append(c.Events, *ev)
-			c.Audit = append(c.Audit, audit.Entry{Actor: actor, Action: "invitation." + ev.Kind, Subject: id})
+			c.Audit = append(c.Audit, audit.Entry{Actor: actor, Action: eventAction[ev.Kind], Subject: id})
 		}
 		if m != nil {
 			m.InvitationID = id

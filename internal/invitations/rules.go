@@ -21,7 +21,7 @@ func DeleteRule(actor string) func(inv invite.Invitation) ([]audit.Entry, error)
 		if inv.Status != invite.StatusDraft {
 			return nil, fmt.Errorf("%w: only drafts can be deleted (this one is %s)", invite.ErrTransition, inv.Status)
 		}
-		return []audit.Entry{{Actor: actor, Action: "invitation.deleted", Subject: inv.ID}}, nil
+		return []audit.Entry{{Actor: actor, Action: audit.InvitationDeleted, Subject: inv.ID}}, nil
 	}
 }
 
@@ -57,7 +57,8 @@ func Expire(inv *invite.Invitation) (invite.Change, error) {
 		return invite.Change{}, err
 	}
 	inv.Status = invite.StatusExpired
-	return invite.Change{Events: []invite.Event{{Kind: invite.EventExpired}}}, nil
+	return invite.Change{Events: []invite.Event{{Kind: invite.EventExpired}},
+		Audit: []audit.Entry{{Action: audit.InvitationExpired, Subject: inv.ID}}}, nil
 }
 
 // Closed lists the statuses whose link can no longer be used and never
@@ -87,7 +88,9 @@ type mailResults struct{ MailStore }
 
 func (m mailResults) MarkSent(ctx context.Context, id int64, worker, reply string) error {
 	return m.FinishMail(ctx, id, worker, outbox.Outcome{State: outbox.Sent, Reply: reply}, func(inv *invite.Invitation) (invite.Change, error) {
-		return mailResult(inv, invite.StatusSent, invite.EventSent, "", reply), nil
+		c := mailResult(inv, invite.StatusSent, invite.EventSent, "", reply)
+		c.Audit = append(c.Audit, audit.Entry{Action: audit.InvitationSent, Subject: inv.ID})
+		return c, nil
 	})
 }
 

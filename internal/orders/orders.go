@@ -31,6 +31,8 @@ type Store interface {
 	GetOrder(ctx context.Context, id string) (order.Order, error)
 	OrderOf(ctx context.Context, invitationID string) (order.Order, error)
 	ListOrders(ctx context.Context, q order.ListQuery) (order.Page, error)
+	// Audit writes one audit line (actor "" : the context's).
+	Audit(ctx context.Context, actor string, action audit.Action, subject, detail string) error
 }
 
 // Config builds a Service.
@@ -53,9 +55,6 @@ func New(c Config) *Service {
 	}
 	return &Service{store: c.Store, now: c.Now}
 }
-
-// Who the audit log names for an order a cardholder made.
-const actorCardholder = "cardholder"
 
 // Create turns a confirmed registration into an order, in one
 // transaction: the invitation must still be open for registration; it
@@ -82,7 +81,7 @@ func (s *Service) Create(ctx context.Context, o order.Order, mails []*outbox.Mes
 				{Kind: invite.EventReady},
 			},
 			Mails:       mails,
-			Audit:       []audit.Entry{{Actor: actorCardholder, Action: "order.created", Subject: o.ID, Detail: o.RegisteredWhere}},
+			Audit:       []audit.Entry{{Actor: audit.Cardholder.Name, ActorKind: audit.KindCardholder, Action: audit.OrderCreated, Subject: o.ID, Detail: o.RegisteredWhere}},
 			DeleteDraft: true,
 		}, nil
 	})
@@ -92,6 +91,19 @@ func (s *Service) Create(ctx context.Context, o order.Order, mails []*outbox.Mes
 // id.
 func (s *Service) GetOrder(ctx context.Context, id string) (order.Order, error) {
 	return s.store.GetOrder(ctx, id)
+}
+
+// ViewOrder returns an order for showing its personal data to the admin,
+// and audits that it was shown (order.viewed, the actor from ctx).
+func (s *Service) ViewOrder(ctx context.Context, id string) (order.Order, error) {
+	o, err := s.store.GetOrder(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	if err := s.store.Audit(ctx, "", audit.OrderViewed, o.ID, ""); err != nil {
+		return o, fmt.Errorf("view order: %w", err)
+	}
+	return o, nil
 }
 
 // OrderOf returns the order made from an invitation; order.ErrNotFound when
@@ -114,7 +126,7 @@ func (s *Service) RecordIdentityCheck(ctx context.Context, actor, id string) (or
 			return invite.Change{}, false, nil
 		}
 		o.IdentityCheck, o.IdentityCheckedAt = order.CheckDone, s.now()
-		return invite.Change{Audit: []audit.Entry{{Actor: actor, Action: "order.identity_checked", Subject: o.ID}}}, true, nil
+		return invite.Change{Audit: []audit.Entry{{Actor: actor, Action: audit.OrderIdentityChecked, Subject: o.ID}}}, true, nil
 	})
 	if err != nil {
 		return o, fmt.Errorf("record identity check: %w", err)
@@ -124,11 +136,13 @@ func (s *Service) RecordIdentityCheck(ctx context.Context, actor, id string) (or
 
 // PurgedStatuses are the statuses whose orders lose their personal data
 // once the retention time has passed since their last change: the
-// finished ones (delivered, cancelled), whose card needs no more of it.
+// finished ones (delivered, cancelled), whose card needs no more of it,
+// and the abandoned ones: rejected by Nexus or reopened and then left
+// unchanged for the whole retention time (nobody fixed them, nobody will).
 func PurgedStatuses() []order.Status {
 	var out []order.Status
 	for _, st := range order.Statuses() {
-		if st.Finished() {
+		if st.Finished() || st == order.StatusRejectedByNexus || st == order.StatusReopened {
 			out = append(out, st)
 		}
 	}

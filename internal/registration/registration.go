@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/i18n"
 	"id06desk/internal/identity"
 	"id06desk/internal/invite"
@@ -191,7 +192,8 @@ func markOpened(inv *invite.Invitation, openedBefore bool) (invite.Change, error
 	if invite.CanTransition(inv.Status, invite.StatusOpened) {
 		inv.Status = invite.StatusOpened
 	}
-	return invite.Change{Events: []invite.Event{{Kind: invite.EventOpened}}}, nil
+	return invite.Change{Events: []invite.Event{{Kind: invite.EventOpened}},
+		Audit: []audit.Entry{{Actor: audit.Cardholder.Name, ActorKind: audit.KindCardholder, Action: audit.InvitationOpened, Subject: inv.ID}}}, nil
 }
 
 // save runs fn on the draft of an invitation whose link authorize has

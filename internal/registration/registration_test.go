@@ -546,7 +546,8 @@ func TestSweepExpiresAndPurgesDrafts(t *testing.T) {
 	}
 }
 
-// A delivered order keeps who ordered which card, but its personal data and
+// A delivered order keeps its status, card type and dates, but its
+// personal data (names included), its invitation's email and name, and its
 // photos go after the retention time.
 func TestSweepPurgesDeliveredOrders(t *testing.T) {
 	f := newFixture(t)
@@ -577,11 +578,15 @@ func TestSweepPurgesDeliveredOrders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Personnummer != "" || o.Phone != "" || len(o.Photo) != 0 || len(o.Thumb) != 0 || o.Delivery.Address.Street != "" || o.PurgedAt.IsZero() {
+	if o.Personnummer != "" || o.Phone != "" || len(o.Photo) != 0 || len(o.Thumb) != 0 || o.Delivery.Address.Street != "" || o.PurgedAt.IsZero() ||
+		o.FirstName != "" || o.LastName != "" || o.Email != "" || o.InvitationName != "" {
 		t.Fatalf("personal data kept: %+v", o)
 	}
-	if o.FirstName != "Anna" || o.CardType != "id06-rfid" {
+	if o.CardType != "id06-rfid" || o.Status != order.StatusDelivered || o.RegisteredAt.IsZero() {
 		t.Fatalf("the order's record went too: %+v", o)
+	}
+	if inv, _, err := f.db.GetInvitation(ctx, o.InvitationID); err != nil || inv.Email != "" || inv.Name != "" {
+		t.Fatalf("the invitation keeps the address: %+v %v", inv, err)
 	}
 	if res, _ := housekeeping.Sweep(ctx, f.db, f.clock(), f.clock(), cutoff()); res.OrdersPurged != 0 {
 		t.Fatal("purged twice")

@@ -62,7 +62,7 @@ var Defs = []Def{
 	{Key: "bankid.url", Kind: KindURL, Help: "Override of the BankID API address (a local stand-in for tests); empty: the environment's"},
 	{Key: "bankid.mrtd", Kind: KindChoice, Default: "off", Choices: []string{"off", "on"}, Help: "Ask BankID to check the cardholder's passport or ID card too (mrtd)"},
 	{Key: "bankid.passphrase", Kind: KindSecret, MaxLen: 256, Help: "Passphrase of the relying-party certificate (.p12)"},
-	{Key: "retention.order_days", Kind: KindInt, Default: "90", Min: 1, Max: 3650, Help: "Days after a card is delivered before the order's personal data (identity numbers, phone, address, photo) is deleted"},
+	{Key: "retention.order_days", Kind: KindInt, Default: "90", Min: 1, Max: 3650, Help: "Days after an order was delivered, cancelled, or rejected or reopened and then left unchanged, before its personal data (names, identity numbers, email, phone, address, photo) and its mails are deleted"},
 	{Key: "public_url", Kind: KindURL, Help: "Address cardholders open the registration at (default: the serve address)"},
 	{Key: "smtp.host", Kind: KindText, MaxLen: 253, Help: "Mail server host name"},
 	{Key: "smtp.port", Kind: KindInt, Default: "587", Min: 1, Max: 65535, Help: "Mail server port (587 STARTTLS, 465 TLS, 25 none)"},

@@ -34,7 +34,7 @@ func (db *DB) SetAdminPasswordHash(ctx context.Context, hash string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM admin_sessions`); err != nil {
 			return fmt.Errorf("end admin sessions: %w", err)
 		}
-		return insertAudit(ctx, tx, now, "admin", "admin.password_set", "", "")
+		return insertAudit(ctx, tx, now, audit.Entry{Action: audit.AdminPasswordSet})
 	})
 }
 
@@ -56,7 +56,7 @@ func (db *DB) SetFirstAdminPasswordHash(ctx context.Context, hash string) (creat
 		if created = n == 1; !created {
 			return nil
 		}
-		return insertAudit(ctx, tx, now, "admin (setup link)", "admin.password_set", "", "")
+		return insertAudit(ctx, tx, now, audit.Entry{Action: audit.AdminPasswordSet, Detail: "setup link"})
 	})
 	return created, err
 }
@@ -94,44 +94,4 @@ func (db *DB) DeleteAdminSession(ctx context.Context, tokenHash []byte) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM admin_sessions WHERE token_hash = ?`, tokenHash)
 		return err
 	})
-}
-
-// AuditEntry is one line of the audit log (a domain type, so that the API
-// need not import storage).
-type AuditEntry = audit.Entry
-
-// Audit records who did what. Detail must never hold personal data.
-func (db *DB) Audit(ctx context.Context, actor, action, subject, detail string) error {
-	return db.RunInTx(ctx, func(tx *sql.Tx) error {
-		return insertAudit(ctx, tx, ms(db.now()), actor, action, subject, detail)
-	})
-}
-
-func insertAudit(ctx context.Context, tx *sql.Tx, at int64, actor, action, subject, detail string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log(at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)`,
-		at, actor, action, subject, detail)
-	if err != nil {
-		return fmt.Errorf("write audit log: %w", err)
-	}
-	return nil
-}
-
-// RecentAudit returns the newest entries first.
-func (db *DB) RecentAudit(ctx context.Context, limit int) ([]AuditEntry, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("read audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at int64
-		if err := rows.Scan(&at, &e.Actor, &e.Action, &e.Subject, &e.Detail); err != nil {
-			return nil, fmt.Errorf("read audit log: %w", err)
-		}
-		e.At = fromMS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }

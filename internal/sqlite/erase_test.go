@@ -215,6 +215,44 @@ func TestDeletedPersonalDataLeavesTheFile(t *testing.T) {
 		}
 	})
 
+	// Rejected by Nexus (or reopened) and then left: purged like a finished
+	// order, names, email and the invitation's address included, and what
+	// is left is status, card type and dates.
+	for _, st := range []order.Status{order.StatusRejectedByNexus, order.StatusReopened} {
+		t.Run("retention purges an abandoned order: "+string(st), func(t *testing.T) {
+			email, name := "abandon-marker-4e2a@example.se", "Övergiven Markörsson"
+			f := newEraseFixture(t, invite.StatusSent, email, name)
+			orderPhoto := []byte("\x00ABANDONED-PHOTO-MARKER-3d8b\x00")
+			o := testOrder(f.inv.ID, pnr, photoWith(orderPhoto))
+			o.FirstName, o.LastName, o.Email = "Övergiven", "Markörsson", email
+			if err := orders.New(orders.Config{Store: f.db}).Create(ctx, o, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.db.RunInTx(ctx, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, `UPDATE orders SET status = ?`, string(st))
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			markers := [][]byte{orderPhoto, []byte(pnr), []byte(email), []byte(name), []byte("Markörsson")}
+			if hits := found(t, f.db, markers...); len(hits) < len(markers) {
+				t.Fatalf("the markers are not all in the files before the purge: %v", hits)
+			}
+			f.advance(91 * 24 * time.Hour)
+			res, err := housekeeping.Sweep(ctx, f.db, f.clock(), f.clock(), f.clock().Add(-90*24*time.Hour))
+			if err != nil || res.OrdersPurged != 1 || res.Purged[st] != 1 {
+				t.Fatalf("sweep %+v %v", res, err)
+			}
+			if hits := found(t, f.db, markers...); len(hits) > 0 {
+				t.Errorf("purged personal data still readable on disk: %s", strings.Join(hits, "; "))
+			}
+			got, err := f.db.GetOrder(ctx, o.ID)
+			if err != nil || got.Status != st || got.CardType != "id06-rfid" || got.RegisteredAt.IsZero() || got.PurgedAt.IsZero() {
+				t.Fatalf("what should stay: %+v %v", got, err)
+			}
+		})
+	}
+
 	t.Run("deleting an unsent invitation", func(t *testing.T) {
 		email, name := "erase-marker-7c3d@example.se", "Markör Raderasson"
 		f := newEraseFixture(t, invite.StatusDraft, email, name)

@@ -94,7 +94,7 @@ func (db *DB) SaveCatalog(ctx context.Context, actor string, cat invite.Catalog)
 				}
 			}
 		}
-		return insertAudit(ctx, tx, ms(db.now()), actor, "catalog.changed", "", "")
+		return insertAudit(ctx, tx, ms(db.now()), audit.Entry{Actor: actor, Action: audit.CatalogChanged})
 	})
 }
 
@@ -154,7 +154,7 @@ func (db *DB) CreateInvitations(ctx context.Context, actor string, invs []invite
 				}
 			}
 		}
-		return insertAudit(ctx, tx, now, actor, "invitations.created", "", fmt.Sprintf("%d", len(invs)))
+		return insertAudit(ctx, tx, now, audit.Entry{Actor: actor, Action: audit.InvitationsCreated, Detail: fmt.Sprintf("%d", len(invs))})
 	})
 }
 
@@ -196,47 +196,10 @@ func (db *DB) ListInvitations(ctx context.Context, q invite.ListQuery) (invite.P
 	}
 	page.Counts = counts
 
-	order := map[string]string{"created": "created_at", "email": "email", "status": "status", "expires": "expires_at"}[q.Sort]
-	if order == "" {
-		order = "created_at"
-	}
-	// With another sort than creation time, walking the sort column's index
-	// and filtering as it goes beats collecting the filter's rows and sorting
-	// them: the unary + keeps SQLite from picking the filter's index.
-	plus := ""
-	if order != "created_at" {
-		plus = "+"
-	}
-	var where []string
-	var args []any
-	if q.Status != "" {
-		where = append(where, plus+"status = ?")
-		args = append(args, string(q.Status))
-	}
-	if q.CardType != "" {
-		where = append(where, plus+"card_type = ?")
-		args = append(args, q.CardType)
-	}
-	text := strings.TrimSpace(q.Text)
-	if text != "" {
-		like := containsPattern(text)
-		code := strings.NewReplacer("-", "", " ", "").Replace(strings.ToUpper(text))
-		match := "(email LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\')"
-		if utf8.RuneCountInString(text) >= 3 {
-			// A trigram phrase is a substring match; the LIKE re-checks the row.
-			match = "(rowid IN (SELECT rowid FROM invitation_search WHERE invitation_search MATCH ?) AND " + match + ")"
-			args = append(args, `"`+strings.ReplaceAll(text, `"`, `""`)+`"`)
-		}
-		where = append(where, "("+match+" OR code = ?)")
-		args = append(args, like, like, code)
-	}
+	where, args, order, dir := invitationWhere(q)
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	dir := " ASC"
-	if q.Desc {
-		dir = " DESC"
 	}
 	if q.PageSize <= 0 || q.PageSize > 500 {
 		q.PageSize = 50
@@ -274,6 +237,77 @@ func (db *DB) ListInvitations(ctx context.Context, q invite.ListQuery) (invite.P
 		return page, fmt.Errorf("list invitations: %w", err)
 	}
 	return page, nil
+}
+
+// invitationWhere is the filter and the order of a list query: the list
+// and the export select the same rows in the same order.
+func invitationWhere(q invite.ListQuery) (where []string, args []any, order, dir string) {
+	order = map[string]string{"created": "created_at", "email": "email", "status": "status", "expires": "expires_at"}[q.Sort]
+	if order == "" {
+		order = "created_at"
+	}
+	// With another sort than creation time, walking the sort column's index
+	// and filtering as it goes beats collecting the filter's rows and sorting
+	// them: the unary + keeps SQLite from picking the filter's index.
+	plus := ""
+	if order != "created_at" {
+		plus = "+"
+	}
+	if q.Status != "" {
+		where = append(where, plus+"status = ?")
+		args = append(args, string(q.Status))
+	}
+	if q.CardType != "" {
+		where = append(where, plus+"card_type = ?")
+		args = append(args, q.CardType)
+	}
+	text := strings.TrimSpace(q.Text)
+	if text != "" {
+		like := containsPattern(text)
+		code := strings.NewReplacer("-", "", " ", "").Replace(strings.ToUpper(text))
+		match := "(email LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\')"
+		if utf8.RuneCountInString(text) >= 3 {
+			// A trigram phrase is a substring match; the LIKE re-checks the row.
+			match = "(rowid IN (SELECT rowid FROM invitation_search WHERE invitation_search MATCH ?) AND " + match + ")"
+			args = append(args, `"`+strings.ReplaceAll(text, `"`, `""`)+`"`)
+		}
+		where = append(where, "("+match+" OR code = ?)")
+		args = append(args, like, like, code)
+	}
+	dir = " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
+	return where, args, order, dir
+}
+
+// EachInvitation hands every invitation the list query selects (paging
+// ignored), in the list's order, to fn, one row at a time from one read
+// snapshot (an export streams). fn's error stops it.
+func (db *DB) EachInvitation(ctx context.Context, q invite.ListQuery, fn func(invite.Invitation) error) error {
+	where, args, order, dir := invitationWhere(q)
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+invitationCols+` FROM invitations`+cond+` ORDER BY `+order+dir+`, id`+dir, args...)
+	if err != nil {
+		return fmt.Errorf("read invitations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		i, err := scanInvitation(rows)
+		if err != nil {
+			return fmt.Errorf("read invitations: %w", err)
+		}
+		if err := fn(i); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read invitations: %w", err)
+	}
+	return nil
 }
 
 // likeEscape quotes LIKE's wildcards; queries say ESCAPE '\'.
@@ -393,7 +427,7 @@ func writeChange(ctx context.Context, tx *sql.Tx, now int64, id string, c invite
 		}
 	}
 	for _, a := range c.Audit {
-		if err := insertAudit(ctx, tx, now, a.Actor, a.Action, a.Subject, a.Detail); err != nil {
+		if err := insertAudit(ctx, tx, now, a); err != nil {
 			return false, err
 		}
 	}
@@ -430,7 +464,7 @@ func (db *DB) DeleteInvitation(ctx context.Context, id string, fn func(inv invit
 		}
 		now := ms(db.now())
 		for _, a := range entries {
-			if err := insertAudit(ctx, tx, now, a.Actor, a.Action, a.Subject, a.Detail); err != nil {
+			if err := insertAudit(ctx, tx, now, a); err != nil {
 				return err
 			}
 		}

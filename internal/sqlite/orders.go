@@ -12,6 +12,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/invite"
 	"id06desk/internal/order"
 )
@@ -285,21 +286,7 @@ func (db *DB) getOrder(ctx context.Context, where string, arg any) (order.Order,
 // ListOrders returns one page of orders, newest first.
 func (db *DB) ListOrders(ctx context.Context, q order.ListQuery) (order.Page, error) {
 	page := order.Page{Counts: map[order.Status]int{}}
-	var where []string
-	var args []any
-	if q.Status != "" {
-		where = append(where, "status = ?")
-		args = append(args, string(q.Status))
-	}
-	if t := strings.TrimSpace(q.Text); t != "" {
-		like := containsPattern(t)
-		where = append(where, `(lower(first_name || ' ' || last_name) LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\')`)
-		args = append(args, like, like)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
+	cond, args := orderWhere(q)
 	if q.PageSize <= 0 || q.PageSize > 500 {
 		q.PageSize = 50
 	}
@@ -341,6 +328,51 @@ func (db *DB) ListOrders(ctx context.Context, q order.ListQuery) (order.Page, er
 		page.Counts[order.Status(s)] = n
 	}
 	return page, crow.Err()
+}
+
+// orderWhere is the WHERE clause of a list query ("" for all orders): the
+// list and the export select the same rows.
+func orderWhere(q order.ListQuery) (string, []any) {
+	var where []string
+	var args []any
+	if q.Status != "" {
+		where = append(where, "status = ?")
+		args = append(args, string(q.Status))
+	}
+	if t := strings.TrimSpace(q.Text); t != "" {
+		like := containsPattern(t)
+		where = append(where, `(lower(first_name || ' ' || last_name) LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\')`)
+		args = append(args, like, like)
+	}
+	if len(where) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+// EachOrder hands every order the list query selects (paging ignored),
+// in the list's order and without photos, to fn, one row at a time from
+// one read snapshot (an export streams). fn's error stops it.
+func (db *DB) EachOrder(ctx context.Context, q order.ListQuery, fn func(order.Order) error) error {
+	cond, args := orderWhere(q)
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+orderCols+` FROM orders`+cond+` ORDER BY registered_at DESC, id DESC`, args...)
+	if err != nil {
+		return fmt.Errorf("read orders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return fmt.Errorf("read orders: %w", err)
+		}
+		if err := fn(o); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read orders: %w", err)
+	}
+	return nil
 }
 
 // UpdateOrder loads an order (without photos) inside a transaction, lets
@@ -468,26 +500,41 @@ type SweepPlan struct {
 	DraftsBefore time.Time
 	DraftsOf     []invite.Status
 	// Orders in PurgeOrders last changed before OrdersBefore (zero: none)
-	// lose identity numbers, phone, address and photos.
+	// lose their personal data (PurgeOrders' doc), and so do their
+	// invitations; mails handled before OrdersBefore are deleted.
 	PurgeOrders  []order.Status
 	OrdersBefore time.Time
-	// Actor is who the audit line names.
+	// Actor is who the audit line names; "" the context's actor.
 	Actor string
 }
 
-// SweepResult counts what Sweep changed.
+// SweepResult counts what Sweep changed (or, from SweepPreview, would
+// change).
 type SweepResult struct {
 	Expired       int // invitations past their expiry, now "expired"
 	DraftsDeleted int // registration drafts with personal data removed
-	OrdersPurged  int // finished orders whose personal data was emptied
+	OrdersPurged  int // orders whose personal data was emptied
+	// Purged counts OrdersPurged per status.
+	Purged       map[order.Status]int
+	MailsDeleted int // delivered or failed mails older than the order retention
 }
 
+// purgedOrderSet is the orders a plan purges, as SQL over orders.
+const purgedOrderSet = `status IN (%s) AND updated_at < ? AND purged_at IS NULL`
+
 // Sweep carries out a housekeeping plan in one transaction, with one audit
-// line when anything changed. What is deleted is cleared from the file and
-// its write-ahead log (erase), and a clearing that failed before is
-// retried.
+// line when anything changed (and one more naming the purged orders'
+// counts per status). What is deleted is cleared from the file and its
+// write-ahead log (erase), and a clearing that failed before is retried.
+//
+// A purged order keeps its id, status, dates, card type, industry,
+// language, identity method and check and where it was registered:
+// counts and dates for statistics. Names, personnummer, birth date,
+// nationality, id number, email, phone, delivery address, photo and
+// thumbnail are emptied; its invitation loses email, name and mail
+// errors (which quote addresses); a draft of the invitation is deleted.
 func (db *DB) Sweep(ctx context.Context, p SweepPlan) (SweepResult, error) {
-	var res SweepResult
+	res := SweepResult{Purged: map[order.Status]int{}}
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
 		at := ms(p.Now)
 		rows, err := tx.QueryContext(ctx, `SELECT id FROM invitations WHERE expires_at <= ? AND status IN (`+statusList(p.ExpireFrom)+`)`, at)
@@ -519,35 +566,140 @@ func (db *DB) Sweep(ctx context.Context, p SweepPlan) (SweepResult, error) {
 			}
 		}
 		res.Expired = len(ids)
+		if !p.OrdersBefore.IsZero() && len(p.PurgeOrders) > 0 {
+			if err := purgeOrders(ctx, tx, at, p, &res); err != nil {
+				return err
+			}
+		}
 		r, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE updated_at < ?
 			OR invitation_id IN (SELECT id FROM invitations WHERE status IN (`+statusList(p.DraftsOf)+`))`, ms(p.DraftsBefore))
 		if err != nil {
 			return err
 		}
 		n, _ := r.RowsAffected()
-		res.DraftsDeleted = int(n)
-		if !p.OrdersBefore.IsZero() && len(p.PurgeOrders) > 0 {
-			r, err := tx.ExecContext(ctx, `UPDATE orders SET personnummer = '', birth_date = '', id_number = '', phone = '',
-				delivery = '{}', photo = x'', thumb = x'', purged_at = ?, updated_at = ?
-				WHERE status IN (`+statusList(p.PurgeOrders)+`) AND updated_at < ? AND purged_at IS NULL`,
-				at, at, ms(p.OrdersBefore))
-			if err != nil {
+		res.DraftsDeleted += int(n)
+		if res.Expired+res.DraftsDeleted+res.OrdersPurged+res.MailsDeleted > 0 {
+			if err := insertAudit(ctx, tx, at, audit.Entry{Actor: p.Actor, Action: audit.Sweep,
+				Detail: fmt.Sprintf("%d expired, %d drafts deleted, %d orders purged, %d mails deleted", res.Expired, res.DraftsDeleted, res.OrdersPurged, res.MailsDeleted)}); err != nil {
 				return err
 			}
-			n, _ := r.RowsAffected()
-			res.OrdersPurged = int(n)
 		}
-		if res.Expired+res.DraftsDeleted+res.OrdersPurged > 0 {
-			return insertAudit(ctx, tx, at, p.Actor, "sweep", "",
-				fmt.Sprintf("%d expired, %d drafts deleted, %d orders purged", res.Expired, res.DraftsDeleted, res.OrdersPurged))
+		if res.OrdersPurged > 0 {
+			return insertAudit(ctx, tx, at, audit.Entry{Actor: p.Actor, Action: audit.OrdersPurged, Detail: statusCounts(res.Purged)})
 		}
 		return nil
 	})
 	if err != nil {
 		return res, fmt.Errorf("sweep: %w", err)
 	}
-	if res.DraftsDeleted+res.OrdersPurged > 0 || db.walDirty.Load() {
+	if res.DraftsDeleted+res.OrdersPurged+res.MailsDeleted > 0 || db.walDirty.Load() {
 		db.erase(ctx)
+	}
+	return res, nil
+}
+
+// purgeOrders empties the personal data of the orders p selects, with
+// their invitations, drafts and old mails (Sweep's doc).
+func purgeOrders(ctx context.Context, tx *sql.Tx, at int64, p SweepPlan, res *SweepResult) error {
+	set := fmt.Sprintf(purgedOrderSet, statusList(p.PurgeOrders))
+	before := ms(p.OrdersBefore)
+	if err := countByStatus(ctx, tx, `SELECT status, count(*) FROM orders WHERE `+set+` GROUP BY status`, res.Purged, before); err != nil {
+		return err
+	}
+	for _, n := range res.Purged {
+		res.OrdersPurged += n
+	}
+	if res.OrdersPurged > 0 {
+		invs := `SELECT invitation_id FROM orders WHERE ` + set
+		r, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE invitation_id IN (`+invs+`)`, before)
+		if err != nil {
+			return fmt.Errorf("purge orders' drafts: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		res.DraftsDeleted += int(n)
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET email = '', name = '', last_error = '' WHERE id IN (`+invs+`)`, before); err != nil {
+			return fmt.Errorf("purge orders' invitations: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invitation_events SET detail = '' WHERE invitation_id IN (`+invs+`) AND kind IN (?, ?)`,
+			before, invite.EventSendRetry, invite.EventSendFailed); err != nil {
+			return fmt.Errorf("purge orders' timelines: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET first_name = '', last_name = '', personnummer = '', birth_date = '', nationality = '',
+			id_number = '', email = '', phone = '', delivery = '{}', photo = x'', thumb = x'', purged_at = ?, updated_at = ?
+			WHERE `+set, at, at, before); err != nil {
+			return fmt.Errorf("purge orders: %w", err)
+		}
+	}
+	// A mail that was delivered (or given up) names its recipient and,
+	// for an order, the cardholder: it is kept no longer than an order's
+	// personal data.
+	r, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < ?`, before)
+	if err != nil {
+		return fmt.Errorf("delete old mails: %w", err)
+	}
+	n, _ := r.RowsAffected()
+	res.MailsDeleted = int(n)
+	return nil
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func countByStatus(ctx context.Context, q querier, query string, into map[order.Status]int, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("count orders to purge: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return fmt.Errorf("count orders to purge: %w", err)
+		}
+		into[order.Status(st)] = n
+	}
+	return rows.Err()
+}
+
+// statusCounts is "delivered=3, cancelled=1" in the life cycle's order.
+func statusCounts(m map[order.Status]int) string {
+	var parts []string
+	for _, st := range order.Statuses() {
+		if m[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%s=%d", st, m[st]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// SweepPreview counts what Sweep would change with p, changing nothing
+// (`id06desk purge --dry-run`).
+func (db *DB) SweepPreview(ctx context.Context, p SweepPlan) (SweepResult, error) {
+	res := SweepResult{Purged: map[order.Status]int{}}
+	err := db.reader.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM invitations WHERE expires_at <= ? AND status IN (`+statusList(p.ExpireFrom)+`)),
+		(SELECT count(*) FROM registration_drafts WHERE updated_at < ?
+			OR invitation_id IN (SELECT id FROM invitations WHERE status IN (`+statusList(p.DraftsOf)+`))
+			OR invitation_id IN (SELECT id FROM invitations WHERE expires_at <= ? AND status IN (`+statusList(p.ExpireFrom)+`)))`,
+		ms(p.Now), ms(p.DraftsBefore), ms(p.Now)).Scan(&res.Expired, &res.DraftsDeleted)
+	if err != nil {
+		return res, fmt.Errorf("preview sweep: %w", err)
+	}
+	if p.OrdersBefore.IsZero() || len(p.PurgeOrders) == 0 {
+		return res, nil
+	}
+	before := ms(p.OrdersBefore)
+	set := fmt.Sprintf(purgedOrderSet, statusList(p.PurgeOrders))
+	if err := countByStatus(ctx, db.reader, `SELECT status, count(*) FROM orders WHERE `+set+` GROUP BY status`, res.Purged, before); err != nil {
+		return res, fmt.Errorf("preview sweep: %w", err)
+	}
+	for _, n := range res.Purged {
+		res.OrdersPurged += n
+	}
+	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE status IN ('sent', 'failed') AND created_at < ?`, before).Scan(&res.MailsDeleted); err != nil {
+		return res, fmt.Errorf("preview sweep: %w", err)
 	}
 	return res, nil
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"id06desk/internal/audit"
 )
 
 // LoadSettings returns every stored setting.
@@ -42,6 +44,6 @@ func (db *DB) SaveSettings(ctx context.Context, actor string, changes map[string
 				return fmt.Errorf("save setting %s: %w", k, err)
 			}
 		}
-		return insertAudit(ctx, tx, now, actor, "settings.changed", "", strings.Join(changedKeys, ","))
+		return insertAudit(ctx, tx, now, audit.Entry{Actor: actor, Action: audit.SettingsChanged, Detail: strings.Join(changedKeys, ",")})
 	})
 }

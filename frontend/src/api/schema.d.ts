@@ -130,8 +130,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest 200 audit log entries */
+        /**
+         * The audit log, newest first: one page, filtered
+         * @description Who did what to which invitation or order, and when. Paged (total for the pager) with the known actions and actor kinds for the filter UI.
+         */
         get: operations["getAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log as CSV
+         * @description Columns: at, actor_kind, actor, action, subject, detail. The same filters as GET /api/audit (paging ignored); the export is itself audited (audit.exported).
+         */
+        get: operations["exportAudit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -222,6 +245,26 @@ export interface paths {
         put?: never;
         /** Create invitations (all rows or none); optionally queue their mails */
         post: operations["createInvitations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invitations as CSV
+         * @description Columns: id, code, email, name, card_type, industry, language, status, created_at, updated_at, expires_at, mail_error. The same filters and order as GET /api/invitations (paging ignored); audited (invitations.exported).
+         */
+        get: operations["exportInvitations"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -348,6 +391,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders as CSV (no photos)
+         * @description Columns: id, invitation_id, status, first_name, last_name, email, phone, nationality, card_type, industry, language, identity_method, identity_check, identity_checked_at, registered_at, registered_where, updated_at, purged_at (+ personnummer, birth_date, id_number with personnummer=1). The same filters as GET /api/orders (paging ignored); audited (orders.exported).
+         */
+        get: operations["exportOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}": {
         parameters: {
             query?: never;
@@ -355,7 +418,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One order with the personal data */
+        /**
+         * One order with the personal data
+         * @description Showing an order's personal data is audited (order.viewed).
+         */
         get: operations["getOrder"];
         put?: never;
         post?: never;
@@ -972,13 +1038,25 @@ export interface components {
         AuditEntry: {
             /** Format: date-time */
             at: string;
+            actorKind: components["schemas"]["AuditActorKind"];
+            /** @description Who, within the kind: the OS user, admin@<client address>, system. Never a cardholder's name. */
             actor: string;
-            action: string;
-            subject?: string;
-            detail?: string;
+            action: components["schemas"]["AuditAction"];
+            /** @description The invitation's, order's or batch's id, a key id; empty when none. */
+            subject: string;
+            /** @description Counts, codes, setting names; never personal data. */
+            detail: string;
         };
         AuditList: {
-            entries: components["schemas"]["AuditEntry"][];
+            items: components["schemas"]["AuditEntry"][];
+            /** @description Lines the filter selects. */
+            total: number;
+            page: number;
+            pageSize: number;
+            /** @description Every action, for the filter. */
+            actions: components["schemas"]["AuditAction"][];
+            /** @description Every actor kind, for the filter. */
+            actorKinds: components["schemas"]["AuditActorKind"][];
         };
         SettingDef: {
             key: string;
@@ -1437,6 +1515,16 @@ export interface components {
              */
             nextRun: string | null;
         };
+        /**
+         * @description What kind of actor did it: the desktop user in the window, an admin logged in to serve, the command line (its OS user), the kiosk's screen, a cardholder on the registration pages, a background job; unknown: none was set.
+         * @enum {string}
+         */
+        AuditActorKind: "window" | "admin" | "cli" | "kiosk" | "cardholder" | "system" | "unknown";
+        /**
+         * @description What was done (typed; the console shows it as audit.action.<value>).
+         * @enum {string}
+         */
+        AuditAction: "invitations.created" | "invitation.queued" | "invitation.sent" | "invitation.resent" | "invitation.extended" | "invitation.revoked" | "invitation.expired" | "invitation.opened" | "invitation.deleted" | "invitations.exported" | "order.created" | "order.viewed" | "order.edited" | "order.identity_checked" | "order.rejected_to_cardholder" | "order.status_recorded" | "orders.exported" | "orders.purged" | "sweep" | "nexus.batch_created" | "nexus.batch_downloaded" | "settings.changed" | "catalog.changed" | "keys.rotated" | "bankid.file_stored" | "kiosk.pin_set" | "kiosk.exit" | "admin.password_set" | "admin.login" | "admin.logout" | "audit.exported";
     };
     responses: never;
     parameters: never;
@@ -1668,7 +1756,24 @@ export interface operations {
     };
     getAudit: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only these actions: one, or several comma-separated (or the parameter repeated). */
+                action?: string;
+                /** @description Only this kind of actor. */
+                actorKind?: components["schemas"]["AuditActorKind"];
+                /** @description Only lines about this id. */
+                subject?: string;
+                /** @description From this date (YYYY-MM-DD, UTC) or time (RFC 3339) on. */
+                from?: string;
+                /** @description Up to this time (RFC 3339, exclusive) or up to and including this date (YYYY-MM-DD, UTC). */
+                to?: string;
+                /** @description Free text in the actor, subject or detail. */
+                q?: string;
+                /** @description Page, from 1. */
+                page?: number;
+                /** @description Items per page (default 50). */
+                pageSize?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1684,7 +1789,49 @@ export interface operations {
                     "application/json": components["schemas"]["AuditList"];
                 };
             };
-            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden. */
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, invalid. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    exportAudit: {
+        parameters: {
+            query?: {
+                /** @description Only these actions: one, or several comma-separated (or the parameter repeated). */
+                action?: string;
+                /** @description Only this kind of actor. */
+                actorKind?: components["schemas"]["AuditActorKind"];
+                /** @description Only lines about this id. */
+                subject?: string;
+                /** @description From this date (YYYY-MM-DD, UTC) or time (RFC 3339) on. */
+                from?: string;
+                /** @description Up to this time (RFC 3339, exclusive) or up to and including this date (YYYY-MM-DD, UTC). */
+                to?: string;
+                /** @description Free text in the actor, subject or detail. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV, UTF-8 with a byte-order mark, comma-separated, a header row of English column names; streamed. Cells a spreadsheet would read as a formula (starting with = + - @, tab or CR) begin with an apostrophe. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, invalid. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1967,6 +2114,46 @@ export interface operations {
             };
         };
     };
+    exportInvitations: {
+        parameters: {
+            query?: {
+                /** @description Only this status. */
+                status?: components["schemas"]["InvitationStatus"];
+                /** @description Only this card type code. */
+                cardType?: string;
+                /** @description Free text (email, name, code). */
+                q?: string;
+                /** @description Sort key (default created). */
+                sort?: "created" | "email" | "status" | "expires";
+                /** @description Sort direction (default desc). */
+                dir?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV, UTF-8 with a byte-order mark, comma-separated, a header row of English column names; streamed. Cells a spreadsheet would read as a formula (starting with = + - @, tab or CR) begin with an apostrophe. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, bad_request. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     validateInvitations: {
         parameters: {
             query?: never;
@@ -2218,6 +2405,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrderList"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, invalid. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    exportOrders: {
+        parameters: {
+            query?: {
+                /** @description Only this status. */
+                status?: components["schemas"]["OrderStatus"];
+                /** @description Free text. */
+                q?: string;
+                /** @description Add the columns personnummer, birth_date and id_number. Without it they are left out; with it the export is audited as one with personnummer. */
+                personnummer?: "1" | "true";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV, UTF-8 with a byte-order mark, comma-separated, a header row of English column names; streamed. Cells a spreadsheet would read as a formula (starting with = + - @, tab or CR) begin with an apostrophe. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, invalid. */

@@ -1,0 +1,71 @@
+package audit
+
+import "slices"
+
+// Action is what an audit line records. The values are stored and shown
+// (the console translates them as audit.action.<value>): never rename one,
+// add a new one.
+type Action string
+
+// Actions on invitations.
+const (
+	InvitationsCreated  Action = "invitations.created"  // detail: how many
+	InvitationQueued    Action = "invitation.queued"    // its mail was queued (Send)
+	InvitationSent      Action = "invitation.sent"      // the mail server took its mail
+	InvitationResent    Action = "invitation.resent"    // a new link was mailed
+	InvitationExtended  Action = "invitation.extended"  // the link's expiry moved
+	InvitationRevoked   Action = "invitation.revoked"   // the link was withdrawn
+	InvitationExpired   Action = "invitation.expired"   // the link expired (system)
+	InvitationOpened    Action = "invitation.opened"    // the cardholder opened the registration
+	InvitationDeleted   Action = "invitation.deleted"   // an unsent draft was removed
+	InvitationsExported Action = "invitations.exported" // detail: the filter
+)
+
+// Actions on orders.
+const (
+	OrderCreated              Action = "order.created"                // detail: where (web, kiosk)
+	OrderViewed               Action = "order.viewed"                 // the admin opened its personal data
+	OrderEdited               Action = "order.edited"                 // detail: the changed fields' names
+	OrderIdentityChecked      Action = "order.identity_checked"       // the scanning partner's check recorded
+	OrderRejectedToCardholder Action = "order.rejected_to_cardholder" // sent back to fix; detail: the reason code
+	OrderStatusRecorded       Action = "order.status_recorded"        // Nexus's answer; detail: the status
+	OrdersExported            Action = "orders.exported"              // detail: the filter, "with personnummer"
+	OrdersPurged              Action = "orders.purged"                // retention; detail: counts per status
+	Sweep                     Action = "sweep"                        // housekeeping round; detail: counts
+)
+
+// Actions on batches to Nexus.
+const (
+	NexusBatchCreated    Action = "nexus.batch_created"    // subject: the batch id; detail: how many orders
+	NexusBatchDownloaded Action = "nexus.batch_downloaded" // subject: the batch id
+)
+
+// Actions on the app itself.
+const (
+	SettingsChanged  Action = "settings.changed" // detail: the keys
+	CatalogChanged   Action = "catalog.changed"
+	KeysRotated      Action = "keys.rotated"       // subject: the new key id
+	BankIDFileStored Action = "bankid.file_stored" // subject: which file
+	KioskPINSet      Action = "kiosk.pin_set"
+	KioskExit        Action = "kiosk.exit"
+	AdminPasswordSet Action = "admin.password_set"
+	AdminLogin       Action = "admin.login"
+	AdminLogout      Action = "admin.logout"
+	AuditExported    Action = "audit.exported" // detail: the filter
+)
+
+// Actions lists every action, for the filter of the audit view.
+func Actions() []Action {
+	return []Action{
+		InvitationsCreated, InvitationQueued, InvitationSent, InvitationResent, InvitationExtended, InvitationRevoked,
+		InvitationExpired, InvitationOpened, InvitationDeleted, InvitationsExported,
+		OrderCreated, OrderViewed, OrderEdited, OrderIdentityChecked, OrderRejectedToCardholder, OrderStatusRecorded,
+		OrdersExported, OrdersPurged, Sweep,
+		NexusBatchCreated, NexusBatchDownloaded,
+		SettingsChanged, CatalogChanged, KeysRotated, BankIDFileStored, KioskPINSet, KioskExit,
+		AdminPasswordSet, AdminLogin, AdminLogout, AuditExported,
+	}
+}
+
+// Valid reports whether a is a known action.
+func (a Action) Valid() bool { return slices.Contains(Actions(), a) }
