@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"id06desk/internal/bankidconf"
+	"id06desk/internal/batches"
 	"id06desk/internal/camera/cameratest"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
@@ -160,6 +161,7 @@ func (s *stack) everything(t *testing.T) httpapi.Config {
 	cfg.Mode = httpapi.ModeWindow
 	cfg.Station, cfg.PIN, cfg.TestCamera = station, kiosk.NewPIN(filepath.Join(s.dir, "pin")), tc.Play
 	cfg.BankID, cfg.Log = s.bankid, slog.New(slog.DiscardHandler)
+	cfg.Batches = batches.New(batches.Config{Store: s.db, Settings: s.st.Load, DefaultFolder: filepath.Join(s.dir, "nexus")})
 	return cfg
 }
 
