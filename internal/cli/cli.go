@@ -62,6 +62,7 @@ type Services struct {
 	Invitations *invitations.Service
 	Outbox      *outbox.Worker
 	Orders      OrderLister
+	Batches     BatchSender
 	Keys        *token.KeyRing
 	Admin       PasswordSetter
 	PIN         PINSetter
@@ -224,6 +225,7 @@ registration kiosk, full screen. Global flags work before or after the command.`
 		inviteCommand(h, withServices),
 		outboxCommand(h, withServices),
 		ordersCommand(h, withServices),
+		nexusCommand(h, withServices),
 		keysCommand(h, withServices),
 	)
 	// --version works on every command: cobra handles it where Version is set.
