@@ -55,6 +55,8 @@ type Store interface {
 	OrderIDsInStatus(ctx context.Context, st order.Status) ([]string, error)
 	OrdersByID(ctx context.Context, ids []string) ([]order.Order, error)
 	OrderPhoto(ctx context.Context, id string) ([]byte, error)
+	// OrderPhotoHead returns the photo's first n bytes and its size.
+	OrderPhotoHead(ctx context.Context, id string, n int) ([]byte, int, error)
 	// CreateNexusBatches stores the batches and moves every one of their
 	// orders through fn, with entries, in one transaction.
 	CreateNexusBatches(ctx context.Context, batches []nexus.Batch, entries []audit.Entry, fn invite.OrderUpdate) error
@@ -168,15 +170,15 @@ func (s *Service) Send(ctx context.Context, r Request) ([]Sent, error) {
 		if o.Status != order.StatusReady {
 			return nil, notReady(o)
 		}
-		// One photo in memory at a time; only its header is decoded.
-		photo, err := s.c.Store.OrderPhoto(ctx, o.ID)
+		// Only the photo's header is read and decoded here.
+		head, size, err := s.c.Store.OrderPhotoHead(ctx, o.ID, nexus.PhotoHeadBytes)
 		if err != nil {
 			return nil, err
 		}
-		if err := nexus.CheckPhoto(o, photo); err != nil {
+		if err := nexus.CheckPhotoHead(o, head, size); err != nil {
 			return nil, err
 		}
-		photoBytes[o.ID] = len(photo)
+		photoBytes[o.ID] = size
 	}
 	sortRows(orders)
 

@@ -49,14 +49,23 @@ func (e *PhotoError) Msg() i18n.Message {
 // CheckPhoto reports whether photo meets Nexus's rules; nil when it does.
 // It reads only the JPEG header.
 func CheckPhoto(o order.Order, photo []byte) error {
+	return CheckPhotoHead(o, photo, len(photo))
+}
+
+// PhotoHeadBytes is enough of a JPEG for CheckPhotoHead: its header up to
+// the frame size (markers before it are small; EXIF is stripped).
+const PhotoHeadBytes = 64 << 10
+
+// CheckPhotoHead is CheckPhoto on the first bytes of a photo of size bytes.
+func CheckPhotoHead(o order.Order, photo []byte, size int) error {
 	fail := func(t i18n.Text, params ...any) error {
 		return &PhotoError{OrderID: o.ID, Name: strings.TrimSpace(o.FirstName + " " + o.LastName), Reason: t, Params: params}
 	}
-	if len(photo) == 0 {
+	if size == 0 {
 		return fail(msgPhotoMissing)
 	}
-	if len(photo) > MaxPhotoBytes {
-		return fail(msgPhotoTooBig, "mb", strconv.FormatFloat(float64(len(photo))/(1<<20), 'f', 1, 64))
+	if size > MaxPhotoBytes {
+		return fail(msgPhotoTooBig, "mb", strconv.FormatFloat(float64(size)/(1<<20), 'f', 1, 64))
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(photo))
 	if err != nil || format != "jpeg" {

@@ -164,6 +164,21 @@ func (db *DB) OrderPhoto(ctx context.Context, id string) ([]byte, error) {
 	return b, nil
 }
 
+// OrderPhotoHead returns the first n bytes of an order's card photo and
+// its full size: enough to check a JPEG's header without reading it all.
+func (db *DB) OrderPhotoHead(ctx context.Context, id string, n int) ([]byte, int, error) {
+	var b []byte
+	var size int
+	err := db.reader.QueryRowContext(ctx, `SELECT substr(photo, 1, ?), length(photo) FROM orders WHERE id = ?`, n, id).Scan(&b, &size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, order.ErrNotFound
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("read order photo: %w", err)
+	}
+	return b, size, nil
+}
+
 // OrderIDsInStatus lists the ids of the orders in status st, oldest
 // registration first.
 func (db *DB) OrderIDsInStatus(ctx context.Context, st order.Status) ([]string, error) {
