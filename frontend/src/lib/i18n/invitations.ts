@@ -20,7 +20,6 @@ export const sv = {
   'event.extended': 'Giltighetstiden förlängd',
   'event.resent': 'Skickad igen',
   'event.expired': 'Gick ut',
-  'event.sent_to_nexus': 'Skickad till Nexus',
   'event.bounced': 'Mejlet studsade',
 
   'invitations.new': 'Ny inbjudan',
@@ -180,7 +179,6 @@ export const en: Record<keyof typeof sv, string> = {
   'event.extended': 'Expiry extended',
   'event.resent': 'Sent again',
   'event.expired': 'Expired',
-  'event.sent_to_nexus': 'Sent to Nexus',
   'event.bounced': 'Mail bounced',
 
   'invitations.new': 'New invitation',
