@@ -20,12 +20,12 @@ GO_SRC    := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) 
 # pigo's module directory, resolved by the shell when a recipe runs.
 PIGO_DIR  := $$($(GO) list -m -f '{{.Dir}}' github.com/esimov/pigo)
 
-.PHONY: help deps deps-apt deps-npm pigo-assets build run test test-go test-frontend test-e2e test-smoke lint bench clean
+.PHONY: help deps deps-apt deps-npm pigo-assets build run test test-go test-frontend test-e2e test-smoke lint bench bench-nexus clean
 
 help:
 	@echo "make run    install what is missing, build, start (window with a display, else serve on $(ADDR))"
 	@echo "make test   install what is missing, build, run every test"
-	@echo "make bench  run the benchmarks"
+	@echo "make bench  run the benchmarks (make bench-nexus: the 300-order Nexus batch only)"
 	@echo "make build  build $(BIN)"
 
 ## deps: install only what is missing; silent when everything is there.
@@ -135,6 +135,12 @@ test-smoke: $(BIN)
 
 bench: frontend/dist/index.html pigo-assets
 	@$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+
+## bench-nexus: only the 300-order Nexus batch (target < 3 s; peak-heap-MB
+## far below photos-MB shows the photos stream into the zip). `make bench`
+## runs it too.
+bench-nexus:
+	@$(GO) test -run '^$$' -bench 'Batch300' -benchmem -benchtime 3x -count 1 ./internal/batches/
 
 clean:
 	rm -rf build/bin frontend/dist

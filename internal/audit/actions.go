@@ -36,8 +36,9 @@ const (
 
 // Actions on batches to Nexus.
 const (
-	NexusBatchCreated    Action = "nexus.batch_created"    // subject: the batch id; detail: how many orders
-	NexusBatchDownloaded Action = "nexus.batch_downloaded" // subject: the batch id
+	NexusBatchCreated      Action = "nexus.batch_created"       // subject: the batch id; detail: how many orders
+	NexusBatchDownloaded   Action = "nexus.batch_downloaded"    // subject: the batch id
+	NexusBatchFilesDeleted Action = "nexus.batch_files_deleted" // subject: the batch id; the saved files were deleted after nexus.file_days
 )
 
 // Actions on the app itself.
@@ -61,7 +62,7 @@ func Actions() []Action {
 		InvitationExpired, InvitationOpened, InvitationDeleted, InvitationsExported,
 		OrderCreated, OrderViewed, OrderEdited, OrderIdentityChecked, OrderRejectedToCardholder, OrderStatusRecorded,
 		OrdersExported, OrdersPurged, Sweep,
-		NexusBatchCreated, NexusBatchDownloaded,
+		NexusBatchCreated, NexusBatchDownloaded, NexusBatchFilesDeleted,
 		SettingsChanged, CatalogChanged, KeysRotated, BankIDFileStored, KioskPINSet, KioskExit,
 		AdminPasswordSet, AdminLogin, AdminLogout, AuditExported,
 	}

@@ -67,6 +67,7 @@ type Services struct {
 	Invitations *invitations.Service
 	Outbox      *outbox.Worker
 	Orders      OrderLister
+	Batches     BatchSender
 	Keys        *token.KeyRing
 	Admin       PasswordSetter
 	PIN         PINSetter
@@ -250,6 +251,7 @@ registration kiosk, full screen. Global flags work before or after the command.`
 		inviteCommand(h, withServices),
 		outboxCommand(h, withServices),
 		ordersCommand(h, withServices),
+		nexusCommand(h, withServices),
 		keysCommand(h, withServices),
 		purgeCommand(h, withServices),
 		auditCommand(h, withServices),

@@ -16,10 +16,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/adrg/xdg"
+
 	"id06desk/internal/adminauth"
 	"id06desk/internal/applog"
 	"id06desk/internal/audit"
 	"id06desk/internal/bankidconf"
+	"id06desk/internal/batches"
 	"id06desk/internal/exports"
 	"id06desk/internal/housekeeping"
 	"id06desk/internal/httpapi"
@@ -45,9 +48,12 @@ const DefaultPublicURL = "http://127.0.0.1:8080"
 const (
 	JobHousekeeping = "housekeeping"
 	JobOutbox       = "outbox"
+	// JobNexusFiles deletes saved Nexus batch files past nexus.file_days.
+	JobNexusFiles = "nexus_files"
 
 	HousekeepingEvery = time.Hour
 	OutboxEvery       = time.Minute
+	NexusFilesEvery   = time.Hour
 )
 
 // Options say which data folder to open and how.
@@ -77,6 +83,7 @@ type App struct {
 	Invitations  *invitations.Service
 	Registration *registration.Service
 	Orders       *orders.Service
+	Batches      *batches.Service
 	Auth         *adminauth.Service
 	Keys         *token.KeyRing
 	PIN          *kiosk.PIN
@@ -173,6 +180,9 @@ func (a *App) open(ctx context.Context, o Options) error {
 	a.Invitations = invitations.New(invitations.Config{
 		Store: db, Settings: st, Keys: a.Keys, Wake: a.Outbox.Wake, DefaultPublicURL: a.publicURL,
 	})
+	a.Batches = batches.New(batches.Config{
+		Store: db, Settings: st.Load, DefaultFolder: nexusFolder(o.DataDir, p), Wake: a.Outbox.Wake, Log: log,
+	})
 	a.BankID = bankidconf.New(p.Config, st)
 	a.Registration = registration.New(registration.Config{
 		Store: db, Settings: st, Keys: a.Keys, Log: log, Wake: a.Outbox.Wake, DefaultPublicURL: a.publicURL, BankIDs: a.BankID,
@@ -193,12 +203,26 @@ func (a *App) registerJobs() error {
 	if err != nil {
 		return err
 	}
+	// Saved batch files hold personal data in clear: gone after their days.
+	if err := a.jobs.Add(JobNexusFiles, NexusFilesEvery, a.Batches.Cleanup); err != nil {
+		return err
+	}
 	// The outbox sends at once when mail is queued, at the next due retry,
 	// and at least every minute (a command may have queued mail). It runs
 	// in kiosk mode too: a kiosk sends the cardholder's receipt.
 	return a.jobs.Add(JobOutbox, OutboxEvery, a.Outbox.Round,
 		jobs.WakeOn(a.Outbox.Woken()),
 		jobs.Sooner(func(ctx context.Context) time.Duration { return a.Outbox.Wait(ctx, OutboxEvery) }))
+}
+
+// nexusFolder is where Nexus batches are saved when the nexus.folder
+// setting is empty: id06desk-nexus in the XDG documents folder, or inside
+// the data folder given with --data-dir (tests, portable installs).
+func nexusFolder(dataDir string, p paths.Paths) string {
+	if dataDir != "" {
+		return filepath.Join(p.Data, "nexus")
+	}
+	return filepath.Join(xdg.UserDirs.Documents, "id06desk-nexus")
 }
 
 // Start runs the background jobs until ctx ends or Close. What they do
@@ -259,7 +283,7 @@ func (a *App) API(o APIOptions) *httpapi.Server {
 		Version: a.Version, Mode: o.Mode, Kiosk: o.Kiosk, DataDir: a.Paths.Data,
 		DB: a.DB, Log: a.Log, Assets: o.Assets, OnUIReady: o.OnUIReady,
 		Settings: a.Settings, Invitations: a.Invitations, Outbox: a.Outbox,
-		Registration: a.Registration, Orders: a.Orders, Keys: a.Keys,
+		Registration: a.Registration, Orders: a.Orders, Batches: a.Batches, Keys: a.Keys,
 		Station: a.Station, PIN: a.PIN, OnKioskExit: o.OnKioskExit, TestCamera: a.TestCamera, BankID: a.BankID,
 		Jobs: a.Jobs, Exports: a.Exports, WindowUser: windowUser(),
 	}

@@ -35,7 +35,7 @@ func TestOpenStartClose(t *testing.T) {
 		}
 		return out
 	}
-	if got := names(host); len(got) != 2 || got[0] != core.JobHousekeeping || got[1] != core.JobOutbox {
+	if got := names(host); len(got) != 3 || got[0] != core.JobHousekeeping || got[1] != core.JobNexusFiles || got[2] != core.JobOutbox {
 		t.Fatalf("jobs %v", got)
 	}
 	for _, j := range host.Jobs() {
@@ -45,7 +45,7 @@ func TestOpenStartClose(t *testing.T) {
 	}
 	host.Start(context.Background())
 	deadline := time.Now().Add(10 * time.Second)
-	for ran := 0; ran < 2; {
+	for ran := 0; ran < 3; {
 		ran = 0
 		for _, j := range host.Jobs() {
 			if j.Runs > 0 {

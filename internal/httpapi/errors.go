@@ -78,6 +78,18 @@ const (
 	CodeNoPIN             Code = "no_pin"
 	// BankID refused to start an identification; details carry the RFA.
 	CodeBankIDFailed Code = "bankid_failed"
+
+	// CodeNexusNotReady: a chosen order is not ready (sent already, in
+	// another batch, rejected ...); nothing was sent.
+	CodeNexusNotReady Code = "nexus_not_ready"
+	// CodeNexusPhoto: a chosen order's photo breaks Nexus's rules.
+	CodeNexusPhoto Code = "nexus_photo"
+	// CodeNothingReady: no order is ready to be sent.
+	CodeNothingReady Code = "nothing_ready"
+	// CodeNexusPurged: a batch's file is gone and its personal data too.
+	CodeNexusPurged Code = "nexus_purged"
+	// CodeNexusDelivery: the batch exists but its file was not delivered.
+	CodeNexusDelivery Code = "nexus_delivery_failed"
 )
 
 // Error is the one error type of the API: a code for programs and a message
@@ -151,9 +163,10 @@ func status(c Code) int {
 		return http.StatusNotFound
 	case CodeMethod:
 		return http.StatusMethodNotAllowed
-	case CodeConflict, CodeNoPassword, CodeSetupDone, CodeNotConfigured, CodeIncomplete, CodeNoPIN:
+	case CodeConflict, CodeNoPassword, CodeSetupDone, CodeNotConfigured, CodeIncomplete, CodeNoPIN,
+		CodeNexusNotReady, CodeNexusPhoto, CodeNothingReady:
 		return http.StatusConflict
-	case CodeSetupInvalid, CodeSetupExpired, CodeNoLink, CodeExpired, CodeRevoked, CodeSuperseded, CodeAlreadyRegistered:
+	case CodeSetupInvalid, CodeSetupExpired, CodeNoLink, CodeNexusPurged, CodeExpired, CodeRevoked, CodeSuperseded, CodeAlreadyRegistered:
 		return http.StatusGone
 	case CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
@@ -305,6 +318,9 @@ func jsonKind(t reflect.Type) i18n.Text {
 // domainError maps the domain packages' errors to API errors; nil when err
 // is not one of them.
 func domainError(err error) *Error {
+	if e := nexusError(err); e != nil {
+		return e
+	}
 	if e := registrationError(err); e != nil {
 		return e
 	}

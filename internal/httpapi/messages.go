@@ -144,6 +144,9 @@ var (
 	msgEmailInvalid = i18n.Text{Code: "email.invalid",
 		SV: "Ange en giltig e-postadress.",
 		EN: "Enter a valid email address."}
+	msgNoBatch = i18n.Text{Code: "nexus.batch_not_found",
+		SV: "Det finns ingen sådan batch till Nexus.",
+		EN: "There is no such batch for Nexus."}
 	msgNoOrder = i18n.Text{Code: "orders.not_found",
 		SV: "Beställningen finns inte.",
 		EN: "There is no such order."}

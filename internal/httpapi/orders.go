@@ -59,6 +59,8 @@ type OrderJSON struct {
 	// (order.Order.NameDiffers); InvitationName is that name.
 	NameMismatch   bool   `json:"nameMismatch"`
 	InvitationName string `json:"invitationName"`
+	// NexusBatchID is the batch the order was sent to Nexus in.
+	NexusBatchID string `json:"nexusBatchId,omitempty"`
 }
 
 // OrderToJSON converts an order; detail includes the personal data.
@@ -66,7 +68,7 @@ func OrderToJSON(o order.Order, detail bool) OrderJSON {
 	j := OrderJSON{ID: o.ID, InvitationID: o.InvitationID, FirstName: o.FirstName, LastName: o.LastName, Email: o.Email,
 		CardType: o.CardType, Industry: o.Industry, Status: o.Status, IdentityMethod: o.IdentityMethod, IdentityCheck: o.IdentityCheck,
 		RegisteredAt: o.RegisteredAt, RegisteredWhere: o.RegisteredWhere,
-		NameMismatch: o.NameDiffers(), InvitationName: o.InvitationName}
+		NameMismatch: o.NameDiffers(), InvitationName: o.InvitationName, NexusBatchID: o.NexusBatchID}
 	if detail {
 		j.Personnummer, j.BirthDate, j.Nationality, j.IDNumber = o.Personnummer, o.BirthDate, o.Nationality, o.IDNumber
 		j.Phone, j.Language = o.Phone, o.Language

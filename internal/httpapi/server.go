@@ -86,6 +86,8 @@ type Config struct {
 	// Registration and orders (nil in tests of earlier features).
 	Registration *registration.Service
 	Orders       OrderStore
+	// Batches sends orders to Nexus (nil in tests of earlier features).
+	Batches BatchService
 	// Keys sign invitation links (rotation from Settings).
 	Keys *token.KeyRing
 
@@ -156,6 +158,7 @@ func (s *Server) routes() {
 	s.invitationRoutes()
 	s.registerRoutes()
 	s.orderRoutes()
+	s.nexusRoutes()
 	s.kioskRoutes()
 	s.bankIDRoutes()
 	if s.cfg.Keys != nil {

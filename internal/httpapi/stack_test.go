@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"id06desk/internal/bankidconf"
+	"id06desk/internal/batches"
 	"id06desk/internal/camera/cameratest"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
@@ -162,6 +163,7 @@ func (s *stack) everything(t *testing.T) httpapi.Config {
 	cfg.Station, cfg.PIN, cfg.TestCamera = station, kiosk.NewPIN(filepath.Join(s.dir, "pin")), tc.Play
 	cfg.BankID, cfg.Log = s.bankid, slog.New(slog.DiscardHandler)
 	cfg.Exports = exports.New(s.db)
+	cfg.Batches = batches.New(batches.Config{Store: s.db, Settings: s.st.Load, DefaultFolder: filepath.Join(s.dir, "nexus")})
 	return cfg
 }
 

@@ -48,6 +48,8 @@ const (
 	EventRegistered = "registered" // detail: where (web, kiosk)
 	EventReady      = "ready"
 	EventExpired    = "expired"
+	// EventSentToNexus: the order went to Nexus; detail: the batch id.
+	EventSentToNexus = "sent_to_nexus"
 )
 
 // NewID returns a random (version 4) UUID, which the token packs into 16

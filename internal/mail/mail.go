@@ -116,7 +116,15 @@ type envelope struct {
 	subject       string
 	text, html    string
 	inline        *inlineImage
+	attachments   []Attachment
 	autoSubmitted bool
+}
+
+// Attachment is a file attached to a mail.
+type Attachment struct {
+	Name        string
+	ContentType string
+	Data        []byte
 }
 
 type inlineImage struct {
@@ -238,6 +246,12 @@ func (r Renderer) build(e envelope) (*Rendered, error) {
 			gomail.WithFileContentID("<"+e.inline.contentID+">"),
 			gomail.WithFileContentType(gomail.ContentType("image/png"))); err != nil {
 			return nil, fmt.Errorf("embed image: %w", err)
+		}
+	}
+	for _, a := range e.attachments {
+		if err := m.AttachReader(a.Name, bytes.NewReader(a.Data),
+			gomail.WithFileContentType(gomail.ContentType(a.ContentType))); err != nil {
+			return nil, fmt.Errorf("attach %s: %w", a.Name, err)
 		}
 	}
 	var buf bytes.Buffer

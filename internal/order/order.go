@@ -46,22 +46,25 @@ type Delivery struct {
 // Order is a confirmed registration. Personal data lives here until the
 // retention setting purges it.
 type Order struct {
-	ID                string
-	InvitationID      string
-	Status            Status
-	FirstName         string
-	LastName          string
-	Personnummer      string // 12 digits; "" when the cardholder has none
-	BirthDate         string // YYYY-MM-DD, for cardholders without personnummer
-	Nationality       string // ISO 3166 alpha-2
-	IDNumber          string // foreign ID document number
-	Email             string
-	Phone             string // E.164
-	CardType          string
-	Industry          string
-	Language          string
-	Delivery          Delivery
-	CostCentre        string // set by the admin at review; "" when none
+	ID           string
+	InvitationID string
+	Status       Status
+	FirstName    string
+	LastName     string
+	Personnummer string // 12 digits; "" when the cardholder has none
+	BirthDate    string // YYYY-MM-DD, for cardholders without personnummer
+	Nationality  string // ISO 3166 alpha-2
+	IDNumber     string // foreign ID document number
+	Email        string
+	Phone        string // E.164
+	CardType     string
+	Industry     string
+	Language     string
+	Delivery     Delivery
+	CostCentre   string // set by the admin at review; "" when none
+	// NexusBatchID is the batch the order was sent to Nexus in ("" until
+	// then); an order is in at most one batch.
+	NexusBatchID      string
 	Photo             []byte // 35:45 JPEG; not filled by List
 	Thumb             []byte // list thumbnail; not filled by List
 	IdentityMethod    string

@@ -37,6 +37,9 @@ var (
 	msgCountry = i18n.Text{Code: "settings.country",
 		SV: "Ange en landskod med två bokstäver, till exempel SE.",
 		EN: "Enter a two-letter country code such as SE."}
+	msgAbsolutePath = i18n.Text{Code: "settings.absolute_path",
+		SV: "Ange hela sökvägen till mappen, till exempel /home/anna/Dokument/id06.",
+		EN: "Enter the folder's full path, for example /home/anna/Documents/id06."}
 	msgOrgFormat = i18n.Text{Code: "org_number.format",
 		SV: "Ett organisationsnummer har 10 siffror och skrivs NNNNNN-NNNN, till exempel 556036-0793.",
 		EN: "An organisation number has 10 digits, written NNNNNN-NNNN, for example 556036-0793."}

@@ -5,6 +5,7 @@ package settings
 
 import (
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,6 +64,11 @@ var Defs = []Def{
 	{Key: "bankid.mrtd", Kind: KindChoice, Default: "off", Choices: []string{"off", "on"}, Help: "Ask BankID to check the cardholder's passport or ID card too (mrtd)"},
 	{Key: "bankid.passphrase", Kind: KindSecret, MaxLen: 256, Help: "Passphrase of the relying-party certificate (.p12)"},
 	{Key: "retention.order_days", Kind: KindInt, Default: "90", Min: 1, Max: 3650, Help: "Days after an order was delivered, cancelled, or rejected or reopened and then left unchanged, before its personal data (names, identity numbers, email, phone, address, photo) and its mails are deleted"},
+	{Key: "nexus.channel", Kind: KindChoice, Default: "folder", Choices: []string{"folder", "mail"}, Help: "How a batch for Nexus is delivered: saved to a folder, or mailed through the outbox"},
+	{Key: "nexus.folder", Kind: KindText, MaxLen: 1024, Help: "Folder batch files are saved to (absolute path; empty: id06desk-nexus in the documents folder)"},
+	{Key: "nexus.mail_to", Kind: KindEmail, Help: "Address batches are mailed to (the mail channel)"},
+	{Key: "nexus.mail_max_mb", Kind: KindInt, Default: "10", Min: 1, Max: 50, Help: "Largest mail in MB; a larger batch is split into several mails, each with its own import file"},
+	{Key: "nexus.file_days", Kind: KindInt, Default: "30", Min: 1, Max: 365, Help: "Days a saved batch file (it holds personal data) is kept before it is deleted"},
 	{Key: "public_url", Kind: KindURL, Help: "Address cardholders open the registration at (default: the serve address)"},
 	{Key: "smtp.host", Kind: KindText, MaxLen: 253, Help: "Mail server host name"},
 	{Key: "smtp.port", Kind: KindInt, Default: "587", Min: 1, Max: 65535, Help: "Mail server port (587 STARTTLS, 465 TLS, 25 none)"},
@@ -175,6 +181,9 @@ func Normalize(key, value string) (string, error) {
 			return "", fieldError(key, orgNumberText(err))
 		}
 		return n, nil
+	}
+	if key == "nexus.folder" && !filepath.IsAbs(v) {
+		return "", fieldError(key, msgAbsolutePath)
 	}
 	if key == "company.address.country" {
 		v = strings.ToUpper(v)

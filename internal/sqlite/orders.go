@@ -242,7 +242,7 @@ func (db *DB) GetOrder(ctx context.Context, id string) (order.Order, error) {
 
 const orderCols = `id, invitation_id, status, first_name, last_name, personnummer, birth_date, nationality, id_number, email, phone,
 	card_type, industry, language, delivery, cost_centre, identity_method, identity_check, identity_checked_at, registered_at, registered_where, updated_at, purged_at,
-	coalesce((SELECT i.name FROM invitations i WHERE i.id = orders.invitation_id), '')`
+	coalesce(nexus_batch_id, ''), coalesce((SELECT i.name FROM invitations i WHERE i.id = orders.invitation_id), '')`
 
 // scanOrder reads orderCols, then extra columns into extra.
 func scanOrder(s scanner, extra ...any) (order.Order, error) {
@@ -252,7 +252,7 @@ func scanOrder(s scanner, extra ...any) (order.Order, error) {
 	var reg, upd int64
 	err := s.Scan(append([]any{&o.ID, &o.InvitationID, &st, &o.FirstName, &o.LastName, &o.Personnummer, &o.BirthDate, &o.Nationality, &o.IDNumber,
 		&o.Email, &o.Phone, &o.CardType, &o.Industry, &o.Language, &delivery, &o.CostCentre, &o.IdentityMethod, &o.IdentityCheck, &checked,
-		&reg, &o.RegisteredWhere, &upd, &purged, &o.InvitationName}, extra...)...)
+		&reg, &o.RegisteredWhere, &upd, &purged, &o.NexusBatchID, &o.InvitationName}, extra...)...)
 	if err != nil {
 		return o, err
 	}
@@ -437,8 +437,9 @@ func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn inv
 	}
 	now := ms(db.now())
 	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status = ?, phone = ?, delivery = ?, cost_centre = ?, identity_check = ?,
-		identity_checked_at = ?, updated_at = ? WHERE id = ?`,
-		string(o.Status), o.Phone, string(delivery), o.CostCentre, o.IdentityCheck, nullTime(o.IdentityCheckedAt), now, id); err != nil {
+		identity_checked_at = ?, nexus_batch_id = ?, updated_at = ? WHERE id = ?`,
+		string(o.Status), o.Phone, string(delivery), o.CostCentre, o.IdentityCheck, nullTime(o.IdentityCheckedAt),
+		nullString(o.NexusBatchID), now, id); err != nil {
 		return err
 	}
 	if o.Status != before {
@@ -449,6 +450,13 @@ func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn inv
 	}
 	_, err = writeChange(ctx, tx, now, o.InvitationID, c)
 	return err
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func nullTime(t time.Time) any {

@@ -960,6 +960,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/nexus/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Batches sent to Nexus, newest first */
+        get: operations["listNexusBatches"];
+        put?: never;
+        /**
+         * Send ready orders to Nexus as batches
+         * @description Moves the orders from ready to sent_to_nexus with their batch id in one transaction (timeline event sent_to_nexus, audit nexus.batch_created), then delivers each batch by the channel in Settings → Nexus: saved to the folder (files 0600) or mailed through the outbox (split by the size limit). A photo that breaks Nexus's rules (JPEG, at most 5 MB, at least 300×410) stops the send before anything moves. The summary and mail are in the caller's language.
+         */
+        post: operations["createNexusBatches"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nexus/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One batch with its orders */
+        get: operations["getNexusBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nexus/batches/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The batch's import zip again
+         * @description The saved zip, or (when the retention job deleted it) the zip rebuilt from the stored orders. Audited as nexus.batch_downloaded. Holds personal data in clear.
+         */
+        get: operations["downloadNexusBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -968,7 +1026,7 @@ export interface components {
          * @description The stable, machine-readable error code. The HTTP status follows from it (see the responses of each operation); the UI maps it to its own Swedish and English text.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "rate_limited" | "invalid_password" | "no_password" | "unavailable" | "not_configured" | "mail_failed" | "internal" | "unsupported_media_type" | "wrong_host" | "kiosk_only" | "setup_invalid" | "setup_expired" | "setup_done" | "setup_not_local" | "weak_password" | "link_unavailable" | "invalid_link" | "invitation_expired" | "invitation_revoked" | "invitation_superseded" | "already_registered" | "incomplete" | "photo_format" | "photo_dimensions" | "photo_too_small" | "photo_resolution" | "photo_busy" | "camera_unavailable" | "invalid_pin" | "no_pin" | "bankid_failed";
+        ErrorCode: "bad_request" | "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "rate_limited" | "invalid_password" | "no_password" | "unavailable" | "not_configured" | "mail_failed" | "internal" | "unsupported_media_type" | "wrong_host" | "kiosk_only" | "setup_invalid" | "setup_expired" | "setup_done" | "setup_not_local" | "weak_password" | "link_unavailable" | "invalid_link" | "invitation_expired" | "invitation_revoked" | "invitation_superseded" | "already_registered" | "incomplete" | "photo_format" | "photo_dimensions" | "photo_too_small" | "photo_resolution" | "photo_busy" | "camera_unavailable" | "invalid_pin" | "no_pin" | "bankid_failed" | "nexus_not_ready" | "nexus_photo" | "nothing_ready" | "nexus_purged" | "nexus_delivery_failed";
         /** @description The one error shape of the API. */
         Error: {
             code: components["schemas"]["ErrorCode"];
@@ -1263,6 +1321,8 @@ export interface components {
             nameMismatch: boolean;
             /** @description The invitation's name ("" when it had none). */
             invitationName: string;
+            /** @description The Nexus batch the order was sent in (absent until it is sent). */
+            nexusBatchId?: string;
         };
         OrderDetail: components["schemas"]["Order"] & {
             personnummer?: string;
@@ -1525,6 +1585,71 @@ export interface components {
          * @enum {string}
          */
         AuditAction: "invitations.created" | "invitation.queued" | "invitation.sent" | "invitation.resent" | "invitation.extended" | "invitation.revoked" | "invitation.expired" | "invitation.opened" | "invitation.deleted" | "invitations.exported" | "order.created" | "order.viewed" | "order.edited" | "order.identity_checked" | "order.rejected_to_cardholder" | "order.status_recorded" | "orders.exported" | "orders.purged" | "sweep" | "nexus.batch_created" | "nexus.batch_downloaded" | "settings.changed" | "catalog.changed" | "keys.rotated" | "bankid.file_stored" | "kiosk.pin_set" | "kiosk.exit" | "admin.password_set" | "admin.login" | "admin.logout" | "audit.exported";
+        /** @description A batch of orders sent to Nexus: one import zip (an Excel file in the import profile's columns, one photo per row, a summary) for at most 300 orders. */
+        NexusBatch: {
+            /** @description Batch id, NX-<yyyymmdd>-<6 characters>. */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Who sent it (audit actor). */
+            createdBy: string;
+            orderCount: number;
+            /** @description Version of the import profile (column list) the file follows. */
+            profile: string;
+            /**
+             * @description How it was delivered (Settings → Nexus).
+             * @enum {string}
+             */
+            channel: "folder" | "mail";
+            /** @description The mail channel's address. */
+            mailedTo?: string;
+            /** @description Mails the batch was split into (mail channel; 0 for a folder). */
+            mailCount: number;
+            /** @description The saved zip on this computer (absent when none is kept). */
+            zipPath?: string;
+            /** @description The saved summary page (HTML) beside the zip. */
+            summaryPath?: string;
+            /** @description Size of the saved zip (0 when none). */
+            zipBytes: number;
+            /**
+             * Format: date-time
+             * @description When the retention job deleted the saved files.
+             */
+            filesDeletedAt?: string;
+            /** @description GET it for the zip (rebuilt from the orders when the saved file is gone). */
+            downloadUrl: string;
+            /**
+             * @description The file holds personal data in clear: show personalDataNotice.
+             * @constant
+             */
+            personalData: true;
+        };
+        NexusBatchCreateInput: {
+            /** @description The orders to send; absent or empty: every ready order. All must be ready, or nothing is sent (nexus_not_ready names the first that is not). */
+            orderIds?: string[];
+        };
+        NexusBatchCreateResult: {
+            /** @description One batch per 300 orders. */
+            batches: components["schemas"]["NexusBatch"][];
+            orderCount: number;
+            /** @description The warning to show beside batches, in the caller's language: the file holds personal data in clear (identity numbers and photos), how to handle it, and after how many days saved files are deleted. */
+            personalDataNotice: string;
+        };
+        NexusBatchList: {
+            items: components["schemas"]["NexusBatch"][];
+            total: number;
+            page: number;
+            pageSize: number;
+            /** @description The warning to show beside batches, in the caller's language: the file holds personal data in clear (identity numbers and photos), how to handle it, and after how many days saved files are deleted. */
+            personalDataNotice: string;
+        };
+        NexusBatchDetail: {
+            batch: components["schemas"]["NexusBatch"];
+            /** @description The batch's orders in the file's row order. */
+            orders: components["schemas"]["Order"][];
+            /** @description The warning to show beside batches, in the caller's language: the file holds personal data in clear (identity numbers and photos), how to handle it, and after how many days saved files are deleted. */
+            personalDataNotice: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -3558,6 +3683,137 @@ export interface operations {
                 };
             };
             /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, unsupported_media_type, too_large, bad_request. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listNexusBatches: {
+        parameters: {
+            query?: {
+                /** @description Page, from 1. */
+                page?: number;
+                /** @description Items per page (default 50). */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NexusBatchList"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createNexusBatches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NexusBatchCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NexusBatchCreateResult"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, bad_request, not_found, nexus_not_ready, nexus_photo, nothing_ready, not_configured, nexus_delivery_failed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getNexusBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The batch id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NexusBatchDetail"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    downloadNexusBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The batch id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The zip (Content-Disposition: attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found, nexus_purged, nexus_photo. */
             default: {
                 headers: {
                     [name: string]: unknown;

@@ -7,6 +7,7 @@ import type { MessageKey } from './i18n';
 const names: Record<string, MessageKey> = {
   housekeeping: 'settings.about.job.housekeeping',
   outbox: 'settings.about.job.outbox',
+  nexus_files: 'settings.about.job.nexus_files',
 };
 
 /** The text key naming a job; null for a job this UI does not know yet (show its name). */

@@ -1,0 +1,134 @@
+package batches_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
+	"strings"
+	"testing"
+
+	"id06desk/internal/batches"
+	"id06desk/internal/smtpsink"
+)
+
+type attachment struct {
+	name string
+	data []byte
+}
+
+// attachments reads a mail's text and its attachments (base64 parts with
+// a file name), walking nested multiparts.
+func attachments(t *testing.T, raw []byte) (text string, out []attachment) {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(ct string, body io.Reader, header map[string][]string)
+	walk = func(ct string, body io.Reader, header map[string][]string) {
+		mt, params, err := mime.ParseMediaType(ct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(mt, "multipart/") {
+			mr := multipart.NewReader(body, params["boundary"])
+			for {
+				p, err := mr.NextPart()
+				if err == io.EOF {
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				walk(p.Header.Get("Content-Type"), p, p.Header)
+			}
+		}
+		b, _ := io.ReadAll(body)
+		if strings.EqualFold(strings.Join(header["Content-Transfer-Encoding"], ""), "base64") {
+			b, err = base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(b)), ""))
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, dp, _ := mime.ParseMediaType(strings.Join(header["Content-Disposition"], ""))
+		if name := dp["filename"]; name != "" {
+			out = append(out, attachment{name, b})
+		} else if mt == "text/plain" {
+			text += string(b)
+		}
+	}
+	walk(m.Header.Get("Content-Type"), m.Body, m.Header)
+	return text, out
+}
+
+// The mail channel, delivered by the real outbox to a real SMTP server:
+// a batch larger than the size limit arrives as several mails, each under
+// the limit with an import zip of its own, and together they hold every
+// order once.
+func TestMailChannelSplitsBySize(t *testing.T) {
+	ctx := context.Background()
+	sink, err := smtpsink.Start(smtpsink.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	f := newFixture(t, sink.Port(), map[string]string{"nexus.channel": "mail", "nexus.mail_to": "order@nexus.example", "nexus.mail_max_mb": "1"})
+	f.photo = photoJPEG(t, 700, 900, 3)
+	if len(f.photo) < 100<<10 {
+		t.Fatalf("test photo only %d bytes", len(f.photo))
+	}
+	f.addOrders(t, manyOrders(12)...)
+	sent, err := f.svc.Send(ctx, batches.Request{Actor: "admin", Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != 1 || len(sent[0].Files) != 0 || sent[0].Batch.MailCount < 2 {
+		t.Fatalf("sent %+v", sent)
+	}
+	if _, err := f.worker.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msgs := sink.Messages()
+	if len(msgs) != sent[0].Batch.MailCount {
+		t.Fatalf("%d mails arrived, batch says %d", len(msgs), sent[0].Batch.MailCount)
+	}
+	rows := 0
+	for _, m := range msgs {
+		if len(m.Data) > 1<<20 {
+			t.Errorf("a mail of %d bytes, limit 1 MB", len(m.Data))
+		}
+		if len(m.To) != 1 || m.To[0] != "order@nexus.example" {
+			t.Errorf("to %v", m.To)
+		}
+		text, atts := attachments(t, m.Data)
+		if !strings.Contains(text, "personal data in clear") || !strings.Contains(text, sent[0].Batch.ID) {
+			t.Errorf("mail text %q", text)
+		}
+		var zips int
+		for _, a := range atts {
+			if strings.HasSuffix(a.name, ".zip") {
+				zips++
+				r, _ := readZip(t, a.data)
+				rows += len(r)
+			}
+		}
+		if zips != 1 || len(atts) != 2 {
+			t.Errorf("%d attachments, %d zips", len(atts), zips)
+		}
+	}
+	if rows != 12 {
+		t.Errorf("%d rows over all mails, want 12", rows)
+	}
+}
+
+func TestMailChannelNeedsAnAddress(t *testing.T) {
+	f := newFixture(t, 0, map[string]string{"nexus.channel": "mail"})
+	f.addOrders(t, manyOrders(1)...)
+	if _, err := f.svc.Send(context.Background(), batches.Request{Actor: "admin"}); err == nil || !strings.Contains(err.Error(), "not configured") {
+		t.Fatalf("send: %v", err)
+	}
+}
