@@ -7,13 +7,7 @@ type Schemas = components['schemas'];
 export type OrderStatus = Schemas['OrderStatus'];
 
 /** Statuses in life-cycle order, the order the list shows their chips. */
-export const ORDER_STATUSES: readonly OrderStatus[] = [
-  'ready',
-  'sent_to_nexus',
-  'rejected_by_nexus',
-  'in_production',
-  'delivered',
-];
+export const ORDER_STATUSES: readonly OrderStatus[] = ['ready', 'sent_to_nexus', 'rejected_by_nexus', 'in_production', 'delivered'];
 
 export type IdentityCheck = Schemas['IdentityCheck'];
 
