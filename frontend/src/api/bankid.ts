@@ -1,22 +1,23 @@
-// Swedish BankID, as in /work/notes/bankid-api.md: the cardholder's
+// Swedish BankID (internal/httpapi/openapi.json, tags bankid): the cardholder's
 // identification (public, by invitation token) and the admin's Settings →
 // BankID (the certificate files, their status, a test call).
 import { request } from './client';
+import type { components } from './schema';
 
-export type BankIDStatus = 'pending' | 'complete' | 'failed';
+type Schemas = components['schemas'];
 
-/** The progress of one identification, as the registration page shows it. */
-export interface BankIDState {
-  status: BankIDStatus;
-  hintCode: string;
-  /** BankID's message code (RFA1, RFA13 …). */
-  rfa: string;
-  /** What to tell the person, in both languages (may be empty). */
-  message: { sv: string; en: string };
-  /** The current animated QR data; empty once the identification ended. */
-  qr: string;
-  autoStartToken: string;
-}
+export type BankIDStatus = Schemas['BankIDState']['status'];
+
+/**
+ * The progress of one identification, as the registration page shows it:
+ * the server's BankIDState with the parts it leaves out filled in. rfa is
+ * BankID's message code (RFA1, RFA13 …), message what to tell the person in
+ * both languages (may be empty), qr the current animated QR data (empty once
+ * the identification ended).
+ */
+export type BankIDState = Required<Omit<Schemas['BankIDState'], 'message'>> & {
+  message: Required<NonNullable<Schemas['BankIDState']['message']>>;
+};
 
 type Raw = Record<string, unknown>;
 
@@ -52,12 +53,12 @@ function base(token: string): string {
  * 503 `bankid_failed` with details {rfa, sv, en} when BankID refuses.
  */
 export function startBankID(token: string, sameDevice: boolean): Promise<BankIDState> {
-  return request<unknown>('POST', base(token), { body: { sameDevice } }).then(normalizeState);
+  return request<Schemas['BankIDState']>('POST', base(token), { body: { sameDevice } }).then(normalizeState);
 }
 
 /** The progress; 404 not_found when no identification was started. */
 export function getBankIDState(token: string, signal?: AbortSignal): Promise<BankIDState> {
-  return request<unknown>('GET', base(token), { signal }).then(normalizeState);
+  return request<Schemas['BankIDState']>('GET', base(token), { signal }).then(normalizeState);
 }
 
 export function cancelBankID(token: string): Promise<void> {
@@ -85,15 +86,14 @@ export const BANKID_FILES = [
 ] as const;
 export type BankIDFile = (typeof BANKID_FILES)[number];
 
-export interface BankIDConfigStatus {
-  configured: boolean;
-  environment: string;
+/**
+ * Settings → BankID's status with every file named: problem is what is wrong
+ * with the configuration in the language of the request ("" when nothing),
+ * problemDetail the technical error behind it (not translated).
+ */
+export type BankIDConfigStatus = Required<Pick<Schemas['BankIDConfigStatus'], 'configured' | 'environment' | 'problem' | 'problemDetail'>> & {
   files: Record<BankIDFile, boolean>;
-  /** What is wrong with the configuration, in the language of the request ("" when nothing). */
-  problem: string;
-  /** The technical error behind it (not translated). */
-  problemDetail: string;
-}
+};
 
 export function normalizeConfigStatus(v: unknown): BankIDConfigStatus {
   const s = obj(v);
@@ -109,29 +109,25 @@ export function normalizeConfigStatus(v: unknown): BankIDConfigStatus {
 }
 
 export function getBankIDConfig(): Promise<BankIDConfigStatus> {
-  return request<unknown>('GET', '/api/bankid/status').then(normalizeConfigStatus);
+  return request<Schemas['BankIDConfigStatus']>('GET', '/api/bankid/status').then(normalizeConfigStatus);
 }
 
 /** Stores a certificate file (its raw bytes); an empty body removes it. */
 export function putBankIDFile(name: BankIDFile, data: Blob | null): Promise<BankIDConfigStatus> {
   const body = data ?? new Blob([]);
-  return request<unknown>('PUT', `/api/bankid/files/${encodeURIComponent(name)}`, {
+  return request<Schemas['BankIDConfigStatus']>('PUT', `/api/bankid/files/${encodeURIComponent(name)}`, {
     raw: { contentType: 'application/octet-stream', data: body },
   }).then(normalizeConfigStatus);
 }
 
-export interface BankIDTestResult {
-  ok: boolean;
-  code: string;
-  /** What went wrong, in the language of the request. */
-  message: string;
-  /** The technical error (not translated). */
-  detail: string;
-}
+/** A test call's outcome: message is what went wrong in the language of the request, detail the technical error. */
+export type BankIDTestResult = Required<Schemas['BankIDTestResult']>;
 
 export function testBankID(): Promise<BankIDTestResult> {
-  return request<unknown>('POST', '/api/bankid/test').then((v) => {
-    const r = obj(v);
-    return { ok: r.ok === true, code: str(r.code), message: str(r.message), detail: str(r.detail) };
-  });
+  return request<Schemas['BankIDTestResult']>('POST', '/api/bankid/test').then((r) => ({
+    ok: r.ok === true,
+    code: r.code ?? '',
+    message: r.message ?? '',
+    detail: r.detail ?? '',
+  }));
 }

@@ -1,29 +1,17 @@
+// The card types and industries invitations offer (GET/PUT /api/catalog).
 import { request } from './client';
+import type { components } from './schema';
 
-export interface CardType {
-  code: string;
-  nameSv: string;
-  nameEn: string;
-  rfid: boolean;
-  active: boolean;
-}
+type Schemas = components['schemas'];
 
-export interface Industry {
-  code: string;
-  nameSv: string;
-  nameEn: string;
-  active: boolean;
-}
-
-export interface Catalog {
-  cardTypes: CardType[];
-  industries: Industry[];
-}
+export type CardType = Schemas['CardType'];
+export type Industry = Schemas['Industry'];
+export type Catalog = Schemas['Catalog'];
 
 export function getCatalog(): Promise<Catalog> {
-  return request('GET', '/api/catalog');
+  return request<Catalog>('GET', '/api/catalog');
 }
 
 export function saveCatalog(c: Catalog): Promise<Catalog> {
-  return request('PUT', '/api/catalog', { body: c });
+  return request<Catalog>('PUT', '/api/catalog', { body: c });
 }

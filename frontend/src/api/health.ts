@@ -1,12 +1,7 @@
 import { request } from './client';
+import type { components } from './schema';
 
-export interface Health {
-  status: 'ok' | 'degraded' | string;
-  version: string;
-  database: { ok: boolean; path?: string; schemaVersion?: number; error?: string };
-  dataDir: string;
-  mode: 'window' | 'serve' | string;
-}
+export type Health = components['schemas']['Health'];
 
 /** GET /api/health. A degraded answer (HTTP 503) is returned, not thrown. */
 export function getHealth(): Promise<Health> {

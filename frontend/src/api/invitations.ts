@@ -1,20 +1,12 @@
+// The admin's invitations (internal/httpapi/openapi.json, tag invitations).
 import { request } from './client';
+import type { components, operations } from './schema';
 
-export type InvitationStatus =
-  | 'draft'
-  | 'queued'
-  | 'sent'
-  | 'opened'
-  | 'registered'
-  | 'ready'
-  | 'sent_to_nexus'
-  | 'rejected_by_nexus'
-  | 'in_production'
-  | 'delivered'
-  | 'expired'
-  | 'revoked'
-  | 'bounced'
-  | 'failed';
+type Schemas = components['schemas'];
+/** The query GET /api/invitations takes. */
+type ListQueryParams = NonNullable<operations['listInvitations']['parameters']['query']>;
+
+export type InvitationStatus = Schemas['InvitationStatus'];
 
 /** Statuses in the order the list shows their count chips. */
 export const STATUSES: readonly InvitationStatus[] = [
@@ -34,28 +26,11 @@ export const STATUSES: readonly InvitationStatus[] = [
   'revoked',
 ];
 
-export interface InvitationItem {
-  id: string;
-  code: string;
-  email: string;
-  name: string;
-  cardType: string;
-  industry: string;
-  language: string;
-  status: InvitationStatus | string;
-  createdAt: string;
-  updatedAt: string;
-  expiresAt: string;
-  /** Why the mail was not delivered, in the language of the request. */
-  lastError?: string;
-  /** Its stable code, e.g. `recipient_refused`. */
-  lastErrorCode?: string;
-  /** The mail server's own words (technical, not translated). */
-  lastErrorDetail?: string;
-}
+/** An invitation as the list shows it; lastError says why its mail was not delivered ("" when it was). */
+export type InvitationItem = Schemas['Invitation'];
 
-export type SortKey = 'created' | 'email' | 'status' | 'expires';
-export type SortDir = 'asc' | 'desc';
+export type SortKey = NonNullable<ListQueryParams['sort']>;
+export type SortDir = NonNullable<ListQueryParams['dir']>;
 
 export interface ListParams {
   status?: string;
@@ -67,13 +42,7 @@ export interface ListParams {
   pageSize?: number;
 }
 
-export interface ListResult {
-  items: InvitationItem[];
-  total: number;
-  page: number;
-  pageSize: number;
-  counts: Record<string, number>;
-}
+export type ListResult = Schemas['InvitationList'];
 
 /** Query parameters for GET /api/invitations; empty filters are left out. */
 export function listQuery(p: ListParams): Record<string, string> {
@@ -93,30 +62,11 @@ export function listInvitations(p: ListParams, signal?: AbortSignal): Promise<Li
   return request<ListResult>('GET', '/api/invitations', { query: listQuery(p), signal });
 }
 
-export interface InvitationRow {
-  email: string;
-  cardType: string;
-  industry: string;
-  language: string;
-  name: string;
-}
-
-export interface RowError {
-  code: string;
-  message: string;
-}
-
-export interface RowResult {
-  index: number;
-  ok: boolean;
-  /** Field name (email, cardType, industry, language, name) -> error. */
-  errors: Record<string, RowError | string>;
-}
-
-export interface ParseCsvResult {
-  rows: InvitationRow[];
-  errors: Array<{ line: number; message: string }>;
-}
+export type InvitationRow = Schemas['InvitationRow'];
+export type RowError = Schemas['RowError'];
+/** One row's check: `errors` maps a field (email, cardType, industry, language, name) to its error. */
+export type RowResult = Schemas['RowResult'];
+export type ParseCsvResult = Schemas['ParseCSVResult'];
 
 export function parseCsv(text: string): Promise<ParseCsvResult> {
   return request<ParseCsvResult>('POST', '/api/invitations/parse-csv', {
@@ -124,60 +74,39 @@ export function parseCsv(text: string): Promise<ParseCsvResult> {
   });
 }
 
-export function validateRows(rows: InvitationRow[], signal?: AbortSignal): Promise<{ rows: RowResult[] }> {
-  return request('POST', '/api/invitations/validate', { body: { rows }, signal });
+export function validateRows(rows: InvitationRow[], signal?: AbortSignal): Promise<Schemas['RowResults']> {
+  return request<Schemas['RowResults']>('POST', '/api/invitations/validate', { body: { rows }, signal });
 }
 
-export interface Created {
-  id: string;
-  code: string;
-  email: string;
-  status: string;
-  link: string;
+export type Created = Schemas['CreatedInvitation'];
+
+export function createInvitations(rows: InvitationRow[], send: boolean): Promise<Schemas['CreateResult']> {
+  return request<Schemas['CreateResult']>('POST', '/api/invitations', { body: { rows, send } });
 }
 
-export function createInvitations(rows: InvitationRow[], send: boolean): Promise<{ created: Created[] }> {
-  return request('POST', '/api/invitations', { body: { rows, send } });
-}
-
-export type Action = 'resend' | 'revoke' | 'extend' | 'send' | 'delete';
-
-export interface InvitationEvent {
-  at: string;
-  kind: string;
-  /** For mail failures: why, in the language of the request. */
-  message?: string;
-  /** As recorded: a mail server's reply, a date. */
-  detail?: string;
-}
-
-export interface InvitationDetail extends InvitationItem {
-  /** "" once the link no longer works (revoked, expired, registered). */
-  link: string;
-  /** The order the registration became; "" before that. */
-  orderId: string;
-  actions: Action[];
-  events: InvitationEvent[];
-}
+export type Action = Schemas['InvitationAction'];
+export type InvitationEvent = Schemas['InvitationEvent'];
+/** The detail: link is "" once it no longer works (revoked, expired, registered); orderId "" before the registration. */
+export type InvitationDetail = Schemas['InvitationDetail'];
 
 function idPath(id: string): string {
   return `/api/invitations/${encodeURIComponent(id)}`;
 }
 
 export function getInvitation(id: string): Promise<InvitationDetail> {
-  return request('GET', idPath(id));
+  return request<InvitationDetail>('GET', idPath(id));
 }
 
 export function invitationAction(id: string, action: 'resend' | 'revoke' | 'send'): Promise<InvitationDetail> {
-  return request('POST', `${idPath(id)}/${action}`);
+  return request<InvitationDetail>('POST', `${idPath(id)}/${action}`);
 }
 
 export function extendInvitation(id: string, days: number): Promise<InvitationDetail> {
-  return request('POST', `${idPath(id)}/extend`, { body: { days } });
+  return request<InvitationDetail>('POST', `${idPath(id)}/extend`, { body: { days } });
 }
 
 export function deleteInvitation(id: string): Promise<void> {
-  return request('DELETE', idPath(id));
+  return request<void>('DELETE', idPath(id));
 }
 
 /** The QR image is fetched by <img>, same origin as the API. */

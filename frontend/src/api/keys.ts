@@ -1,14 +1,8 @@
 import { request } from './client';
+import type { components } from './schema';
 
-export interface SigningKey {
-  keyId: string;
-  active: boolean;
-}
-
-export interface KeyList {
-  active: string;
-  keys: SigningKey[];
-}
+export type SigningKey = components['schemas']['SigningKey'];
+export type KeyList = components['schemas']['KeyList'];
 
 /** The keys that sign and verify invitation links. */
 export function listKeys(): Promise<KeyList> {

@@ -1,30 +1,24 @@
-// The registration kiosk, as in /work/notes/kiosk-api.md: its status and
+// The registration kiosk (internal/httpapi/openapi.json, tag kiosk): its status and
 // camera, the preview frames, the QR scan, the photo capture of the
 // registration, the idle wipe of a draft, the PIN to leave kiosk mode.
 import { ApiError, request, requestBlob } from './client';
 import { normalizeSession, type RegistrationSession, type Session } from './register';
+import type { components } from './schema';
 
-export type CameraState = 'ready' | 'none' | 'unplugged' | 'error';
+type Schemas = components['schemas'];
 
-export interface CameraStatus {
-  state: CameraState;
-  label: string;
-  width: number;
-  height: number;
-}
+export type CameraState = Schemas['CameraStatus']['state'];
 
-export interface KioskStatus {
-  kiosk: boolean;
-  /** Seconds without a touch before "Are you still there?". */
-  idleSeconds: number;
-  pinSet: boolean;
-  camera: CameraStatus;
-}
+/** The camera as the UI uses it: the server's CameraStatus with label and size filled in. */
+export type CameraStatus = Required<Schemas['CameraStatus']>;
+
+/** The kiosk's status; idleSeconds: seconds without a touch before "Are you still there?". */
+export type KioskStatus = Omit<Schemas['KioskStatus'], 'camera'> & { camera: CameraStatus };
 
 /** Used when the server leaves idleSeconds out or sends nonsense. */
 export const DEFAULT_IDLE_SECONDS = 90;
 
-const CAMERA_STATES: readonly string[] = ['ready', 'none', 'unplugged', 'error'];
+const CAMERA_STATES: readonly CameraState[] = ['ready', 'none', 'unplugged', 'error'];
 
 type Raw = Record<string, unknown>;
 
@@ -34,7 +28,7 @@ function obj(v: unknown): Raw {
 
 /** A camera state the UI knows ("error" for anything else). */
 export function cameraState(v: unknown): CameraState {
-  return typeof v === 'string' && CAMERA_STATES.includes(v) ? (v as CameraState) : 'error';
+  return typeof v === 'string' && (CAMERA_STATES as readonly string[]).includes(v) ? (v as CameraState) : 'error';
 }
 
 export function normalizeStatus(v: unknown): KioskStatus {
@@ -55,12 +49,12 @@ export function normalizeStatus(v: unknown): KioskStatus {
 }
 
 export function getKioskStatus(signal?: AbortSignal): Promise<KioskStatus> {
-  return request<unknown>('GET', '/api/kiosk/status', { signal }).then(normalizeStatus);
+  return request<Schemas['KioskStatus']>('GET', '/api/kiosk/status', { signal }).then(normalizeStatus);
 }
 
 /** Looks for cameras again and opens the chosen one ("Try again"). */
 export function rescanCamera(): Promise<KioskStatus> {
-  return request<unknown>('POST', '/api/kiosk/camera/rescan').then(normalizeStatus);
+  return request<Schemas['KioskStatus']>('POST', '/api/kiosk/camera/rescan').then(normalizeStatus);
 }
 
 export interface Frame {
@@ -82,21 +76,15 @@ export async function getFrame(after: number, width: number, signal?: AbortSigna
   return { blob: res.blob, seq: Number.isFinite(seq) ? seq : after };
 }
 
-export interface ScanResult {
-  /** The invitation token of a QR code seen, or "" when none was found in time. */
-  token: string;
-  seq: number;
-}
+/** token: the invitation token of a QR code seen, or "" when none was found in time. */
+export type ScanResult = Schemas['ScanResult'];
 
 /** Long-polls (≤ 2 s) for an invitation QR code in a frame newer than `after`. */
 export function scan(after: number, signal?: AbortSignal): Promise<ScanResult> {
-  return request<unknown>('GET', '/api/kiosk/scan', { query: { after: String(after) }, signal }).then((v) => {
-    const r = obj(v);
-    return {
-      token: typeof r.token === 'string' ? r.token.trim() : '',
-      seq: typeof r.seq === 'number' && Number.isFinite(r.seq) ? r.seq : after,
-    };
-  });
+  return request<ScanResult>('GET', '/api/kiosk/scan', { query: { after: String(after) }, signal }).then((r) => ({
+    token: r.token.trim(),
+    seq: r.seq,
+  }));
 }
 
 /** The camera state a `camera_unavailable` answer names, or null for other errors. */

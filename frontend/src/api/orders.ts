@@ -1,62 +1,30 @@
-// Admin view of confirmed registrations (orders), as in
-// /work/notes/register-api.md "Admin".
+// Admin view of confirmed registrations (orders): internal/httpapi/openapi.json, tag orders.
 import { request } from './client';
-import type { Address } from './register';
+import type { components } from './schema';
 
-export type OrderStatus = 'ready' | 'sent_to_nexus' | 'rejected_by_nexus' | 'in_production' | 'delivered';
+type Schemas = components['schemas'];
+
+export type OrderStatus = Schemas['OrderStatus'];
 
 /** Statuses in life-cycle order, the order the list shows their chips. */
-export const ORDER_STATUSES: readonly OrderStatus[] = [
-  'ready',
-  'sent_to_nexus',
-  'rejected_by_nexus',
-  'in_production',
-  'delivered',
-];
+export const ORDER_STATUSES: readonly OrderStatus[] = ['ready', 'sent_to_nexus', 'rejected_by_nexus', 'in_production', 'delivered'];
 
-export type IdentityCheck = 'pending_partner' | 'done' | 'bankid';
+export type IdentityCheck = Schemas['IdentityCheck'];
 
-export interface OrderItem {
-  id: string;
-  invitationId: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  cardType: string;
-  industry: string;
-  status: OrderStatus | string;
-  identityMethod: 'manual' | 'bankid' | string;
-  identityCheck: IdentityCheck | string;
-  registeredAt: string;
-  registeredWhere: 'web' | 'kiosk' | string;
-  /** The name on the order is not the name the admin gave the invitation. */
-  nameMismatch: boolean;
-  /** The invitation's name ("" when it had none). */
-  invitationName: string;
-}
+/**
+ * An order as the list shows it. nameMismatch: the name on the order is not
+ * the name the admin gave the invitation (invitationName, "" when it had none).
+ */
+export type OrderItem = Schemas['Order'];
 
-/** The detail adds personal data; the server leaves out empty fields. */
-export interface OrderDetail extends OrderItem {
-  personnummer?: string;
-  birthDate?: string;
-  nationality?: string;
-  idNumber?: string;
-  phone?: string;
-  delivery?: { useCompany: boolean; address: Address };
-  language?: string;
-  /** RFC 3339; absent while the check is pending. */
-  identityCheckedAt?: string;
-  /** RFC 3339: when the retention time deleted the personal data and photo. */
-  purgedAt?: string;
-}
+/**
+ * The detail adds personal data; the server leaves out empty fields.
+ * identityCheckedAt is absent while the check is pending; purgedAt is when
+ * the retention time deleted the personal data and photo.
+ */
+export type OrderDetail = Schemas['OrderDetail'];
 
-export interface OrderList {
-  items: OrderItem[];
-  total: number;
-  page: number;
-  pageSize: number;
-  counts: Record<string, number>;
-}
+export type OrderList = Schemas['OrderList'];
 
 export interface OrderListParams {
   status?: string;

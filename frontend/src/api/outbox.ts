@@ -1,15 +1,12 @@
 import { request } from './client';
+import type { components } from './schema';
 
-export interface OutboxStatus {
-  configured: boolean;
-  pending: number;
-  failed: number;
-  /** The latest failure, in the language of the request, with its code and the server's own words. */
-  lastError?: string;
-  lastErrorCode?: string;
-  lastErrorDetail?: string;
-}
+/**
+ * The mail queue: lastError is the latest failure in the language of the
+ * request ("" when none), with its code and the mail server's own words.
+ */
+export type OutboxStatus = components['schemas']['OutboxStatus'];
 
 export function getOutboxStatus(): Promise<OutboxStatus> {
-  return request('GET', '/api/outbox/status');
+  return request<OutboxStatus>('GET', '/api/outbox/status');
 }

@@ -1,14 +1,18 @@
 import { request } from './client';
-import type { Session } from '../lib/router';
+import type { components } from './schema';
 
-export type { Session };
+type Schemas = components['schemas'];
+
+/** Who is asking: the host mode, kiosk, whether logged in, and whether this screen may use the kiosk camera (station). */
+export type Session = Schemas['AdminSession'];
+export type LoginResult = Schemas['LoginResult'];
 
 export function getSession(): Promise<Session> {
   return request<Session>('GET', '/api/session');
 }
 
-export function login(password: string): Promise<{ authenticated: boolean }> {
-  return request('POST', '/api/login', { body: { password } });
+export function login(password: string): Promise<LoginResult> {
+  return request<LoginResult>('POST', '/api/login', { body: { password } });
 }
 
 export function logout(): Promise<void> {
@@ -21,6 +25,6 @@ export function uiReady(route: string): Promise<void> {
 }
 
 /** Sets the first admin password with the one-time link `serve` printed; logs in. */
-export function setupPassword(token: string, password: string): Promise<{ authenticated: boolean }> {
-  return request('POST', '/api/setup', { body: { token, password } });
+export function setupPassword(token: string, password: string): Promise<LoginResult> {
+  return request<LoginResult>('POST', '/api/setup', { body: { token, password } });
 }

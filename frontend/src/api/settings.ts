@@ -1,31 +1,23 @@
 import { request } from './client';
+import type { components } from './schema';
 
-export type SettingKind = 'text' | 'int' | 'choice' | 'email' | 'emails' | 'url' | 'orgnr' | 'secret';
+type Schemas = components['schemas'];
 
-export interface SettingDef {
-  key: string;
-  kind: SettingKind | string;
-  default?: string;
-  choices?: string[];
-  help?: string;
-}
-
-export interface SettingsState {
-  values: Record<string, string>;
-  defs: SettingDef[];
-}
+export type SettingDef = Schemas['SettingDef'];
+export type SettingKind = SettingDef['kind'];
+export type SettingsState = Schemas['Settings'];
 
 /** What the server shows for a secret that is stored. */
 export const SECRET_SET = '(set)';
 
 export function getSettings(): Promise<SettingsState> {
-  return request('GET', '/api/settings');
+  return request<SettingsState>('GET', '/api/settings');
 }
 
 export function saveSettings(values: Record<string, string>): Promise<SettingsState> {
-  return request('PUT', '/api/settings', { body: { values } });
+  return request<SettingsState>('PUT', '/api/settings', { body: { values } });
 }
 
-export function sendTestMail(to: string): Promise<{ reply: string }> {
-  return request('POST', '/api/settings/test-mail', { body: { to } });
+export function sendTestMail(to: string): Promise<Schemas['TestMailResult']> {
+  return request<Schemas['TestMailResult']>('POST', '/api/settings/test-mail', { body: { to } });
 }

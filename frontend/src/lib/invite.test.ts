@@ -88,11 +88,11 @@ describe('row errors', () => {
     const m = rowErrorsByIndex([
       { index: 0, ok: true, errors: {} },
       { index: 1, ok: false, errors: { email: { code: 'duplicate', message: 'Already in row 1.' } } },
-      { index: 2, ok: false, errors: { cardType: 'Unknown card type.' } },
+      { index: 2, ok: false, errors: { cardType: { code: 'unknown_card_type', message: 'Unknown card type.' } } },
     ]);
     expect(m.has(0)).toBe(false);
     expect(m.get(1)).toEqual({ email: { code: 'duplicate', message: 'Already in row 1.' } });
-    expect(m.get(2)).toEqual({ cardType: { code: '', message: 'Unknown card type.' } });
+    expect(m.get(2)).toEqual({ cardType: { code: 'unknown_card_type', message: 'Unknown card type.' } });
   });
   it('shifts indexes by a chunk offset', () => {
     const m = rowErrorsByIndex([{ index: 3, ok: false, errors: { email: { code: 'email_invalid', message: 'x' } } }], 25);

@@ -73,13 +73,6 @@ export function formatCode(code: string): string {
   return `${c.slice(0, half)}-${c.slice(half)}`;
 }
 
-/** A row error as the server sends it: `{code, message}` (or a bare message). */
-export function normalizeRowError(e: RowError | string | undefined): RowError | null {
-  if (e === undefined || e === null) return null;
-  if (typeof e === 'string') return { code: '', message: e };
-  return { code: e.code ?? '', message: e.message ?? '' };
-}
-
 export type RowErrors = Record<string, RowError>;
 
 /** Per-row errors by row index, from a validate (or a failed create) answer. */
@@ -88,10 +81,7 @@ export function rowErrorsByIndex(results: readonly RowResult[], offset = 0): Map
   for (const r of results) {
     if (r.ok) continue;
     const errs: RowErrors = {};
-    for (const [field, e] of Object.entries(r.errors ?? {})) {
-      const n = normalizeRowError(e);
-      if (n) errs[field] = n;
-    }
+    for (const [field, e] of Object.entries(r.errors ?? {})) errs[field] = e;
     if (Object.keys(errs).length === 0) errs.row = { code: '', message: '' };
     out.set(r.index + offset, errs);
   }

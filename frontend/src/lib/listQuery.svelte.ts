@@ -41,6 +41,11 @@ export function isFiltered(query: Record<string, string>, filters: readonly stri
   return filters.some((k) => !!query[k]);
 }
 
+/** The sum of a list's status counts: how many items there are, unfiltered. */
+export function totalCount(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+}
+
 export class ListQuery<R> {
   /** The hash query the list shows. */
   query = $state<Record<string, string>>({});

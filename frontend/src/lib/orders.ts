@@ -59,9 +59,7 @@ export function chipStatuses(counts: Record<string, number>, selected: string): 
   return out;
 }
 
-export function totalCount(counts: Record<string, number>): number {
-  return Object.values(counts).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
-}
+export { totalCount } from './listQuery.svelte';
 
 /**
  * The warning when the name on the order is not the invitation's (the

@@ -1,5 +1,8 @@
 // Hash routing (#/...) and the access rules the UI follows. Pure functions:
 // the reactive part lives in location.svelte.ts.
+import type { components } from '../api/schema';
+
+type AdminSession = components['schemas']['AdminSession'];
 
 export type RouteName =
   | 'root'
@@ -25,14 +28,11 @@ export interface Route {
   query: Record<string, string>;
 }
 
-export interface Session {
-  mode: 'window' | 'serve';
-  kiosk: boolean;
-  authenticated: boolean;
-  passwordSet: boolean;
-  /** This screen may use the kiosk camera: the kiosk's own (window, or the browser that opened `serve --kiosk`'s link) or the admin. */
-  station?: boolean;
-}
+/**
+ * What the guard needs of GET /api/session. station (this screen may use the
+ * kiosk camera: the kiosk's own, or the admin) may be left out: then no.
+ */
+export type Session = Omit<AdminSession, 'station'> & Partial<Pick<AdminSession, 'station'>>;
 
 const table: Array<[pattern: string, name: RouteName]> = [
   ['/', 'root'],

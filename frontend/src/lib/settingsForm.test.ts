@@ -3,10 +3,10 @@ import { changedValues, pinProblem, sectionOf, splitFieldErrors } from './settin
 import type { SettingDef } from '../api/settings';
 
 const defs: SettingDef[] = [
-  { key: 'company.name', kind: 'text' },
-  { key: 'invite.validity_days', kind: 'int', default: '30' },
-  { key: 'smtp.host', kind: 'text' },
-  { key: 'smtp.password', kind: 'secret' },
+  { key: 'company.name', kind: 'text', help: '' },
+  { key: 'invite.validity_days', kind: 'int', default: '30', help: '' },
+  { key: 'smtp.host', kind: 'text', help: '' },
+  { key: 'smtp.password', kind: 'secret', help: '' },
 ];
 
 describe('changedValues', () => {

@@ -1,5 +1,15 @@
 // Pure helpers for the Settings screens.
-import type { SettingDef } from '../api/settings';
+import type { SettingDef, SettingsState } from '../api/settings';
+
+/** What a Settings tab with its own part of the settings form gets from the Settings page. */
+export interface SettingsTabProps {
+  /** The settings as loaded (null until they are). */
+  state: SettingsState | null;
+  /** The setting keys the tab's form shows. */
+  keys: string[];
+  /** The form saved: the settings as the server now has them. */
+  onsaved: (s: SettingsState) => void;
+}
 
 export interface SecretEdit {
   /** What the user typed; "" means leave unchanged. */
