@@ -2,9 +2,11 @@
 // ("Import personal data from Excel file"): a zip holding one Excel file
 // (built with excelize's StreamWriter) with one row per cardholder in the
 // columns of nexus.Profile, one JPEG per row named in the row's
-// photo_file_name column, and the batch's human-readable summary. Photos
-// are read from storage and written into the zip one at a time, so memory
-// stays flat however many rows the file has.
+// photo_file_name column — and nothing else, since the portal's import takes
+// the Excel file and the photos only. The batch's human-readable summary is
+// rendered alongside for the caller to save or attach beside the zip.
+// Photos are read from storage and written into the zip one at a time, so
+// memory stays flat however many rows the file has.
 package nexusfile
 
 import (
@@ -29,8 +31,8 @@ const Sheet = "Sheet1"
 
 // Input is what one import file holds.
 type Input struct {
-	// Name is the base name of the files inside the zip (Name.xlsx,
-	// Name.html).
+	// Name is the base name of the Excel file inside the zip (Name.xlsx)
+	// and of the summary beside it (Name.html).
 	Name string
 	// Orders are the rows, at most nexus.MaxRowsPerFile, without photos.
 	Orders []order.Order
@@ -40,8 +42,8 @@ type Input struct {
 	ZipName string
 }
 
-// Write writes the import zip to w and returns the summary page it holds
-// (to be saved beside the zip). An order whose photo breaks Nexus's rules
+// Write writes the import zip to w and returns the batch's summary page
+// (to be saved or attached beside the zip, not inside it). An order whose photo breaks Nexus's rules
 // fails the whole file with a *nexus.PhotoError naming it.
 func Write(ctx context.Context, w io.Writer, in Input, photos Photos) (summary []byte, err error) {
 	if len(in.Orders) == 0 {
@@ -99,13 +101,6 @@ func Write(ctx context.Context, w io.Writer, in Input, photos Photos) (summary [
 		if _, err := pw.Write(photo); err != nil {
 			return nil, fmt.Errorf("nexus file: %w", err)
 		}
-	}
-	sw, err := create(in.Name+".html", zip.Deflate)
-	if err != nil {
-		return nil, fmt.Errorf("nexus file: %w", err)
-	}
-	if _, err := sw.Write(summary); err != nil {
-		return nil, fmt.Errorf("nexus file: %w", err)
 	}
 	if err := zw.Close(); err != nil {
 		return nil, fmt.Errorf("nexus file: %w", err)
