@@ -67,6 +67,9 @@ type Store interface {
 	NexusBatchFilesDeleted(ctx context.Context, id, actor string, action audit.Action) error
 	Audit(ctx context.Context, actor string, action audit.Action, subject, detail string) error
 	EnqueueMail(ctx context.Context, m *outbox.Message) error
+	// DeleteMails deletes delivered or failed mails of a kind written
+	// before a time, and clears them from the file.
+	DeleteMails(ctx context.Context, kind string, before time.Time) (int, error)
 }
 
 // Config builds a Service.
@@ -506,8 +509,9 @@ func openSaved(path string) (*os.File, error) {
 }
 
 // Cleanup deletes the saved files of batches older than the nexus.file_days
-// setting (they hold personal data in clear) and records it: one round of
-// the background job.
+// setting (they hold personal data in clear) and records it, and deletes
+// the batch mails the outbox delivered (or gave up on) before then, whose
+// attachments hold the same: one round of the background job.
 func (s *Service) Cleanup(ctx context.Context) error {
 	v, err := s.c.Settings(ctx)
 	if err != nil {
@@ -517,11 +521,17 @@ func (s *Service) Cleanup(ctx context.Context) error {
 	if days <= 0 {
 		return nil
 	}
-	old, err := s.c.Store.NexusBatchesWithFiles(ctx, s.c.Now().Add(-time.Duration(days)*24*time.Hour))
-	if err != nil {
-		return err
-	}
+	before := s.c.Now().Add(-time.Duration(days) * 24 * time.Hour)
 	var errs []error
+	if n, err := s.c.Store.DeleteMails(ctx, MailKind, before); err != nil {
+		errs = append(errs, err)
+	} else if n > 0 {
+		s.c.Log.Info("deleted old Nexus batch mails", "mails", n)
+	}
+	old, err := s.c.Store.NexusBatchesWithFiles(ctx, before)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
 	for _, b := range old {
 		failed := false
 		for _, p := range []string{b.ZipPath, b.SummaryPath} {

@@ -8,8 +8,11 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/mail"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"id06desk/internal/batches"
 	"id06desk/internal/smtpsink"
@@ -130,5 +133,65 @@ func TestMailChannelNeedsAnAddress(t *testing.T) {
 	f.addOrders(t, manyOrders(1)...)
 	if _, err := f.svc.Send(context.Background(), batches.Request{Actor: "admin"}); err == nil || !strings.Contains(err.Error(), "not configured") {
 		t.Fatalf("send: %v", err)
+	}
+}
+
+// A mailed batch's attachment holds personal data in clear: once the
+// outbox has delivered it and nexus.file_days have passed, the cleanup job
+// deletes the mail, and its bytes are no longer in the database file.
+func TestCleanupDeletesDeliveredBatchMails(t *testing.T) {
+	ctx := context.Background()
+	sink, err := smtpsink.Start(smtpsink.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	f := newFixture(t, sink.Port(), map[string]string{"nexus.channel": "mail", "nexus.mail_to": "order@nexus.example", "nexus.file_days": "30"})
+	f.addOrders(t, manyOrders(2)...)
+	if _, err := f.svc.Send(ctx, batches.Request{Actor: "admin", Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.worker.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msgs := sink.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d mails", len(msgs))
+	}
+	// A full base64 line from the middle of the mail: the attachment as stored.
+	var probe string
+	for _, l := range strings.Split(string(msgs[0].Data), "\r\n") {
+		if len(l) == 76 && !strings.ContainsAny(l, " :") {
+			probe = l
+		}
+	}
+	if probe == "" {
+		t.Fatal("no base64 line in the mail")
+	}
+	inFile := func() bool {
+		for _, suffix := range []string{"", "-wal"} {
+			b, _ := os.ReadFile(filepath.Join(f.dir, "t.db") + suffix)
+			if bytes.Contains(b, []byte(probe)) {
+				return true
+			}
+		}
+		return false
+	}
+	if !inFile() {
+		t.Fatal("probe not found in the database before the cleanup: the test would prove nothing")
+	}
+	f.now = f.now.Add(29 * 24 * time.Hour)
+	if err := f.svc.Cleanup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !inFile() {
+		t.Fatal("the mail went before nexus.file_days passed")
+	}
+	f.now = f.now.Add(2 * 24 * time.Hour)
+	if err := f.svc.Cleanup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if inFile() {
+		t.Error("the delivered batch mail is still in the database file after nexus.file_days")
 	}
 }

@@ -145,3 +145,18 @@ func (db *DB) OutboxCounts(ctx context.Context) (pending, failed int, lastError 
 	}
 	return
 }
+
+// DeleteMails deletes the delivered or failed mails of one kind written
+// before the time given, and clears them from the file (a Nexus batch mail
+// holds personal data in clear). Pending mails stay: they still have to go.
+func (db *DB) DeleteMails(ctx context.Context, kind string, before time.Time) (int, error) {
+	r, err := db.writer.ExecContext(ctx, `DELETE FROM outbox WHERE kind = ? AND status IN ('sent', 'failed') AND created_at < ?`, kind, ms(before))
+	if err != nil {
+		return 0, fmt.Errorf("delete %s mails: %w", kind, err)
+	}
+	n, _ := r.RowsAffected()
+	if n > 0 {
+		db.erase(ctx)
+	}
+	return int(n), nil
+}
