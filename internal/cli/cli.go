@@ -67,6 +67,7 @@ type Services struct {
 	Invitations *invitations.Service
 	Outbox      *outbox.Worker
 	Orders      OrderLister
+	OrderStatus OrderStatusRecorder
 	Keys        *token.KeyRing
 	Admin       PasswordSetter
 	PIN         PINSetter
