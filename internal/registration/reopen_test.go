@@ -265,3 +265,39 @@ func TestReopenKeepsBankIDIdentity(t *testing.T) {
 		t.Fatalf("no ready_again event naming the phone: %+v", evs)
 	}
 }
+
+// The photo a reopened registration replaced is gone from the files (the
+// database, its write-ahead log and index), as is the draft rebuilt from
+// the order.
+func TestReplacedPhotoLeavesNothingOnDisk(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, tok := f.invite(t, "marker@example.se")
+	fillAll(t, f, tok)
+	rec, err := f.reg.Confirm(ctx, tok, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := f.db.GetOrder(ctx, rec.OrderID)
+	runs := map[string][]byte{"the replaced photo": old.Photo[len(old.Photo)/2 : len(old.Photo)/2+64]}
+	f.advance(time.Hour)
+	if _, err := f.orders().RejectToCardholder(ctx, "admin", rec.OrderID, order.ReasonPhoto, ""); err != nil {
+		t.Fatal(err)
+	}
+	inv, _, _ := f.db.GetInvitation(ctx, id)
+	if _, err := f.reg.Open(ctx, inv.Token, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.reg.UploadPhoto(ctx, inv.Token, bytes.NewReader(mirrored(t)), false); err != nil {
+		t.Fatal(err)
+	}
+	if hits := onDisk(t, f, runs); len(hits) == 0 {
+		t.Fatal("marker not found before the confirm: the test cannot see it")
+	}
+	if _, err := f.reg.Confirm(ctx, inv.Token, false); err != nil {
+		t.Fatal(err)
+	}
+	if hits := onDisk(t, f, runs); len(hits) > 0 {
+		t.Errorf("still readable: %v", hits)
+	}
+}

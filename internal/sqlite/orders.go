@@ -396,9 +396,14 @@ func (db *DB) EachOrder(ctx context.Context, q order.ListQuery, fn func(order.Or
 // leaves everything as it is. The result is the stored order with its
 // photos.
 func (db *DB) UpdateOrder(ctx context.Context, id string, fn invite.OrderUpdate) (order.Order, error) {
+	var erased bool
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
-		return db.updateOrderInTx(ctx, tx, id, fn)
+		erased = false
+		return db.updateOrderInTx(ctx, tx, id, fn, &erased)
 	})
+	if err == nil && erased {
+		db.erase(ctx)
+	}
 	var r refusal
 	if errors.As(err, &r) {
 		return order.Order{}, r.error
@@ -419,9 +424,11 @@ func (db *DB) UpdateOrder(ctx context.Context, id string, fn invite.OrderUpdate)
 // returned).
 func (db *DB) UpdateOrders(ctx context.Context, ids []string, fn invite.OrderUpdate) error {
 	var failed []error
+	var erased bool
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		failed, erased = nil, false
 		for _, id := range ids {
-			if err := db.updateOrderInTx(ctx, tx, id, fn); err != nil {
+			if err := db.updateOrderInTx(ctx, tx, id, fn, &erased); err != nil {
 				if !errors.Is(err, order.ErrNotFound) && !isRefusal(err) {
 					return err // storage failed: stop here
 				}
@@ -438,6 +445,9 @@ func (db *DB) UpdateOrders(ctx context.Context, ids []string, fn invite.OrderUpd
 			return err
 		}
 		return fmt.Errorf("update orders: %w", err)
+	}
+	if erased {
+		db.erase(ctx)
 	}
 	return nil
 }
@@ -456,8 +466,9 @@ func isRefusal(err error) bool {
 // updateOrderInTx is one order's change inside tx: the order's fields the
 // app may change after registration, the invitation's status when the
 // order's changed (an invitation shows its order's status), and fn's
-// timeline events, mails and audit lines.
-func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn invite.OrderUpdate) error {
+// timeline events, mails and audit lines. erased is set when personal data
+// was deleted (a draft, a replaced photo): the caller clears the file.
+func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn invite.OrderUpdate, erased *bool) error {
 	o, err := scanOrder(tx.QueryRowContext(ctx, `SELECT `+orderCols+` FROM orders WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%w: %s", order.ErrNotFound, id)
@@ -490,6 +501,7 @@ func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn inv
 		if _, err := tx.ExecContext(ctx, `UPDATE orders SET photo = ?, thumb = ? WHERE id = ?`, o.Photo, o.Thumb, id); err != nil {
 			return err
 		}
+		*erased = true
 	}
 	if o.Status != before {
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, updated_at = ? WHERE id = ?`,
@@ -497,7 +509,10 @@ func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn inv
 			return fmt.Errorf("update invitation: %w", err)
 		}
 	}
-	_, err = writeChange(ctx, tx, now, o.InvitationID, c)
+	gone, err := writeChange(ctx, tx, now, o.InvitationID, c)
+	if gone {
+		*erased = true
+	}
 	return err
 }
 
