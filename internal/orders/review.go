@@ -392,7 +392,7 @@ type Correction struct {
 // verified stay as they were, whatever the correction says.
 func (s *Service) Resubmit(ctx context.Context, id string, c Correction) (order.Order, error) {
 	o, err := s.store.UpdateOrder(ctx, id, func(o *order.Order) (invite.Change, bool, error) {
-		if err := order.Transition(o.Status, order.StatusReady); err != nil || o.Status != order.StatusReopened {
+		if err := order.Transition(o.Status, order.StatusReady); err != nil || o.Status != order.StatusReopened || !o.PurgedAt.IsZero() {
 			return invite.Change{}, false, i18n.Wrap(order.ErrTransition, msgNotReopened, "status", statusWords[o.Status])
 		}
 		var changed []string

@@ -140,7 +140,7 @@ func (s *Service) authorize(ctx context.Context, tok string) (invite.Invitation,
 	// registration again with the new link; any other order means done.
 	reopened := false
 	if o, err := s.c.Store.OrderOf(ctx, inv.ID); err == nil {
-		if o.Status != order.StatusReopened {
+		if o.Status != order.StatusReopened || !o.PurgedAt.IsZero() {
 			return inv, vals, &LinkError{Code: LinkAlreadyRegistered, Company: company, At: o.RegisteredAt}
 		}
 		reopened = true

@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/order"
 	"id06desk/internal/orders"
 	"id06desk/internal/registration"
+	"id06desk/internal/sqlite"
 )
 
 // mirrored is the sample photo flipped left to right: another photo of
@@ -299,5 +301,34 @@ func TestReplacedPhotoLeavesNothingOnDisk(t *testing.T) {
 	}
 	if hits := onDisk(t, f, runs); len(hits) > 0 {
 		t.Errorf("still readable: %v", hits)
+	}
+}
+
+// A reopened order nobody fixed is purged after the retention time (an
+// abandoned order): its link no longer reopens anything.
+func TestPurgedReopenedOrderDoesNotReopen(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, tok := f.invite(t, "gone@example.se")
+	fillAll(t, f, tok)
+	rec, err := f.reg.Confirm(ctx, tok, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.advance(time.Hour)
+	if _, err := f.orders().RejectToCardholder(ctx, "admin", rec.OrderID, order.ReasonPhoto, ""); err != nil {
+		t.Fatal(err)
+	}
+	f.advance(400 * 24 * time.Hour)
+	if _, err := f.db.Sweep(ctx, sqlite.SweepPlan{Now: f.clock(), DraftsBefore: f.clock(), PurgeOrders: orders.PurgedStatuses(),
+		OrdersBefore: f.clock(), Actor: "system", Expire: invitations.Expire}); err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := f.db.GetOrder(ctx, rec.OrderID); o.PurgedAt.IsZero() {
+		t.Fatal("not purged: the test cannot see the case")
+	}
+	inv, _, _ := f.db.GetInvitation(ctx, id)
+	if _, err := f.reg.Open(ctx, inv.Token, false); linkCode(err) != registration.LinkAlreadyRegistered {
+		t.Fatalf("open a purged reopened order: %v", err)
 	}
 }
