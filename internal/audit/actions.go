@@ -29,6 +29,7 @@ const (
 	OrderIdentityChecked      Action = "order.identity_checked"       // the scanning partner's check recorded
 	OrderRejectedToCardholder Action = "order.rejected_to_cardholder" // sent back to fix; detail: the reason code
 	OrderStatusRecorded       Action = "order.status_recorded"        // Nexus's answer; detail: the status
+	OrderResubmitted          Action = "order.resubmitted"            // the cardholder confirmed a reopened registration; detail: the changed fields' names
 	OrdersExported            Action = "orders.exported"              // detail: the filter, "with personnummer"
 	OrdersPurged              Action = "orders.purged"                // retention; detail: counts per status
 	Sweep                     Action = "sweep"                        // housekeeping round; detail: counts
@@ -60,7 +61,7 @@ func Actions() []Action {
 	return []Action{
 		InvitationsCreated, InvitationQueued, InvitationSent, InvitationResent, InvitationExtended, InvitationRevoked,
 		InvitationExpired, InvitationOpened, InvitationDeleted, InvitationsExported,
-		OrderCreated, OrderViewed, OrderEdited, OrderIdentityChecked, OrderRejectedToCardholder, OrderStatusRecorded,
+		OrderCreated, OrderViewed, OrderEdited, OrderIdentityChecked, OrderRejectedToCardholder, OrderStatusRecorded, OrderResubmitted,
 		OrdersExported, OrdersPurged, Sweep,
 		NexusBatchCreated, NexusBatchDownloaded, NexusBatchFilesDeleted,
 		SettingsChanged, CatalogChanged, KeysRotated, BankIDFileStored, KioskPINSet, KioskExit,

@@ -68,6 +68,7 @@ type Services struct {
 	Outbox      *outbox.Worker
 	Orders      OrderLister
 	Batches     BatchSender
+	OrderStatus OrderStatusRecorder
 	Keys        *token.KeyRing
 	Admin       PasswordSetter
 	PIN         PINSetter

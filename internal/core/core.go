@@ -153,7 +153,6 @@ func (a *App) open(ctx context.Context, o Options) error {
 	}
 	st := settings.NewService(db, p.Config)
 	a.Settings = st
-	a.Orders = orders.New(orders.Config{Store: db, Now: db.Now})
 	a.Exports = exports.New(db)
 	a.Outbox = outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), log, outbox.Options{})
 	// One cap on argon2 hashes at once, shared by the login and the PIN.
@@ -180,6 +179,7 @@ func (a *App) open(ctx context.Context, o Options) error {
 	a.Invitations = invitations.New(invitations.Config{
 		Store: db, Settings: st, Keys: a.Keys, Wake: a.Outbox.Wake, DefaultPublicURL: a.publicURL,
 	})
+	a.Orders = orders.New(orders.Config{Store: db, Now: db.Now, Settings: st, Reopener: a.Invitations, Wake: a.Outbox.Wake})
 	a.Batches = batches.New(batches.Config{
 		Store: db, Settings: st.Load, DefaultFolder: nexusFolder(o.DataDir, p), Wake: a.Outbox.Wake, Log: log,
 	})

@@ -318,6 +318,9 @@ func jsonKind(t reflect.Type) i18n.Text {
 // domainError maps the domain packages' errors to API errors; nil when err
 // is not one of them.
 func domainError(err error) *Error {
+	if e := orderError(err); e != nil {
+		return e
+	}
 	if e := nexusError(err); e != nil {
 		return e
 	}

@@ -150,6 +150,9 @@ var (
 	msgNoOrder = i18n.Text{Code: "orders.not_found",
 		SV: "Beställningen finns inte.",
 		EN: "There is no such order."}
+	msgDateQuery = i18n.Text{Code: "orders.date",
+		SV: "Datumet {name} ska skrivas ÅÅÅÅ-MM-DD.",
+		EN: "The date {name} must be written YYYY-MM-DD."}
 	msgUnknownOrderStatus = i18n.Text{Code: "orders.unknown_status",
 		SV: "Okänd beställningsstatus {status}.",
 		EN: "Unknown order status {status}."}

@@ -250,6 +250,8 @@ func registrationError(err error) *Error {
 		return &Error{Code: CodeIncomplete, Message: ie.Msg(), Details: map[string]string{"step": ie.Step}}
 	case errors.Is(err, registration.ErrBankIDUnavailable):
 		return Errorf(CodeNotConfigured, msgBankIDUnavailable)
+	case errors.Is(err, registration.ErrMethodFixed):
+		return &Error{Code: CodeConflict, Message: messageOf(err, msgConflict)}
 	case errors.Is(err, registration.ErrNoPhoto):
 		return Errorf(CodeNotFound, msgNoPhoto)
 	case errors.Is(err, order.ErrNotFound):

@@ -120,7 +120,6 @@ func newStack(t testing.TB, opts ...stackOption) *stack {
 	}
 	s := &stack{dir: dir, db: db, keys: keys, st: st,
 		mail:   outbox.NewWorker(invitations.MailResults(db), smtpout.SenderSource(st.Load, nil), slog.New(slog.DiscardHandler), o.mail),
-		orders: orders.New(orders.Config{Store: db, Now: db.Now}),
 		bankid: bankidconf.New(dir, st),
 	}
 	ic := invitations.Config{Store: db, Settings: st, Keys: keys, Now: o.now}
@@ -135,7 +134,21 @@ func newStack(t testing.TB, opts ...stackOption) *stack {
 		o.tuneReg(&rc)
 	}
 	s.inv, s.reg = invitations.New(ic), registration.New(rc)
+	// As the App wires it: with the settings and the invitations service,
+	// which signs the link of an order sent back to the cardholder.
+	s.orders = orders.New(orders.Config{Store: db, Now: db.Now, Settings: st, Reopener: s.inv, Wake: s.mail.Wake})
 	return s
+}
+
+// console puts the API over the stack in the desktop window (the admin
+// needs no login there).
+func (s *stack) console(t *testing.T) *env {
+	t.Helper()
+	cfg := s.config(false)
+	cfg.Mode = httpapi.ModeWindow
+	srv := httptest.NewServer(httpapi.New(cfg))
+	t.Cleanup(srv.Close)
+	return &env{srv: srv, db: s.db, c: srv.Client()}
 }
 
 // config is the API over the stack's invitation, registration and order

@@ -18,6 +18,7 @@ import (
 	"id06desk/internal/identity"
 	"id06desk/internal/invite"
 	"id06desk/internal/mail"
+	"id06desk/internal/order"
 	"id06desk/internal/outbox"
 	"id06desk/internal/settings"
 	"id06desk/internal/token"
@@ -655,4 +656,49 @@ func (s *Service) update(ctx context.Context, actor, id string, fn func(inv *inv
 		s.wake()
 	}
 	return err
+}
+
+// ReopenLink signs a fresh link for the invitation of an order that goes
+// back to the cardholder (valid for the invite.validity_days setting from
+// now) and renders the mail that tells them why, in their language, with
+// the link. The mail is nil when no sender is configured (the admin can
+// still hand over the link). Storage writes both with the order's change
+// (orders.Service.RejectToCardholder).
+func (s *Service) ReopenLink(ctx context.Context, o order.Order, reason order.Reason, note string) (invite.Relink, *outbox.Message, error) {
+	inv, _, err := s.store.GetInvitation(ctx, o.InvitationID)
+	if err != nil {
+		return invite.Relink{}, nil, err
+	}
+	e, err := s.env(ctx)
+	if err != nil {
+		return invite.Relink{}, nil, err
+	}
+	inv.ExpiresAt = s.now().UTC().Add(e.validity)
+	tok, err := s.sign(inv, e)
+	if err != nil {
+		return invite.Relink{}, nil, err
+	}
+	link := invite.Relink{Token: tok, ExpiresAt: inv.ExpiresAt}
+	company := e.vals.Get("company.name")
+	sender, from := e.vals.Sender()
+	if company == "" || from == "" {
+		return link, nil, nil
+	}
+	lang := o.Language
+	if lang != "en" {
+		lang = "sv"
+	}
+	card := o.CardType
+	if c, ok := e.cat.CardType(o.CardType); ok {
+		card = c.Name(lang)
+	}
+	r, err := s.renderer.RenderReopen(mail.ReopenMail{
+		Lang: lang, CompanyName: company, SenderName: sender, SenderAddress: from, Recipient: inv.Email,
+		CardholderName: o.FirstName + " " + o.LastName, CardType: card, Reason: string(reason), Note: note,
+		Link: e.link(tok), Expires: inv.ExpiresAt,
+	})
+	if err != nil {
+		return invite.Relink{}, nil, fmt.Errorf("render reopen mail: %w", err)
+	}
+	return link, &outbox.Message{MessageID: r.MessageID, InvitationID: inv.ID, Kind: "reopen", From: r.From, To: r.To, Body: r.Message}, nil
 }

@@ -1,6 +1,8 @@
 package invite
 
 import (
+	"time"
+
 	"id06desk/internal/audit"
 	"id06desk/internal/order"
 	"id06desk/internal/outbox"
@@ -19,6 +21,16 @@ type Change struct {
 	// DeleteDraft discards the cardholder's unfinished registration (it
 	// holds personal data and photos); storage also clears it from the file.
 	DeleteDraft bool
+	// Relink, when set, gives the invitation a new signed link: an order
+	// sent back to the cardholder reopens the registration with it.
+	Relink *Relink
+}
+
+// Relink is an invitation's new link: its token and the expiry signed
+// into it.
+type Relink struct {
+	Token     string
+	ExpiresAt time.Time
 }
 
 // Add returns c with ev as a further timeline event.

@@ -50,6 +50,16 @@ const (
 	EventExpired    = "expired"
 	// EventSentToNexus: the order went to Nexus; detail: the batch id.
 	EventSentToNexus = "sent_to_nexus"
+
+	// The order's life, after ready. Details never hold personal data:
+	// field names, reason codes, the admin's note, a date.
+	EventEdited     = "edited"                 // the admin corrected the order; detail: the fields, comma-separated (never their values)
+	EventRejectedTo = "rejected_to_cardholder" // sent back to the cardholder; detail: reason code, then ": " and the admin's note when there is one
+	EventReadyAgain = "ready_again"            // the cardholder confirmed the reopened registration; detail: the steps they changed
+	EventNexusNo    = "rejected_by_nexus"      // Nexus refused it; detail: the reason as recorded
+	EventProduction = "in_production"          // Nexus makes the card
+	EventDelivered  = "delivered"              // the card was delivered; detail: the date (YYYY-MM-DD)
+	EventCancelled  = "cancelled"              // the company withdrew the order; detail: the reason, if any
 )
 
 // NewID returns a random (version 4) UUID, which the token packs into 16

@@ -267,3 +267,8 @@ func (r Renderer) build(e envelope) (*Rendered, error) {
 		Recipients: slices.Clone(e.recipients),
 	}, nil
 }
+
+// RenderReopen renders in with the default Renderer.
+func RenderReopen(in ReopenMail) (*Rendered, error) {
+	return Renderer{}.RenderReopen(in)
+}

@@ -79,11 +79,74 @@ type Order struct {
 	// InvitationName is the name the admin gave the invitation ("" if
 	// none), read with the order to point out a different name (NameDiffers).
 	InvitationName string
+	// ReopenReason and ReopenNote say why the admin sent the order back to
+	// the cardholder (a Reason and the admin's text) while it is reopened;
+	// both "" otherwise. The registration reopens at the step the reason
+	// names.
+	ReopenReason Reason
+	ReopenNote   string
 }
 
-// ListQuery selects a page of orders.
+// Reason is why the admin sends an order back to the cardholder.
+type Reason string
+
+// The reasons an order goes back to the cardholder.
+const (
+	ReasonPhoto   Reason = "photo_not_accepted" // the photo does not meet ID06's rules
+	ReasonName    Reason = "name_misspelt"      // a name is misspelt
+	ReasonAddress Reason = "address_wrong"      // the delivery address is wrong
+	ReasonOther   Reason = "other"              // anything else; the note says what
+)
+
+// Reasons lists every reason in the order the admin is offered them.
+func Reasons() []Reason { return []Reason{ReasonPhoto, ReasonName, ReasonAddress, ReasonOther} }
+
+// Valid reports whether r is a known reason.
+func (r Reason) Valid() bool {
+	for _, k := range Reasons() {
+		if r == k {
+			return true
+		}
+	}
+	return false
+}
+
+// How the cardholder's identity was proven, as the console names it: one
+// of three, from IdentityMethod and IdentityCheck.
+const (
+	ProofBankID         = "bankid"          // BankID
+	ProofBankIDPassport = "bankid_passport" // BankID, with the passport or ID card checked too
+	ProofManualPartner  = "manual_partner"  // typed by hand; ID document scanned at the scanning partner (Sistec)
+)
+
+// IdentityProof is how the cardholder's identity was (or will be) proven:
+// ProofBankID, ProofBankIDPassport or ProofManualPartner.
+func (o Order) IdentityProof() string {
+	switch {
+	case o.IdentityMethod == MethodBankID && o.IdentityCheck == CheckBankIDPassport:
+		return ProofBankIDPassport
+	case o.IdentityMethod == MethodBankID:
+		return ProofBankID
+	}
+	return ProofManualPartner
+}
+
+// IdentityVerified reports whether BankID verified the names,
+// personnummer and birth date: nobody may change them afterwards, not the
+// admin and not the cardholder on a reopened registration.
+func (o Order) IdentityVerified() bool { return o.IdentityMethod == MethodBankID }
+
+// ListQuery selects a page of orders. Empty fields do not filter.
 type ListQuery struct {
 	Status   Status
+	CardType string // card type code
+	Industry string // industry code
+	// Where is where the registration was made (WhereWeb, WhereKiosk; a
+	// string so that named kiosks can be told apart later).
+	Where string
+	// From and To bound the registration time: From <= registered < To
+	// (zero: open).
+	From, To time.Time
 	Text     string // substring of name or email
 	Page     int    // from 1
 	PageSize int    // default 50, at most 500

@@ -95,3 +95,14 @@ func (s Status) Terminal() bool { return transitions.Terminal(s) }
 // Finished reports whether the order's life is over, so the retention
 // time of its personal data runs: it was delivered or cancelled.
 func (s Status) Finished() bool { return s.Terminal() }
+
+// Editable reports whether the admin may correct an order in status s: while
+// it is not with Nexus and not finished (ready, rejected_by_nexus, reopened),
+// that is, while it can still be (re)sent.
+func (s Status) Editable() bool {
+	return s == StatusReady || s == StatusRejectedByNexus || s == StatusReopened
+}
+
+// CanReopen reports whether an order in status s may go back to the
+// cardholder to be corrected (ready, rejected_by_nexus).
+func (s Status) CanReopen() bool { return CanTransition(s, StatusReopened) }

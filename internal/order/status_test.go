@@ -79,3 +79,45 @@ func TestTerminal(t *testing.T) {
 		}
 	}
 }
+
+// Which statuses the review may touch follows the table: editable while
+// the order can still be (re)sent, back to the cardholder only from ready
+// or after Nexus refused it.
+func TestReviewRules(t *testing.T) {
+	for _, c := range []struct {
+		st             Status
+		editable, back bool
+	}{
+		{StatusReady, true, true},
+		{StatusSentToNexus, false, false},
+		{StatusRejectedByNexus, true, true},
+		{StatusInProduction, false, false},
+		{StatusDelivered, false, false},
+		{StatusReopened, true, false},
+		{StatusCancelled, false, false},
+	} {
+		if c.st.Editable() != c.editable || c.st.CanReopen() != c.back {
+			t.Errorf("%s: editable %v reopen %v, want %v %v", c.st, c.st.Editable(), c.st.CanReopen(), c.editable, c.back)
+		}
+	}
+	if err := Transition(StatusDelivered, StatusReady); err == nil || err.Error() != "order status change not allowed: from delivered to ready" {
+		t.Errorf("refusal %v: it must name both statuses", err)
+	}
+}
+
+func TestIdentityProof(t *testing.T) {
+	for _, c := range []struct{ method, check, want string }{
+		{MethodBankID, CheckBankID, ProofBankID},
+		{MethodBankID, CheckBankIDPassport, ProofBankIDPassport},
+		{MethodManual, CheckPendingPartner, ProofManualPartner},
+		{MethodManual, CheckDone, ProofManualPartner},
+	} {
+		o := Order{IdentityMethod: c.method, IdentityCheck: c.check}
+		if got := o.IdentityProof(); got != c.want {
+			t.Errorf("%s/%s: %s, want %s", c.method, c.check, got, c.want)
+		}
+		if o.IdentityVerified() != (c.method == MethodBankID) {
+			t.Errorf("%s: verified %v", c.method, o.IdentityVerified())
+		}
+	}
+}

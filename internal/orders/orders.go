@@ -14,6 +14,7 @@ import (
 	"id06desk/internal/invite"
 	"id06desk/internal/order"
 	"id06desk/internal/outbox"
+	"id06desk/internal/settings"
 )
 
 // Store is what the service needs from storage.
@@ -33,6 +34,23 @@ type Store interface {
 	ListOrders(ctx context.Context, q order.ListQuery) (order.Page, error)
 	// Audit writes one audit line (actor "" : the context's).
 	Audit(ctx context.Context, actor string, action audit.Action, subject, detail string) error
+	// GetInvitation returns an invitation with its timeline (the order's
+	// timeline, from invitation to card).
+	GetInvitation(ctx context.Context, id string) (invite.Invitation, []invite.Event, error)
+}
+
+// Settings loads the current settings (the company's address, the
+// scanning partner's name).
+type Settings interface {
+	Load(ctx context.Context) (settings.Values, error)
+}
+
+// Reopener gives an invitation a fresh signed link for an order sent back
+// to the cardholder, and writes the mail that tells them why (the
+// invitations service, which signs links and renders their mails). The
+// mail is nil when no mail can be written (no sender configured).
+type Reopener interface {
+	ReopenLink(ctx context.Context, o order.Order, reason order.Reason, note string) (invite.Relink, *outbox.Message, error)
 }
 
 // Config builds a Service.
@@ -40,12 +58,22 @@ type Config struct {
 	Store Store
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Settings (nil: no company address for a delivery correction, no
+	// partner name in the detail).
+	Settings Settings
+	// Reopener (nil: orders cannot go back to the cardholder).
+	Reopener Reopener
+	// Wake tells the outbox worker new mail is waiting (may be nil).
+	Wake func()
 }
 
 // Service is the orders service.
 type Service struct {
-	store Store
-	now   func() time.Time
+	store    Store
+	now      func() time.Time
+	settings Settings
+	reopener Reopener
+	wake     func()
 }
 
 // New returns a Service.
@@ -53,7 +81,10 @@ func New(c Config) *Service {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	return &Service{store: c.Store, now: c.Now}
+	if c.Wake == nil {
+		c.Wake = func() {}
+	}
+	return &Service{store: c.Store, now: c.Now, settings: c.Settings, reopener: c.Reopener, wake: c.Wake}
 }
 
 // Create turns a confirmed registration into an order, in one

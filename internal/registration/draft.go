@@ -28,6 +28,10 @@ type Draft struct {
 	Personal *Personal       `json:"personal,omitempty"`
 	Photo    *PhotoMeta      `json:"photo,omitempty"`
 	Delivery *order.Delivery `json:"delivery,omitempty"`
+	// Reopen is set when the admin sent the order back: the draft was
+	// rebuilt from the order, Fix is the step to correct (cleared when the
+	// cardholder saves that step again).
+	Reopen *Reopen `json:"reopen,omitempty"`
 
 	// Photos are stored beside the JSON; nil means "unchanged" to SaveDraft
 	// and "not loaded" from LoadDraft.
@@ -78,6 +82,9 @@ type PhotoMeta struct {
 	OK       bool      `json:"ok"`
 	Problems []Problem `json:"problems"`
 	Rendered bool      `json:"rendered"`
+	// FromOrder: the photo is the order's, put back in a reopened
+	// registration; a new upload or crop clears it.
+	FromOrder bool `json:"fromOrder,omitempty"`
 }
 
 // Usable reports whether the photo may go on the card: rendered, and no
@@ -111,8 +118,21 @@ func (r Rect) rectangle() image.Rectangle {
 	return image.Rect(r.X, r.Y, r.X+r.Width, r.Y+r.Height)
 }
 
-// NextStep is the first step not yet completed.
+// Reopen is why a confirmed registration was opened again.
+type Reopen struct {
+	OrderID string       `json:"orderId"`
+	Reason  order.Reason `json:"reason"`
+	Note    string       `json:"note"`
+	// Fix is the step to correct ("" once it was saved again).
+	Fix string `json:"fix"`
+}
+
+// NextStep is the first step not yet completed; on a reopened
+// registration, the step to fix until it was saved again.
 func (d Draft) NextStep() string {
+	if d.Reopen != nil && d.Reopen.Fix != "" {
+		return d.Reopen.Fix
+	}
 	switch {
 	case d.Method == "":
 		return StepMethod

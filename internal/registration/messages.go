@@ -28,6 +28,9 @@ func (e *LinkError) Msg() i18n.Message {
 }
 
 var (
+	msgMethodFixed = i18n.Text{Code: "method_fixed",
+		SV: "Din registrering bekräftades redan med det här sättet att styrka identiteten; det kan inte bytas när du rättar den.",
+		EN: "Your registration was already confirmed with this way of proving your identity; it cannot change while you correct it."}
 	msgLinkInvalid = i18n.Text{Code: LinkInvalid,
 		SV: "Länken till inbjudan är inte giltig: den kan ha ändrats eller kortats av. Öppna länken i mejlet igen.",
 		EN: "This invitation link is not valid: it may have been changed or cut short. Open the link in the mail again."}

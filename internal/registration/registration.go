@@ -14,7 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
-	"strings"
 	"time"
 
 	"id06desk/internal/audit"
@@ -137,8 +136,14 @@ func (s *Service) authorize(ctx context.Context, tok string) (invite.Invitation,
 	if err != nil {
 		return inv, vals, err
 	}
+	// An order sent back to the cardholder (reopened) opens its
+	// registration again with the new link; any other order means done.
+	reopened := false
 	if o, err := s.c.Store.OrderOf(ctx, inv.ID); err == nil {
-		return inv, vals, &LinkError{Code: LinkAlreadyRegistered, Company: company, At: o.RegisteredAt}
+		if o.Status != order.StatusReopened || !o.PurgedAt.IsZero() {
+			return inv, vals, &LinkError{Code: LinkAlreadyRegistered, Company: company, At: o.RegisteredAt}
+		}
+		reopened = true
 	} else if !errors.Is(err, order.ErrNotFound) {
 		return inv, vals, err
 	}
@@ -149,7 +154,7 @@ func (s *Service) authorize(ctx context.Context, tok string) (invite.Invitation,
 		return inv, vals, &LinkError{Code: LinkSuperseded, Company: company}
 	case inv.Status == invite.StatusExpired || !s.c.Now().Before(inv.ExpiresAt) || verr != nil:
 		return inv, vals, s.dropDraft(ctx, inv, &LinkError{Code: LinkExpired, Company: company, At: inv.ExpiresAt})
-	case !invite.CanTransition(inv.Status, invite.StatusRegistered) && inv.Status != invite.StatusOpened:
+	case !reopened && !invite.CanTransition(inv.Status, invite.StatusRegistered) && inv.Status != invite.StatusOpened:
 		// Drafts were never sent; anything past registered has an order.
 		return inv, vals, &LinkError{Code: LinkInvalid, Company: company}
 	}
@@ -176,7 +181,7 @@ func (s *Service) Open(ctx context.Context, tok string, kiosk bool) (*Session, e
 	if err := s.c.Store.OpenInvitation(ctx, inv.ID, markOpened); err != nil {
 		return nil, err
 	}
-	d, err := LoadDraft(ctx, s.c.Store, inv.ID)
+	d, err := s.reopenDraft(ctx, inv)
 	if err != nil {
 		return nil, err
 	}
@@ -222,6 +227,9 @@ func (s *Service) SetMethod(ctx context.Context, tok, method string, kiosk bool)
 		return nil, identity.Errors{{Field: "method", Code: identity.CodeRequired}}
 	}
 	return s.save(ctx, inv, vals, kiosk, func(d *Draft) error {
+		if d.Reopen != nil && d.Method != method {
+			return ErrMethodFixed
+		}
 		if d.Method != method {
 			d.Personal = nil // the identity source changed
 		}
@@ -305,6 +313,7 @@ func (s *Service) SavePersonal(ctx context.Context, tok string, in PersonalInput
 				return err
 			}
 			d.Personal.Phone = phone
+			d.fixed(StepPersonal)
 			return nil
 		}
 		p, err := ValidatePersonal(in, s.c.Now())
@@ -313,6 +322,7 @@ func (s *Service) SavePersonal(ctx context.Context, tok string, in PersonalInput
 		}
 		d.Method = order.MethodManual
 		d.Personal = &p
+		d.fixed(StepPersonal)
 		return nil
 	})
 }
@@ -522,6 +532,7 @@ func (s *Service) savePhoto(ctx context.Context, inv invite.Invitation, vals set
 		}
 		d.Photo = job.meta
 		d.PhotoJPEG = job.card
+		d.fixed(StepPhoto)
 		if job.source != nil {
 			d.PhotoSource = job.source
 		}
@@ -587,22 +598,13 @@ func (s *Service) SaveDelivery(ctx context.Context, tok string, in DeliveryInput
 	if err != nil {
 		return nil, err
 	}
-	var del order.Delivery
-	if in.UseCompany {
-		del.UseCompany = true
-	} else {
-		a := in.Address
-		if strings.TrimSpace(a.Country) == "" {
-			a.Country = "SE"
-		}
-		v, err := identity.ValidateAddress(identity.Address{Name: a.Name, CareOf: a.CareOf, Street: a.Street, PostalCode: a.PostalCode, City: a.City, Country: a.Country})
-		if err != nil {
-			return nil, err
-		}
-		del.Address = order.Address{Name: v.Name, CareOf: v.CareOf, Street: v.Street, PostalCode: v.PostalCode, City: v.City, Country: v.Country}
+	del, err := order.ValidateDelivery(order.Delivery{UseCompany: in.UseCompany, Address: in.Address})
+	if err != nil {
+		return nil, err
 	}
 	return s.save(ctx, inv, vals, kiosk, func(d *Draft) error {
 		d.Delivery = &del
+		d.fixed(StepDelivery)
 		return nil
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"id06desk/internal/invite"
 	"id06desk/internal/mail"
 	"id06desk/internal/order"
+	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/photo"
 	"id06desk/internal/settings"
@@ -27,6 +28,9 @@ type Session struct {
 	BankID          BankIDAvailability `json:"bankid"`
 	IdentityPartner Partner            `json:"identityPartner"`
 	Kiosk           bool               `json:"kiosk"`
+	// Reopen: the admin sent the confirmed registration back to be
+	// corrected (reason, note, the step to fix); absent otherwise.
+	Reopen *Reopen `json:"reopen,omitempty"`
 }
 
 // InvitationInfo is the invitation as the cardholder sees it.
@@ -56,13 +60,7 @@ func partnerOf(v settings.Values) Partner {
 }
 
 // companyAddress is the default delivery address, nil until the street is set.
-func companyAddress(v settings.Values) *order.Address {
-	if v.Get("company.address.street") == "" {
-		return nil
-	}
-	return &order.Address{Name: v.Get("company.name"), Street: v.Get("company.address.street"),
-		PostalCode: v.Get("company.address.postal_code"), City: v.Get("company.address.city"), Country: v.Get("company.address.country")}
-}
+func companyAddress(v settings.Values) *order.Address { return orders.CompanyAddress(v) }
 
 func (s *Service) session(ctx context.Context, inv invite.Invitation, vals settings.Values, d Draft, kiosk bool) (*Session, error) {
 	cat, err := s.c.Store.LoadCatalog(ctx)
@@ -84,7 +82,7 @@ func (s *Service) session(ctx context.Context, inv invite.Invitation, vals setti
 	}
 	return &Session{
 		Invitation: info, Step: d.NextStep(), Method: d.Method, Personal: d.Personal, Photo: d.Photo, Delivery: d.Delivery,
-		CompanyAddress: companyAddress(vals), BankID: bank, IdentityPartner: partnerOf(vals), Kiosk: kiosk,
+		CompanyAddress: companyAddress(vals), BankID: bank, IdentityPartner: partnerOf(vals), Kiosk: kiosk, Reopen: d.Reopen,
 	}, nil
 }
 
@@ -126,6 +124,9 @@ func (s *Service) Confirm(ctx context.Context, tok string, kiosk bool) (*Receipt
 	}
 	if card == nil {
 		return nil, &IncompleteError{Step: StepPhoto}
+	}
+	if d.Reopen != nil {
+		return s.confirmReopened(ctx, inv, vals, d, card)
 	}
 	thumb, err := photo.Thumbnail(card, ThumbWidth)
 	if err != nil {

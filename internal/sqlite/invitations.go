@@ -436,6 +436,12 @@ func writeChange(ctx context.Context, tx *sql.Tx, now int64, id string, c invite
 			return false, err
 		}
 	}
+	if c.Relink != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET token = ?, expires_at = ? WHERE id = ?`,
+			c.Relink.Token, ms(c.Relink.ExpiresAt), id); err != nil {
+			return false, fmt.Errorf("new invitation link: %w", err)
+		}
+	}
 	if c.DeleteDraft {
 		r, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE invitation_id = ?`, id)
 		if err != nil {

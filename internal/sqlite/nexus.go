@@ -21,7 +21,9 @@ import (
 // refuses one order, nothing is stored. Two sends of the same orders
 // serialise on the writer: the second sees them sent and is refused.
 func (db *DB) CreateNexusBatches(ctx context.Context, batches []nexus.Batch, entries []audit.Entry, fn invite.OrderUpdate) error {
+	var erased bool
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		erased = false
 		now := ms(db.now())
 		for _, b := range batches {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO nexus_batches(id, created_at, created_by, order_count, profile, channel, mailed_to)
@@ -29,7 +31,7 @@ func (db *DB) CreateNexusBatches(ctx context.Context, batches []nexus.Batch, ent
 				return fmt.Errorf("batch %s: %w", b.ID, err)
 			}
 			for _, id := range b.OrderIDs {
-				if err := db.updateOrderInTx(ctx, tx, id, fn); err != nil {
+				if err := db.updateOrderInTx(ctx, tx, id, fn, &erased); err != nil {
 					return err
 				}
 			}
@@ -46,6 +48,9 @@ func (db *DB) CreateNexusBatches(ctx context.Context, batches []nexus.Batch, ent
 			return err
 		}
 		return fmt.Errorf("create nexus batches: %w", err)
+	}
+	if erased {
+		db.erase(ctx)
 	}
 	return nil
 }

@@ -242,21 +242,21 @@ func (db *DB) GetOrder(ctx context.Context, id string) (order.Order, error) {
 
 const orderCols = `id, invitation_id, status, first_name, last_name, personnummer, birth_date, nationality, id_number, email, phone,
 	card_type, industry, language, delivery, cost_centre, identity_method, identity_check, identity_checked_at, registered_at, registered_where, updated_at, purged_at,
-	coalesce(nexus_batch_id, ''), coalesce((SELECT i.name FROM invitations i WHERE i.id = orders.invitation_id), '')`
+	reopen_reason, reopen_note, coalesce(nexus_batch_id, ''), coalesce((SELECT i.name FROM invitations i WHERE i.id = orders.invitation_id), '')`
 
 // scanOrder reads orderCols, then extra columns into extra.
 func scanOrder(s scanner, extra ...any) (order.Order, error) {
 	var o order.Order
-	var st, delivery string
+	var st, delivery, reason string
 	var checked, purged sql.NullInt64
 	var reg, upd int64
 	err := s.Scan(append([]any{&o.ID, &o.InvitationID, &st, &o.FirstName, &o.LastName, &o.Personnummer, &o.BirthDate, &o.Nationality, &o.IDNumber,
 		&o.Email, &o.Phone, &o.CardType, &o.Industry, &o.Language, &delivery, &o.CostCentre, &o.IdentityMethod, &o.IdentityCheck, &checked,
-		&reg, &o.RegisteredWhere, &upd, &purged, &o.NexusBatchID, &o.InvitationName}, extra...)...)
+		&reg, &o.RegisteredWhere, &upd, &purged, &reason, &o.ReopenNote, &o.NexusBatchID, &o.InvitationName}, extra...)...)
 	if err != nil {
 		return o, err
 	}
-	o.Status = order.Status(st)
+	o.Status, o.ReopenReason = order.Status(st), order.Reason(reason)
 	if err := json.Unmarshal([]byte(delivery), &o.Delivery); err != nil {
 		return o, fmt.Errorf("order %s delivery: %w", o.ID, err)
 	}
@@ -339,6 +339,20 @@ func orderWhere(q order.ListQuery) (string, []any) {
 		where = append(where, "status = ?")
 		args = append(args, string(q.Status))
 	}
+	for _, f := range []struct{ col, v string }{{"card_type", q.CardType}, {"industry", q.Industry}, {"registered_where", q.Where}} {
+		if f.v != "" {
+			where = append(where, f.col+" = ?")
+			args = append(args, f.v)
+		}
+	}
+	if !q.From.IsZero() {
+		where = append(where, "registered_at >= ?")
+		args = append(args, ms(q.From))
+	}
+	if !q.To.IsZero() {
+		where = append(where, "registered_at < ?")
+		args = append(args, ms(q.To))
+	}
 	if t := strings.TrimSpace(q.Text); t != "" {
 		like := containsPattern(t)
 		where = append(where, `(lower(first_name || ' ' || last_name) LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\')`)
@@ -382,12 +396,21 @@ func (db *DB) EachOrder(ctx context.Context, q order.ListQuery, fn func(order.Or
 // leaves everything as it is. The result is the stored order with its
 // photos.
 func (db *DB) UpdateOrder(ctx context.Context, id string, fn invite.OrderUpdate) (order.Order, error) {
+	var erased bool
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
-		return db.updateOrderInTx(ctx, tx, id, fn)
+		erased = false
+		return db.updateOrderInTx(ctx, tx, id, fn, &erased)
 	})
+	if err == nil && erased {
+		db.erase(ctx)
+	}
+	var r refusal
+	if errors.As(err, &r) {
+		return order.Order{}, r.error
+	}
 	if err != nil {
 		if errors.Is(err, order.ErrNotFound) {
-			return order.Order{}, err
+			return order.Order{}, order.ErrNotFound
 		}
 		return order.Order{}, fmt.Errorf("update order: %w", err)
 	}
@@ -395,52 +418,90 @@ func (db *DB) UpdateOrder(ctx context.Context, id string, fn invite.OrderUpdate)
 }
 
 // UpdateOrders is UpdateOrder for many orders in one transaction: all of
-// them change, or (when fn fails for one) none.
+// them change, or none. fn is called for every order even after one failed,
+// so that the error names every order that could not change (the errors
+// joined, each an unknown order's wrapped order.ErrNotFound or what fn
+// returned).
 func (db *DB) UpdateOrders(ctx context.Context, ids []string, fn invite.OrderUpdate) error {
+	var failed []error
+	var erased bool
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		failed, erased = nil, false
 		for _, id := range ids {
-			if err := db.updateOrderInTx(ctx, tx, id, fn); err != nil {
-				return err
+			if err := db.updateOrderInTx(ctx, tx, id, fn, &erased); err != nil {
+				if !errors.Is(err, order.ErrNotFound) && !isRefusal(err) {
+					return err // storage failed: stop here
+				}
+				failed = append(failed, err)
 			}
+		}
+		if len(failed) > 0 {
+			return errors.Join(failed...)
 		}
 		return nil
 	})
 	if err != nil {
-		if errors.Is(err, order.ErrNotFound) {
+		if len(failed) > 0 {
 			return err
 		}
 		return fmt.Errorf("update orders: %w", err)
 	}
+	if erased {
+		db.erase(ctx)
+	}
 	return nil
+}
+
+// refusal marks an error fn returned (the service refused the change), as
+// opposed to storage failing.
+type refusal struct{ error }
+
+func (r refusal) Unwrap() error { return r.error }
+
+func isRefusal(err error) bool {
+	var r refusal
+	return errors.As(err, &r)
 }
 
 // updateOrderInTx is one order's change inside tx: the order's fields the
 // app may change after registration, the invitation's status when the
 // order's changed (an invitation shows its order's status), and fn's
-// timeline events, mails and audit lines.
-func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn invite.OrderUpdate) error {
+// timeline events, mails and audit lines. erased is set when personal data
+// was deleted (a draft, a replaced photo): the caller clears the file.
+func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn invite.OrderUpdate, erased *bool) error {
 	o, err := scanOrder(tx.QueryRowContext(ctx, `SELECT `+orderCols+` FROM orders WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return order.ErrNotFound
+		return fmt.Errorf("%w: %s", order.ErrNotFound, id)
 	}
 	if err != nil {
 		return err
 	}
 	before := o.Status
 	c, changed, err := fn(&o)
-	if err != nil || !changed {
-		return err
+	if err != nil {
+		return refusal{err}
+	}
+	if !changed {
+		return nil
 	}
 	delivery, err := json.Marshal(o.Delivery)
 	if err != nil {
 		return err
 	}
 	now := ms(db.now())
-	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status = ?, phone = ?, delivery = ?, cost_centre = ?, identity_check = ?,
-		identity_checked_at = ?, nexus_batch_id = ?, updated_at = ? WHERE id = ?`,
-		string(o.Status), o.Phone, string(delivery), o.CostCentre, o.IdentityCheck, nullTime(o.IdentityCheckedAt),
-		nullString(o.NexusBatchID), now, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status = ?, first_name = ?, last_name = ?, personnummer = ?, birth_date = ?,
+		nationality = ?, id_number = ?, phone = ?, delivery = ?, cost_centre = ?, identity_check = ?, identity_checked_at = ?,
+		reopen_reason = ?, reopen_note = ?, nexus_batch_id = ?, updated_at = ? WHERE id = ?`,
+		string(o.Status), o.FirstName, o.LastName, o.Personnummer, o.BirthDate, o.Nationality, o.IDNumber, o.Phone, string(delivery),
+		o.CostCentre, o.IdentityCheck, nullTime(o.IdentityCheckedAt), string(o.ReopenReason), o.ReopenNote, nullString(o.NexusBatchID), now, id); err != nil {
 		return err
+	}
+	// The photos are not loaded: set, they replace the stored ones.
+	if o.Photo != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET photo = ?, thumb = ? WHERE id = ?`, o.Photo, o.Thumb, id); err != nil {
+			return err
+		}
+		*erased = true
 	}
 	if o.Status != before {
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, updated_at = ? WHERE id = ?`,
@@ -448,7 +509,10 @@ func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn inv
 			return fmt.Errorf("update invitation: %w", err)
 		}
 	}
-	_, err = writeChange(ctx, tx, now, o.InvitationID, c)
+	gone, err := writeChange(ctx, tx, now, o.InvitationID, c)
+	if gone {
+		*erased = true
+	}
 	return err
 }
 

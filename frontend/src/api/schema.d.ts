@@ -381,7 +381,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List orders (confirmed registrations) */
+        /** List orders (confirmed registrations), filtered, with counts per status */
         get: operations["listOrders"];
         put?: never;
         post?: never;
@@ -428,7 +428,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Correct an order under review (phone, delivery, cost centre; names of a manual registration) */
+        patch: operations["editOrder"];
         trace?: never;
     };
     "/api/orders/{id}/photo.jpg": {
@@ -1018,6 +1019,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the order back to the cardholder with a reason: a fresh link by mail reopens the registration at the step to fix */
+        post: operations["rejectOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Nexus's answer (or a cancellation) for one or many orders, all or nothing
+         * @description When any order cannot make the move, nothing changes: the answer is conflict, its message names the orders and details.orders lists their ids (comma-separated); unknown ids answer not_found the same way.
+         */
+        post: operations["recordOrderStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1343,6 +1381,16 @@ export interface components {
              * @description When the retention time deleted the personal data and photo.
              */
             purgedAt?: string;
+            /** @description Set by the admin; "" when none. */
+            costCentre: string;
+            identityProof: components["schemas"]["IdentityProof"];
+            /** @description The scanning partner's name (settings), e.g. Sistec. */
+            identityPartner: string;
+            reopenReason?: components["schemas"]["ReopenReason"];
+            /** @description The admin's note to the cardholder while reopened. */
+            reopenNote?: string;
+            events: components["schemas"]["OrderEvent"][];
+            actions: components["schemas"]["OrderAction"];
         };
         OrderList: {
             items: components["schemas"]["Order"][];
@@ -1434,6 +1482,8 @@ export interface components {
             problems: components["schemas"]["PhotoProblem"][];
             /** @description The final card photo exists. */
             rendered: boolean;
+            /** @description The photo is the order's, kept in a reopened registration. */
+            fromOrder?: boolean;
         };
         BankIDAvailability: {
             available: boolean;
@@ -1456,6 +1506,7 @@ export interface components {
             bankid: components["schemas"]["BankIDAvailability"];
             identityPartner: components["schemas"]["IdentityPartner"];
             kiosk: boolean;
+            reopen?: components["schemas"]["RegistrationReopen"];
         };
         MethodInput: {
             /** @enum {string} */
@@ -1584,7 +1635,7 @@ export interface components {
          * @description What was done (typed; the console shows it as audit.action.<value>).
          * @enum {string}
          */
-        AuditAction: "invitations.created" | "invitation.queued" | "invitation.sent" | "invitation.resent" | "invitation.extended" | "invitation.revoked" | "invitation.expired" | "invitation.opened" | "invitation.deleted" | "invitations.exported" | "order.created" | "order.viewed" | "order.edited" | "order.identity_checked" | "order.rejected_to_cardholder" | "order.status_recorded" | "orders.exported" | "orders.purged" | "sweep" | "nexus.batch_created" | "nexus.batch_downloaded" | "settings.changed" | "catalog.changed" | "keys.rotated" | "bankid.file_stored" | "kiosk.pin_set" | "kiosk.exit" | "admin.password_set" | "admin.login" | "admin.logout" | "audit.exported";
+        AuditAction: "invitations.created" | "invitation.queued" | "invitation.sent" | "invitation.resent" | "invitation.extended" | "invitation.revoked" | "invitation.expired" | "invitation.opened" | "invitation.deleted" | "invitations.exported" | "order.created" | "order.viewed" | "order.edited" | "order.identity_checked" | "order.rejected_to_cardholder" | "order.status_recorded" | "order.resubmitted" | "orders.exported" | "orders.purged" | "sweep" | "nexus.batch_created" | "nexus.batch_downloaded" | "settings.changed" | "catalog.changed" | "keys.rotated" | "bankid.file_stored" | "kiosk.pin_set" | "kiosk.exit" | "admin.password_set" | "admin.login" | "admin.logout" | "audit.exported";
         /** @description A batch of orders sent to Nexus: one import zip (an Excel file in the import profile's columns, one photo per row, a summary) for at most 300 orders. */
         NexusBatch: {
             /** @description Batch id, NX-<yyyymmdd>-<6 characters>. */
@@ -1649,6 +1700,79 @@ export interface components {
             orders: components["schemas"]["Order"][];
             /** @description The warning to show beside batches, in the caller's language: the file holds personal data in clear (identity numbers and photos), how to handle it, and after how many days saved files are deleted. */
             personalDataNotice: string;
+        };
+        /** @description What the admin may do with the order now; the UI shows only these. */
+        OrderAction: {
+            /** @description The statuses the order may move to now (the transition table). */
+            next: components["schemas"]["OrderStatus"][];
+            /** @description Phone, delivery and cost centre may be corrected (PATCH). */
+            edit: boolean;
+            /** @description The names may be corrected too: a manual registration not yet sent; never names BankID verified. */
+            editNames: boolean;
+            /** @description The order may go back to the cardholder (POST …/reject). */
+            reject: boolean;
+        };
+        /** @description One line of the order's timeline, from invitation to card. */
+        OrderEvent: {
+            /** Format: date-time */
+            at: string;
+            /** @description created, queued, sent, opened, registered, ready, edited (detail: the fields), rejected_to_cardholder (detail: reason code, then ': ' and the note), ready_again (detail: what the cardholder changed), rejected_by_nexus (detail: the reason), in_production, delivered (detail: the date), cancelled (detail: the reason), and the invitation's other kinds. */
+            kind: string;
+            /** @description As recorded; never personal data (field names, not their values). */
+            detail?: string;
+        };
+        /**
+         * @description Why the order goes back to the cardholder; the registration reopens at the photo, personal or delivery step (other: the review).
+         * @enum {string}
+         */
+        ReopenReason: "photo_not_accepted" | "name_misspelt" | "address_wrong" | "other";
+        /**
+         * @description How the identity was proven: BankID, BankID + passport/ID card, or typed by hand and scanned at the scanning partner (identityPartner names it).
+         * @enum {string}
+         */
+        IdentityProof: "bankid" | "bankid_passport" | "manual_partner";
+        /** @description The admin's correction; absent fields stay. Personnummer, birth date and nationality are never edited. Field errors come back under fields/fieldCodes keyed phone, name, care_of, street, postal_code, city, country, delivery, cost_centre, first_name, last_name. */
+        OrderEditInput: {
+            /** @description A mobile number (E.164 or Swedish). */
+            phone?: string;
+            delivery?: components["schemas"]["Delivery"];
+            costCentre?: string;
+            /** @description Only while actions.editNames. */
+            firstName?: string;
+            /** @description Only while actions.editNames. */
+            lastName?: string;
+        };
+        RejectInput: {
+            reason: components["schemas"]["ReopenReason"];
+            /** @description Shown to the cardholder in the mail; required for other. */
+            note?: string;
+        };
+        /** @enum {string} */
+        RecordableStatus: "rejected_by_nexus" | "in_production" | "delivered" | "cancelled";
+        OrderStatusInput: {
+            ids: string[];
+            status: components["schemas"]["RecordableStatus"];
+            /** @description Why Nexus rejected (required for rejected_by_nexus) or why cancelled (optional); not for the others. */
+            reason?: string;
+            /**
+             * Format: date
+             * @description Delivery day (delivered only; default today; not in the future).
+             */
+            date?: string;
+        };
+        OrderStatusResult: {
+            changed: number;
+        };
+        /** @description Present when the admin sent the confirmed registration back to be corrected; Confirm then updates the same order. */
+        RegistrationReopen: {
+            orderId: string;
+            reason: components["schemas"]["ReopenReason"];
+            note: string;
+            /**
+             * @description The step to correct; "" once saved again (or for other).
+             * @enum {string}
+             */
+            fix: "" | "personal" | "photo" | "delivery";
         };
     };
     responses: never;
@@ -2510,12 +2634,22 @@ export interface operations {
             query?: {
                 /** @description Only this status. */
                 status?: components["schemas"]["OrderStatus"];
-                /** @description Free text. */
+                /** @description Free text: part of the name or email. */
                 q?: string;
                 /** @description Page, from 1. */
                 page?: number;
                 /** @description Items per page. */
                 pageSize?: number;
+                /** @description Only this card type (its code). */
+                cardType?: string;
+                /** @description Only this industry (its code). */
+                industry?: string;
+                /** @description Only orders registered here: web or kiosk (a string: named kiosks may follow). */
+                where?: string;
+                /** @description Registered on or after this day (YYYY-MM-DD, local time). */
+                from?: string;
+                /** @description Registered on or before this day (YYYY-MM-DD, local time). */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -2552,6 +2686,16 @@ export interface operations {
                 q?: string;
                 /** @description Add the columns personnummer, birth_date and id_number. Without it they are left out; with it the export is audited as one with personnummer. */
                 personnummer?: "1" | "true";
+                /** @description Only this card type (its code). */
+                cardType?: string;
+                /** @description Only this industry (its code). */
+                industry?: string;
+                /** @description Only orders registered here: web or kiosk (a string: named kiosks may follow). */
+                where?: string;
+                /** @description Registered on or after this day (YYYY-MM-DD, local time). */
+                from?: string;
+                /** @description Registered on or before this day (YYYY-MM-DD, local time). */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -2601,6 +2745,42 @@ export interface operations {
                 };
             };
             /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    editOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The order id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEditInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDetail"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found, conflict, invalid, unsupported_media_type, too_large, bad_request. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3814,6 +3994,75 @@ export interface operations {
                 };
             };
             /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found, nexus_purged, nexus_photo. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rejectOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The order id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDetail"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found, conflict, invalid, not_configured, unsupported_media_type, too_large, bad_request. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    recordOrderStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderStatusInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderStatusResult"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found, conflict, invalid, unsupported_media_type, too_large, bad_request. */
             default: {
                 headers: {
                     [name: string]: unknown;

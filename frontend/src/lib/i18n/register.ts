@@ -297,6 +297,13 @@ export const sv = {
   'register.done.bankidTitle': 'Ingen identitetskontroll behövs',
   'register.done.bankidBody':
     'Din identitet bekräftades med BankID, så du behöver inte boka någon tid för att visa pass eller id-kort.',
+  'register.reopen.title': 'Rätta din registrering',
+  'register.reopen.body': 'Allt du angav finns kvar. Rätta det som står nedan och bekräfta igen.',
+  'register.reopen.reason.photo_not_accepted': 'Ditt foto godtogs inte. Ta ett nytt foto mot en vit, jämn bakgrund.',
+  'register.reopen.reason.name_misspelt': 'Ditt namn verkar vara felstavat. Kontrollera för- och efternamn.',
+  'register.reopen.reason.address_wrong': 'Leveransadressen stämmer inte. Kontrollera adressen.',
+  'register.reopen.reason.other': 'Något i din registrering behöver rättas.',
+  'register.reopen.note': 'Meddelande: {note}',
 } as const;
 
 export const en: Record<keyof typeof sv, string> = {
@@ -594,4 +601,11 @@ export const en: Record<keyof typeof sv, string> = {
   'register.done.bankidTitle': 'No identity check visit needed',
   'register.done.bankidBody':
     'Your identity was verified with BankID, so you do not need to book a visit to show your passport or ID card.',
+  'register.reopen.title': 'Correct your registration',
+  'register.reopen.body': 'Everything you entered is kept. Correct what is said below and confirm again.',
+  'register.reopen.reason.photo_not_accepted': 'Your photo was not accepted. Take a new one against a white, even background.',
+  'register.reopen.reason.name_misspelt': 'Your name seems to be misspelt. Check your first and last names.',
+  'register.reopen.reason.address_wrong': 'The delivery address is not right. Check the address.',
+  'register.reopen.reason.other': 'Something in your registration needs correcting.',
+  'register.reopen.note': 'Message: {note}',
 };
