@@ -159,7 +159,7 @@ func (db *DB) OrdersByID(ctx context.Context, ids []string) ([]order.Order, erro
 // a batch holds one photo in memory at a time.
 func (db *DB) OrderPhoto(ctx context.Context, id string) ([]byte, error) {
 	var b []byte
-	err := db.reader.QueryRowContext(ctx, `SELECT photo FROM orders WHERE id = ?`, id).Scan(&b)
+	err := db.reader.QueryRowContext(ctx, `SELECT coalesce((SELECT photo FROM order_photos WHERE order_id = orders.id), x'') FROM orders WHERE id = ?`, id).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, order.ErrNotFound
 	}
@@ -174,7 +174,7 @@ func (db *DB) OrderPhoto(ctx context.Context, id string) ([]byte, error) {
 func (db *DB) OrderPhotoHead(ctx context.Context, id string, n int) ([]byte, int, error) {
 	var b []byte
 	var size int
-	err := db.reader.QueryRowContext(ctx, `SELECT substr(photo, 1, ?), length(photo) FROM orders WHERE id = ?`, n, id).Scan(&b, &size)
+	err := db.reader.QueryRowContext(ctx, `SELECT coalesce(substr(p.photo, 1, ?), x''), coalesce(length(p.photo), 0) FROM orders LEFT JOIN order_photos p ON p.order_id = orders.id WHERE orders.id = ?`, n, id).Scan(&b, &size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, order.ErrNotFound
 	}

@@ -184,14 +184,17 @@ func (db *DB) CreateOrder(ctx context.Context, o order.Order, fn func(inv *invit
 		}
 		now := ms(db.now())
 		if _, err := tx.ExecContext(ctx, `INSERT INTO orders(id, invitation_id, status, first_name, last_name, personnummer, birth_date, nationality,
-			id_number, email, phone, card_type, industry, language, delivery, photo, thumb, identity_method, identity_check, identity_checked_at,
-			registered_at, registered_where, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id_number, email, phone, card_type, industry, language, delivery, identity_method, identity_check, identity_checked_at,
+			registered_at, registered_where, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, o.InvitationID, string(o.Status), o.FirstName, o.LastName, o.Personnummer, o.BirthDate, o.Nationality,
-			o.IDNumber, o.Email, o.Phone, o.CardType, o.Industry, o.Language, string(delivery), o.Photo, o.Thumb,
+			o.IDNumber, o.Email, o.Phone, o.CardType, o.Industry, o.Language, string(delivery),
 			o.IdentityMethod, o.IdentityCheck, nullTime(o.IdentityCheckedAt), ms(o.RegisteredAt), o.RegisteredWhere, now); err != nil {
 			if isUniqueViolation(err) {
 				return order.ErrAlreadyRegistered
 			}
+			return err
+		}
+		if err := setOrderPhotos(ctx, tx, o.ID, o.Photo, o.Thumb); err != nil {
 			return err
 		}
 		next.UpdatedAt = fromMS(now)
@@ -272,7 +275,8 @@ func scanOrder(s scanner, extra ...any) (order.Order, error) {
 
 func (db *DB) getOrder(ctx context.Context, where string, arg any) (order.Order, error) {
 	var photo, thumb []byte
-	o, err := scanOrder(db.reader.QueryRowContext(ctx, `SELECT `+orderCols+`, photo, thumb FROM orders WHERE `+where, arg), &photo, &thumb)
+	o, err := scanOrder(db.reader.QueryRowContext(ctx, `SELECT `+orderCols+`, coalesce(p.photo, x''), coalesce(p.thumb, x'')
+		FROM orders LEFT JOIN order_photos p ON p.order_id = orders.id WHERE `+where, arg), &photo, &thumb)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, order.ErrNotFound
 	}
@@ -498,7 +502,7 @@ func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn inv
 	}
 	// The photos are not loaded: set, they replace the stored ones.
 	if o.Photo != nil {
-		if _, err := tx.ExecContext(ctx, `UPDATE orders SET photo = ?, thumb = ? WHERE id = ?`, o.Photo, o.Thumb, id); err != nil {
+		if err := setOrderPhotos(ctx, tx, id, o.Photo, o.Thumb); err != nil {
 			return err
 		}
 		*erased = true
@@ -696,11 +700,15 @@ func purgeOrders(ctx context.Context, tx *sql.Tx, at int64, p SweepPlan, res *Sw
 			before, invite.EventSendRetry, invite.EventSendFailed); err != nil {
 			return fmt.Errorf("purge orders' timelines: %w", err)
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM order_photos WHERE order_id IN (SELECT id FROM orders WHERE `+set+`)`, before); err != nil {
+			return fmt.Errorf("purge orders' photos: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE orders SET first_name = '', last_name = '', personnummer = '', birth_date = '', nationality = '',
-			id_number = '', email = '', phone = '', delivery = '{}', photo = x'', thumb = x'', purged_at = ?, updated_at = ?
+			id_number = '', email = '', phone = '', delivery = '{}', purged_at = ?, updated_at = ?
 			WHERE `+set, at, at, before); err != nil {
 			return fmt.Errorf("purge orders: %w", err)
 		}
+
 	}
 	// A mail that was delivered (or given up) names its recipient and,
 	// for an order, the cardholder: it is kept no longer than an order's
@@ -774,4 +782,20 @@ func (db *DB) SweepPreview(ctx context.Context, p SweepPlan) (SweepResult, error
 		return res, fmt.Errorf("preview sweep: %w", err)
 	}
 	return res, nil
+}
+
+// setOrderPhotos stores an order's card photo and thumbnail (a table of
+// their own, so that changing an order does not rewrite its photo).
+func setOrderPhotos(ctx context.Context, tx *sql.Tx, orderID string, photo, thumb []byte) error {
+	if photo == nil {
+		photo = []byte{}
+	}
+	if thumb == nil {
+		thumb = []byte{}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO order_photos(order_id, photo, thumb) VALUES (?, ?, ?)
+		ON CONFLICT(order_id) DO UPDATE SET photo = excluded.photo, thumb = excluded.thumb`, orderID, photo, thumb); err != nil {
+		return fmt.Errorf("store order photo: %w", err)
+	}
+	return nil
 }
