@@ -137,7 +137,7 @@ func TestOrderDetailEditRejectAndStatus(t *testing.T) {
 	// Back to the cardholder: reopened, a mail queued with the new link.
 	pending, _, _, _ := s.db.OutboxCounts(context.Background())
 	resp, m = e.do(t, "POST", "/api/orders/o1/reject", `{"reason":"photo_not_accepted","note":"Skugga i bakgrunden"}`)
-	if resp.StatusCode != 200 || m["status"] != "reopened" || m["reopenReason"] != "photo_not_accepted" || m["actions"].(map[string]any)["reject"] != false {
+	if resp.StatusCode != 200 || m["status"] != "reopened" || m["reopenReason"] != "photo_not_accepted" || m["actions"].(map[string]any)["reject"] != true {
 		t.Fatalf("reject %d %v", resp.StatusCode, m)
 	}
 	if after, _, _, _ := s.db.OutboxCounts(context.Background()); after != pending+1 {

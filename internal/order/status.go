@@ -104,5 +104,7 @@ func (s Status) Editable() bool {
 }
 
 // CanReopen reports whether an order in status s may go back to the
-// cardholder to be corrected (ready, rejected_by_nexus).
-func (s Status) CanReopen() bool { return CanTransition(s, StatusReopened) }
+// cardholder to be corrected (ready, rejected_by_nexus), or — already
+// back with them (reopened) — be sent a fresh link, with a new reason,
+// when the first mail was lost or its link expired.
+func (s Status) CanReopen() bool { return CanTransition(s, StatusReopened) || s == StatusReopened }

@@ -82,7 +82,7 @@ func TestTerminal(t *testing.T) {
 
 // Which statuses the review may touch follows the table: editable while
 // the order can still be (re)sent, back to the cardholder only from ready
-// or after Nexus refused it.
+// or after Nexus refused it (and again, with a fresh link, once there).
 func TestReviewRules(t *testing.T) {
 	for _, c := range []struct {
 		st             Status
@@ -93,7 +93,7 @@ func TestReviewRules(t *testing.T) {
 		{StatusRejectedByNexus, true, true},
 		{StatusInProduction, false, false},
 		{StatusDelivered, false, false},
-		{StatusReopened, true, false},
+		{StatusReopened, true, true}, // a fresh link when the first one is lost or expired
 		{StatusCancelled, false, false},
 	} {
 		if c.st.Editable() != c.editable || c.st.CanReopen() != c.back {
