@@ -143,8 +143,12 @@ func TestOrderDetailEditRejectAndStatus(t *testing.T) {
 	if after, _, _, _ := s.db.OutboxCounts(context.Background()); after != pending+1 {
 		t.Fatalf("%d mails pending, want %d", after, pending+1)
 	}
-	if resp, m := e.do(t, "POST", "/api/orders/o1/reject", `{"reason":"photo_not_accepted"}`); resp.StatusCode != 409 || errCode(m) != "conflict" {
+	// Again, while it is back with the cardholder: a fresh link, a second mail.
+	if resp, m := e.do(t, "POST", "/api/orders/o1/reject", `{"reason":"photo_not_accepted"}`); resp.StatusCode != 200 || m["status"] != "reopened" {
 		t.Fatalf("reject twice %d %v", resp.StatusCode, m)
+	}
+	if after, _, _, _ := s.db.OutboxCounts(context.Background()); after != pending+2 {
+		t.Fatalf("%d mails pending after a fresh link, want %d", after, pending+2)
 	}
 	if resp, m := e.do(t, "POST", "/api/orders/o2/reject", `{"reason":"bogus"}`); resp.StatusCode != 400 || m["error"].(map[string]any)["fieldCodes"].(map[string]any)["reason"] != "reason_unknown" {
 		t.Fatalf("bad reason %d %v", resp.StatusCode, m)
