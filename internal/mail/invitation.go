@@ -183,24 +183,16 @@ func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
 		SenderAddress: in.SenderAddress,
 		QRContentID:   "qr." + id,
 	}
-	subject, text, html, err := execute(in.Lang, invitationSubject[in.Lang], invitationText[in.Lang], invitationHTML[in.Lang], d)
-	if err != nil {
-		return nil, fmt.Errorf("invitation: %w", err)
-	}
 	png, err := qr.Link(in.Link)
 	if err != nil {
 		return nil, err
 	}
-	return r.build(envelope{
+	return r.compose("invitation", envelope{
 		lang:          in.Lang,
 		senderName:    d.SenderName,
 		senderAddress: in.SenderAddress,
 		recipients:    []string{in.Recipient},
 		messageID:     id,
-		subject:       subject,
-		text:          text,
-		html:          html,
 		inline:        &inlineImage{name: "qr.png", contentID: d.QRContentID, png: png},
-		autoSubmitted: true,
-	})
+	}, invitationSubject, invitationText, invitationHTML, d)
 }

@@ -210,6 +210,18 @@ func execute(lang string, subject, text *texttemplate.Template, html *htmltempla
 	return s.String(), t.String(), h.String(), nil
 }
 
+// compose fills a mail's templates in e.lang with d and builds the message
+// on e, marked as sent by a machine (Auto-Submitted): where every renderer
+// ends once it has checked its input and gathered d.
+func (r Renderer) compose(what string, e envelope, subject, text map[string]*texttemplate.Template, html map[string]*htmltemplate.Template, d any) (*Rendered, error) {
+	s, t, h, err := execute(e.lang, subject[e.lang], text[e.lang], html[e.lang], d)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	e.subject, e.text, e.html, e.autoSubmitted = s, t, h, true
+	return r.build(e)
+}
+
 // build composes the message with go-mail: multipart/related wrapping
 // multipart/alternative (text/plain, text/html) and the inline image, or just
 // multipart/alternative when there is no image.

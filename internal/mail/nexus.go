@@ -141,20 +141,12 @@ func (r Renderer) RenderNexusBatchMail(in NexusBatchMail) (*Rendered, error) {
 		return nil, err
 	}
 	d := nexusMailData{BatchID: in.BatchID, Part: in.Part, Parts: in.Parts, Count: in.Count}
-	subject, text, html, err := execute(in.Lang, nexusMailSubject[in.Lang], nexusMailText[in.Lang], nexusMailHTML[in.Lang], d)
-	if err != nil {
-		return nil, err
-	}
-	return r.build(envelope{
+	return r.compose("nexus batch mail", envelope{
 		lang:          in.Lang,
 		senderName:    oneLine(in.SenderName),
 		senderAddress: in.SenderAddress,
 		recipients:    []string{in.Recipient},
 		messageID:     id,
-		subject:       subject,
-		text:          text,
-		html:          html,
 		attachments:   in.Attachments,
-		autoSubmitted: true,
-	})
+	}, nexusMailSubject, nexusMailText, nexusMailHTML, d)
 }

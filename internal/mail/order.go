@@ -170,19 +170,11 @@ func (r Renderer) RenderOrderReady(in OrderReadyMail) (*Rendered, error) {
 		Partner:         oneLine(in.PartnerName),
 		Link:            in.OrderLink,
 	}
-	subject, text, html, err := execute(in.Lang, orderReadySubject[in.Lang], orderReadyText[in.Lang], orderReadyHTML[in.Lang], d)
-	if err != nil {
-		return nil, fmt.Errorf("order-ready mail: %w", err)
-	}
-	return r.build(envelope{
+	return r.compose("order-ready mail", envelope{
 		lang:          in.Lang,
 		senderName:    oneLine(in.SenderName),
 		senderAddress: in.SenderAddress,
 		recipients:    in.Recipients,
 		messageID:     id,
-		subject:       subject,
-		text:          text,
-		html:          html,
-		autoSubmitted: true,
-	})
+	}, orderReadySubject, orderReadyText, orderReadyHTML, d)
 }

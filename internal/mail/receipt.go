@@ -157,19 +157,11 @@ func (r Renderer) RenderRegistrationReceipt(in ReceiptMail) (*Rendered, error) {
 		d.Partner = oneLine(in.PartnerName)
 		d.PartnerURL = in.PartnerURL
 	}
-	subject, text, html, err := execute(in.Lang, receiptSubject[in.Lang], receiptText[in.Lang], receiptHTML[in.Lang], d)
-	if err != nil {
-		return nil, fmt.Errorf("registration receipt: %w", err)
-	}
-	return r.build(envelope{
+	return r.compose("registration receipt", envelope{
 		lang:          in.Lang,
 		senderName:    d.SenderName,
 		senderAddress: in.SenderAddress,
 		recipients:    []string{in.Recipient},
 		messageID:     id,
-		subject:       subject,
-		text:          text,
-		html:          html,
-		autoSubmitted: true,
-	})
+	}, receiptSubject, receiptText, receiptHTML, d)
 }

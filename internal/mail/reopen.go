@@ -154,19 +154,11 @@ func (r Renderer) RenderReopen(in ReopenMail) (*Rendered, error) {
 		SenderName:    oneLine(in.SenderName),
 		SenderAddress: in.SenderAddress,
 	}
-	subject, text, html, err := execute(in.Lang, reopenSubject[in.Lang], reopenText[in.Lang], reopenHTML[in.Lang], d)
-	if err != nil {
-		return nil, fmt.Errorf("reopen mail: %w", err)
-	}
-	return r.build(envelope{
+	return r.compose("reopen mail", envelope{
 		lang:          in.Lang,
 		senderName:    d.SenderName,
 		senderAddress: in.SenderAddress,
 		recipients:    []string{in.Recipient},
 		messageID:     id,
-		subject:       subject,
-		text:          text,
-		html:          html,
-		autoSubmitted: true,
-	})
+	}, reopenSubject, reopenText, reopenHTML, d)
 }
