@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { adminCookie, startBackend } from './backend.mjs';
-import { CHROMIUM, LAUNCH_ARGS, STEP_TIMEOUT, keepFailure, phonePhoto, shots, waitForHash } from './support.mjs';
+import { CHROMIUM, LAUNCH_ARGS, STEP_TIMEOUT, consoleAPI, keepFailure, shots, waitForHash } from './support.mjs';
 
 let backend;
 let browser;
@@ -26,45 +26,10 @@ after(async () => {
   await backend?.stop();
 });
 
-async function api(method, p, body, { admin = true } = {}) {
-  const headers = {};
-  if (admin) headers.Cookie = cookie;
-  let payload;
-  if (body instanceof Uint8Array) {
-    headers['Content-Type'] = 'image/jpeg';
-    payload = body;
-  } else if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  const res = await fetch(new URL(p, backend.baseURL), { method, headers, body: payload });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** Queues one invitation; returns {id, token}. */
-async function invite(email, name) {
-  const { created } = await api('POST', '/api/invitations', { rows: [{ email, name, cardType: 'id06-rfid', language: 'sv' }], send: true });
-  const token = /#\/register\/(v1\.[A-Za-z0-9._~-]+)/.exec(created[0].link)[1];
-  return { id: created[0].id, token };
-}
-
-/** Registers by hand through the cardholder API, as the pages do; returns the order id. */
-async function registerManually(page, token, firstName, lastName) {
-  const r = (p) => `/api/register/${token}${p}`;
-  await api('PUT', r('/method'), { method: 'manual' }, { admin: false });
-  await api('PUT', r('/personal'), { firstName, lastName, hasPersonnummer: true, personnummer: '19811218-9876', phone: '070-123 45 67' }, { admin: false });
-  const uploaded = await api('POST', r('/photo'), new Uint8Array(await phonePhoto(page)), { admin: false });
-  await api('PUT', r('/photo/crop'), uploaded.photo.crop, { admin: false });
-  await api('PUT', r('/delivery'), {
-    useCompany: false,
-    address: { name: `${firstName} ${lastName}`, careOf: '', street: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country: 'SE' },
-  }, { admin: false });
-  const receipt = await api('POST', r('/confirm'), undefined, { admin: false });
-  assert.ok(receipt.orderId, `confirm gave an order: ${JSON.stringify(receipt)}`);
-  return receipt.orderId;
-}
+/** The admin API, invitations and registrations by hand (support.mjs). */
+const api = (...args) => consoleAPI(backend.baseURL, cookie).api(...args);
+const invite = (...args) => consoleAPI(backend.baseURL, cookie).invite(...args);
+const registerManually = (...args) => consoleAPI(backend.baseURL, cookie).registerManually(...args);
 
 async function adminPage() {
   const context = await browser.newContext({ baseURL: backend.baseURL, viewport: { width: 1280, height: 800 } });

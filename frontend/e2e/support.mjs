@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: Chromium's launch, the screenshot folder,
 // waiting for the address and for images, the invitation link from the
 // sink's mail, and a face photo big enough for a card.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,4 +88,54 @@ export async function phonePhoto(page) {
     return c.toDataURL('image/jpeg', 0.92).split(',')[1];
   }, b64);
   return Buffer.from(out, 'base64');
+}
+
+/**
+ * The console's API over fetch with the admin's cookie: api() (JSON in and
+ * out; a Uint8Array body goes as a JPEG; admin: false leaves the cookie
+ * out, as a cardholder), invite() (queues one invitation; returns {id,
+ * token}) and registerManually() (registers by hand through the
+ * cardholder API, as the pages do; returns the order id: a ready order).
+ */
+export function consoleAPI(baseURL, cookie) {
+  async function api(method, p, body, { admin = true } = {}) {
+    const headers = {};
+    if (admin) headers.Cookie = cookie;
+    let payload;
+    if (body instanceof Uint8Array) {
+      headers['Content-Type'] = 'image/jpeg';
+      payload = body;
+    } else if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const res = await fetch(new URL(p, baseURL), { method, headers, body: payload });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  async function invite(email, name) {
+    const { created } = await api('POST', '/api/invitations', { rows: [{ email, name, cardType: 'id06-rfid', language: 'sv' }], send: true });
+    const token = /#\/register\/(v1\.[A-Za-z0-9._~-]+)/.exec(created[0].link)[1];
+    return { id: created[0].id, token };
+  }
+
+  /** page: any page of a browser (the photo is made with its canvas). */
+  async function registerManually(page, token, firstName, lastName) {
+    const r = (p) => `/api/register/${token}${p}`;
+    await api('PUT', r('/method'), { method: 'manual' }, { admin: false });
+    await api('PUT', r('/personal'), { firstName, lastName, hasPersonnummer: true, personnummer: '19811218-9876', phone: '070-123 45 67' }, { admin: false });
+    const uploaded = await api('POST', r('/photo'), new Uint8Array(await phonePhoto(page)), { admin: false });
+    await api('PUT', r('/photo/crop'), uploaded.photo.crop, { admin: false });
+    await api('PUT', r('/delivery'), {
+      useCompany: false,
+      address: { name: `${firstName} ${lastName}`, careOf: '', street: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country: 'SE' },
+    }, { admin: false });
+    const receipt = await api('POST', r('/confirm'), undefined, { admin: false });
+    assert.ok(receipt.orderId, `confirm gave an order: ${JSON.stringify(receipt)}`);
+    return receipt.orderId;
+  }
+
+  return { api, invite, registerManually };
 }

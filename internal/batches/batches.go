@@ -314,6 +314,10 @@ func (s *Service) folder(v settings.Values) string {
 	return s.c.DefaultFolder
 }
 
+// DefaultFolder is where batches are saved while the nexus.folder setting
+// is empty (Settings → Nexus shows it in the empty field).
+func (s *Service) DefaultFolder() string { return s.c.DefaultFolder }
+
 func (s *Service) input(v settings.Values, lang string, b nexus.Batch, orders []order.Order, part, parts int) nexusfile.Input {
 	base := FileBase(b.ID)
 	if parts > 1 {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -51,8 +52,24 @@ func (s *Server) settingsBody(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"values": v.Public(), "defs": settings.Defs})
+	writeJSON(w, http.StatusOK, map[string]any{"values": v.Public(), "defs": s.settingDefs()})
 	return nil
+}
+
+// settingDefs is settings.Defs with the defaults only this install knows:
+// nexus.folder's is the folder batches go to while it is empty (it depends
+// on the data dir and the user's documents folder).
+func (s *Server) settingDefs() []settings.Def {
+	if s.cfg.Batches == nil {
+		return settings.Defs
+	}
+	defs := slices.Clone(settings.Defs)
+	for i := range defs {
+		if defs[i].Key == "nexus.folder" {
+			defs[i].Default = s.cfg.Batches.DefaultFolder()
+		}
+	}
+	return defs
 }
 
 func (s *Server) getSettings(w http.ResponseWriter, r *http.Request) error {

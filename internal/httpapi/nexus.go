@@ -22,6 +22,8 @@ type BatchService interface {
 	Batch(ctx context.Context, id string) (nexus.Batch, error)
 	BatchOrders(ctx context.Context, b nexus.Batch) ([]order.Order, error)
 	Download(ctx context.Context, actor, id, lang string, w io.Writer) error
+	// DefaultFolder is where batches go while nexus.folder is empty.
+	DefaultFolder() string
 }
 
 func (s *Server) nexusRoutes() {

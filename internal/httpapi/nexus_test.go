@@ -131,3 +131,36 @@ func TestNexusBatchEndpoints(t *testing.T) {
 }
 
 func removeFile(p string) error { return os.Remove(p) }
+
+// Settings → Nexus shows where batches go while nexus.folder is empty: the
+// defs carry this install's folder as the setting's default, and the value
+// stays empty (so it keeps following the default).
+func TestSettingsShowTheNexusFolderDefault(t *testing.T) {
+	st := newStack(t)
+	cfg := st.everything(t)
+	srv := httptest.NewServer(httpapi.New(cfg))
+	t.Cleanup(srv.Close)
+	e := &env{srv: srv, c: srv.Client()}
+	resp, m := e.do(t, "GET", "/api/settings", "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("settings: %d %v", resp.StatusCode, m)
+	}
+	folder := filepath.Join(st.dir, "nexus")
+	var def map[string]any
+	for _, d := range m["defs"].([]any) {
+		if d := d.(map[string]any); d["key"] == "nexus.folder" {
+			def = d
+		}
+	}
+	if def == nil || def["default"] != folder {
+		t.Fatalf("nexus.folder def %v, want default %q", def, folder)
+	}
+	if v := m["values"].(map[string]any)["nexus.folder"]; v != nil && v != "" {
+		t.Errorf("nexus.folder value %v, want empty", v)
+	}
+	for _, d := range settings.Defs {
+		if d.Key == "nexus.folder" && d.Default != "" {
+			t.Errorf("settings.Defs changed: %q", d.Default)
+		}
+	}
+}

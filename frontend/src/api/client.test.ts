@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, getRequestLocale, parseRetryAfter, request, requestBlob, setRequestLocale } from './client';
+import { ApiError, fileNameOf, getRequestLocale, parseRetryAfter, request, requestBlob, setRequestLocale } from './client';
+import { exportAuditCsv } from './audit';
+import { exportInvitationsCsv } from './invitations';
+import { createBatches, downloadBatch } from './nexus';
 import { getHealth } from './health';
 import {
   confirmRegistration,
@@ -316,5 +319,62 @@ describe('parseRetryAfter', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+});
+
+describe('downloads', () => {
+  /** A stand-in for the page's document: records the links clicked. */
+  function stubPage() {
+    const clicked: Array<{ href: string; download: string }> = [];
+    vi.stubGlobal('document', {
+      createElement: () => {
+        const a = { href: '', download: '', style: {}, click: () => clicked.push({ href: a.href, download: a.download }), remove: () => {} };
+        return a;
+      },
+      body: { appendChild: () => {} },
+    });
+    vi.stubGlobal('URL', Object.assign(class extends URL {}, { createObjectURL: () => 'blob:x', revokeObjectURL: () => {} }));
+    return clicked;
+  }
+
+  it('take the file name from Content-Disposition, never a path', () => {
+    expect(fileNameOf('attachment; filename="audit-2026-12-04.csv"', 'audit.csv')).toBe('audit-2026-12-04.csv');
+    expect(fileNameOf('attachment; filename=x.zip', 'f.zip')).toBe('x.zip');
+    expect(fileNameOf('attachment; filename="../../etc/passwd"', 'f.zip')).toBe('f.zip');
+    expect(fileNameOf(null, 'f.zip')).toBe('f.zip');
+  });
+
+  it('export the audit log with the filters and save it under the server\'s name', async () => {
+    const clicked = stubPage();
+    const fn = mockFetch(new Response('\uFEFFat,actor_kind\n', { status: 200, headers: { 'Content-Disposition': 'attachment; filename="audit-2026-12-04.csv"' } }));
+    await expect(exportAuditCsv({ action: 'nexus.batch_created', q: 'NX' })).resolves.toBe('audit-2026-12-04.csv');
+    expect(fn.mock.calls[0][0]).toBe('/api/audit.csv?action=nexus.batch_created&q=NX');
+    expect(clicked).toEqual([{ href: 'blob:x', download: 'audit-2026-12-04.csv' }]);
+  });
+
+  it('export the invitations with the list\'s filters and order, not its page', async () => {
+    stubPage();
+    const fn = mockFetch(new Response('id\n', { status: 200 }));
+    await expect(exportInvitationsCsv({ status: 'sent', q: 'anna', sort: 'email', dir: 'asc', page: 3 })).resolves.toBe('invitations.csv');
+    expect(fn.mock.calls[0][0]).toBe('/api/invitations.csv?status=sent&q=anna&sort=email&dir=asc');
+  });
+
+  it('an error answer is an ApiError and nothing is saved', async () => {
+    const clicked = stubPage();
+    mockFetch(json(400, { error: { code: 'invalid', message: 'bad date' } }));
+    const e = await caught(exportAuditCsv({ from: 'x' }));
+    expect(e.code).toBe('invalid');
+    expect(clicked).toEqual([]);
+  });
+
+  it('a batch download asks for the batch\'s zip; send all posts no ids', async () => {
+    stubPage();
+    const fn = mockFetch(new Response('PK', { status: 200 }));
+    await expect(downloadBatch('NX-1')).resolves.toBe('id06-nexus-NX-1.zip');
+    expect(fn.mock.calls[0][0]).toBe('/api/nexus/batches/NX-1/download');
+    const post = mockFetch(json(201, { batches: [], orderCount: 0, personalDataNotice: 'n' }));
+    await createBatches();
+    expect(post.mock.calls[0][1]?.method).toBe('POST');
+    expect(post.mock.calls[0][1]?.body).toBe('{}');
   });
 });

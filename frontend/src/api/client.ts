@@ -71,6 +71,8 @@ export interface RequestOptions {
   raw?: { contentType: string; text: string } | { contentType: string; data: Blob };
   /** Non-2xx statuses whose body is a normal answer (e.g. 503 from /api/health). */
   acceptStatus?: number[];
+  /** The Accept header of requestBlob (default: pictures, or a JSON error). */
+  accept?: string;
   signal?: AbortSignal;
 }
 
@@ -204,7 +206,7 @@ export async function requestBlob(method: Method, path: string, opts: RequestOpt
   try {
     res = await fetch(buildUrl(path, opts.query), {
       method,
-      headers: { Accept: 'image/*, application/json', 'Accept-Language': requestLocale },
+      headers: { Accept: opts.accept ?? 'image/*, application/json', 'Accept-Language': requestLocale },
       credentials: 'same-origin',
       cache: 'no-store',
       signal: opts.signal,
@@ -218,4 +220,36 @@ export async function requestBlob(method: Method, path: string, opts: RequestOpt
     throw await errorFromResponse(res);
   }
   return { blob: await res.blob(), headers: res.headers, status: res.status };
+}
+
+/** The file name a Content-Disposition header gives, or fallback. */
+export function fileNameOf(disposition: string | null, fallback: string): string {
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition ?? '');
+  const name = m ? m[1].trim() : '';
+  // Only a plain name: never a path.
+  return name && !/[\\/]/.test(name) ? name : fallback;
+}
+
+/**
+ * Downloads a file the server makes (a CSV export, a batch's zip) and hands
+ * it to the browser as a download. An error answer (JSON) becomes an
+ * ApiError like any other, so the page can say what went wrong.
+ */
+export async function downloadFile(path: string, fallbackName: string, query?: Record<string, string>): Promise<string> {
+  const { blob, headers } = await requestBlob('GET', path, { query, accept: '*/*' });
+  const name = fileNameOf(headers.get('Content-Disposition'), fallbackName);
+  const url = URL.createObjectURL(blob);
+  try {
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  } finally {
+    // Let the click start the download before the URL goes.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+  return name;
 }

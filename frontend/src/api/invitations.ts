@@ -1,5 +1,5 @@
 // The admin's invitations (internal/httpapi/openapi.json, tag invitations).
-import { request } from './client';
+import { downloadFile, request } from './client';
 import type { components, operations } from './schema';
 
 type Schemas = components['schemas'];
@@ -60,6 +60,12 @@ export function listQuery(p: ListParams): Record<string, string> {
 
 export function listInvitations(p: ListParams, signal?: AbortSignal): Promise<ListResult> {
   return request<ListResult>('GET', '/api/invitations', { query: listQuery(p), signal });
+}
+
+/** Downloads the invitations as CSV with the list's filters and order (every page; audited). */
+export function exportInvitationsCsv(p: ListParams): Promise<string> {
+  const { page: _page, pageSize: _size, ...query } = listQuery(p);
+  return downloadFile('/api/invitations.csv', 'invitations.csv', query);
 }
 
 export type InvitationRow = Schemas['InvitationRow'];

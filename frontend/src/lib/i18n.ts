@@ -11,13 +11,15 @@ import * as settings from './i18n/settings';
 import * as auth from './i18n/auth';
 import * as kiosk from './i18n/kiosk';
 import * as register from './i18n/register';
+import * as audit from './i18n/audit';
+import * as nexus from './i18n/nexus';
 
 export type Locale = 'sv' | 'en';
 export const LOCALES: readonly Locale[] = ['sv', 'en'];
 export const DEFAULT_LOCALE: Locale = 'sv';
 
 /** The dictionaries of each feature, merged below. A test checks no key is in two of them. */
-export const features = { common, errors, invitations, orders, settings, auth, kiosk, register } as const;
+export const features = { common, errors, invitations, orders, settings, auth, kiosk, register, audit, nexus } as const;
 
 const sv = {
   ...common.sv,
@@ -28,6 +30,8 @@ const sv = {
   ...auth.sv,
   ...kiosk.sv,
   ...register.sv,
+  ...audit.sv,
+  ...nexus.sv,
 } as const;
 
 export type MessageKey = keyof typeof sv;
@@ -41,6 +45,8 @@ const en: Record<MessageKey, string> = {
   ...auth.en,
   ...kiosk.en,
   ...register.en,
+  ...audit.en,
+  ...nexus.en,
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { sv, en };

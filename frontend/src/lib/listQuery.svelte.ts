@@ -11,7 +11,8 @@ export interface ListPage {
   total: number;
   page: number;
   pageSize: number;
-  counts: Record<string, number>;
+  /** Items per status, unfiltered (lists without statuses, such as the audit log, have none). */
+  counts?: Record<string, number>;
 }
 
 export interface ListQueryOptions<R> {
@@ -44,6 +45,16 @@ export function isFiltered(query: Record<string, string>, filters: readonly stri
 /** The sum of a list's status counts: how many items there are, unfiltered. */
 export function totalCount(counts: Record<string, number>): number {
   return Object.values(counts).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+}
+
+/**
+ * True when a list's answer shows there is something to filter: its status
+ * counts (unfiltered) are not all zero, or, for a list without counts,
+ * the unfiltered answer has items.
+ */
+export function hasItems(page: ListPage, filtered: boolean): boolean {
+  if (page.counts) return totalCount(page.counts) > 0;
+  return !filtered && page.total > 0;
 }
 
 export class ListQuery<R> {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/client';
-import { isFiltered, ListQuery, pageOf, SEARCH_DEBOUNCE_MS } from './listQuery.svelte';
+import { hasItems, isFiltered, ListQuery, pageOf, SEARCH_DEBOUNCE_MS } from './listQuery.svelte';
 import { parseHash } from './router';
 
 interface Deferred<T> {
@@ -74,6 +74,17 @@ describe('list query ⇄ hash', () => {
     list.clear();
     expect(list.text).toBe('');
     expect(paths).toEqual(['/things']);
+  });
+});
+
+describe('list with or without status counts', () => {
+  it('has something to filter when its counts say so, or (without counts) when the unfiltered list has items', () => {
+    expect(hasItems({ total: 0, page: 1, pageSize: 50, counts: { sent: 2 } }, true)).toBe(true);
+    expect(hasItems({ total: 5, page: 1, pageSize: 50, counts: {} }, false)).toBe(false);
+    expect(hasItems({ total: 5, page: 1, pageSize: 50 }, false)).toBe(true);
+    expect(hasItems({ total: 0, page: 1, pageSize: 50 }, false)).toBe(false);
+    // A filtered total says nothing about the whole list.
+    expect(hasItems({ total: 0, page: 1, pageSize: 50 }, true)).toBe(false);
   });
 });
 

@@ -12,6 +12,9 @@ export type RouteName =
   | 'orders'
   | 'orderDetail'
   | 'kiosks'
+  | 'nexusBatches'
+  | 'nexusBatchDetail'
+  | 'audit'
   | 'settings'
   | 'login'
   | 'setup'
@@ -42,6 +45,9 @@ const table: Array<[pattern: string, name: RouteName]> = [
   ['/orders', 'orders'],
   ['/orders/:id', 'orderDetail'],
   ['/kiosks', 'kiosks'],
+  ['/nexus/batches', 'nexusBatches'],
+  ['/nexus/batches/:id', 'nexusBatchDetail'],
+  ['/audit', 'audit'],
   ['/settings', 'settings'],
   ['/login', 'login'],
   ['/setup', 'setup'],
@@ -57,6 +63,9 @@ export const ADMIN_ROUTES: readonly RouteName[] = [
   'orders',
   'orderDetail',
   'kiosks',
+  'nexusBatches',
+  'nexusBatchDetail',
+  'audit',
   'settings',
 ];
 
@@ -64,6 +73,7 @@ export const ADMIN_ROUTES: readonly RouteName[] = [
 export function navSection(name: RouteName): RouteName {
   if (name === 'invitationNew' || name === 'invitationDetail') return 'invitations';
   if (name === 'orderDetail') return 'orders';
+  if (name === 'nexusBatchDetail') return 'nexusBatches';
   return name;
 }
 export const ADMIN_HOME = '/invitations';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedValues, pinProblem, sectionOf, splitFieldErrors } from './settingsForm';
+import { changedValues, nexusFieldShown, pinProblem, sectionOf, splitFieldErrors } from './settingsForm';
 import type { SettingDef } from '../api/settings';
 
 const defs: SettingDef[] = [
@@ -64,5 +64,21 @@ describe('sections and errors', () => {
       known: { 'company.name': 'too long' },
       other: { x: 'y' },
     });
+  });
+});
+
+describe('Settings → Nexus', () => {
+  it('has the nexus.* keys in a tab of their own', () => {
+    expect(sectionOf('nexus.channel')).toBe('nexus');
+    expect(sectionOf('nexus.file_days')).toBe('nexus');
+  });
+
+  it('shows the mail fields only while batches are mailed', () => {
+    for (const key of ['nexus.mail_to', 'nexus.mail_max_mb']) {
+      expect(nexusFieldShown(key, { 'nexus.channel': 'folder' }), key).toBe(false);
+      expect(nexusFieldShown(key, { 'nexus.channel': 'mail' }), key).toBe(true);
+    }
+    expect(nexusFieldShown('nexus.folder', { 'nexus.channel': 'mail' })).toBe(true);
+    expect(nexusFieldShown('nexus.file_days', {})).toBe(true);
   });
 });

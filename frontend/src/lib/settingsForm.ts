@@ -45,11 +45,12 @@ export function changedValues(
   return out;
 }
 
-export type SettingsSection = 'company' | 'email' | 'kiosk' | 'bankid';
+export type SettingsSection = 'company' | 'email' | 'kiosk' | 'bankid' | 'nexus';
 
 /** Which settings section a key belongs to. */
 export function sectionOf(key: string): SettingsSection {
   if (key.startsWith('smtp.')) return 'email';
+  if (key.startsWith('nexus.')) return 'nexus';
   if (key.startsWith('kiosk.') || key.startsWith('camera.')) return 'kiosk';
   if (key.startsWith('bankid.')) return 'bankid';
   return 'company';
@@ -78,4 +79,13 @@ export function splitFieldErrors(
 /** A DOM id for a setting's input. */
 export function fieldId(key: string): string {
   return 'set-' + key.replace(/[^a-zA-Z0-9_-]/g, '-');
+}
+
+/**
+ * Whether a field of Settings → Nexus applies to the values as edited: the
+ * mail fields only when batches are mailed.
+ */
+export function nexusFieldShown(key: string, values: Record<string, string>): boolean {
+  if (key === 'nexus.mail_to' || key === 'nexus.mail_max_mb') return values['nexus.channel'] === 'mail';
+  return true;
 }

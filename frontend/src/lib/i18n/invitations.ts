@@ -2,6 +2,10 @@
 // Swedish and English, with the same keys (the type of `en` checks it).
 
 export const sv = {
+  'invitations.export': 'Exportera CSV',
+  'invitations.exporting': 'Exporterar …',
+  'invitations.exported': 'Exporten {file} har laddats ner.',
+  'invitations.exportError': 'Kunde inte exportera inbjudningarna. {message}',
   'invitations.title': 'Inbjudningar',
   'invitations.empty.title': 'Inga inbjudningar ännu',
   'invitations.empty.body':
@@ -161,6 +165,10 @@ export const sv = {
 } as const;
 
 export const en: Record<keyof typeof sv, string> = {
+  'invitations.export': 'Export CSV',
+  'invitations.exporting': 'Exporting …',
+  'invitations.exported': 'The export {file} was downloaded.',
+  'invitations.exportError': 'Could not export the invitations. {message}',
   'invitations.title': 'Invitations',
   'invitations.empty.title': 'No invitations yet',
   'invitations.empty.body':
