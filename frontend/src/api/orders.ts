@@ -7,7 +7,31 @@ type Schemas = components['schemas'];
 export type OrderStatus = Schemas['OrderStatus'];
 
 /** Statuses in life-cycle order, the order the list shows their chips. */
-export const ORDER_STATUSES: readonly OrderStatus[] = ['ready', 'sent_to_nexus', 'rejected_by_nexus', 'in_production', 'delivered'];
+export const ORDER_STATUSES: readonly OrderStatus[] = [
+  'ready',
+  'reopened',
+  'sent_to_nexus',
+  'rejected_by_nexus',
+  'in_production',
+  'delivered',
+  'cancelled',
+];
+
+/** The statuses an admin records (Nexus's answer, or a cancellation). */
+export type RecordableStatus = Schemas['RecordableStatus'];
+export const RECORDABLE_STATUSES: readonly RecordableStatus[] = ['rejected_by_nexus', 'in_production', 'delivered', 'cancelled'];
+
+export type ReopenReason = Schemas['ReopenReason'];
+export const REOPEN_REASONS: readonly ReopenReason[] = ['photo_not_accepted', 'name_misspelt', 'address_wrong', 'other'];
+
+export type OrderEvent = Schemas['OrderEvent'];
+export type OrderActions = Schemas['OrderAction'];
+export type IdentityProof = Schemas['IdentityProof'];
+export type OrderEditInput = Schemas['OrderEditInput'];
+export type RejectInput = Schemas['RejectInput'];
+export type OrderStatusInput = Schemas['OrderStatusInput'];
+export type OrderStatusResult = Schemas['OrderStatusResult'];
+export type NexusBatchCreateResult = Schemas['NexusBatchCreateResult'];
 
 export type IdentityCheck = Schemas['IdentityCheck'];
 
@@ -29,17 +53,45 @@ export type OrderList = Schemas['OrderList'];
 export interface OrderListParams {
   status?: string;
   q?: string;
+  cardType?: string;
+  industry?: string;
+  /** web or kiosk. */
+  where?: string;
+  /** Registered on or after this day (YYYY-MM-DD). */
+  from?: string;
+  /** Registered on or before this day (YYYY-MM-DD). */
+  to?: string;
   page?: number;
+}
+
+/** The list's filter keys, in the hash query and in the API's query alike. */
+export const ORDER_FILTERS = ['status', 'cardType', 'industry', 'where', 'from', 'to', 'q'] as const;
+
+function filterQuery(p: OrderListParams): Record<string, string> {
+  const q: Record<string, string> = {};
+  for (const k of ORDER_FILTERS) {
+    const v = p[k]?.trim();
+    if (v) q[k] = v;
+  }
+  return q;
 }
 
 /** Query parameters for GET /api/orders; empty filters are left out. */
 export function orderQuery(p: OrderListParams): Record<string, string> {
-  const q: Record<string, string> = {};
-  if (p.status) q.status = p.status;
-  const text = p.q?.trim();
-  if (text) q.q = text;
+  const q = filterQuery(p);
   q.page = String(Math.max(1, Math.floor(p.page ?? 1)));
   return q;
+}
+
+/**
+ * The CSV export of the orders the filters select (no paging); with
+ * personnummer the identity columns are added and the export is audited so.
+ */
+export function ordersCsvUrl(p: OrderListParams, personnummer: boolean): string {
+  const q = filterQuery(p);
+  if (personnummer) q.personnummer = '1';
+  const qs = new URLSearchParams(q).toString();
+  return qs ? `/api/orders.csv?${qs}` : '/api/orders.csv';
 }
 
 function idPath(id: string): string {
@@ -57,6 +109,26 @@ export function getOrder(id: string): Promise<OrderDetail> {
 /** Records that the scanning partner has checked the cardholder's ID. */
 export function markIdentityChecked(id: string): Promise<OrderDetail> {
   return request<OrderDetail>('POST', `${idPath(id)}/identity-check`, { body: {} });
+}
+
+/** The admin's correction (phone, delivery, cost centre; names while actions.editNames). */
+export function editOrder(id: string, input: OrderEditInput): Promise<OrderDetail> {
+  return request<OrderDetail>('PATCH', idPath(id), { body: input });
+}
+
+/** Sends the order back to the cardholder: a fresh link by mail reopens the registration. */
+export function rejectOrder(id: string, input: RejectInput): Promise<OrderDetail> {
+  return request<OrderDetail>('POST', `${idPath(id)}/reject`, { body: input });
+}
+
+/** Records Nexus's answer (or a cancellation) for one or many orders, all or nothing. */
+export function recordOrderStatus(input: OrderStatusInput): Promise<OrderStatusResult> {
+  return request<OrderStatusResult>('POST', '/api/orders/status', { body: input });
+}
+
+/** Sends ready orders to Nexus as batches (one per 300 orders). */
+export function sendToNexus(orderIds: string[]): Promise<NexusBatchCreateResult> {
+  return request<NexusBatchCreateResult>('POST', '/api/nexus/batches', { body: { orderIds } });
 }
 
 export function orderPhotoUrl(id: string): string {

@@ -1,7 +1,7 @@
 // Pure helpers of the cardholder's registration wizard: which step to show,
 // the texts for the server's error and field codes (with their details), and
 // the light prechecks done before asking the server, which decides.
-import type { Address, Personal, PhotoState, Step } from '../api/register';
+import type { Address, Personal, PhotoState, Session, Step } from '../api/register';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../api/register';
 import {
   errorText,
@@ -309,4 +309,14 @@ export function regionName(locale: Locale, code: string): string {
 export function catalogName(locale: Locale, c: { code: string; nameSv: string; nameEn: string } | null): string {
   if (!c) return '';
   return (locale === 'sv' ? c.nameSv : c.nameEn) || c.nameEn || c.nameSv || c.code;
+}
+
+/**
+ * Whether the banner of a reopened registration (the admin's reason) shows
+ * on this step: at the step to fix, and at the review where the cardholder
+ * confirms again (the only place for the reason "other").
+ */
+export function reopenBannerShown(reopen: Session['reopen'] | null | undefined, current: Step): boolean {
+  if (!reopen) return false;
+  return current === 'review' || (reopen.fix !== '' && current === reopen.fix);
 }
