@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { dictionaries, hasKey, LOCALES } from './i18n';
 import { bulkErrorText, canSendSelection, editPatch, editValues, eventView, localDay, orderFieldText, proofText } from './orders';
 import { statusInput } from './recordForm.svelte';
-import { reopenBannerShown } from './register';
+import { newPhotoFirst, reopenBannerShown } from './register';
 import { orderQuery, ordersCsvUrl, ORDER_STATUSES, RECORDABLE_STATUSES, REOPEN_REASONS } from '../api/orders';
 
 const repo = join(__dirname, '..', '..', '..');
@@ -155,5 +155,13 @@ describe('reopened registration', () => {
     expect(reopenBannerShown(reopen, 'personal')).toBe(false);
     expect(reopenBannerShown({ ...reopen, fix: '' }, 'photo')).toBe(false);
     expect(reopenBannerShown(undefined, 'photo')).toBe(false);
+  });
+
+  it('starts the photo step at a new photo while the refused one is still the order’s', () => {
+    const photo = { version: 1, sourceWidth: 700, sourceHeight: 900, crop: { x: 0, y: 0, width: 700, height: 900 }, ok: true, problems: [], rendered: true };
+    expect(newPhotoFirst({ reopen, photo: { ...photo, fromOrder: true } })).toBe(true);
+    expect(newPhotoFirst({ reopen, photo: { ...photo, fromOrder: false } })).toBe(false);
+    expect(newPhotoFirst({ reopen: { ...reopen, reason: 'address_wrong', fix: 'delivery' }, photo: { ...photo, fromOrder: true } })).toBe(false);
+    expect(newPhotoFirst({ photo: { ...photo, fromOrder: true } })).toBe(false);
   });
 });

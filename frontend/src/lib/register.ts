@@ -320,3 +320,12 @@ export function reopenBannerShown(reopen: Session['reopen'] | null | undefined, 
   if (!reopen) return false;
   return current === 'review' || (reopen.fix !== '' && current === reopen.fix);
 }
+
+/**
+ * A registration sent back because of its photo, still holding the refused
+ * one: the photo step starts at choosing (or taking) a new photo, not at
+ * cropping the refused one again.
+ */
+export function newPhotoFirst(s: Pick<Session, 'photo' | 'reopen'>): boolean {
+  return s.reopen?.fix === 'photo' && s.photo?.fromOrder === true;
+}
