@@ -1,5 +1,5 @@
 // Admin view of confirmed registrations (orders): internal/httpapi/openapi.json, tag orders.
-import { request } from './client';
+import { downloadFile, request } from './client';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
@@ -31,7 +31,6 @@ export type OrderEditInput = Schemas['OrderEditInput'];
 export type RejectInput = Schemas['RejectInput'];
 export type OrderStatusInput = Schemas['OrderStatusInput'];
 export type OrderStatusResult = Schemas['OrderStatusResult'];
-export type NexusBatchCreateResult = Schemas['NexusBatchCreateResult'];
 
 export type IdentityCheck = Schemas['IdentityCheck'];
 
@@ -84,14 +83,18 @@ export function orderQuery(p: OrderListParams): Record<string, string> {
 }
 
 /**
- * The CSV export of the orders the filters select (no paging); with
- * personnummer the identity columns are added and the export is audited so.
+ * The CSV export's query: the list's filters (no paging); with personnummer
+ * the identity columns are added and the export is audited so.
  */
-export function ordersCsvUrl(p: OrderListParams, personnummer: boolean): string {
+export function ordersCsvQuery(p: OrderListParams, personnummer: boolean): Record<string, string> {
   const q = filterQuery(p);
   if (personnummer) q.personnummer = '1';
-  const qs = new URLSearchParams(q).toString();
-  return qs ? `/api/orders.csv?${qs}` : '/api/orders.csv';
+  return q;
+}
+
+/** Downloads the CSV of the orders the filters select; resolves to the file's name. */
+export function exportOrders(p: OrderListParams, personnummer: boolean): Promise<string> {
+  return downloadFile('/api/orders.csv', 'orders.csv', ordersCsvQuery(p, personnummer));
 }
 
 function idPath(id: string): string {
@@ -124,11 +127,6 @@ export function rejectOrder(id: string, input: RejectInput): Promise<OrderDetail
 /** Records Nexus's answer (or a cancellation) for one or many orders, all or nothing. */
 export function recordOrderStatus(input: OrderStatusInput): Promise<OrderStatusResult> {
   return request<OrderStatusResult>('POST', '/api/orders/status', { body: input });
-}
-
-/** Sends ready orders to Nexus as batches (one per 300 orders). */
-export function sendToNexus(orderIds: string[]): Promise<NexusBatchCreateResult> {
-  return request<NexusBatchCreateResult>('POST', '/api/nexus/batches', { body: { orderIds } });
 }
 
 export function orderPhotoUrl(id: string): string {

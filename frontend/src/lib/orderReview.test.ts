@@ -9,7 +9,7 @@ import { dictionaries, hasKey, LOCALES } from './i18n';
 import { bulkErrorText, canSendSelection, editPatch, editValues, eventView, localDay, orderFieldText, proofText } from './orders';
 import { statusInput } from './recordForm.svelte';
 import { newPhotoFirst, reopenBannerShown } from './register';
-import { orderQuery, ordersCsvUrl, ORDER_STATUSES, RECORDABLE_STATUSES, REOPEN_REASONS } from '../api/orders';
+import { orderQuery, ordersCsvQuery, ORDER_STATUSES, RECORDABLE_STATUSES, REOPEN_REASONS } from '../api/orders';
 
 const repo = join(__dirname, '..', '..', '..');
 const openapi = JSON.parse(readFileSync(join(repo, 'internal', 'httpapi', 'openapi.json'), 'utf8'));
@@ -99,9 +99,9 @@ describe('bulk actions', () => {
   it('filters the list and the CSV alike; personnummer only when asked', () => {
     const f = { status: 'ready', cardType: 'ID06', industry: '', where: 'kiosk', from: '2026-01-01', to: '', q: ' berg ' };
     expect(orderQuery({ ...f, page: 2 })).toEqual({ status: 'ready', cardType: 'ID06', where: 'kiosk', from: '2026-01-01', q: 'berg', page: '2' });
-    expect(ordersCsvUrl(f, false)).toBe('/api/orders.csv?status=ready&cardType=ID06&where=kiosk&from=2026-01-01&q=berg');
-    expect(ordersCsvUrl({}, true)).toBe('/api/orders.csv?personnummer=1');
-    expect(ordersCsvUrl({}, false)).toBe('/api/orders.csv');
+    expect(ordersCsvQuery(f, false)).toEqual({ status: 'ready', cardType: 'ID06', where: 'kiosk', from: '2026-01-01', q: 'berg' });
+    expect(ordersCsvQuery({}, true)).toEqual({ personnummer: '1' });
+    expect(ordersCsvQuery({}, false)).toEqual({});
   });
 
   it('today is the local calendar day', () => {

@@ -105,6 +105,8 @@ export const sv = {
   'orders.export.pnrWarning':
     'Filen innehåller då personnummer. Att du exporterade dem loggas i granskningsloggen. Spara filen säkert och radera den när du är klar.',
   'orders.export.download': 'Ladda ner CSV',
+  'orders.export.exporting': 'Exporterar …',
+  'orders.export.done': 'Exporten {file} har laddats ner.',
   'orders.send.title.one': 'Skicka {count} beställning till Nexus?',
   'orders.send.title.other': 'Skicka {count} beställningar till Nexus?',
   'orders.send.personalData':
@@ -284,6 +286,8 @@ export const en: Record<keyof typeof sv, string> = {
   'orders.export.pnrWarning':
     'The file then holds personal identity numbers. That you exported them is recorded in the audit log. Keep the file safe and delete it when you are done.',
   'orders.export.download': 'Download CSV',
+  'orders.export.exporting': 'Exporting …',
+  'orders.export.done': 'The export {file} was downloaded.',
   'orders.send.title.one': 'Send {count} order to Nexus?',
   'orders.send.title.other': 'Send {count} orders to Nexus?',
   'orders.send.personalData':
