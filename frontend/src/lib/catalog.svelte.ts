@@ -16,6 +16,11 @@ export function nameOf(list: readonly Named[] | undefined, code: string, locale:
   return x ? (locale === 'sv' ? x.nameSv : x.nameEn) : code;
 }
 
+/** A catalog list as select options (value = code, label = name in the locale). */
+export function optionsOf(list: readonly Named[] | undefined, locale: Locale): { value: string; label: string }[] {
+  return (list ?? []).map((x) => ({ value: x.code, label: locale === 'sv' ? x.nameSv : x.nameEn }));
+}
+
 export class CatalogStore {
   /** The catalog, once fetched. */
   value = $state<Catalog | null>(null);
