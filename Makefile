@@ -20,12 +20,13 @@ GO_SRC    := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) 
 # pigo's module directory, resolved by the shell when a recipe runs.
 PIGO_DIR  := $$($(GO) list -m -f '{{.Dir}}' github.com/esimov/pigo)
 
-.PHONY: help deps deps-apt deps-npm pigo-assets build run test test-go test-frontend test-e2e test-smoke lint bench bench-nexus clean
+.PHONY: help deps deps-apt deps-npm pigo-assets build run test test-go test-frontend test-e2e test-smoke lint bench bench-nexus fuzz clean
 
 help:
 	@echo "make run    install what is missing, build, start (window with a display, else serve on $(ADDR))"
 	@echo "make test   install what is missing, build, run every test"
 	@echo "make bench  run the benchmarks (make bench-nexus: the 300-order Nexus batch only)"
+	@echo "make fuzz   fuzz the sync file parsers, $(FUZZTIME) each"
 	@echo "make build  build $(BIN)"
 
 ## deps: install only what is missing; silent when everything is there.
@@ -141,6 +142,17 @@ bench: frontend/dist/index.html pigo-assets
 ## runs it too.
 bench-nexus:
 	@$(GO) test -run '^$$' -bench 'Batch300' -benchmem -benchtime 3x -count 1 ./internal/batches/
+
+## fuzz: each parser of the sync files for FUZZTIME (make test runs only
+## their seed corpora, as plain tests). New failing inputs are kept in
+## internal/syncwire/testdata/fuzz/ and then run by make test.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := FuzzOpenEnvelope FuzzBundleReader FuzzSitePack FuzzPairing
+fuzz:
+	@for f in $(FUZZ_TARGETS); do \
+	  echo "Fuzzing $$f for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./internal/syncwire/ || exit 1; \
+	done
 
 clean:
 	rm -rf build/bin frontend/dist

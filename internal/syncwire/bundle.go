@@ -89,8 +89,8 @@ type Registration struct {
 
 	Delivery Delivery `json:"delivery"`
 
-	IdentityMethod    string    `json:"identityMethod"`              // manual | bankid
-	IdentityCheck     string    `json:"identityCheck,omitempty"`     // as order.Order.IdentityCheck
+	IdentityMethod    string    `json:"identityMethod"`             // manual | bankid
+	IdentityCheck     string    `json:"identityCheck,omitempty"`    // as order.Order.IdentityCheck
 	IdentityCheckedAt time.Time `json:"identityCheckedAt,omitzero"` // when BankID checked it
 }
 

@@ -234,9 +234,9 @@ func (f *fixture) pairing() *Pairing {
 			`{"code":"civil","nameSv":"Anläggning","nameEn":"Civil engineering","active":true},` +
 			`{"code":"demolition","nameSv":"Rivning och sanering","nameEn":"Demolition and remediation","active":true},` +
 			`{"code":"painting","nameSv":"Måleri","nameEn":"Painting","active":true}]}`),
-		Settings:  map[string]string{"kiosk.idle_seconds": "60", "kiosk.language": "sv"},
-		KioskID:   kioskID, KioskName: "Entrén", Site: "Kvarteret Hästen",
-		Secret:    f.secret, Created: f.created,
+		Settings: map[string]string{"kiosk.idle_seconds": "60", "kiosk.language": "sv"},
+		KioskID:  kioskID, KioskName: "Entrén", Site: "Kvarteret Hästen",
+		Secret: f.secret, Created: f.created,
 	}
 }
 
