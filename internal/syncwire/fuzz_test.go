@@ -48,7 +48,7 @@ func fuzzSetup(f *testing.F) *fixture {
 
 func FuzzOpenEnvelope(f *testing.F) {
 	fx := fuzzSetup(f)
-	f.Add(fx.bundleFile(f, 2, 3000))
+	f.Add(fx.bundleFile(f, 1, 300))
 	f.Add(fx.sitePackFile(f, 1))
 	f.Add(fx.pairingFile(f))
 	f.Add([]byte(magic))
@@ -65,7 +65,7 @@ func FuzzOpenEnvelope(f *testing.F) {
 // bundlePayload is the clear payload of a valid bundle (the envelope
 // opened), so that the fuzzer works on the archive itself.
 func bundlePayload(f *testing.F, fx *fixture, n int) []byte {
-	data := fx.bundleFile(f, n, 2000)
+	data := fx.bundleFile(f, n, 300)
 	env, err := Open(bytes.NewReader(data), fx.consoleOpts())
 	if err != nil {
 		f.Fatal(err)

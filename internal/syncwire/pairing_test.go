@@ -36,8 +36,19 @@ func TestPairingRefusesDamageAndOtherFiles(t *testing.T) {
 	wantErr(t, err, ErrTruncated)
 	_, err = OpenPairing(bytes.NewReader(f.sitePackFile(t, 1)), f.dir)
 	wantErr(t, err, ErrKind)
-	// The console's keys in the header are the ones that signed: a file
-	// whose header names other keys does not verify.
+	// Signed by a console other than the one whose keys it carries.
+	other, _ := NewConsoleKeys()
+	var buf bytes.Buffer
+	p := f.pairing()
+	p.ConsoleKeys = f.console.Public()
+	ew, err := NewWriter(&buf, KindPairing, pairingHeader(p), "", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewEncoder(ew).Encode(p)
+	ew.Close()
+	_, err = OpenPairing(bytes.NewReader(buf.Bytes()), f.dir)
+	wantErr(t, err, ErrTampered)
 	noTempFiles(t, f.dir)
 }
 

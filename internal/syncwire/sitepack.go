@@ -27,7 +27,7 @@ func TokenKeysOf(keys []token.PublicKey) []TokenKey {
 	return out
 }
 
-// PublicKeys converts the keys for token.NewVerifier.
+// PublicKeysOf converts the keys for token.NewVerifier.
 func PublicKeysOf(keys []TokenKey) []token.PublicKey {
 	out := make([]token.PublicKey, len(keys))
 	for i, k := range keys {
