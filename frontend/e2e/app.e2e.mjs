@@ -107,8 +107,9 @@ describe('admin console (serve mode)', () => {
       await page.getByTestId('about-jobs').waitFor();
       assert.match(await page.getByTestId('about-job-housekeeping').textContent(), /Städning/);
       assert.match(await page.getByTestId('about-job-outbox').textContent(), /Utkorgen/);
+      assert.match(await page.getByTestId('about-job-nexus_files').textContent(), /Nexus/);
       const jobs = (await (await page.request.get('/api/jobs', { timeout: STEP_TIMEOUT })).json()).jobs;
-      assert.deepEqual(jobs.map((j) => j.name), ['housekeeping', 'outbox']);
+      assert.deepEqual(jobs.map((j) => j.name), ['housekeeping', 'nexus_files', 'outbox']);
       assert.ok(jobs.every((j) => j.lastRun), JSON.stringify(jobs));
 
       // Signing keys: one at first; rotating (after confirming) adds one
