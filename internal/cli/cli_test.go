@@ -93,4 +93,17 @@ func TestSettingsAndInvite(t *testing.T) {
 	if _, _, err := run(s, "outbox", "flush"); err == nil || !strings.Contains(err.Error(), "no mail server") {
 		t.Fatalf("flush without SMTP: %v", err)
 	}
+
+	// Revoke by id: the link stops working; revoking twice says why not.
+	id := strings.Fields(out)[0]
+	if out, _, err := run(s, "invite", "revoke", id); err != nil || out != "Revoked "+id+".\n" {
+		t.Fatalf("revoke: %v %q", err, out)
+	}
+	d, err := s.Invitations.Get(context.Background(), id)
+	if err != nil || d.Invitation.Status != "revoked" || d.Link != "" {
+		t.Fatalf("after revoke: %s %q %v", d.Invitation.Status, d.Link, err)
+	}
+	if _, _, err := run(s, "invite", "revoke", id); err == nil || !strings.Contains(err.Error(), "revoke "+id) {
+		t.Fatalf("revoke twice: %v", err)
+	}
 }

@@ -113,6 +113,20 @@ func inviteCommand(h Host, with servicesRunner) *cobra.Command {
 	c.Flags().StringVar(&row.Industry, "industry", "", "industry code")
 	c.Flags().StringVar(&row.Language, "lang", "", "language of the mail: sv or en")
 	c.Flags().StringVar(&csvFile, "csv", "", "invite everyone in this CSV `FILE` (columns email, card_type, industry, language, name)")
+	c.AddCommand(&cobra.Command{
+		Use:   "revoke ID...",
+		Short: "Revoke invitations: their links and codes stop working (a paired kiosk learns it with its next site pack)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: with(func(ctx context.Context, s Services, args []string) error {
+			for _, id := range args {
+				if err := s.Invitations.Revoke(ctx, "", id); err != nil {
+					return fmt.Errorf("revoke %s: %w", id, err)
+				}
+				fmt.Fprintf(h.Stdout, "Revoked %s.\n", id)
+			}
+			return nil
+		}),
+	})
 	return c
 }
 
