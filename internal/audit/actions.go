@@ -42,6 +42,20 @@ const (
 	NexusBatchFilesDeleted Action = "nexus.batch_files_deleted" // subject: the batch id; the saved files were deleted after nexus.file_days
 )
 
+// Actions of offline kiosks and their files (sync.*), sorted. Details
+// never hold personal data.
+const (
+	SyncBundleImported       Action = "sync.bundle_imported"       // subject: the kiosk id; detail: its seq and counts
+	SyncConflictHeld         Action = "sync.conflict_held"         // subject: the conflict id; detail: kiosk:<name>
+	SyncConflictResolved     Action = "sync.conflict_resolved"     // subject: the conflict id; detail: which was kept
+	SyncFileRefused          Action = "sync.file_refused"          // subject: the kiosk id (if known); detail: the refusal's code
+	SyncKioskPaired          Action = "sync.kiosk_paired"          // subject: the kiosk id; detail: its name
+	SyncKioskRevoked         Action = "sync.kiosk_revoked"         // subject: the kiosk id; detail: its name
+	SyncRegistrationImported Action = "sync.registration_imported" // subject: the order id; detail: kiosk:<name>
+	SyncRegistrationRefused  Action = "sync.registration_refused"  // subject: the registration id; detail: the refusal's code
+	SyncSitePackExported     Action = "sync.site_pack_exported"    // subject: the kiosk id; detail: the pack's seq
+)
+
 // Actions on the app itself.
 const (
 	SettingsChanged  Action = "settings.changed" // detail: the keys
@@ -66,6 +80,8 @@ func Actions() []Action {
 		NexusBatchCreated, NexusBatchDownloaded, NexusBatchFilesDeleted,
 		SettingsChanged, CatalogChanged, KeysRotated, BankIDFileStored, KioskPINSet, KioskExit,
 		AdminPasswordSet, AdminLogin, AdminLogout, AuditExported,
+		SyncBundleImported, SyncConflictHeld, SyncConflictResolved, SyncFileRefused, SyncKioskPaired, SyncKioskRevoked,
+		SyncRegistrationImported, SyncRegistrationRefused, SyncSitePackExported,
 	}
 }
 

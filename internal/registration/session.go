@@ -128,43 +128,16 @@ func (s *Service) Confirm(ctx context.Context, tok string, kiosk bool) (*Receipt
 	if d.Reopen != nil {
 		return s.confirmReopened(ctx, inv, vals, d, card)
 	}
-	thumb, err := photo.Thumbnail(card, ThumbWidth)
-	if err != nil {
-		return nil, fmt.Errorf("thumbnail: %w", err)
-	}
-	id, err := invite.NewID()
-	if err != nil {
-		return nil, err
-	}
 	now := s.c.Now().UTC()
-	o := order.Order{
-		ID: id, InvitationID: inv.ID, Status: order.StatusReady,
-		FirstName: d.Personal.FirstName, LastName: d.Personal.LastName, Personnummer: d.Personal.Personnummer,
-		BirthDate: d.Personal.BirthDate, Nationality: d.Personal.Nationality, IDNumber: d.Personal.IDNumber,
-		Email: inv.Email, Phone: d.Personal.Phone, CardType: inv.CardType, Industry: inv.Industry, Language: inv.Language,
-		Delivery: *d.Delivery, Photo: card, Thumb: thumb,
-		IdentityMethod: d.Method, IdentityCheck: order.CheckPendingPartner,
-		RegisteredAt: now, RegisteredWhere: order.WhereWeb,
-	}
-	if d.Method == order.MethodBankID {
-		o.IdentityCheck = order.CheckBankID
-		if d.Personal.PassportChecked {
-			o.IdentityCheck = order.CheckBankIDPassport
-		}
-	}
+	where := order.WhereWeb
 	if kiosk {
-		o.RegisteredWhere = order.WhereKiosk
+		where = order.WhereKiosk
 	}
-	if o.Delivery.UseCompany {
-		if a := companyAddress(vals); a != nil {
-			o.Delivery.Address = *a
-		}
-	}
-	mails, err := s.orderMails(ctx, o, vals)
+	o, err := s.CreateOrder(ctx, vals, OrderInput{
+		Invitation: inv, Personal: *d.Personal, Method: d.Method, Delivery: *d.Delivery, Card: card,
+		RegisteredAt: now, Where: where,
+	})
 	if err != nil {
-		return nil, err
-	}
-	if err := s.orders.Create(ctx, o, mails); err != nil {
 		if errors.Is(err, ErrAlreadyRegistered) {
 			existing, oerr := s.orders.OrderOf(ctx, inv.ID)
 			if oerr == nil {
@@ -174,10 +147,79 @@ func (s *Service) Confirm(ctx context.Context, tok string, kiosk bool) (*Receipt
 		}
 		return nil, err
 	}
+	return &Receipt{OrderID: o.ID, RegisteredAt: now, IdentityCheck: o.IdentityCheck, IdentityPartner: partnerOf(vals), Email: inv.Email}, nil
+}
+
+// OrderInput is a confirmed registration: what CreateOrder turns into an
+// order. A web or kiosk Confirm builds it from the draft; the console's
+// import of a kiosk's bundle from the sealed registration.
+type OrderInput struct {
+	Invitation   invite.Invitation
+	Personal     Personal
+	Method       string // order.MethodManual or order.MethodBankID
+	Delivery     order.Delivery
+	Card         []byte // the card photo (JPEG)
+	RegisteredAt time.Time
+	Where        string // order.WhereWeb or order.WhereKiosk
+	// ID is the order's id; "" draws a new one. The import uses the
+	// registration's id, so a registration applied before is recognised.
+	ID string
+	// IdentityCheck overrides the check derived from Method (a kiosk's
+	// BankID check travels with its registration); "" derives it.
+	IdentityCheck     string
+	IdentityCheckedAt time.Time
+}
+
+// CreateOrder makes the order "ready to be sent to Nexus" of a confirmed
+// registration and queues the admin's notice and the cardholder's receipt,
+// all in one transaction: exactly what a web Confirm does. A second order
+// for the invitation gets ErrAlreadyRegistered and changes nothing.
+func (s *Service) CreateOrder(ctx context.Context, vals settings.Values, in OrderInput) (order.Order, error) {
+	thumb, err := photo.Thumbnail(in.Card, ThumbWidth)
+	if err != nil {
+		return order.Order{}, fmt.Errorf("thumbnail: %w", err)
+	}
+	id := in.ID
+	if id == "" {
+		if id, err = invite.NewID(); err != nil {
+			return order.Order{}, err
+		}
+	}
+	inv, p := in.Invitation, in.Personal
+	o := order.Order{
+		ID: id, InvitationID: inv.ID, Status: order.StatusReady,
+		FirstName: p.FirstName, LastName: p.LastName, Personnummer: p.Personnummer,
+		BirthDate: p.BirthDate, Nationality: p.Nationality, IDNumber: p.IDNumber,
+		Email: inv.Email, Phone: p.Phone, CardType: inv.CardType, Industry: inv.Industry, Language: inv.Language,
+		Delivery: in.Delivery, Photo: in.Card, Thumb: thumb,
+		IdentityMethod: in.Method, IdentityCheck: order.CheckPendingPartner,
+		RegisteredAt: in.RegisteredAt.UTC(), RegisteredWhere: in.Where,
+	}
+	if in.Method == order.MethodBankID {
+		o.IdentityCheck = order.CheckBankID
+		if p.PassportChecked {
+			o.IdentityCheck = order.CheckBankIDPassport
+		}
+	}
+	if in.IdentityCheck != "" {
+		o.IdentityCheck, o.IdentityCheckedAt = in.IdentityCheck, in.IdentityCheckedAt
+	}
+	if o.Delivery.UseCompany {
+		if a := companyAddress(vals); a != nil {
+			o.Delivery.Address = *a
+		}
+	}
+	mails, err := s.orderMails(ctx, o, vals)
+	if err != nil {
+		return order.Order{}, err
+	}
+	if err := s.orders.Create(ctx, o, mails); err != nil {
+		return order.Order{}, err
+	}
 	if len(mails) > 0 {
 		s.c.Wake()
 	}
-	return &Receipt{OrderID: o.ID, RegisteredAt: now, IdentityCheck: o.IdentityCheck, IdentityPartner: partnerOf(vals), Email: inv.Email}, nil
+	return o, nil
 }
 
 // orderMails renders the admin's "order ready" notice and the cardholder's

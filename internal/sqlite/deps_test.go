@@ -21,6 +21,7 @@ var domainPackages = map[string]string{
 	"id06desk/internal/order":     "order types, statuses and their one table",
 	"id06desk/internal/nexus":     "the Nexus batch type and its import profile (imports order and i18n only)",
 	"id06desk/internal/outbox":    "the mail queue's Message and Outcome and the Store port sqlite implements (imports nothing of the app)",
+	"id06desk/internal/pairing":   "the console's records of offline kiosks (kiosks, received registrations, refusals, conflicts)",
 }
 
 func TestStorageImportsOnlyDomainPackages(t *testing.T) {

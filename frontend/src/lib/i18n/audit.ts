@@ -69,6 +69,15 @@ export const sv = {
   'audit.action.admin.login': 'Inloggning',
   'audit.action.admin.logout': 'Utloggning',
   'audit.action.audit.exported': 'Händelseloggen exporterad',
+  'audit.action.sync.bundle_imported': 'Paket från kiosk importerat',
+  'audit.action.sync.conflict_held': 'Kioskregistrering i konflikt sparad',
+  'audit.action.sync.conflict_resolved': 'Konflikt löst',
+  'audit.action.sync.file_refused': 'Synkfil nekad',
+  'audit.action.sync.kiosk_paired': 'Kiosk parkopplad',
+  'audit.action.sync.kiosk_revoked': 'Kioskens parkoppling återkallad',
+  'audit.action.sync.registration_imported': 'Registrering från kiosk blev beställning',
+  'audit.action.sync.registration_refused': 'Registrering från kiosk nekad',
+  'audit.action.sync.site_pack_exported': 'Platspaket skapat',
 } as const;
 
 export const en: Record<keyof typeof sv, string> = {
@@ -138,4 +147,13 @@ export const en: Record<keyof typeof sv, string> = {
   'audit.action.admin.login': 'Logged in',
   'audit.action.admin.logout': 'Logged out',
   'audit.action.audit.exported': 'Audit log exported',
+  'audit.action.sync.bundle_imported': 'Bundle from a kiosk imported',
+  'audit.action.sync.conflict_held': 'Conflicting kiosk registration held',
+  'audit.action.sync.conflict_resolved': 'Conflict resolved',
+  'audit.action.sync.file_refused': 'Sync file refused',
+  'audit.action.sync.kiosk_paired': 'Kiosk paired',
+  'audit.action.sync.kiosk_revoked': 'Kiosk pairing revoked',
+  'audit.action.sync.registration_imported': 'Kiosk registration became an order',
+  'audit.action.sync.registration_refused': 'Kiosk registration refused',
+  'audit.action.sync.site_pack_exported': 'Site pack created',
 };

@@ -1,0 +1,531 @@
+package consolesync_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"id06desk/internal/consolesync"
+	"id06desk/internal/i18n"
+	"id06desk/internal/invitations"
+	"id06desk/internal/order"
+	"id06desk/internal/pairing"
+	"id06desk/internal/registration"
+	"id06desk/internal/settings"
+	"id06desk/internal/sqlite"
+	"id06desk/internal/syncwire"
+	"id06desk/internal/token"
+)
+
+type fixture struct {
+	now   time.Time
+	dir   string
+	db    *sqlite.DB
+	keys  *token.KeyRing
+	inv   *invitations.Service
+	reg   *registration.Service
+	sync  *consolesync.Service
+	kiosk *syncwire.KioskKeys
+	pair  *syncwire.Pairing
+	seq   uint64 // the kiosk's last bundle
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{now: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC), dir: t.TempDir()}
+	clock := func() time.Time { return f.now }
+	db, err := sqlite.Open(ctx, filepath.Join(f.dir, "console.db"), sqlite.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	f.db = db
+	if f.keys, err = token.LoadOrCreate(filepath.Join(f.dir, "keys")); err != nil {
+		t.Fatal(err)
+	}
+	st := settings.NewService(db, f.dir)
+	if err := st.Set(ctx, "test", map[string]string{
+		"company.name": "Bygg AB", "company.org_number": "556036-0793", "smtp.from": "id06@bygg.se",
+		"company.notify_email": "admin@bygg.se", "company.address.street": "Storgatan 1",
+		"company.address.postal_code": "111 22", "company.address.city": "Stockholm",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.inv = invitations.New(invitations.Config{Store: db, Settings: st, Keys: f.keys, Now: clock})
+	f.reg = registration.New(registration.Config{Store: db, Settings: st, Keys: f.keys, Now: clock})
+	f.sync = consolesync.New(consolesync.Config{Store: db, Settings: st.Load, Keys: f.keys, Orders: f.reg,
+		KeyDir: filepath.Join(f.dir, "sync"), TempDir: f.dir, Now: clock, MaxBundleBytes: 8 << 20})
+	return f
+}
+
+// pairKiosk pairs a kiosk and joins it as the kiosk would (its keys).
+func (f *fixture) pairKiosk(t *testing.T, name string) {
+	t.Helper()
+	p, err := f.sync.Pair(context.Background(), name, "Kvarteret Hästen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.pair, err = syncwire.OpenPairing(bytes.NewReader(p.File), f.dir); err != nil {
+		t.Fatal(err)
+	}
+	qp, _, err := syncwire.ParsePairingQR(p.QR)
+	if err != nil || qp.KioskID != f.pair.KioskID {
+		t.Fatalf("QR: %v", err)
+	}
+	if f.kiosk, err = syncwire.NewKioskKeys(); err != nil {
+		t.Fatal(err)
+	}
+	f.seq = 0
+}
+
+// invite creates and queues an invitation; returns its id and token.
+func (f *fixture) invite(t *testing.T, email string) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	created, err := f.inv.Create(ctx, "admin", []invitations.Row{{Email: email, CardType: "id06-rfid", Industry: "civil"}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.inv.Get(ctx, created[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return created[0].ID, d.Invitation.Token
+}
+
+func cardPhoto(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 350, 450))
+	for y := range 450 {
+		for x := range 350 {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 120, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// bombPhoto is a small JPEG whose header says 30000×30000 pixels.
+func bombPhoto(t *testing.T) []byte {
+	t.Helper()
+	b := cardPhoto(t)
+	i := bytes.Index(b, []byte{0xff, 0xc0})
+	if i < 0 {
+		t.Fatal("no SOF0")
+	}
+	b[i+5], b[i+6], b[i+7], b[i+8] = 30000>>8, 30000&0xff, 30000>>8, 30000&0xff
+	return b
+}
+
+var regN int
+
+func (f *fixture) registration(seq uint64, invID, tok string) syncwire.Registration {
+	regN++
+	return syncwire.Registration{
+		ID: fmt.Sprintf("0b7e4a52-1c2d-4e5f-8a9b-%012d", regN), KioskID: f.pair.KioskID, Seq: seq,
+		Token: tok, InvitationID: invID, RegisteredAt: f.now.Add(-time.Hour),
+		FirstName: "Åsa", LastName: "Öberg", Personnummer: "199001011239", Phone: "+46701234567", Language: "sv",
+		Delivery: syncwire.Delivery{UseCompany: true}, IdentityMethod: "manual",
+	}
+}
+
+// bundle writes the kiosk's next bundle (the first one proves the
+// pairing) with these registrations.
+func (f *fixture) bundle(t *testing.T, regs []syncwire.Registration, photos [][]byte) []byte {
+	t.Helper()
+	f.seq++
+	return f.bundleAs(t, f.seq, f.pair.ConsoleID, f.pair.ConsoleKeys.AgeRecipient, regs, photos)
+}
+
+func (f *fixture) bundleAs(t *testing.T, seq uint64, consoleID, to string, regs []syncwire.Registration, photos [][]byte) []byte {
+	t.Helper()
+	h := syncwire.Header{Sender: f.pair.KioskID, Recipient: consoleID, Console: consoleID, Seq: seq, Created: f.now}
+	if seq == 1 {
+		h = syncwire.FirstBundleHeader(h, f.pair.Secret, f.kiosk)
+	}
+	var out bytes.Buffer
+	ew, err := syncwire.NewWriter(&out, syncwire.KindBundle, h, to, f.kiosk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw, err := syncwire.NewBundleWriter(ew, syncwire.Manifest{KioskID: f.pair.KioskID, Seq: seq, Count: len(regs), Created: f.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range regs {
+		var sealed bytes.Buffer
+		if err := syncwire.Seal(&sealed, r, bytes.NewReader(photos[i]), int64(len(photos[i])), to); err != nil {
+			t.Fatal(err)
+		}
+		if err := bw.AddSealed(r.Seq, bytes.NewReader(sealed.Bytes()), int64(sealed.Len())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ew.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// state is what an import may change, to show that a refusal changed
+// nothing.
+type state struct{ orders, mails, received, conflicts, bundles int }
+
+func (f *fixture) state(t *testing.T) state {
+	t.Helper()
+	var s state
+	r := f.db.Reader()
+	for q, p := range map[string]*int{
+		`SELECT count(*) FROM orders`: &s.orders, `SELECT count(*) FROM outbox WHERE kind IN ('order_ready', 'registration_receipt')`: &s.mails,
+		`SELECT count(*) FROM sync_registrations`: &s.received, `SELECT count(*) FROM sync_conflicts`: &s.conflicts,
+		`SELECT count(*) FROM sync_bundles`: &s.bundles,
+	} {
+		if err := r.QueryRow(q).Scan(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+func (f *fixture) refusals(t *testing.T) []pairing.Refusal {
+	t.Helper()
+	rs, err := f.sync.Refusals(context.Background(), "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func (f *fixture) auditCount(t *testing.T, action string) int {
+	t.Helper()
+	var n int
+	if err := f.db.Reader().QueryRow(`SELECT count(*) FROM audit_log WHERE action = ?`, action).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestPairListRevoke(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.pairKiosk(t, "Entrén")
+	if f.pair.KioskName != "Entrén" || f.pair.Site != "Kvarteret Hästen" || len(f.pair.TokenKeys) == 0 || f.pair.Company == nil || f.pair.Settings["company.name"] != "Bygg AB" {
+		t.Fatalf("pairing %+v", f.pair)
+	}
+	info, err := os.Stat(filepath.Join(f.dir, "sync", consolesync.KeysFile))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("console keys: %v %v", info, err)
+	}
+	if _, err := f.sync.Pair(ctx, "Entrén", ""); !errors.Is(err, consolesync.ErrNameTaken) {
+		t.Fatalf("same name: %v", err)
+	}
+	if _, err := f.sync.Pair(ctx, " ", ""); !errors.Is(err, consolesync.ErrName) {
+		t.Fatalf("empty name: %v", err)
+	}
+	ks, err := f.sync.List(ctx)
+	if err != nil || len(ks) != 1 || ks[0].Name != "Entrén" || ks[0].Revoked() || ks[0].Secret == nil {
+		t.Fatalf("list %+v %v", ks, err)
+	}
+	if _, err := f.sync.Revoke(ctx, "Entrén"); err != nil {
+		t.Fatal(err)
+	}
+	ks, _ = f.sync.List(ctx)
+	if !ks[0].Revoked() || ks[0].Secret != nil {
+		t.Fatalf("after revoke %+v", ks[0])
+	}
+	if _, err := f.sync.Revoke(ctx, "Nowhere"); !errors.Is(err, consolesync.ErrNotPaired) {
+		t.Fatalf("unknown: %v", err)
+	}
+	// The name is free again for a new pairing.
+	if _, err := f.sync.Pair(ctx, "Entrén", ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.auditCount(t, "sync.kiosk_paired"); n != 2 {
+		t.Fatalf("%d paired audit lines", n)
+	}
+}
+
+func TestImportExactlyOnceAndSitePack(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.pairKiosk(t, "Entrén")
+	if _, err := f.sync.SitePack(ctx, "Entrén"); !errors.Is(err, consolesync.ErrNoKeysYet) {
+		t.Fatalf("site pack before the first bundle: %v", err)
+	}
+	id1, tok1 := f.invite(t, "a@example.se")
+	id2, tok2 := f.invite(t, "b@example.se")
+	regs := []syncwire.Registration{f.registration(1, id1, tok1), f.registration(2, id2, tok2)}
+	ph := cardPhoto(t)
+	data := f.bundle(t, regs, [][]byte{ph, ph})
+
+	res, err := f.sync.Import(ctx, bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Applied != 2 || res.Already != 0 || res.Conflicts != 0 || res.Refused != 0 || res.KioskName != "Entrén" {
+		t.Fatalf("result %+v", res)
+	}
+	st := f.state(t)
+	if st.orders != 2 || st.mails != 4 || st.received != 2 {
+		t.Fatalf("state %+v", st)
+	}
+	o, err := f.db.OrderOf(ctx, id1)
+	if err != nil || o.Status != order.StatusReady || o.RegisteredWhere != order.WhereKiosk || o.ID != regs[0].ID ||
+		!o.RegisteredAt.Equal(regs[0].RegisteredAt) || o.Delivery.Address.Street != "Storgatan 1" {
+		t.Fatalf("order %+v %v", o, err)
+	}
+	if n := f.auditCount(t, "sync.registration_imported"); n != 2 {
+		t.Fatalf("%d imported audit lines", n)
+	}
+
+	// The same file again: refused as seen before, nothing new.
+	if _, err := f.sync.Import(ctx, bytes.NewReader(data)); !errors.Is(err, consolesync.ErrReplayed) {
+		t.Fatalf("second import: %v", err)
+	}
+	if got := f.state(t); got != st {
+		t.Fatalf("state after the replay %+v, want %+v", got, st)
+	}
+	// The kiosk's next bundle still holds them (not yet acknowledged):
+	// already had, nothing new.
+	res, err = f.sync.Import(ctx, bytes.NewReader(f.bundle(t, regs, [][]byte{ph, ph})))
+	if err != nil || res.Applied != 0 || res.Already != 2 {
+		t.Fatalf("bundle 2: %+v %v", res, err)
+	}
+	if got := f.state(t); got.orders != 2 || got.mails != 4 || got.received != 2 {
+		t.Fatalf("state after bundle 2 %+v", got)
+	}
+
+	// The site pack: encrypted to the kiosk, acknowledging both.
+	id3, _ := f.invite(t, "c@example.se")
+	if err := f.inv.Revoke(ctx, "admin", id3); err != nil {
+		t.Fatal(err)
+	}
+	id4, _ := f.invite(t, "d@example.se")
+	sp, err := f.sync.SitePack(ctx, "Entrén")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpub := f.pair.ConsoleKeys.SignPub
+	env, err := syncwire.Open(bytes.NewReader(sp.File), syncwire.OpenOptions{Kind: syncwire.KindSitePack, Me: f.pair.KioskID,
+		Console: f.pair.ConsoleID, Identity: f.kiosk, TempDir: f.dir,
+		SenderKey: func(syncwire.Header) (ed25519.PublicKey, error) { return cpub, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	p, err := syncwire.ReadSitePack(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Seq != 1 || len(p.Invitations) != 1 || p.Invitations[0].ID != id4 || len(p.Revoked) != 1 || p.Revoked[0] != id3 ||
+		fmt.Sprint(p.Acks.Registrations) != "[1 2]" || fmt.Sprint(p.Acks.Bundles) != "[1 2]" || len(p.TokenKeys) == 0 || !p.ConsoleTime.Equal(f.now) {
+		t.Fatalf("site pack %+v", p)
+	}
+	if sp2, err := f.sync.SitePack(ctx, "Entrén"); err != nil || sp2.Seq != 2 {
+		t.Fatalf("next pack: %v", err)
+	}
+}
+
+func TestConflictWebThenKiosk(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.pairKiosk(t, "Entrén")
+	id, tok := f.invite(t, "a@example.se")
+	inv, _, err := f.db.GetInvitation(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Registered on the web first (the same code as a web Confirm).
+	web, err := f.reg.CreateOrder(ctx, nil, registration.OrderInput{Invitation: inv, Method: order.MethodManual,
+		Personal: registration.Personal{FirstName: "Web", LastName: "Person", Personnummer: "199001011239", Phone: "+46701234567"},
+		Delivery: order.Delivery{UseCompany: true}, Card: cardPhoto(t), RegisteredAt: f.now, Where: order.WhereWeb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := f.state(t)
+	res, err := f.sync.Import(ctx, bytes.NewReader(f.bundle(t, []syncwire.Registration{f.registration(1, id, tok)}, [][]byte{cardPhoto(t)})))
+	if err != nil || res.Conflicts != 1 || res.Applied != 0 {
+		t.Fatalf("import %+v %v", res, err)
+	}
+	after := f.state(t)
+	if after.orders != before.orders || after.mails != before.mails || after.conflicts != 1 {
+		t.Fatalf("state %+v", after)
+	}
+	cs, err := f.sync.Conflicts(ctx, true)
+	if err != nil || len(cs) != 1 || cs[0].ExistingOrderID != web.ID || cs[0].KioskName != "Entrén" {
+		t.Fatalf("conflicts %+v %v", cs, err)
+	}
+	ks, _ := f.sync.List(ctx)
+	if ks[0].PendingConflicts != 1 || ks[0].Received != 1 {
+		t.Fatalf("kiosk %+v", ks[0])
+	}
+	// Keep the kiosk's: the order now holds the kiosk's registration.
+	if err := f.sync.Resolve(ctx, cs[0].ID, pairing.KeepKiosk); err != nil {
+		t.Fatal(err)
+	}
+	o, err := f.db.GetOrder(ctx, web.ID)
+	if err != nil || o.FirstName != "Åsa" {
+		t.Fatalf("order after keeping the kiosk's: %+v %v", o, err)
+	}
+	var held int
+	if err := f.db.Reader().QueryRow(`SELECT count(*) FROM sync_conflicts WHERE data IS NOT NULL OR photo IS NOT NULL`).Scan(&held); err != nil || held != 0 {
+		t.Fatalf("conflict data kept: %d %v", held, err)
+	}
+	if err := f.sync.Resolve(ctx, cs[0].ID, pairing.KeepExisting); !errors.Is(err, consolesync.ErrConflictGone) {
+		t.Fatalf("resolved twice: %v", err)
+	}
+}
+
+// TestBadInput: each bad input is refused with a sentence, changes nothing,
+// and is recorded (refusals list and audit log).
+func TestBadInput(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.pairKiosk(t, "Entrén")
+	id, tok := f.invite(t, "a@example.se")
+	ph := cardPhoto(t)
+	good := f.bundle(t, []syncwire.Registration{f.registration(1, id, tok)}, [][]byte{ph})
+
+	other, err := syncwire.NewConsoleKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)/2] ^= 0x01
+
+	cases := []struct {
+		name string
+		data func() []byte
+		want error
+	}{
+		{"flipped byte", func() []byte { return flipped }, syncwire.ErrTampered},
+		{"truncated", func() []byte { return good[:len(good)-100] }, syncwire.ErrTruncated},
+		{"empty", func() []byte { return nil }, syncwire.ErrEmpty},
+		{"too large", func() []byte { return append(bytes.Clone(good), make([]byte, 8<<20)...) }, syncwire.ErrTooLarge},
+		{"another console", func() []byte {
+			return f.bundleAs(t, 1, "console-other", other.Public().AgeRecipient, []syncwire.Registration{f.registration(1, id, tok)}, [][]byte{ph})
+		}, syncwire.ErrWrongRecipient},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before, nref := f.state(t), len(f.refusals(t))
+			_, err := f.sync.Import(ctx, bytes.NewReader(c.data()))
+			wantRefusal(t, err, c.want)
+			if got := f.state(t); got != before {
+				t.Fatalf("state %+v, want %+v", got, before)
+			}
+			if n := len(f.refusals(t)); n != nref+1 {
+				t.Fatalf("%d refusals, want %d", n, nref+1)
+			}
+		})
+	}
+	if n := f.auditCount(t, "sync.file_refused"); n != len(cases) {
+		t.Fatalf("%d audit lines, want %d", n, len(cases))
+	}
+
+	// An unpaired kiosk: keys the console never paired.
+	t.Run("unpaired", func(t *testing.T) {
+		g := newFixture(t)
+		g.pairKiosk(t, "Kiosk")
+		data := g.bundle(t, []syncwire.Registration{g.registration(1, id, tok)}, [][]byte{ph})
+		// f's console never paired g's kiosk (and g's console is another).
+		before := f.state(t)
+		_, err := f.sync.Import(ctx, bytes.NewReader(data))
+		wantRefusal(t, err, syncwire.ErrWrongRecipient)
+		// Addressed to f's console, by a kiosk f never paired.
+		g.pair.ConsoleID = f.pair.ConsoleID
+		g.pair.ConsoleKeys = f.pair.ConsoleKeys
+		g.seq = 0
+		_, err = f.sync.Import(ctx, bytes.NewReader(g.bundle(t, []syncwire.Registration{g.registration(1, id, tok)}, [][]byte{ph})))
+		wantRefusal(t, err, syncwire.ErrUnknownSender)
+		if got := f.state(t); got != before {
+			t.Fatalf("state %+v", got)
+		}
+	})
+
+	// A registration whose invitation was revoked before it was
+	// registered, and one whose photo is a decompression bomb: refused one
+	// by one, the good one applied.
+	t.Run("registrations", func(t *testing.T) {
+		if res, err := f.sync.Import(ctx, bytes.NewReader(good)); err != nil || res.Applied != 1 {
+			t.Fatalf("the good bundle: %+v %v", res, err)
+		}
+		id2, tok2 := f.invite(t, "b@example.se")
+		id3, tok3 := f.invite(t, "c@example.se")
+		id4, tok4 := f.invite(t, "d@example.se")
+		r2 := f.registration(2, id2, tok2)
+		if err := f.inv.Revoke(ctx, "admin", id2); err != nil {
+			t.Fatal(err)
+		}
+		r2.RegisteredAt = f.now.Add(time.Minute)
+		r3 := f.registration(3, id3, tok3)
+		r1 := f.registration(4, id4, tok4)
+		before := f.state(t)
+		res, err := f.sync.Import(ctx, bytes.NewReader(f.bundle(t, []syncwire.Registration{r2, r3, r1}, [][]byte{ph, bombPhoto(t), ph})))
+		if err != nil || res.Refused != 2 || res.Applied != 1 || len(res.Refusals) != 2 {
+			t.Fatalf("import %+v %v", res, err)
+		}
+		if c := res.Refusals[0].Msg.Code(); c != "sync.reg.revoked_before" {
+			t.Fatalf("refusal %s", c)
+		}
+		if c := res.Refusals[1].Msg.Code(); c != "sync.reg.photo" {
+			t.Fatalf("refusal %s", c)
+		}
+		if got := f.state(t); got.orders != before.orders+1 {
+			t.Fatalf("state %+v", got)
+		}
+		if n := f.auditCount(t, "sync.registration_refused"); n != 2 {
+			t.Fatalf("%d audit lines", n)
+		}
+		if _, err := f.db.OrderOf(ctx, id2); !errors.Is(err, order.ErrNotFound) {
+			t.Fatalf("order of the revoked invitation: %v", err)
+		}
+	})
+
+	// Revoked kiosk: its bundles are refused, visibly.
+	t.Run("revoked", func(t *testing.T) {
+		if _, err := f.sync.Revoke(ctx, "Entrén"); err != nil {
+			t.Fatal(err)
+		}
+		before := f.state(t)
+		_, err := f.sync.Import(ctx, bytes.NewReader(f.bundle(t, nil, nil)))
+		wantRefusal(t, err, consolesync.ErrRevoked)
+		if got := f.state(t); got != before {
+			t.Fatalf("state %+v", got)
+		}
+		rs := f.refusals(t)
+		if rs[0].Code != "sync.kiosk_revoked" || rs[0].KioskName != "Entrén" || rs[0].SV == "" || rs[0].EN == "" {
+			t.Fatalf("refusal %+v", rs[0])
+		}
+	})
+}
+
+func wantRefusal(t *testing.T, err, target error) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Fatalf("error %v, want %v", err, target)
+	}
+	var ie *i18n.Error
+	if !errors.As(err, &ie) || ie.Msg.In(i18n.SV) == "" || ie.Msg.In(i18n.EN) == "" {
+		t.Fatalf("error %v carries no sentence", err)
+	}
+}
+
+var _ = io.EOF

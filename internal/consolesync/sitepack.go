@@ -1,0 +1,164 @@
+package consolesync
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strconv"
+
+	"id06desk/internal/audit"
+	"id06desk/internal/i18n"
+	"id06desk/internal/invite"
+	"id06desk/internal/order"
+	"id06desk/internal/pairing"
+	"id06desk/internal/photo"
+	"id06desk/internal/registration"
+	"id06desk/internal/syncwire"
+)
+
+// SitePack is a site pack file made for a kiosk.
+type SitePack struct {
+	Kiosk pairing.Kiosk
+	Seq   uint64
+	File  []byte
+	// Invitations and Revoked count what it carries.
+	Invitations int
+	Revoked     int
+}
+
+// SitePack makes the next site pack for a kiosk (by name or id): the
+// console's time and token keys, company data, catalogs and kiosk
+// settings, the invitations open for registration, the revoked invitation
+// ids and the acknowledgements of what the console received from the kiosk.
+// Invitations carry no site yet, so every open invitation goes to every
+// kiosk. The kiosk must have sent its first bundle (its keys encrypt the
+// pack).
+func (s *Service) SitePack(ctx context.Context, nameOrID string) (*SitePack, error) {
+	k, err := s.kiosk(ctx, nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	if k.Revoked() {
+		return nil, i18n.Wrap(ErrRevoked, msgRevoked, "name", k.Name, "at", fmtTime(k.RevokedAt))
+	}
+	if k.AgeRecipient == "" {
+		return nil, i18n.Wrap(ErrNoKeysYet, msgNoKeysYet, "name", k.Name)
+	}
+	cons, keys, err := s.console(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	company, catalogs, set, err := s.siteData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.c.Now().UTC()
+	var invs []syncwire.Invitation
+	var revoked []string
+	err = s.c.Store.EachInvitation(ctx, invite.ListQuery{}, func(inv invite.Invitation) error {
+		switch {
+		case inv.Status == invite.StatusRevoked:
+			if len(revoked) < syncwire.MaxRevoked {
+				revoked = append(revoked, inv.ID)
+			}
+		case invite.CanTransition(inv.Status, invite.StatusRegistered) && now.Before(inv.ExpiresAt) && inv.Token != "":
+			if len(invs) < syncwire.MaxInvitations {
+				invs = append(invs, syncwire.Invitation{ID: inv.ID, Code: inv.Code, Token: inv.Token, ExpiresAt: inv.ExpiresAt,
+					CardType: inv.CardType, Industry: inv.Industry, Language: inv.Language})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	bundles, regs, err := s.c.Store.SyncAcks(ctx, k.ID)
+	if err != nil {
+		return nil, err
+	}
+	var seq uint64
+	k, err = s.c.Store.UpdateKiosk(ctx, k.ID, func(k *pairing.Kiosk) ([]audit.Entry, error) {
+		seq = k.NextPackSeq
+		k.NextPackSeq++
+		return []audit.Entry{{Action: audit.SyncSitePackExported, Subject: k.ID, Detail: "seq " + strconv.FormatUint(seq, 10)}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	p := &syncwire.SitePack{KioskID: k.ID, Seq: seq, ConsoleTime: now, TokenKeys: syncwire.TokenKeysOf(s.c.Keys.PublicKeys()),
+		Company: company, Catalogs: catalogs, Settings: set, Invitations: invs, Revoked: revoked,
+		Acks: syncwire.Acks{Bundles: bundles, Registrations: regs}}
+	if p.Invitations == nil {
+		p.Invitations = []syncwire.Invitation{}
+	}
+	var buf bytes.Buffer
+	h := syncwire.Header{Sender: cons.ID, Recipient: k.ID, Console: cons.ID, Seq: seq, Created: now}
+	if err := syncwire.WriteSitePack(&buf, h, p, k.AgeRecipient, keys); err != nil {
+		return nil, err
+	}
+	return &SitePack{Kiosk: k, Seq: seq, File: buf.Bytes(), Invitations: len(invs), Revoked: len(revoked)}, nil
+}
+
+// Resolve resolves a pending conflict by keeping one registration:
+// pairing.KeepExisting (the order that was there stays) or
+// pairing.KeepKiosk (the kiosk's registration replaces the order's personal
+// data and photo, while that order has not gone on to Nexus). Either way
+// the kiosk's copy held for the conflict is deleted.
+func (s *Service) Resolve(ctx context.Context, id, keep string) error {
+	c, err := s.c.Store.Conflict(ctx, id)
+	if err != nil {
+		if err == pairing.ErrNotFound {
+			return i18n.Wrap(ErrConflictGone, msgConflictGone)
+		}
+		return err
+	}
+	switch keep {
+	case pairing.KeepExisting:
+	case pairing.KeepKiosk:
+		if err := s.replaceOrder(ctx, c); err != nil {
+			return err
+		}
+	default:
+		return i18n.Wrap(ErrResolution, msgResolution)
+	}
+	err = s.c.Store.ResolveConflict(ctx, id, keep, []audit.Entry{{Action: audit.SyncConflictResolved, Subject: id, Detail: "kept " + keep}})
+	if err == pairing.ErrNotFound {
+		return i18n.Wrap(ErrConflictGone, msgConflictGone)
+	}
+	return err
+}
+
+// replaceOrder puts the kiosk's registration of a conflict into the order
+// that was there.
+func (s *Service) replaceOrder(ctx context.Context, c pairing.HeldConflict) error {
+	var reg syncwire.Registration
+	if err := json.Unmarshal(c.Data, &reg); err != nil {
+		return err
+	}
+	inv, _, err := s.c.Store.GetInvitation(ctx, c.InvitationID)
+	if err != nil {
+		return err
+	}
+	in, ok := orderInput(inv, reg, c.Photo)
+	if !ok {
+		return i18n.Wrap(ErrCannotReplace, msgRegData, "seq", strconv.FormatUint(reg.Seq, 10))
+	}
+	thumb, err := photo.Thumbnail(c.Photo, registration.ThumbWidth)
+	if err != nil {
+		return err
+	}
+	_, err = s.c.Store.UpdateOrder(ctx, c.ExistingOrderID, func(o *order.Order) (invite.Change, bool, error) {
+		if o.Status != order.StatusReady || o.NexusBatchID != "" {
+			return invite.Change{}, false, i18n.Wrap(ErrCannotReplace, msgCannotReplace, "status", string(o.Status))
+		}
+		p := in.Personal
+		o.FirstName, o.LastName, o.Personnummer, o.BirthDate = p.FirstName, p.LastName, p.Personnummer, p.BirthDate
+		o.Nationality, o.IDNumber, o.Phone, o.Delivery = p.Nationality, p.IDNumber, p.Phone, in.Delivery
+		if in.IdentityCheck != "" {
+			o.IdentityCheck, o.IdentityCheckedAt = in.IdentityCheck, in.IdentityCheckedAt
+		}
+		o.Photo, o.Thumb = c.Photo, thumb
+		return invite.Change{Audit: []audit.Entry{{Action: audit.OrderEdited, Subject: o.ID, Detail: "replaced by kiosk:" + c.KioskName}}}, true, nil
+	})
+	return err
+}

@@ -1,0 +1,122 @@
+// Package pairing holds the console's records of offline kiosks (issue 13):
+// the kiosks it paired, the registrations it received from them, what it
+// refused and why, and the conflicts the admin resolves. Domain types only:
+// internal/consolesync decides, internal/sqlite persists.
+package pairing
+
+import (
+	"errors"
+	"time"
+)
+
+// Errors of the store.
+var (
+	ErrNotFound  = errors.New("pairing: not found")
+	ErrNameTaken = errors.New("pairing: a kiosk that is not revoked already has this name")
+)
+
+// Console is this console's sync identity.
+type Console struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+}
+
+// Kiosk is a paired kiosk as the console knows it.
+type Kiosk struct {
+	ID        string
+	Name      string
+	Site      string
+	PairedAt  time.Time
+	RevokedAt time.Time // zero while paired
+
+	// Secret is the one-time pairing secret until the kiosk's first bundle
+	// proves it (nil afterwards); SecretHash stays.
+	Secret     []byte
+	SecretHash []byte
+	// The kiosk's public keys, from its first bundle (nil before).
+	SignPub      []byte
+	AgeRecipient string
+	KeysAt       time.Time
+
+	NextPackSeq   uint64
+	LastBundleSeq uint64
+	LastBundleAt  time.Time
+	Received      int // registrations received (any outcome)
+
+	// Counted when listed.
+	Refusals         int
+	PendingConflicts int
+}
+
+// Revoked reports whether the kiosk's pairing was revoked.
+func (k Kiosk) Revoked() bool { return !k.RevokedAt.IsZero() }
+
+// Outcome is what became of a registration received from a kiosk.
+type Outcome string
+
+// The outcomes.
+const (
+	Applied  Outcome = "applied"  // an order was made
+	Conflict Outcome = "conflict" // held: its invitation already had an order
+	Refused  Outcome = "refused"  // not applied (the refusal says why)
+)
+
+// Received is one registration received from a kiosk.
+type Received struct {
+	ID           string // the registration's id (the kiosk's UUID)
+	KioskID      string
+	Seq          uint64 // the kiosk's sequence number of it
+	InvitationID string
+	Outcome      Outcome
+	OrderID      string // when applied
+	At           time.Time
+}
+
+// Refusal is a refused file, or one refused registration of a bundle, with
+// the sentence shown for it. It holds no personal data.
+type Refusal struct {
+	ID             int64
+	At             time.Time
+	KioskID        string // "" when the sender is unknown
+	KioskName      string
+	FileSeq        uint64
+	RegistrationID string // "" for a whole file
+	Code           string
+	SV, EN         string
+}
+
+// Bundle is an imported bundle and what became of its registrations.
+type Bundle struct {
+	KioskID    string
+	Seq        uint64
+	ImportedAt time.Time
+	Applied    int
+	Already    int
+	Conflicts  int
+	Refused    int
+}
+
+// Resolutions of a conflict.
+const (
+	KeepExisting = "existing" // the order that was there stays; the kiosk's copy is deleted
+	KeepKiosk    = "kiosk"    // the kiosk's registration replaces the order's data
+)
+
+// HeldConflict is a kiosk's registration held because its invitation
+// already had an order.
+type HeldConflict struct {
+	ID              string
+	RegistrationID  string
+	KioskID         string
+	KioskName       string
+	InvitationID    string
+	ExistingOrderID string
+	RegisteredAt    time.Time
+	CreatedAt       time.Time
+	ResolvedAt      time.Time
+	Resolution      string
+	// The registration (syncwire JSON) and its photo, until resolved.
+	Data  []byte
+	Photo []byte
+}
