@@ -209,15 +209,51 @@ func (s *Service) Pair(ctx context.Context, name, site string) (*Paired, error) 
 	if err != nil {
 		return nil, err
 	}
-	now := s.c.Now().UTC()
+	hash := sha256.Sum256(secret[:])
+	k := pairing.Kiosk{ID: uuid.NewString(), Name: name, Site: site, PairedAt: s.c.Now().UTC().Truncate(time.Millisecond),
+		Secret: append([]byte(nil), secret[:]...), SecretHash: hash[:], NextPackSeq: 1}
+	err = s.c.Store.CreateKiosk(ctx, k, audit.Entry{Action: audit.SyncKioskPaired, Subject: k.ID, Detail: name})
+	if errors.Is(err, pairing.ErrNameTaken) {
+		return nil, i18n.Wrap(ErrNameTaken, msgNameTaken, "name", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.pairingOf(ctx, k, cons, keys)
+}
+
+// PairingFile makes a kiosk's pairing file again (by name or id), while
+// the kiosk has not yet joined (its first bundle has not proven the
+// secret) and is not revoked.
+func (s *Service) PairingFile(ctx context.Context, nameOrID string) (*Paired, error) {
+	k, err := s.kiosk(ctx, nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	if k.Revoked() {
+		return nil, i18n.Wrap(ErrRevoked, msgRevoked, "name", k.Name, "at", fmtTime(k.RevokedAt))
+	}
+	if k.Secret == nil {
+		return nil, i18n.Wrap(ErrJoined, msgJoined, "name", k.Name)
+	}
+	cons, keys, err := s.console(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.pairingOf(ctx, k, cons, keys)
+}
+
+func (s *Service) pairingOf(ctx context.Context, k pairing.Kiosk, cons pairing.Console, keys *syncwire.ConsoleKeys) (*Paired, error) {
 	company, catalogs, kioskSettings, err := s.siteData(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var secret syncwire.Secret
+	copy(secret[:], k.Secret)
 	p := &syncwire.Pairing{
 		ConsoleID: cons.ID, ConsoleName: cons.Name, TokenKeys: syncwire.TokenKeysOf(s.c.Keys.PublicKeys()),
 		Company: company, Catalogs: catalogs, Settings: kioskSettings,
-		KioskID: uuid.NewString(), KioskName: name, Site: site, Secret: secret, Created: now,
+		KioskID: k.ID, KioskName: k.Name, Site: k.Site, Secret: secret, Created: k.PairedAt,
 	}
 	var file bytes.Buffer
 	if err := syncwire.WritePairing(&file, p, keys); err != nil {
@@ -225,15 +261,6 @@ func (s *Service) Pair(ctx context.Context, name, site string) (*Paired, error) 
 	}
 	p.ConsoleKeys = keys.Public()
 	qr, err := syncwire.PairingQR(p)
-	if err != nil {
-		return nil, err
-	}
-	hash := sha256.Sum256(secret[:])
-	k := pairing.Kiosk{ID: p.KioskID, Name: name, Site: site, PairedAt: now, Secret: append([]byte(nil), secret[:]...), SecretHash: hash[:], NextPackSeq: 1}
-	err = s.c.Store.CreateKiosk(ctx, k, audit.Entry{Action: audit.SyncKioskPaired, Subject: k.ID, Detail: name})
-	if errors.Is(err, pairing.ErrNameTaken) {
-		return nil, i18n.Wrap(ErrNameTaken, msgNameTaken, "name", name)
-	}
 	if err != nil {
 		return nil, err
 	}

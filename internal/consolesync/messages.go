@@ -18,6 +18,7 @@ var (
 	ErrConflictGone  = errors.New("consolesync: no such pending conflict")
 	ErrCannotReplace = errors.New("consolesync: the existing order can no longer be replaced")
 	ErrResolution    = errors.New("consolesync: unknown resolution")
+	ErrJoined        = errors.New("consolesync: the kiosk has joined; its pairing file is spent")
 )
 
 var (
@@ -48,6 +49,9 @@ var (
 	msgResolution = i18n.Text{Code: "sync.resolution",
 		SV: "Välj vilken som ska behållas: den som finns eller kioskens.",
 		EN: "Choose which to keep: the existing one or the kiosk's."}
+	msgJoined = i18n.Text{Code: "sync.kiosk_joined",
+		SV: "Kiosken {name} har redan anslutit med sin parkopplingsfil, så filen kan inte hämtas igen. Parkoppla en ny kiosk vid behov.",
+		EN: "Kiosk {name} has already joined with its pairing file, so the file cannot be fetched again. Pair a new kiosk if needed."}
 	msgNoConsole = i18n.Text{Code: "sync.no_console",
 		SV: "Den här konsolen har inte parkopplat någon kiosk än, så filen kan inte komma från en av dess kiosker.",
 		EN: "This console has not paired any kiosk yet, so the file cannot come from one of its kiosks."}

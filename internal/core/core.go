@@ -23,6 +23,7 @@ import (
 	"id06desk/internal/audit"
 	"id06desk/internal/bankidconf"
 	"id06desk/internal/batches"
+	"id06desk/internal/consolesync"
 	"id06desk/internal/exports"
 	"id06desk/internal/housekeeping"
 	"id06desk/internal/httpapi"
@@ -91,6 +92,8 @@ type App struct {
 	BankID       *bankidconf.Provider
 	Outbox       *outbox.Worker
 	Exports      *exports.Service
+	// ConsoleSync pairs offline kiosks and imports their bundles.
+	ConsoleSync *consolesync.Service
 	// TestCamera switches the test camera's picture (nil unless
 	// Options.TestCamera).
 	TestCamera func(file string) error
@@ -187,8 +190,15 @@ func (a *App) open(ctx context.Context, o Options) error {
 	a.Registration = registration.New(registration.Config{
 		Store: db, Settings: st, Keys: a.Keys, Log: log, Wake: a.Outbox.Wake, DefaultPublicURL: a.publicURL, BankIDs: a.BankID,
 	})
+	a.ConsoleSync = consolesync.New(consolesync.Config{
+		Store: db, Settings: st.Load, Keys: a.Keys, Orders: a.Registration, KeyDir: SyncKeyDir(p), TempDir: p.State, Now: db.Now, Log: log,
+	})
 	return a.registerJobs()
 }
+
+// SyncKeyDir is where the sync keys of a console or kiosk live
+// (<config>/sync, 0700).
+func SyncKeyDir(p paths.Paths) string { return filepath.Join(p.Config, "sync") }
 
 // registerJobs adds the background jobs. A new job (sync, Nexus) is one
 // more Add here.
@@ -285,7 +295,7 @@ func (a *App) API(o APIOptions) *httpapi.Server {
 		Settings: a.Settings, Invitations: a.Invitations, Outbox: a.Outbox,
 		Registration: a.Registration, Orders: a.Orders, Batches: a.Batches, Keys: a.Keys,
 		Station: a.Station, PIN: a.PIN, OnKioskExit: o.OnKioskExit, TestCamera: a.TestCamera, BankID: a.BankID,
-		Jobs: a.Jobs, Exports: a.Exports, WindowUser: windowUser(),
+		Jobs: a.Jobs, Exports: a.Exports, WindowUser: windowUser(), ConsoleSync: a.ConsoleSync,
 	}
 	if o.Mode == httpapi.ModeServe {
 		// Inside the window the desktop user is the admin: no login.

@@ -90,6 +90,10 @@ const (
 	CodeNexusPurged Code = "nexus_purged"
 	// CodeNexusDelivery: the batch exists but its file was not delivered.
 	CodeNexusDelivery Code = "nexus_delivery_failed"
+
+	// CodeSyncRefused: a sync file (a kiosk's bundle) was refused; the
+	// message says why, details.reason is the refusal's own code.
+	CodeSyncRefused Code = "sync_refused"
 )
 
 // Error is the one error type of the API: a code for programs and a message
@@ -170,6 +174,8 @@ func status(c Code) int {
 		return http.StatusGone
 	case CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case CodeSyncRefused:
+		return http.StatusUnprocessableEntity
 	case CodeRateLimited:
 		return http.StatusTooManyRequests
 	case CodeUnavailable, CodeCameraUnavailable, CodeBankIDFailed, CodePhotoBusy:

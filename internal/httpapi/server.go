@@ -106,6 +106,9 @@ type Config struct {
 
 	// Exports writes the CSV exports (nil: no export routes).
 	Exports *exports.Service
+	// ConsoleSync pairs kiosks and imports their bundles (nil: no sync
+	// routes).
+	ConsoleSync ConsoleSync
 	// WindowUser names the desktop user in the audit log (ModeWindow);
 	// "" : "desktop".
 	WindowUser string
@@ -161,6 +164,7 @@ func (s *Server) routes() {
 	s.nexusRoutes()
 	s.kioskRoutes()
 	s.bankIDRoutes()
+	s.syncConsoleRoutes()
 	if s.cfg.Keys != nil {
 		s.handle("GET /api/keys", admin, s.listKeys)
 		s.handle("POST /api/keys/rotate", admin, s.rotateKey)

@@ -12,6 +12,7 @@ import (
 
 	"id06desk/internal/bankidconf"
 	"id06desk/internal/batches"
+	"id06desk/internal/consolesync"
 	"id06desk/internal/camera/cameratest"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
@@ -177,7 +178,14 @@ func (s *stack) everything(t *testing.T) httpapi.Config {
 	cfg.BankID, cfg.Log = s.bankid, slog.New(slog.DiscardHandler)
 	cfg.Exports = exports.New(s.db)
 	cfg.Batches = batches.New(batches.Config{Store: s.db, Settings: s.st.Load, DefaultFolder: filepath.Join(s.dir, "nexus")})
+	cfg.ConsoleSync = s.consoleSync()
 	return cfg
+}
+
+// consoleSync is the console's sync service over the stack.
+func (s *stack) consoleSync() *consolesync.Service {
+	return consolesync.New(consolesync.Config{Store: s.db, Settings: s.st.Load, Keys: s.keys, Orders: s.reg,
+		KeyDir: filepath.Join(s.dir, "sync"), TempDir: s.dir})
 }
 
 // station is a camera station on the test camera, playing the pictures of

@@ -1056,6 +1056,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sync/kiosks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Paired kiosks and their sync status
+         * @description Every kiosk paired with this console (site, paired at, last bundle and its time, registrations received, refusals, pending conflicts), the newest refusals and the number of pending conflicts.
+         */
+        get: operations["listSyncKiosks"];
+        put?: never;
+        /**
+         * Pair a new kiosk
+         * @description Stores the kiosk with a one-time pairing secret (audit sync.kiosk_paired) and answers with the link of its pairing file and the same pairing as a QR code. The console's sync keys are made on the first pairing.
+         */
+        post: operations["pairKiosk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/kiosks/{id}/pairing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The kiosk's pairing file
+         * @description The pairing file (signed by the console, not encrypted: carry it like a password), until the kiosk's first bundle has proven it.
+         */
+        get: operations["downloadPairingFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/kiosks/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a kiosk's pairing
+         * @description Its bundles are refused from now on (visibly); audit sync.kiosk_revoked. Revoking again changes nothing.
+         */
+        post: operations["revokeKiosk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/kiosks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a kiosk's pairing
+         * @description The same as POST …/revoke: the kiosk's records stay.
+         */
+        delete: operations["deleteKiosk"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/kiosks/{id}/sitepack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The next site pack for a kiosk
+         * @description Signed by the console, encrypted to the kiosk, with the next sequence number: the console's time and token keys, company data, catalogs, kiosk settings, the open invitations (invitations have no site yet: all of them), revoked invitation ids and the acknowledgements of what the console received from the kiosk. Audit sync.site_pack_exported.
+         */
+        get: operations["downloadSitePack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a kiosk's bundle
+         * @description Verifies the bundle (signature, paired and not revoked kiosk, this console, not seen before) and applies each registration exactly once as a web registration (order ready, admin's mail and receipt through the outbox). A registration whose invitation already has an order is held as a conflict; one whose invitation was not open when it was registered, or whose photo is not usable, is refused. A refused file changes nothing and is recorded (refusals, audit sync.file_refused).
+         */
+        post: operations["importSyncBundle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conflicts between kiosk registrations and existing orders
+         * @description Pending ones; ?all=1 also lists resolved ones.
+         */
+        get: operations["listSyncConflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/conflicts/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Keep one of two registrations
+         * @description Keeps the existing order, or puts the kiosk's registration into it (only while it is ready). The kiosk's copy held for the conflict is deleted. Audit sync.conflict_resolved.
+         */
+        post: operations["resolveSyncConflict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1064,7 +1228,7 @@ export interface components {
          * @description The stable, machine-readable error code. The HTTP status follows from it (see the responses of each operation); the UI maps it to its own Swedish and English text.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "rate_limited" | "invalid_password" | "no_password" | "unavailable" | "not_configured" | "mail_failed" | "internal" | "unsupported_media_type" | "wrong_host" | "kiosk_only" | "setup_invalid" | "setup_expired" | "setup_done" | "setup_not_local" | "weak_password" | "link_unavailable" | "invalid_link" | "invitation_expired" | "invitation_revoked" | "invitation_superseded" | "already_registered" | "incomplete" | "photo_format" | "photo_dimensions" | "photo_too_small" | "photo_resolution" | "photo_busy" | "camera_unavailable" | "invalid_pin" | "no_pin" | "bankid_failed" | "nexus_not_ready" | "nexus_photo" | "nothing_ready" | "nexus_purged" | "nexus_delivery_failed";
+        ErrorCode: "bad_request" | "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "rate_limited" | "invalid_password" | "no_password" | "unavailable" | "not_configured" | "mail_failed" | "internal" | "unsupported_media_type" | "wrong_host" | "kiosk_only" | "setup_invalid" | "setup_expired" | "setup_done" | "setup_not_local" | "weak_password" | "link_unavailable" | "invalid_link" | "invitation_expired" | "invitation_revoked" | "invitation_superseded" | "already_registered" | "incomplete" | "photo_format" | "photo_dimensions" | "photo_too_small" | "photo_resolution" | "photo_busy" | "camera_unavailable" | "invalid_pin" | "no_pin" | "bankid_failed" | "nexus_not_ready" | "nexus_photo" | "nothing_ready" | "nexus_purged" | "nexus_delivery_failed" | "sync_refused";
         /** @description The one error shape of the API. */
         Error: {
             code: components["schemas"]["ErrorCode"];
@@ -1635,7 +1799,7 @@ export interface components {
          * @description What was done (typed; the console shows it as audit.action.<value>).
          * @enum {string}
          */
-        AuditAction: "invitations.created" | "invitation.queued" | "invitation.sent" | "invitation.resent" | "invitation.extended" | "invitation.revoked" | "invitation.expired" | "invitation.opened" | "invitation.deleted" | "invitations.exported" | "order.created" | "order.viewed" | "order.edited" | "order.identity_checked" | "order.rejected_to_cardholder" | "order.status_recorded" | "order.resubmitted" | "orders.exported" | "orders.purged" | "sweep" | "nexus.batch_created" | "nexus.batch_downloaded" | "nexus.batch_files_deleted" | "settings.changed" | "catalog.changed" | "keys.rotated" | "bankid.file_stored" | "kiosk.pin_set" | "kiosk.exit" | "admin.password_set" | "admin.login" | "admin.logout" | "audit.exported";
+        AuditAction: "invitations.created" | "invitation.queued" | "invitation.sent" | "invitation.resent" | "invitation.extended" | "invitation.revoked" | "invitation.expired" | "invitation.opened" | "invitation.deleted" | "invitations.exported" | "order.created" | "order.viewed" | "order.edited" | "order.identity_checked" | "order.rejected_to_cardholder" | "order.status_recorded" | "order.resubmitted" | "orders.exported" | "orders.purged" | "sweep" | "nexus.batch_created" | "nexus.batch_downloaded" | "nexus.batch_files_deleted" | "settings.changed" | "catalog.changed" | "keys.rotated" | "bankid.file_stored" | "kiosk.pin_set" | "kiosk.exit" | "admin.password_set" | "admin.login" | "admin.logout" | "audit.exported" | "sync.bundle_imported" | "sync.conflict_held" | "sync.conflict_resolved" | "sync.file_refused" | "sync.kiosk_paired" | "sync.kiosk_revoked" | "sync.registration_imported" | "sync.registration_refused" | "sync.site_pack_exported";
         /** @description A batch of orders sent to Nexus: one import zip (an Excel file in the import profile's columns, one photo per row, a summary) for at most 300 orders. */
         NexusBatch: {
             /** @description Batch id, NX-<yyyymmdd>-<6 characters>. */
@@ -1773,6 +1937,120 @@ export interface components {
              * @enum {string}
              */
             fix: "" | "personal" | "photo" | "delivery";
+        };
+        /** @description A kiosk paired with this console, with its sync status. */
+        SyncKiosk: {
+            /** @description The kiosk id (in its pairing file). */
+            id: string;
+            name: string;
+            site: string;
+            /** Format: date-time */
+            pairedAt: string;
+            /**
+             * Format: date-time
+             * @description When its pairing was revoked; its files are refused since.
+             */
+            revokedAt?: string;
+            /** @description Its first bundle proved the pairing secret (its keys are known). */
+            joined: boolean;
+            /** @description The sequence number of the last bundle imported (0: none). */
+            lastBundleSeq: number;
+            /**
+             * Format: date-time
+             * @description When the last bundle was imported.
+             */
+            lastBundleAt?: string;
+            /** @description Registrations received from it (applied, conflicts and refused). */
+            received: number;
+            /** @description Refused files and registrations. */
+            refusals: number;
+            pendingConflicts: number;
+            /** @description Downloads its pairing file again, until it has joined. */
+            pairingUrl?: string;
+            /** @description Downloads its next site pack, once it has joined. */
+            sitePackUrl?: string;
+        };
+        /** @description A refused sync file or registration, with the sentence shown for it (no personal data). */
+        SyncRefusal: {
+            /** Format: date-time */
+            at: string;
+            kioskId?: string;
+            kioskName?: string;
+            fileSeq?: number;
+            /** @description The refused registration; absent for a whole file. */
+            registrationId?: string;
+            /** @description The refusal code (sync.*). */
+            code: string;
+            /** @description The sentence, in the caller's language. */
+            message: string;
+        };
+        SyncKioskList: {
+            items: components["schemas"]["SyncKiosk"][];
+            /** @description The 50 newest refusals. */
+            refusals: components["schemas"]["SyncRefusal"][];
+            pendingConflicts: number;
+        };
+        PairKioskInput: {
+            name: string;
+            site?: string;
+        };
+        PairKioskResult: {
+            kiosk: components["schemas"]["SyncKiosk"];
+            fileName: string;
+            /** @description GET it to download the pairing file (carry it to the kiosk like a password). */
+            pairingUrl: string;
+            /** @description The same pairing as a QR code for the kiosk's camera: a data: URL of a PNG. */
+            qrPng: string;
+        };
+        SyncKioskResult: {
+            kiosk: components["schemas"]["SyncKiosk"];
+        };
+        SyncImportRefusal: {
+            seq: number;
+            registrationId: string;
+            code: string;
+            message: string;
+        };
+        /** @description What the import of a bundle did. */
+        SyncImportResult: {
+            kioskId: string;
+            kioskName: string;
+            /** @description The bundle's sequence number. */
+            bundle: number;
+            /** @description Orders made (ready to be sent to Nexus, mails queued). */
+            applied: number;
+            /** @description Registrations received before: nothing changed. */
+            already: number;
+            /** @description Held for the admin: their invitation already had an order. */
+            conflicts: number;
+            refused: number;
+            refusals: components["schemas"]["SyncImportRefusal"][];
+        };
+        /** @description A kiosk registration whose invitation already had an order (web or another kiosk). */
+        SyncConflict: {
+            id: string;
+            kioskId: string;
+            kioskName: string;
+            invitationId: string;
+            existingOrderId: string;
+            /** Format: date-time */
+            registeredAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            resolvedAt?: string;
+            /** @enum {string} */
+            resolution?: "existing" | "kiosk";
+        };
+        SyncConflictList: {
+            items: components["schemas"]["SyncConflict"][];
+        };
+        ResolveConflictInput: {
+            /**
+             * @description existing: the order that was there stays; kiosk: the kiosk's registration replaces its personal data and photo (only while the order is ready).
+             * @enum {string}
+             */
+            keep: "existing" | "kiosk";
         };
     };
     responses: never;
@@ -4063,6 +4341,295 @@ export interface operations {
                 };
             };
             /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found, conflict, invalid, unsupported_media_type, too_large, bad_request. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listSyncKiosks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncKioskList"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    pairKiosk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairKioskInput"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairKioskResult"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, bad_request, invalid, conflict. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    downloadPairingFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The kiosk id or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (Content-Disposition: attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found, conflict. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revokeKiosk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The kiosk id or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncKioskResult"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteKiosk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The kiosk id or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncKioskResult"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    downloadSitePack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The kiosk id or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (Content-Disposition: attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found, conflict. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    importSyncBundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncImportResult"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, too_large, unsupported_media_type, sync_refused. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listSyncConflicts: {
+        parameters: {
+            query?: {
+                /** @description 1: resolved ones too. */
+                all?: "1";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncConflictList"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resolveSyncConflict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conflict id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveConflictInput"];
+            };
+        };
+        responses: {
+            /** @description Resolved. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, bad_request, invalid, not_found, conflict. */
             default: {
                 headers: {
                     [name: string]: unknown;
