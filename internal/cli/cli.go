@@ -78,6 +78,10 @@ type Services struct {
 	Sweeper Sweeper
 	// Retention reads the retention settings' cutoffs at now (purge).
 	Retention func(ctx context.Context, now time.Time) (drafts, orders time.Time)
+	// ConsoleSync pairs kiosks and imports their bundles (the console).
+	ConsoleSync ConsoleSyncer
+	// KioskSync is the kiosk's side of sync (nil on a console).
+	KioskSync KioskSync
 }
 
 // Sweeper is the store's housekeeping: a sweep, or its preview.
@@ -256,6 +260,8 @@ registration kiosk, full screen. Global flags work before or after the command.`
 		keysCommand(h, withServices),
 		purgeCommand(h, withServices),
 		auditCommand(h, withServices),
+		pairCommand(h, withServices),
+		syncCommand(h, withServices),
 	)
 	// --version works on every command: cobra handles it where Version is set.
 	var walk func(c *cobra.Command)

@@ -37,7 +37,8 @@ func openServices(h Host) func(g Globals) (Services, func(), error) {
 			return Services{}, nil, err
 		}
 		return Services{Settings: a.Settings, Invitations: a.Invitations, Outbox: a.Outbox, Orders: a.Orders, Batches: a.Batches, OrderStatus: a.Orders, Keys: a.Keys,
-			Admin: a.Auth, PIN: a.PIN, Audit: a.DB, Exports: a.Exports, Sweeper: a.DB, Retention: a.Retention}, a.Close, nil
+			Admin: a.Auth, PIN: a.PIN, Audit: a.DB, Exports: a.Exports, Sweeper: a.DB, Retention: a.Retention,
+			ConsoleSync: a.ConsoleSync}, a.Close, nil
 	}
 }
 
