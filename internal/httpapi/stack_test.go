@@ -12,8 +12,8 @@ import (
 
 	"id06desk/internal/bankidconf"
 	"id06desk/internal/batches"
-	"id06desk/internal/consolesync"
 	"id06desk/internal/camera/cameratest"
+	"id06desk/internal/consolesync"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
 	"id06desk/internal/kiosk"
