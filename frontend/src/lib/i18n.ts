@@ -13,13 +13,14 @@ import * as kiosk from './i18n/kiosk';
 import * as register from './i18n/register';
 import * as audit from './i18n/audit';
 import * as nexus from './i18n/nexus';
+import * as kiosks from './i18n/kiosks';
 
 export type Locale = 'sv' | 'en';
 export const LOCALES: readonly Locale[] = ['sv', 'en'];
 export const DEFAULT_LOCALE: Locale = 'sv';
 
 /** The dictionaries of each feature, merged below. A test checks no key is in two of them. */
-export const features = { common, errors, invitations, orders, settings, auth, kiosk, register, audit, nexus } as const;
+export const features = { common, errors, invitations, orders, settings, auth, kiosk, register, audit, nexus, kiosks } as const;
 
 const sv = {
   ...common.sv,
@@ -32,6 +33,7 @@ const sv = {
   ...register.sv,
   ...audit.sv,
   ...nexus.sv,
+  ...kiosks.sv,
 } as const;
 
 export type MessageKey = keyof typeof sv;
@@ -47,6 +49,7 @@ const en: Record<MessageKey, string> = {
   ...register.en,
   ...audit.en,
   ...nexus.en,
+  ...kiosks.en,
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { sv, en };

@@ -2,11 +2,6 @@
 // Swedish and English, with the same keys (the type of `en` checks it).
 
 export const sv = {
-  'kiosks.title': 'Kiosker och synk',
-  'kiosks.empty.title': 'Inga kiosker parkopplade',
-  'kiosks.empty.body':
-    'Kiosker som parkopplats med den här konsolen visas här, med tidpunkten för deras senaste synkronisering.',
-
   'settings.title': 'Inställningar',
   'settings.empty.title': 'Inga inställningar att ändra ännu',
   'settings.empty.body':
@@ -253,11 +248,6 @@ export const sv = {
 } as const;
 
 export const en: Record<keyof typeof sv, string> = {
-  'kiosks.title': 'Kiosks & sync',
-  'kiosks.empty.title': 'No kiosks paired',
-  'kiosks.empty.body':
-    'Kiosks paired with this console will appear here, with the time of their last sync.',
-
   'settings.title': 'Settings',
   'settings.empty.title': 'No settings to change yet',
   'settings.empty.body': 'Company details, mail and Nexus settings will appear here.',
