@@ -381,7 +381,7 @@ func TestConflictWebThenKiosk(t *testing.T) {
 		t.Fatal(err)
 	}
 	o, err := f.db.GetOrder(ctx, web.ID)
-	if err != nil || o.FirstName != "Åsa" {
+	if err != nil || o.FirstName != "Åsa" || o.Delivery.Address.Street != "Storgatan 1" {
 		t.Fatalf("order after keeping the kiosk's: %+v %v", o, err)
 	}
 	var held int

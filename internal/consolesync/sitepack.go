@@ -10,6 +10,7 @@ import (
 	"id06desk/internal/i18n"
 	"id06desk/internal/invite"
 	"id06desk/internal/order"
+	"id06desk/internal/orders"
 	"id06desk/internal/pairing"
 	"id06desk/internal/photo"
 	"id06desk/internal/registration"
@@ -146,6 +147,15 @@ func (s *Service) replaceOrder(ctx context.Context, c pairing.HeldConflict) erro
 	thumb, err := photo.Thumbnail(c.Photo, registration.ThumbWidth)
 	if err != nil {
 		return err
+	}
+	if in.Delivery.UseCompany {
+		vals, err := s.c.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		if a := orders.CompanyAddress(vals); a != nil {
+			in.Delivery.Address = *a
+		}
 	}
 	_, err = s.c.Store.UpdateOrder(ctx, c.ExistingOrderID, func(o *order.Order) (invite.Change, bool, error) {
 		if o.Status != order.StatusReady || o.NexusBatchID != "" {
