@@ -35,12 +35,13 @@ type fixture struct {
 	inv   *invitations.Service
 	reg   *registration.Service
 	sync  *consolesync.Service
+	cfg   consolesync.Config
 	kiosk *syncwire.KioskKeys
 	pair  *syncwire.Pairing
 	seq   uint64 // the kiosk's last bundle
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{now: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC), dir: t.TempDir()}
@@ -64,13 +65,14 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f.inv = invitations.New(invitations.Config{Store: db, Settings: st, Keys: f.keys, Now: clock})
 	f.reg = registration.New(registration.Config{Store: db, Settings: st, Keys: f.keys, Now: clock})
-	f.sync = consolesync.New(consolesync.Config{Store: db, Settings: st.Load, Keys: f.keys, Orders: f.reg,
-		KeyDir: filepath.Join(f.dir, "sync"), TempDir: f.dir, Now: clock, MaxBundleBytes: 8 << 20})
+	f.cfg = consolesync.Config{Store: db, Settings: st.Load, Keys: f.keys, Orders: f.reg,
+		KeyDir: filepath.Join(f.dir, "sync"), TempDir: f.dir, Now: clock, MaxBundleBytes: 8 << 20}
+	f.sync = consolesync.New(f.cfg)
 	return f
 }
 
 // pairKiosk pairs a kiosk and joins it as the kiosk would (its keys).
-func (f *fixture) pairKiosk(t *testing.T, name string) {
+func (f *fixture) pairKiosk(t testing.TB, name string) {
 	t.Helper()
 	p, err := f.sync.Pair(context.Background(), name, "Kvarteret Hästen")
 	if err != nil {
@@ -104,7 +106,7 @@ func (f *fixture) invite(t *testing.T, email string) (string, string) {
 	return created[0].ID, d.Invitation.Token
 }
 
-func cardPhoto(t *testing.T) []byte {
+func cardPhoto(t testing.TB) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 350, 450))
 	for y := range 450 {
@@ -145,13 +147,13 @@ func (f *fixture) registration(seq uint64, invID, tok string) syncwire.Registrat
 
 // bundle writes the kiosk's next bundle (the first one proves the
 // pairing) with these registrations.
-func (f *fixture) bundle(t *testing.T, regs []syncwire.Registration, photos [][]byte) []byte {
+func (f *fixture) bundle(t testing.TB, regs []syncwire.Registration, photos [][]byte) []byte {
 	t.Helper()
 	f.seq++
 	return f.bundleAs(t, f.seq, f.pair.ConsoleID, f.pair.ConsoleKeys.AgeRecipient, regs, photos)
 }
 
-func (f *fixture) bundleAs(t *testing.T, seq uint64, consoleID, to string, regs []syncwire.Registration, photos [][]byte) []byte {
+func (f *fixture) bundleAs(t testing.TB, seq uint64, consoleID, to string, regs []syncwire.Registration, photos [][]byte) []byte {
 	t.Helper()
 	h := syncwire.Header{Sender: f.pair.KioskID, Recipient: consoleID, Console: consoleID, Seq: seq, Created: f.now}
 	if seq == 1 {
