@@ -43,16 +43,19 @@ const (
 )
 
 // Actions of offline kiosks and their files (sync.*), sorted. Details
-// never hold personal data.
+// never hold personal data. Console and kiosk share sync.kiosk_paired.
 const (
+	SyncBundleExported       Action = "sync.bundle_exported"       // kiosk; subject: the bundle's sequence number; detail: how many registrations
 	SyncBundleImported       Action = "sync.bundle_imported"       // subject: the kiosk id; detail: its seq and counts
 	SyncConflictHeld         Action = "sync.conflict_held"         // subject: the conflict id; detail: kiosk:<name>
 	SyncConflictResolved     Action = "sync.conflict_resolved"     // subject: the conflict id; detail: which was kept
 	SyncFileRefused          Action = "sync.file_refused"          // subject: the kiosk id (if known); detail: the refusal's code
-	SyncKioskPaired          Action = "sync.kiosk_paired"          // subject: the kiosk id; detail: its name
+	SyncKioskPaired          Action = "sync.kiosk_paired"          // subject: the kiosk id; detail: its name (on the kiosk: the console's)
 	SyncKioskRevoked         Action = "sync.kiosk_revoked"         // subject: the kiosk id; detail: its name
 	SyncRegistrationImported Action = "sync.registration_imported" // subject: the order id; detail: kiosk:<name>
 	SyncRegistrationRefused  Action = "sync.registration_refused"  // subject: the registration id; detail: the refusal's code
+	SyncRegistrationSealed   Action = "sync.registration_sealed"   // kiosk; subject: the invitation id
+	SyncSitePackApplied      Action = "sync.site_pack_applied"     // kiosk; subject: the pack's sequence number; detail: counts
 	SyncSitePackExported     Action = "sync.site_pack_exported"    // subject: the kiosk id; detail: the pack's seq
 )
 
@@ -80,8 +83,8 @@ func Actions() []Action {
 		NexusBatchCreated, NexusBatchDownloaded, NexusBatchFilesDeleted,
 		SettingsChanged, CatalogChanged, KeysRotated, BankIDFileStored, KioskPINSet, KioskExit,
 		AdminPasswordSet, AdminLogin, AdminLogout, AuditExported,
-		SyncBundleImported, SyncConflictHeld, SyncConflictResolved, SyncFileRefused, SyncKioskPaired, SyncKioskRevoked,
-		SyncRegistrationImported, SyncRegistrationRefused, SyncSitePackExported,
+		SyncBundleExported, SyncBundleImported, SyncConflictHeld, SyncConflictResolved, SyncFileRefused, SyncKioskPaired, SyncKioskRevoked,
+		SyncRegistrationImported, SyncRegistrationRefused, SyncRegistrationSealed, SyncSitePackApplied, SyncSitePackExported,
 	}
 }
 

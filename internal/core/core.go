@@ -31,6 +31,7 @@ import (
 	"id06desk/internal/invitations"
 	"id06desk/internal/jobs"
 	"id06desk/internal/kiosk"
+	"id06desk/internal/kiosksync"
 	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/paths"
@@ -94,6 +95,9 @@ type App struct {
 	Exports      *exports.Service
 	// ConsoleSync pairs offline kiosks and imports their bundles.
 	ConsoleSync *consolesync.Service
+	// KioskSync is the kiosk's side of offline sync; KioskSync.Paired()
+	// tells a kiosk paired with a console.
+	KioskSync *kiosksync.Service
 	// TestCamera switches the test camera's picture (nil unless
 	// Options.TestCamera).
 	TestCamera func(file string) error
@@ -193,7 +197,33 @@ func (a *App) open(ctx context.Context, o Options) error {
 	a.ConsoleSync = consolesync.New(consolesync.Config{
 		Store: db, Settings: st.Load, Keys: a.Keys, Orders: a.Registration, KeyDir: SyncKeyDir(p), TempDir: p.State, Now: db.Now, Log: log,
 	})
+	a.KioskSync, err = kiosksync.New(kiosksync.Config{Store: db, Dir: SyncKeyDir(p), Log: log, OnPaired: a.kioskPaired, OnTokenKeys: a.addTokenKeys})
+	if err != nil {
+		return err
+	}
+	a.KioskSync.Hook()
 	return a.registerJobs()
+}
+
+// kioskPaired makes this a paired kiosk's App: the console's token keys
+// verify invitations here (offline), tokens the kiosk does not know are
+// adopted, and Confirm seals the registration for the console.
+func (a *App) kioskPaired(s *kiosksync.Service) {
+	keys, err := s.TokenKeys(context.Background())
+	if err != nil {
+		a.Log.Error("the console's token keys cannot be read: its invitations are refused here", "err", err)
+	}
+	a.addTokenKeys(keys)
+	a.Registration.SetOffline(s, s)
+}
+
+// addTokenKeys lets the key ring verify the console's invitation tokens.
+func (a *App) addTokenKeys(keys []token.PublicKey) {
+	for _, k := range keys {
+		if err := a.Keys.AddPublicKey(k); err != nil {
+			a.Log.Error("a token key of the console is unusable", "key_id", k.KeyID, "err", err)
+		}
+	}
 }
 
 // SyncKeyDir is where the sync keys of a console or kiosk live

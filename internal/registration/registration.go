@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"id06desk/internal/audit"
@@ -66,17 +67,54 @@ type Config struct {
 	BankIDs BankIDProvider
 	// BankIDInterval between collect calls (0: BankID's 2 s; tests use less).
 	BankIDInterval time.Duration
+	// Sealer and Adopter are set on a kiosk paired with a console (nil
+	// elsewhere; SetOffline sets them after a pairing at run time).
+	Sealer  Sealer
+	Adopter Adopter
 	// PhotoBudget bounds the memory photo decoding takes across all
 	// requests (nil: photo.DefaultBudgetBytes for as many photos at once as
 	// there are cores, waiting at most photo.DefaultBudgetWait).
 	PhotoBudget *photo.Budget
 }
 
+// Sealer is an offline kiosk's Confirm: instead of an order, the
+// registration (o, with its card photo) is sealed for the console and
+// queued, the invitation marked registered and the draft deleted
+// (internal/kiosksync).
+type Sealer interface {
+	Seal(ctx context.Context, o order.Order, token string) error
+}
+
+// Adopter makes a local invitation of a token the kiosk's database does not
+// know, when it is signed by its console's keys and not expired
+// (internal/kiosksync). invite.ErrNotFound when it cannot.
+type Adopter interface {
+	Adopt(ctx context.Context, token string) (invite.Invitation, error)
+}
+
+type offline struct {
+	sealer  Sealer
+	adopter Adopter
+}
+
 // Service runs registrations.
 type Service struct {
-	c      Config
-	bank   bankIDRuns
-	orders *orders.Service
+	c       Config
+	bank    bankIDRuns
+	orders  *orders.Service
+	offline atomic.Pointer[offline]
+}
+
+// SetOffline makes this an offline kiosk's registration (after a pairing).
+func (s *Service) SetOffline(sl Sealer, a Adopter) {
+	s.offline.Store(&offline{sealer: sl, adopter: a})
+}
+
+func (s *Service) sealer() Sealer {
+	if o := s.offline.Load(); o != nil {
+		return o.sealer
+	}
+	return nil
 }
 
 // New returns a Service.
@@ -96,7 +134,11 @@ func New(c Config) *Service {
 	if c.DefaultPublicURL == nil {
 		c.DefaultPublicURL = func() string { return "http://127.0.0.1:8080" }
 	}
-	return &Service{c: c, orders: orders.New(orders.Config{Store: c.Store, Now: c.Now})}
+	s := &Service{c: c, orders: orders.New(orders.Config{Store: c.Store, Now: c.Now})}
+	if c.Sealer != nil || c.Adopter != nil {
+		s.SetOffline(c.Sealer, c.Adopter)
+	}
+	return s
 }
 
 // Lookup returns the token of the invitation with this short code.
@@ -130,6 +172,10 @@ func (s *Service) authorize(ctx context.Context, tok string) (invite.Invitation,
 		return invite.Invitation{}, vals, &LinkError{Code: LinkInvalid, Company: company, Err: verr}
 	}
 	inv, _, err := s.c.Store.GetInvitation(ctx, claims.InvitationID)
+	if o := s.offline.Load(); errors.Is(err, invite.ErrNotFound) && verr == nil && o != nil && o.adopter != nil {
+		// An offline kiosk learns an invitation from its console's token.
+		inv, err = o.adopter.Adopt(ctx, tok)
+	}
 	if errors.Is(err, invite.ErrNotFound) {
 		return inv, vals, &LinkError{Code: LinkInvalid, Company: company, Err: err}
 	}
@@ -148,6 +194,9 @@ func (s *Service) authorize(ctx context.Context, tok string) (invite.Invitation,
 		return inv, vals, err
 	}
 	switch {
+	case inv.Status == invite.StatusRegistered && s.sealer() != nil:
+		// Sealed at this kiosk: no order here, the console has it.
+		return inv, vals, &LinkError{Code: LinkAlreadyRegistered, Company: company, At: inv.UpdatedAt}
 	case inv.Status == invite.StatusRevoked:
 		return inv, vals, s.dropDraft(ctx, inv, &LinkError{Code: LinkRevoked, Company: company})
 	case inv.Token != tok:

@@ -100,6 +100,9 @@ type Receipt struct {
 	IdentityCheck   string    `json:"identityCheck"`
 	IdentityPartner Partner   `json:"identityPartner"`
 	Email           string    `json:"email"`
+	// Sealed: an offline kiosk sealed the registration; it reaches the
+	// office with the next sync.
+	Sealed bool `json:"sealed,omitempty"`
 }
 
 // Confirm turns a complete draft into an order "ready to be sent to Nexus"
@@ -133,10 +136,15 @@ func (s *Service) Confirm(ctx context.Context, tok string, kiosk bool) (*Receipt
 	if kiosk {
 		where = order.WhereKiosk
 	}
-	o, err := s.CreateOrder(ctx, vals, OrderInput{
+	in := OrderInput{
 		Invitation: inv, Personal: *d.Personal, Method: d.Method, Delivery: *d.Delivery, Card: card,
 		RegisteredAt: now, Where: where,
-	})
+	}
+	if sl := s.sealer(); sl != nil {
+		// An offline kiosk: sealed for the console instead of an order.
+		return s.confirmSealed(ctx, sl, vals, in, tok)
+	}
+	o, err := s.CreateOrder(ctx, vals, in)
 	if err != nil {
 		if errors.Is(err, ErrAlreadyRegistered) {
 			existing, oerr := s.orders.OrderOf(ctx, inv.ID)
@@ -175,6 +183,25 @@ type OrderInput struct {
 // all in one transaction: exactly what a web Confirm does. A second order
 // for the invitation gets ErrAlreadyRegistered and changes nothing.
 func (s *Service) CreateOrder(ctx context.Context, vals settings.Values, in OrderInput) (order.Order, error) {
+	o, err := s.buildOrder(vals, in)
+	if err != nil {
+		return order.Order{}, err
+	}
+	mails, err := s.orderMails(ctx, o, vals)
+	if err != nil {
+		return order.Order{}, err
+	}
+	if err := s.orders.Create(ctx, o, mails); err != nil {
+		return order.Order{}, err
+	}
+	if len(mails) > 0 {
+		s.c.Wake()
+	}
+	return o, nil
+}
+
+// buildOrder is the order of a confirmed registration, not yet stored.
+func (s *Service) buildOrder(vals settings.Values, in OrderInput) (order.Order, error) {
 	thumb, err := photo.Thumbnail(in.Card, ThumbWidth)
 	if err != nil {
 		return order.Order{}, fmt.Errorf("thumbnail: %w", err)
@@ -208,16 +235,6 @@ func (s *Service) CreateOrder(ctx context.Context, vals settings.Values, in Orde
 		if a := companyAddress(vals); a != nil {
 			o.Delivery.Address = *a
 		}
-	}
-	mails, err := s.orderMails(ctx, o, vals)
-	if err != nil {
-		return order.Order{}, err
-	}
-	if err := s.orders.Create(ctx, o, mails); err != nil {
-		return order.Order{}, err
-	}
-	if len(mails) > 0 {
-		s.c.Wake()
 	}
 	return o, nil
 }

@@ -1,0 +1,62 @@
+package core_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"id06desk/internal/core"
+	"id06desk/internal/syncwire"
+	"id06desk/internal/token"
+)
+
+// A kiosk paired with a console verifies the console's invitation tokens
+// (offline) after the join and after every start, and is not paired before.
+func TestPairedKioskVerifiesTheConsolesTokens(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "K")
+	ck, _ := syncwire.NewConsoleKeys()
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	ring := token.New(priv)
+	secret, _ := syncwire.NewSecret()
+	var pairing bytes.Buffer
+	if err := syncwire.WritePairing(&pairing, &syncwire.Pairing{ConsoleID: "console-1", ConsoleName: "Office",
+		TokenKeys: syncwire.TokenKeysOf(ring.PublicKeys()), KioskID: "kiosk-1", KioskName: "Gate", Secret: secret, Created: time.Now()}, ck); err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := ring.Sign(token.Claims{InvitationID: "9b2f4c1e-3a5d-4e6f-8a7b-1c2d3e4f5a6b", Company: "5560360793", CardType: "id06-rfid", ExpiresAt: time.Now().Add(time.Hour)})
+
+	a, err := core.Open(ctx, core.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.KioskSync.Paired() {
+		t.Fatal("a new App is a paired kiosk")
+	}
+	if _, err := a.Keys.Verify(tok, time.Now()); err == nil {
+		t.Fatal("an unpaired App verifies another console's token")
+	}
+	if _, err := a.KioskSync.Join(ctx, &pairing); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Keys.Verify(tok, time.Now()); err != nil {
+		t.Fatalf("after the join: %v", err)
+	}
+	a.Close()
+
+	a, err = core.Open(ctx, core.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if !a.KioskSync.Paired() {
+		t.Fatal("not paired after a restart")
+	}
+	if _, err := a.Keys.Verify(tok, time.Now()); err != nil {
+		t.Fatalf("after a restart: %v", err)
+	}
+}

@@ -1,0 +1,305 @@
+package kiosksync
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"id06desk/internal/audit"
+	"id06desk/internal/invite"
+	"id06desk/internal/paths"
+	"id06desk/internal/sqlite"
+	"id06desk/internal/syncwire"
+)
+
+// Applied says what a site pack changed.
+type Applied struct {
+	Seq         uint64    `json:"seq"`
+	ConsoleTime time.Time `json:"consoleTime"`
+	Invitations int       `json:"invitations"` // stored or refreshed
+	Revoked     int       `json:"revoked"`     // local invitations now revoked
+	Forgotten   int       `json:"forgotten"`   // sealed registrations the console acknowledged, deleted
+}
+
+// ApplySitePack reads a site pack from the console and applies it when it
+// is newer than the last one applied (syncwire.ErrStale otherwise): the
+// site's active invitations (so their short codes work offline), the
+// revoked ones (refused here from now on), catalogs, settings and token
+// keys, and the acknowledgements (the acknowledged sealed registrations are
+// deleted, securely). A pack for another kiosk or console, or one that was
+// changed on the way, is refused by syncwire with its sentence; nothing
+// changes then.
+func (s *Service) ApplySitePack(ctx context.Context, r io.Reader) (*Applied, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, keys, err := s.state()
+	if err != nil {
+		return nil, err
+	}
+	console := p.ConsoleKeys.SignPub
+	env, err := syncwire.Open(r, syncwire.OpenOptions{
+		Kind: syncwire.KindSitePack, Me: p.KioskID, Console: p.ConsoleID, Identity: keys, TempDir: s.c.TempDir,
+		SenderKey: func(h syncwire.Header) (ed25519.PublicKey, error) { return console, nil },
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer env.Close()
+	pack, err := syncwire.ReadSitePack(env)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalogOf(pack.Catalogs)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := settingsOf(pack.Company, pack.Settings, s.c.Log)
+	if err != nil {
+		return nil, err
+	}
+	tk, err := json.Marshal(pack.TokenKeys)
+	if err != nil {
+		return nil, fmt.Errorf("store the console's token keys: %w", err)
+	}
+	invs := make([]invite.Invitation, 0, len(pack.Invitations))
+	for _, in := range pack.Invitations {
+		lang := in.Language
+		if lang == "" {
+			lang = "sv"
+		}
+		invs = append(invs, invite.Invitation{ID: in.ID, Code: in.Code, CardType: in.CardType, Industry: in.Industry,
+			Language: lang, Token: in.Token, ExpiresAt: in.ExpiresAt})
+	}
+	kp := sqlite.KioskSitePack{
+		Seq: pack.Seq, ConsoleTime: pack.ConsoleTime, TokenKeys: tk, Catalog: cat, Settings: vals,
+		Invitations: invs, Revoked: pack.Revoked, AckRegistrations: pack.Acks.Registrations, AckBundle: len(pack.Acks.Bundles) > 0,
+		Audit: audit.Entry{Action: audit.SyncSitePackApplied, Subject: strconv.FormatUint(pack.Seq, 10),
+			Detail: fmt.Sprintf("%d invitations, %d revoked, %d acknowledged", len(invs), len(pack.Revoked), len(pack.Acks.Registrations))},
+	}
+	res, err := s.c.Store.ApplyKioskSitePack(ctx, kp, pack.CheckNewer)
+	if err != nil {
+		return nil, err
+	}
+	if kp.AckBundle && p.Secret != nil {
+		// The console holds the kiosk's keys: the one-time secret goes.
+		q := *p
+		q.Secret = nil
+		if err := s.writePairing(&q); err != nil {
+			return nil, err
+		}
+		s.pairing = &q
+	}
+	if s.c.OnTokenKeys != nil {
+		s.c.OnTokenKeys(syncwire.PublicKeysOf(pack.TokenKeys))
+	}
+	s.c.Log.Info("site pack applied", "seq", pack.Seq, "invitations", res.Invitations, "revoked", res.Revoked, "forgotten", res.Forgotten)
+	return &Applied{Seq: pack.Seq, ConsoleTime: pack.ConsoleTime, Invitations: res.Invitations, Revoked: res.Revoked, Forgotten: res.Forgotten}, nil
+}
+
+// Exported says what a bundle holds.
+type Exported struct {
+	Seq   uint64 `json:"seq"`
+	Count int    `json:"count"`
+	First bool   `json:"first"` // it proves the pairing (no bundle acknowledged yet)
+	File  string `json:"file,omitempty"`
+}
+
+// ExportBundle writes every sealed registration not yet acknowledged as one
+// bundle for the console, with the kiosk's next bundle sequence number.
+// Until a site pack acknowledges a bundle, each bundle is a first bundle: it
+// carries the kiosk's public keys and proves the pairing secret. The
+// registrations stay queued until acknowledged.
+func (s *Service) ExportBundle(ctx context.Context, w io.Writer) (*Exported, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exportBundle(ctx, w)
+}
+
+func (s *Service) exportBundle(ctx context.Context, w io.Writer) (*Exported, error) {
+	p, keys, err := s.state()
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.c.Store.KioskSyncState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seqs, err := s.c.Store.SealedSeqs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.c.Now().UTC()
+	h := syncwire.Header{Sender: p.KioskID, Recipient: p.ConsoleID, Console: p.ConsoleID, Seq: st.NextBundleSeq, Created: now}
+	first := p.Secret != nil
+	if first {
+		h = syncwire.FirstBundleHeader(h, *p.Secret, keys)
+	}
+	ew, err := syncwire.NewWriter(w, syncwire.KindBundle, h, p.ConsoleKeys.AgeRecipient, keys)
+	if err != nil {
+		return nil, err
+	}
+	bw, err := syncwire.NewBundleWriter(ew, syncwire.Manifest{KioskID: p.KioskID, Seq: h.Seq, Count: len(seqs), Created: now})
+	if err != nil {
+		return nil, err
+	}
+	for _, seq := range seqs {
+		r, err := s.c.Store.SealedRegistration(ctx, seq)
+		if err != nil {
+			return nil, err
+		}
+		if err := bw.AddSealed(r.Seq, bytes.NewReader(r.Sealed), int64(len(r.Sealed))); err != nil {
+			return nil, err
+		}
+	}
+	if err := bw.Close(); err != nil {
+		return nil, err
+	}
+	if err := ew.Close(); err != nil {
+		return nil, err
+	}
+	err = s.c.Store.RecordKioskExport(ctx, h.Seq, len(seqs), now, audit.Entry{Action: audit.SyncBundleExported,
+		Subject: strconv.FormatUint(h.Seq, 10), Detail: strconv.Itoa(len(seqs))})
+	if err != nil {
+		return nil, err
+	}
+	return &Exported{Seq: h.Seq, Count: len(seqs), First: first}, nil
+}
+
+// BundleFileName is the name of a bundle file: the kiosk's name (letters,
+// digits, - and _), and the bundle's sequence number.
+func BundleFileName(kioskName string, seq uint64) string {
+	var b strings.Builder
+	for _, r := range kioskName {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	name := b.String()
+	if name == "" {
+		name = "kiosk"
+	}
+	return fmt.Sprintf("id06desk-%s-bundle-%d.id06sync", name, seq)
+}
+
+// ExportToFile writes the bundle to file (0600), through a temporary file
+// beside it: a failed export leaves no partial file.
+func (s *Service) ExportToFile(ctx context.Context, file string) (*Exported, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("write the bundle: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(paths.FileMode); err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("write the bundle: %w", err)
+	}
+	ex, err := s.exportBundle(ctx, tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write the bundle: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), file); err != nil {
+		return nil, fmt.Errorf("write the bundle: %w", err)
+	}
+	ex.File = file
+	return ex, nil
+}
+
+// ExportToFolder writes the bundle into folder under BundleFileName.
+func (s *Service) ExportToFolder(ctx context.Context, folder string) (*Exported, error) {
+	p := s.Pairing()
+	if p == nil {
+		_, _, err := s.state()
+		return nil, err
+	}
+	st, err := s.c.Store.KioskSyncState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExportToFile(ctx, filepath.Join(folder, BundleFileName(p.KioskName, st.NextBundleSeq)))
+}
+
+// Status is the kiosk's sync status (admin view after the PIN, `sync
+// status`).
+type Status struct {
+	Paired      bool      `json:"paired"`
+	KioskID     string    `json:"kioskId,omitempty"`
+	KioskName   string    `json:"kioskName,omitempty"`
+	Site        string    `json:"site,omitempty"`
+	ConsoleName string    `json:"consoleName,omitempty"`
+	PairedAt    time.Time `json:"pairedAt,omitzero"`
+	// Pending is how many sealed registrations wait for the console's
+	// acknowledgement.
+	Pending int `json:"pending"`
+	// AwaitingFirstAck: no bundle acknowledged yet (bundles prove the
+	// pairing).
+	AwaitingFirstAck bool      `json:"awaitingFirstAck"`
+	LastExportAt     time.Time `json:"lastExportAt,omitzero"`
+	LastExportSeq    uint64    `json:"lastExportSeq,omitempty"`
+	LastExportCount  int       `json:"lastExportCount"`
+	// The last site pack applied: its number, when, its age in seconds and
+	// the console's clock in it.
+	SitePackSeq        uint64    `json:"sitePackSeq,omitempty"`
+	SitePackAppliedAt  time.Time `json:"sitePackAppliedAt,omitzero"`
+	SitePackAgeSeconds int64     `json:"sitePackAgeSeconds,omitempty"`
+	ConsoleTime        time.Time `json:"consoleTime,omitzero"`
+	// ClockSkewSeconds is how far the kiosk's clock was ahead (+) or
+	// behind (−) the console's when the last pack was applied;
+	// ClockWarning when that is more than ClockTolerance, or the clock has
+	// gone back since.
+	ClockSkewSeconds int64 `json:"clockSkewSeconds"`
+	ClockWarning     bool  `json:"clockWarning"`
+}
+
+// Status reports the kiosk's sync status; Paired false on a console.
+func (s *Service) Status(ctx context.Context) (*Status, error) {
+	p := s.Pairing()
+	if p == nil {
+		return &Status{}, nil
+	}
+	s.mu.Lock()
+	awaiting := s.pairing != nil && s.pairing.Secret != nil
+	s.mu.Unlock()
+	st, err := s.c.Store.KioskSyncState(ctx)
+	if err != nil {
+		if errors.Is(err, sqlite.ErrKioskNotPaired) {
+			return &Status{}, nil
+		}
+		return nil, err
+	}
+	out := &Status{Paired: true, KioskID: p.KioskID, KioskName: p.KioskName, Site: p.Site, ConsoleName: p.ConsoleName,
+		PairedAt: p.PairedAt, Pending: st.Pending, AwaitingFirstAck: awaiting,
+		LastExportAt: st.LastExportAt, LastExportSeq: st.LastExportSeq, LastExportCount: st.LastExportCount}
+	if st.PackSeq > 0 {
+		now := s.c.Now()
+		out.SitePackSeq, out.SitePackAppliedAt, out.ConsoleTime = st.PackSeq, st.PackAppliedAt, st.PackConsoleTime
+		out.SitePackAgeSeconds = int64(now.Sub(st.PackAppliedAt) / time.Second)
+		// The console's clock now is its time in the pack plus what the
+		// kiosk counted since applying it; the difference is the skew at
+		// applying (the pack's time on the way counts as skew: import a
+		// pack soon after it is written).
+		skew := st.PackAppliedAt.Sub(st.PackConsoleTime)
+		out.ClockSkewSeconds = int64(skew / time.Second)
+		out.ClockWarning = skew > ClockTolerance || skew < -ClockTolerance || now.Before(st.PackAppliedAt.Add(-time.Minute))
+	}
+	return out, nil
+}

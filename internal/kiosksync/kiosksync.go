@@ -1,0 +1,426 @@
+// Package kiosksync is an offline kiosk's side of sync with its console
+// (issue 13): joining a console with its pairing file, adopting invitations
+// from verified tokens, applying site packs, sealing registrations at
+// Confirm and exporting them as bundles. The wire formats are
+// internal/syncwire's; storage is internal/sqlite's.
+//
+// Where things live: <config>/sync/ (0700) holds kiosk.keys (the kiosk's
+// signing key and age identity) and pairing.json (the console's id and
+// public keys, the kiosk's id, name and site, and the one-time pairing
+// secret until a site pack acknowledges the first bundle), both 0600. The
+// database holds the console's token-verification keys, the sequence
+// numbers, the last site pack and export, and the queue of sealed
+// registrations.
+package kiosksync
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"id06desk/internal/audit"
+	"id06desk/internal/i18n"
+	"id06desk/internal/invite"
+	"id06desk/internal/order"
+	"id06desk/internal/paths"
+	"id06desk/internal/settings"
+	"id06desk/internal/sqlite"
+	"id06desk/internal/syncwire"
+	"id06desk/internal/token"
+)
+
+// ClockTolerance is how far the kiosk's clock may be from the console's
+// (as the last site pack told it) before the status warns.
+const ClockTolerance = 5 * time.Minute
+
+// File names in the sync folder.
+const (
+	KeysFile    = "kiosk.keys"
+	PairingFile = "pairing.json"
+)
+
+// Store persists the kiosk's sync (internal/sqlite.DB).
+type Store interface {
+	KioskSyncState(ctx context.Context) (sqlite.KioskSyncState, error)
+	PairKiosk(ctx context.Context, p sqlite.KioskPairing) error
+	AdoptInvitation(ctx context.Context, inv invite.Invitation) (invite.Invitation, error)
+	SealRegistration(ctx context.Context, registrationID, invitationID string,
+		seal func(seq uint64) ([]byte, error), fn func(inv *invite.Invitation) (invite.Change, error)) (uint64, error)
+	SealedSeqs(ctx context.Context) ([]uint64, error)
+	SealedRegistration(ctx context.Context, seq uint64) (sqlite.SealedRegistration, error)
+	RecordKioskExport(ctx context.Context, bundleSeq uint64, count int, at time.Time, e audit.Entry) error
+	ApplyKioskSitePack(ctx context.Context, p sqlite.KioskSitePack, check func(applied uint64) error) (sqlite.SitePackResult, error)
+}
+
+// Config wires a Service.
+type Config struct {
+	Store Store
+	// Dir is the sync folder, <config>/sync.
+	Dir string
+	// TempDir holds a file while it is checked ("": Dir).
+	TempDir string
+	Log     *slog.Logger
+	Now     func() time.Time
+	// OnPaired runs after a join and, for a kiosk paired before, from
+	// Hook: the App adds the console's token keys to its key ring and
+	// switches the registration to sealing.
+	OnPaired func(s *Service)
+	// OnTokenKeys runs when a site pack brings the console's token keys.
+	OnTokenKeys func(keys []token.PublicKey)
+}
+
+// Pairing is the kiosk's pairing as stored in pairing.json.
+type Pairing struct {
+	ConsoleID   string              `json:"consoleId"`
+	ConsoleName string              `json:"consoleName"`
+	ConsoleKeys syncwire.PublicKeys `json:"consoleKeys"`
+	SyncAddress string              `json:"syncAddress,omitempty"`
+	KioskID     string              `json:"kioskId"`
+	KioskName   string              `json:"kioskName"`
+	Site        string              `json:"site,omitempty"`
+	// Secret is the one-time pairing secret, kept until a site pack
+	// acknowledges a bundle (every bundle before that proves it).
+	Secret   *syncwire.Secret `json:"secret,omitempty"`
+	PairedAt time.Time        `json:"pairedAt"`
+}
+
+// Service is the kiosk's sync.
+type Service struct {
+	c Config
+
+	mu      sync.Mutex // guards pairing and keys, and serialises joins, imports and exports
+	pairing *Pairing
+	keys    *syncwire.KioskKeys
+}
+
+// Refusals of this package (each an *i18n.Error with its sentence).
+var (
+	ErrNotPaired     = errors.New("kiosksync: not paired")
+	ErrAlreadyPaired = errors.New("kiosksync: already paired")
+	ErrBadPairing    = errors.New("kiosksync: unusable pairing contents")
+)
+
+var (
+	msgNotPaired = i18n.Text{Code: "sync.not_paired",
+		SV: "Den här kiosken är inte parkopplad med någon konsol. Välj ”Parkoppla med konsol” först.",
+		EN: "This kiosk is not paired with a console. Choose “Pair with console” first."}
+	msgAlreadyPaired = i18n.Text{Code: "sync.already_paired",
+		SV: "Den här kiosken är redan parkopplad med konsolen {console}.",
+		EN: "This kiosk is already paired with the console {console}."}
+	msgBadPairing = i18n.Text{Code: "sync.bad_pairing",
+		SV: "Parkopplingsfilens företagsuppgifter eller kataloger kan inte läsas.",
+		EN: "The pairing file's company data or catalogs cannot be read."}
+)
+
+// New returns a Service and loads a pairing made before (none: not paired).
+func New(c Config) (*Service, error) {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.TempDir == "" {
+		c.TempDir = c.Dir
+	}
+	s := &Service{c: c}
+	if err := s.load(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Service) load() error {
+	b, err := os.ReadFile(filepath.Join(s.c.Dir, PairingFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the kiosk's pairing: %w", err)
+	}
+	var p Pairing
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("read the kiosk's pairing %s: %w", filepath.Join(s.c.Dir, PairingFile), err)
+	}
+	kb, err := os.ReadFile(filepath.Join(s.c.Dir, KeysFile))
+	if err != nil {
+		return fmt.Errorf("read the kiosk's keys: %w", err)
+	}
+	k, err := syncwire.ParseKioskKeys(kb)
+	if err != nil {
+		return fmt.Errorf("read the kiosk's keys: %w", err)
+	}
+	s.pairing, s.keys = &p, k
+	return nil
+}
+
+// Paired reports whether this is a kiosk paired with a console.
+func (s *Service) Paired() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pairing != nil
+}
+
+// Pairing returns a copy of the pairing (nil when not paired), without its
+// secret.
+func (s *Service) Pairing() *Pairing {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pairing == nil {
+		return nil
+	}
+	p := *s.pairing
+	p.Secret = nil
+	return &p
+}
+
+// Hook runs OnPaired when the kiosk was paired before (the App calls it once
+// at start).
+func (s *Service) Hook() {
+	if s.Paired() && s.c.OnPaired != nil {
+		s.c.OnPaired(s)
+	}
+}
+
+// TokenKeys returns the console's token-verification keys.
+func (s *Service) TokenKeys(ctx context.Context) ([]token.PublicKey, error) {
+	st, err := s.c.Store.KioskSyncState(ctx)
+	if err != nil {
+		if errors.Is(err, sqlite.ErrKioskNotPaired) {
+			return nil, i18n.Wrap(ErrNotPaired, msgNotPaired)
+		}
+		return nil, err
+	}
+	var keys []syncwire.TokenKey
+	if err := json.Unmarshal(st.TokenKeys, &keys); err != nil {
+		return nil, fmt.Errorf("read the console's token keys: %w", err)
+	}
+	return syncwire.PublicKeysOf(keys), nil
+}
+
+// Joined is what a join stored.
+type Joined struct {
+	KioskID     string `json:"kioskId"`
+	KioskName   string `json:"kioskName"`
+	Site        string `json:"site"`
+	ConsoleName string `json:"consoleName"`
+}
+
+// Join pairs this kiosk with the console that wrote the pairing file:
+// checks the file (syncwire.OpenPairing), generates the kiosk's own keys and
+// stores the pairing, the console's keys, company data, catalogs and kiosk
+// settings. A kiosk already paired refuses (ErrAlreadyPaired).
+func (s *Service) Join(ctx context.Context, pairingFile io.Reader) (*Joined, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pairing != nil {
+		return nil, i18n.Wrap(ErrAlreadyPaired, msgAlreadyPaired, "console", s.pairing.ConsoleName)
+	}
+	if err := os.MkdirAll(s.c.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create the sync folder: %w", err)
+	}
+	p, err := syncwire.OpenPairing(pairingFile, s.c.TempDir)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalogOf(p.Catalogs)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := settingsOf(p.Company, p.Settings, s.c.Log)
+	if err != nil {
+		return nil, err
+	}
+	tk, err := json.Marshal(p.TokenKeys)
+	if err != nil {
+		return nil, fmt.Errorf("store the console's token keys: %w", err)
+	}
+	keys, err := syncwire.NewKioskKeys()
+	if err != nil {
+		return nil, err
+	}
+	kb, err := keys.MarshalText()
+	if err != nil {
+		return nil, err
+	}
+	err = s.c.Store.PairKiosk(ctx, sqlite.KioskPairing{KioskID: p.KioskID, TokenKeys: tk, Catalog: cat, Settings: vals,
+		Audit: audit.Entry{Action: audit.SyncKioskPaired, Subject: p.KioskID, Detail: p.ConsoleName}})
+	if err != nil {
+		return nil, err
+	}
+	if err := paths.WriteFile(filepath.Join(s.c.Dir, KeysFile), kb); err != nil {
+		return nil, err
+	}
+	secret := p.Secret
+	stored := &Pairing{ConsoleID: p.ConsoleID, ConsoleName: p.ConsoleName, ConsoleKeys: p.ConsoleKeys, SyncAddress: p.SyncAddress,
+		KioskID: p.KioskID, KioskName: p.KioskName, Site: p.Site, Secret: &secret, PairedAt: s.c.Now().UTC()}
+	// pairing.json last: its presence is "paired".
+	if err := s.writePairing(stored); err != nil {
+		return nil, err
+	}
+	s.pairing, s.keys = stored, keys
+	s.c.Log.Info("kiosk paired", "kiosk_id", p.KioskID, "console_id", p.ConsoleID)
+	if s.c.OnPaired != nil {
+		s.c.OnPaired(s)
+	}
+	return &Joined{KioskID: p.KioskID, KioskName: p.KioskName, Site: p.Site, ConsoleName: p.ConsoleName}, nil
+}
+
+func (s *Service) writePairing(p *Pairing) error {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return fmt.Errorf("store the pairing: %w", err)
+	}
+	return paths.WriteFile(filepath.Join(s.c.Dir, PairingFile), b)
+}
+
+// catalogOf reads the pairing's or site pack's catalogs: invite.Catalog's
+// JSON ({"cardTypes": […], "industries": […]}); nil when absent.
+func catalogOf(raw json.RawMessage) (*invite.Catalog, error) {
+	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
+		return nil, nil
+	}
+	var cat invite.Catalog
+	if err := json.Unmarshal(raw, &cat); err != nil {
+		return nil, i18n.Wrap(fmt.Errorf("%w: catalogs: %v", ErrBadPairing, err), msgBadPairing)
+	}
+	for _, c := range cat.CardTypes {
+		if c.Code == "" || len(c.Code) > 40 {
+			return nil, i18n.Wrap(fmt.Errorf("%w: a card type without a code", ErrBadPairing), msgBadPairing)
+		}
+	}
+	for _, c := range cat.Industries {
+		if c.Code == "" || len(c.Code) > 40 {
+			return nil, i18n.Wrap(fmt.Errorf("%w: an industry without a code", ErrBadPairing), msgBadPairing)
+		}
+	}
+	return &cat, nil
+}
+
+// settingsOf turns the company data (a JSON object of company settings:
+// "company.name" or "name" for company.name, …) and the kiosk settings
+// into setting changes. Unknown keys and secrets are skipped (logged),
+// values that do not validate too: a console's newer setting must not stop
+// a kiosk from working.
+func settingsOf(company json.RawMessage, kiosk map[string]string, log *slog.Logger) (map[string]string, error) {
+	all := map[string]string{}
+	if t := bytes.TrimSpace(company); len(t) > 0 && string(t) != "null" {
+		var m map[string]string
+		if err := json.Unmarshal(t, &m); err != nil {
+			return nil, i18n.Wrap(fmt.Errorf("%w: company: %v", ErrBadPairing, err), msgBadPairing)
+		}
+		for k, v := range m {
+			if !strings.HasPrefix(k, "company.") {
+				k = "company." + k
+			}
+			all[k] = v
+		}
+	}
+	for k, v := range kiosk {
+		all[k] = v
+	}
+	out := map[string]string{}
+	for k, v := range all {
+		d, ok := settings.Lookup(k)
+		if !ok || d.Kind == settings.KindSecret {
+			log.Warn("setting from the console skipped", "key", k)
+			continue
+		}
+		n, err := settings.Normalize(k, v)
+		if err != nil {
+			log.Warn("setting from the console skipped", "key", k, "err", err)
+			continue
+		}
+		out[k] = n
+	}
+	return out, nil
+}
+
+// state returns the pairing and keys, or ErrNotPaired.
+func (s *Service) state() (*Pairing, *syncwire.KioskKeys, error) {
+	if s.pairing == nil {
+		return nil, nil, i18n.Wrap(ErrNotPaired, msgNotPaired)
+	}
+	return s.pairing, s.keys, nil
+}
+
+// Adopt makes a local invitation of a token this kiosk's database does not
+// know: its signature must verify with the console's keys and it must not
+// have expired. Card type, industry and expiry come from the token; the
+// e-mail address is unknown (""). A token of an invitation the console
+// revoked is stored revoked (the registration then says so).
+// invite.ErrNotFound when the token cannot be adopted.
+func (s *Service) Adopt(ctx context.Context, tok string) (invite.Invitation, error) {
+	keys, err := s.TokenKeys(ctx)
+	if err != nil {
+		return invite.Invitation{}, fmt.Errorf("%w: %v", invite.ErrNotFound, err)
+	}
+	v, err := token.NewVerifier(keys...)
+	if err != nil {
+		return invite.Invitation{}, fmt.Errorf("%w: %v", invite.ErrNotFound, err)
+	}
+	claims, err := v.Verify(tok, s.c.Now())
+	if err != nil {
+		return invite.Invitation{}, fmt.Errorf("%w: token not adopted: %v", invite.ErrNotFound, err)
+	}
+	return s.c.Store.AdoptInvitation(ctx, invite.Invitation{
+		ID: claims.InvitationID, Code: "~" + claims.InvitationID, CardType: claims.CardType, Industry: claims.Industry,
+		Language: "sv", Status: invite.StatusSent, Token: tok, ExpiresAt: claims.ExpiresAt,
+	})
+}
+
+// Seal is the kiosk's Confirm (registration.Sealer): the registration and
+// its card photo are sealed to the console's age recipient and queued with
+// the next sequence number; the invitation becomes registered here and the
+// draft (clear data and photos) is deleted, its pages and the write-ahead
+// log cleared. o.ID is the registration's id.
+func (s *Service) Seal(ctx context.Context, o order.Order, tok string) error {
+	s.mu.Lock()
+	p, _, err := s.state()
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	reg := syncwire.Registration{
+		ID: o.ID, KioskID: p.KioskID, Token: tok, InvitationID: o.InvitationID, RegisteredAt: o.RegisteredAt,
+		FirstName: o.FirstName, LastName: o.LastName, Personnummer: o.Personnummer, BirthDate: o.BirthDate,
+		Nationality: o.Nationality, IDNumber: o.IDNumber, Phone: o.Phone, Language: o.Language,
+		Delivery: syncwire.Delivery{UseCompany: o.Delivery.UseCompany, Address: syncwire.Address{
+			Name: o.Delivery.Address.Name, CareOf: o.Delivery.Address.CareOf, Street: o.Delivery.Address.Street,
+			PostalCode: o.Delivery.Address.PostalCode, City: o.Delivery.Address.City, Country: o.Delivery.Address.Country}},
+		IdentityMethod: o.IdentityMethod, IdentityCheck: o.IdentityCheck, IdentityCheckedAt: o.IdentityCheckedAt,
+	}
+	seal := func(seq uint64) ([]byte, error) {
+		reg.Seq = seq
+		var buf bytes.Buffer
+		if err := syncwire.Seal(&buf, reg, bytes.NewReader(o.Photo), int64(len(o.Photo)), p.ConsoleKeys.AgeRecipient); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	}
+	_, err = s.c.Store.SealRegistration(ctx, o.ID, o.InvitationID, seal, func(inv *invite.Invitation) (invite.Change, error) {
+		if inv.Status == invite.StatusRegistered {
+			return invite.Change{}, order.ErrAlreadyRegistered
+		}
+		if !invite.CanTransition(inv.Status, invite.StatusRegistered) {
+			return invite.Change{}, fmt.Errorf("%w: %s to registered", invite.ErrTransition, inv.Status)
+		}
+		inv.Status = invite.StatusRegistered
+		return invite.Change{
+			Events: []invite.Event{{Kind: invite.EventRegistered, Detail: "kiosk:" + p.KioskName}},
+			Audit: []audit.Entry{{Actor: audit.Cardholder.Name, ActorKind: audit.KindCardholder,
+				Action: audit.SyncRegistrationSealed, Subject: inv.ID}},
+		}, nil
+	})
+	return err
+}

@@ -1,0 +1,437 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"id06desk/internal/audit"
+	"id06desk/internal/invite"
+)
+
+// The storage of an offline kiosk's sync (internal/kiosksync decides; this
+// file persists): the kiosk_sync row, the queue of sealed registrations and
+// the revoked invitation ids the console sent.
+
+// KioskSyncState is the kiosk's sync row and its queue's size.
+type KioskSyncState struct {
+	KioskID         string
+	TokenKeys       []byte // JSON, as the service stored it
+	NextRegSeq      uint64
+	NextBundleSeq   uint64
+	LastExportAt    time.Time // zero: never exported
+	LastExportSeq   uint64
+	LastExportCount int
+	PackSeq         uint64    // 0: no site pack applied
+	PackAppliedAt   time.Time // the kiosk's clock
+	PackConsoleTime time.Time // the console's clock in the pack
+	FirstAcked      bool
+	Pending         int // sealed registrations not yet acknowledged
+}
+
+// KioskPairing is what a join stores in the database.
+type KioskPairing struct {
+	KioskID   string
+	TokenKeys []byte
+	Catalog   *invite.Catalog   // nil: keep the catalog
+	Settings  map[string]string // validated by the service
+	Audit     audit.Entry
+}
+
+// KioskSitePack is what applying a site pack changes, decided by the
+// service.
+type KioskSitePack struct {
+	Seq         uint64
+	ConsoleTime time.Time
+	TokenKeys   []byte
+	Catalog     *invite.Catalog
+	Settings    map[string]string
+	// Invitations are the site's active invitations (full set); Email and
+	// Name are empty.
+	Invitations []invite.Invitation
+	Revoked     []string
+	// AckRegistrations are the sealed registrations' sequence numbers the
+	// console holds: deleted here.
+	AckRegistrations []uint64
+	// AckBundle: the console acknowledged a bundle (the pairing secret may go).
+	AckBundle bool
+	Audit     audit.Entry
+}
+
+// SitePackResult says what a site pack changed.
+type SitePackResult struct {
+	Invitations int // inserted or updated
+	Revoked     int // local invitations marked revoked
+	Forgotten   int // sealed registrations deleted
+}
+
+// ErrKioskNotPaired: the kiosk_sync row does not exist.
+var ErrKioskNotPaired = errors.New("the kiosk is not paired")
+
+// KioskSyncState reads the sync row; ErrKioskNotPaired when there is none.
+func (db *DB) KioskSyncState(ctx context.Context) (KioskSyncState, error) {
+	return kioskState(ctx, db.reader)
+}
+
+func kioskState(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}) (KioskSyncState, error) {
+	var s KioskSyncState
+	var keys string
+	var exportAt, appliedAt, consoleTime sql.NullInt64
+	var first int
+	err := q.QueryRowContext(ctx, `SELECT kiosk_id, token_keys, next_reg_seq, next_bundle_seq, last_export_at, last_export_seq,
+		last_export_count, pack_seq, pack_applied_at, pack_console_time, first_acked FROM kiosk_sync WHERE id = 1`).Scan(
+		&s.KioskID, &keys, &s.NextRegSeq, &s.NextBundleSeq, &exportAt, &s.LastExportSeq, &s.LastExportCount,
+		&s.PackSeq, &appliedAt, &consoleTime, &first)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrKioskNotPaired
+	}
+	if err != nil {
+		return s, fmt.Errorf("read kiosk sync state: %w", err)
+	}
+	s.TokenKeys, s.FirstAcked = []byte(keys), first != 0
+	if exportAt.Valid {
+		s.LastExportAt = fromMS(exportAt.Int64)
+	}
+	if appliedAt.Valid {
+		s.PackAppliedAt = fromMS(appliedAt.Int64)
+	}
+	if consoleTime.Valid {
+		s.PackConsoleTime = fromMS(consoleTime.Int64)
+	}
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM kiosk_outbound`).Scan(&s.Pending); err != nil {
+		return s, fmt.Errorf("count sealed registrations: %w", err)
+	}
+	return s, nil
+}
+
+// PairKiosk stores a new pairing: the sync row (a join replaces an earlier
+// pairing's row; its sealed registrations stay queued), the catalog and
+// the kiosk settings, in one transaction.
+func (db *DB) PairKiosk(ctx context.Context, p KioskPairing) error {
+	return db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM kiosk_sync`); err != nil {
+			return fmt.Errorf("pair kiosk: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO kiosk_sync(id, kiosk_id, token_keys, next_reg_seq)
+			VALUES (1, ?, ?, coalesce((SELECT max(seq) + 1 FROM kiosk_outbound), 1))`, p.KioskID, string(p.TokenKeys)); err != nil {
+			return fmt.Errorf("pair kiosk: %w", err)
+		}
+		now := ms(db.now())
+		if err := applyKioskConfig(ctx, tx, now, p.Catalog, p.Settings); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, now, p.Audit)
+	})
+}
+
+// applyKioskConfig upserts the catalog (entries the console no longer has
+// are deactivated, never deleted: invitations refer to them) and the
+// settings.
+func applyKioskConfig(ctx context.Context, tx *sql.Tx, now int64, cat *invite.Catalog, settings map[string]string) error {
+	if cat != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE card_types SET active = 0`); err != nil {
+			return fmt.Errorf("apply catalog: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE industries SET active = 0`); err != nil {
+			return fmt.Errorf("apply catalog: %w", err)
+		}
+		for i, c := range cat.CardTypes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO card_types(code, name_sv, name_en, rfid, active, position) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT(code) DO UPDATE SET name_sv = excluded.name_sv, name_en = excluded.name_en, rfid = excluded.rfid, active = excluded.active, position = excluded.position`,
+				c.Code, c.NameSv, c.NameEn, c.RFID, c.Active, i); err != nil {
+				return fmt.Errorf("apply card type %s: %w", c.Code, err)
+			}
+		}
+		for i, c := range cat.Industries {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO industries(code, name_sv, name_en, active, position) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT(code) DO UPDATE SET name_sv = excluded.name_sv, name_en = excluded.name_en, active = excluded.active, position = excluded.position`,
+				c.Code, c.NameSv, c.NameEn, c.Active, i); err != nil {
+				return fmt.Errorf("apply industry %s: %w", c.Code, err)
+			}
+		}
+	}
+	for k, v := range settings {
+		var err error
+		if v == "" {
+			_, err = tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, k)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?)
+				ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, k, v, now)
+		}
+		if err != nil {
+			return fmt.Errorf("apply setting %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// ensureCatalogCodes adds a card type or industry an invitation names that
+// the kiosk's catalog lacks (an older pairing), inactive, named by its
+// code, so the invitation can be stored.
+func ensureCatalogCodes(ctx context.Context, tx *sql.Tx, cardType, industry string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO card_types(code, name_sv, name_en, active, position) VALUES (?, ?, ?, 0, 1000)`,
+		cardType, cardType, cardType); err != nil {
+		return fmt.Errorf("card type %s: %w", cardType, err)
+	}
+	if industry != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO industries(code, name_sv, name_en, active, position) VALUES (?, ?, ?, 0, 1000)`,
+			industry, industry, industry); err != nil {
+			return fmt.Errorf("industry %s: %w", industry, err)
+		}
+	}
+	return nil
+}
+
+// AdoptInvitation stores an invitation the kiosk learnt from a verified
+// token, unless it exists; one the console revoked is stored revoked. It
+// returns the stored invitation.
+func (db *DB) AdoptInvitation(ctx context.Context, inv invite.Invitation) (invite.Invitation, error) {
+	var out invite.Invitation
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		cur, err := invitationInTx(ctx, tx, inv.ID)
+		if err == nil {
+			out = cur
+			return nil
+		}
+		if !errors.Is(err, invite.ErrNotFound) {
+			return err
+		}
+		var revoked int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM kiosk_revoked WHERE invitation_id = ?`, inv.ID).Scan(&revoked); err != nil {
+			return err
+		}
+		if revoked > 0 {
+			inv.Status = invite.StatusRevoked
+		}
+		if err := ensureCatalogCodes(ctx, tx, inv.CardType, inv.Industry); err != nil {
+			return err
+		}
+		now := ms(db.now())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO invitations(id, code, email, name, card_type, industry, language, status, token, created_at, updated_at, expires_at)
+			VALUES (?, ?, '', '', ?, ?, ?, ?, ?, ?, ?, ?)`,
+			inv.ID, inv.Code, inv.CardType, nullable(inv.Industry), inv.Language, string(inv.Status), inv.Token, now, now, ms(inv.ExpiresAt)); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, inv.ID, now, invite.EventCreated, "kiosk"); err != nil {
+			return err
+		}
+		out, err = invitationInTx(ctx, tx, inv.ID)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("adopt invitation: %w", err)
+	}
+	return out, nil
+}
+
+// SealedRegistration is one row of the kiosk's outbound queue.
+type SealedRegistration struct {
+	Seq            uint64
+	RegistrationID string
+	InvitationID   string
+	Sealed         []byte
+	CreatedAt      time.Time
+}
+
+// SealRegistration queues a sealed registration in one transaction: seal
+// (the service) gets the registration's sequence number and returns the
+// sealed bytes; the invitation becomes registered (status and event, change
+// from the service), the draft with its clear data and photos is deleted.
+// The file's freed pages and the write-ahead log are cleared afterwards.
+func (db *DB) SealRegistration(ctx context.Context, registrationID, invitationID string,
+	seal func(seq uint64) ([]byte, error), fn func(inv *invite.Invitation) (invite.Change, error)) (uint64, error) {
+	var seq uint64
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT next_reg_seq FROM kiosk_sync WHERE id = 1`).Scan(&seq); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrKioskNotPaired
+			}
+			return err
+		}
+		cur, err := invitationInTx(ctx, tx, invitationID)
+		if err != nil {
+			return err
+		}
+		next := cur
+		c, err := fn(&next)
+		if err != nil {
+			return err
+		}
+		sealed, err := seal(seq)
+		if err != nil {
+			return err
+		}
+		now := ms(db.now())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO kiosk_outbound(seq, registration_id, invitation_id, sealed, created_at) VALUES (?, ?, ?, ?, ?)`,
+			seq, registrationID, invitationID, sealed, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE kiosk_sync SET next_reg_seq = ? WHERE id = 1`, seq+1); err != nil {
+			return err
+		}
+		c.DeleteDraft = true
+		next.UpdatedAt = fromMS(now)
+		_, err = writeInvitation(ctx, tx, now, next, c)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("seal registration: %w", err)
+	}
+	db.erase(ctx)
+	return seq, nil
+}
+
+// SealedSeqs lists the queued sealed registrations' sequence numbers, in
+// order.
+func (db *DB) SealedSeqs(ctx context.Context) ([]uint64, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT seq FROM kiosk_outbound ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("list sealed registrations: %w", err)
+	}
+	defer rows.Close()
+	var seqs []uint64
+	for rows.Next() {
+		var s uint64
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("list sealed registrations: %w", err)
+		}
+		seqs = append(seqs, s)
+	}
+	return seqs, rows.Err()
+}
+
+// SealedRegistration reads one queued sealed registration.
+func (db *DB) SealedRegistration(ctx context.Context, seq uint64) (SealedRegistration, error) {
+	var r SealedRegistration
+	var created int64
+	err := db.reader.QueryRowContext(ctx, `SELECT seq, registration_id, invitation_id, sealed, created_at FROM kiosk_outbound WHERE seq = ?`, seq).
+		Scan(&r.Seq, &r.RegistrationID, &r.InvitationID, &r.Sealed, &created)
+	if err != nil {
+		return r, fmt.Errorf("read sealed registration %d: %w", seq, err)
+	}
+	r.CreatedAt = fromMS(created)
+	return r, nil
+}
+
+// RecordKioskExport records a written bundle: its sequence number is used.
+func (db *DB) RecordKioskExport(ctx context.Context, bundleSeq uint64, count int, at time.Time, e audit.Entry) error {
+	return db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE kiosk_sync SET next_bundle_seq = max(next_bundle_seq, ?), last_export_at = ?,
+			last_export_seq = ?, last_export_count = ? WHERE id = 1`, bundleSeq+1, ms(at), bundleSeq, count); err != nil {
+			return fmt.Errorf("record export: %w", err)
+		}
+		return insertAudit(ctx, tx, ms(db.now()), e)
+	})
+}
+
+// ApplyKioskSitePack applies a site pack in one transaction; check (the
+// service's rule) sees the sequence number applied last and refuses a pack
+// that is not newer. The acknowledged sealed registrations are deleted and
+// cleared from the file.
+func (db *DB) ApplyKioskSitePack(ctx context.Context, p KioskSitePack, check func(applied uint64) error) (SitePackResult, error) {
+	var res SitePackResult
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		var applied uint64
+		if err := tx.QueryRowContext(ctx, `SELECT pack_seq FROM kiosk_sync WHERE id = 1`).Scan(&applied); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrKioskNotPaired
+			}
+			return err
+		}
+		if err := check(applied); err != nil {
+			return err
+		}
+		now := ms(db.now())
+		if err := applyKioskConfig(ctx, tx, now, p.Catalog, p.Settings); err != nil {
+			return err
+		}
+		first := 0
+		if p.AckBundle {
+			first = 1
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE kiosk_sync SET pack_seq = ?, pack_applied_at = ?, pack_console_time = ?, token_keys = ?,
+			first_acked = max(first_acked, ?) WHERE id = 1`, p.Seq, now, ms(p.ConsoleTime), string(p.TokenKeys), first); err != nil {
+			return err
+		}
+		for _, inv := range p.Invitations {
+			n, err := upsertSiteInvitation(ctx, tx, now, inv)
+			if err != nil {
+				return err
+			}
+			res.Invitations += n
+		}
+		for _, id := range p.Revoked {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO kiosk_revoked(invitation_id) VALUES (?)`, id); err != nil {
+				return err
+			}
+			// A registration sealed here stays registered: the console
+			// decides about it.
+			r, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, updated_at = ? WHERE id = ? AND status NOT IN (?, ?)`,
+				string(invite.StatusRevoked), now, id, string(invite.StatusRevoked), string(invite.StatusRegistered))
+			if err != nil {
+				return err
+			}
+			if n, _ := r.RowsAffected(); n > 0 {
+				res.Revoked++
+				if err := addEvent(ctx, tx, id, now, invite.EventRevoked, "site pack"); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `DELETE FROM registration_drafts WHERE invitation_id = ?`, id); err != nil {
+					return err
+				}
+			}
+		}
+		for _, seq := range p.AckRegistrations {
+			r, err := tx.ExecContext(ctx, `DELETE FROM kiosk_outbound WHERE seq = ?`, seq)
+			if err != nil {
+				return fmt.Errorf("forget sealed registration %d: %w", seq, err)
+			}
+			n, _ := r.RowsAffected()
+			res.Forgotten += int(n)
+		}
+		return insertAudit(ctx, tx, now, p.Audit)
+	})
+	if err != nil {
+		return res, fmt.Errorf("apply site pack: %w", err)
+	}
+	// Sealed rows, revoked drafts: zeroed in the file and out of the log.
+	db.erase(ctx)
+	return res, nil
+}
+
+// upsertSiteInvitation inserts an invitation of a site pack or refreshes
+// the local copy (code, link, expiry, card type); a local status past sent
+// (opened, registered, revoked) is kept.
+func upsertSiteInvitation(ctx context.Context, tx *sql.Tx, now int64, inv invite.Invitation) (int, error) {
+	if err := ensureCatalogCodes(ctx, tx, inv.CardType, inv.Industry); err != nil {
+		return 0, err
+	}
+	// Another local invitation holding the code (an adopted one gets a
+	// placeholder code) gives it up.
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET code = '~' || id WHERE code = ? AND id != ?`, inv.Code, inv.ID); err != nil {
+		return 0, err
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO invitations(id, code, email, name, card_type, industry, language, status, token, created_at, updated_at, expires_at)
+		VALUES (?, ?, '', '', ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET code = excluded.code, card_type = excluded.card_type, industry = excluded.industry,
+			language = excluded.language, token = excluded.token, expires_at = excluded.expires_at, updated_at = excluded.updated_at
+		WHERE invitations.status IN (?, ?, ?)`,
+		inv.ID, inv.Code, inv.CardType, nullable(inv.Industry), inv.Language, string(invite.StatusSent), inv.Token, now, now, ms(inv.ExpiresAt),
+		string(invite.StatusSent), string(invite.StatusOpened), string(invite.StatusExpired))
+	if err != nil {
+		return 0, fmt.Errorf("store invitation %s: %w", inv.ID, err)
+	}
+	n, _ := r.RowsAffected()
+	if n > 0 {
+		// An expired copy the console extended is open again.
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ? WHERE id = ? AND status = ?`,
+			string(invite.StatusSent), inv.ID, string(invite.StatusExpired)); err != nil {
+			return 0, err
+		}
+	}
+	return int(n), nil
+}
