@@ -16,8 +16,8 @@ import (
 
 	"id06desk/internal/audit"
 	"id06desk/internal/invite"
+	"id06desk/internal/kioskstate"
 	"id06desk/internal/paths"
-	"id06desk/internal/sqlite"
 	"id06desk/internal/syncwire"
 )
 
@@ -79,7 +79,7 @@ func (s *Service) ApplySitePack(ctx context.Context, r io.Reader) (*Applied, err
 		invs = append(invs, invite.Invitation{ID: in.ID, Code: in.Code, CardType: in.CardType, Industry: in.Industry,
 			Language: lang, Token: in.Token, ExpiresAt: in.ExpiresAt})
 	}
-	kp := sqlite.KioskSitePack{
+	kp := kioskstate.KioskSitePack{
 		Seq: pack.Seq, ConsoleTime: pack.ConsoleTime, TokenKeys: tk, Catalog: cat, Settings: vals,
 		Invitations: invs, Revoked: pack.Revoked, AckRegistrations: pack.Acks.Registrations, AckBundle: len(pack.Acks.Bundles) > 0,
 		Audit: audit.Entry{Action: audit.SyncSitePackApplied, Subject: strconv.FormatUint(pack.Seq, 10),
@@ -281,7 +281,7 @@ func (s *Service) Status(ctx context.Context) (*Status, error) {
 	s.mu.Unlock()
 	st, err := s.c.Store.KioskSyncState(ctx)
 	if err != nil {
-		if errors.Is(err, sqlite.ErrKioskNotPaired) {
+		if errors.Is(err, kioskstate.ErrKioskNotPaired) {
 			return &Status{}, nil
 		}
 		return nil, err

@@ -31,10 +31,10 @@ import (
 	"id06desk/internal/audit"
 	"id06desk/internal/i18n"
 	"id06desk/internal/invite"
+	"id06desk/internal/kioskstate"
 	"id06desk/internal/order"
 	"id06desk/internal/paths"
 	"id06desk/internal/settings"
-	"id06desk/internal/sqlite"
 	"id06desk/internal/syncwire"
 	"id06desk/internal/token"
 )
@@ -49,17 +49,17 @@ const (
 	PairingFile = "pairing.json"
 )
 
-// Store persists the kiosk's sync (internal/sqlite.DB).
+// Store persists the kiosk's sync (internal/kioskstate.DB).
 type Store interface {
-	KioskSyncState(ctx context.Context) (sqlite.KioskSyncState, error)
-	PairKiosk(ctx context.Context, p sqlite.KioskPairing) error
+	KioskSyncState(ctx context.Context) (kioskstate.KioskSyncState, error)
+	PairKiosk(ctx context.Context, p kioskstate.KioskPairing) error
 	AdoptInvitation(ctx context.Context, inv invite.Invitation) (invite.Invitation, error)
 	SealRegistration(ctx context.Context, registrationID, invitationID string,
 		seal func(seq uint64) ([]byte, error), fn func(inv *invite.Invitation) (invite.Change, error)) (uint64, error)
 	SealedSeqs(ctx context.Context) ([]uint64, error)
-	SealedRegistration(ctx context.Context, seq uint64) (sqlite.SealedRegistration, error)
+	SealedRegistration(ctx context.Context, seq uint64) (kioskstate.SealedRegistration, error)
 	RecordKioskExport(ctx context.Context, bundleSeq uint64, count int, at time.Time, e audit.Entry) error
-	ApplyKioskSitePack(ctx context.Context, p sqlite.KioskSitePack, check func(applied uint64) error) (sqlite.SitePackResult, error)
+	ApplyKioskSitePack(ctx context.Context, p kioskstate.KioskSitePack, check func(applied uint64) error) (kioskstate.SitePackResult, error)
 }
 
 // Config wires a Service.
@@ -196,7 +196,7 @@ func (s *Service) Hook() {
 func (s *Service) TokenKeys(ctx context.Context) ([]token.PublicKey, error) {
 	st, err := s.c.Store.KioskSyncState(ctx)
 	if err != nil {
-		if errors.Is(err, sqlite.ErrKioskNotPaired) {
+		if errors.Is(err, kioskstate.ErrKioskNotPaired) {
 			return nil, i18n.Wrap(ErrNotPaired, msgNotPaired)
 		}
 		return nil, err
@@ -253,7 +253,7 @@ func (s *Service) Join(ctx context.Context, pairingFile io.Reader) (*Joined, err
 	if err != nil {
 		return nil, err
 	}
-	err = s.c.Store.PairKiosk(ctx, sqlite.KioskPairing{KioskID: p.KioskID, TokenKeys: tk, Catalog: cat, Settings: vals,
+	err = s.c.Store.PairKiosk(ctx, kioskstate.KioskPairing{KioskID: p.KioskID, TokenKeys: tk, Catalog: cat, Settings: vals,
 		Audit: audit.Entry{Action: audit.SyncKioskPaired, Subject: p.KioskID, Detail: p.ConsoleName}})
 	if err != nil {
 		return nil, err

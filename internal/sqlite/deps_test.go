@@ -12,16 +12,17 @@ import (
 // the ports it implements, never on a service (registration, invitations,
 // orders, housekeeping, ...), which could tempt it to decide.
 var domainPackages = map[string]string{
-	"id06desk/internal/audit":     "the audit log's entry",
-	"id06desk/internal/health":    "the database status /api/health reports",
-	"id06desk/internal/i18n":      "the messages domain errors carry (invite's)",
-	"id06desk/internal/identity":  "identity rules the domain types use (invite's org-number check shares its Luhn)",
-	"id06desk/internal/lifecycle": "the status transition table type invite and order keep their tables in",
-	"id06desk/internal/invite":    "invitation types, statuses and their one table",
-	"id06desk/internal/order":     "order types, statuses and their one table",
-	"id06desk/internal/nexus":     "the Nexus batch type and its import profile (imports order and i18n only)",
-	"id06desk/internal/outbox":    "the mail queue's Message and Outcome and the Store port sqlite implements (imports nothing of the app)",
-	"id06desk/internal/pairing":   "the console's records of offline kiosks (kiosks, received registrations, refusals, conflicts)",
+	"id06desk/internal/audit":      "the audit log's entry",
+	"id06desk/internal/health":     "the database status /api/health reports",
+	"id06desk/internal/i18n":       "the messages domain errors carry (invite's)",
+	"id06desk/internal/identity":   "identity rules the domain types use (invite's org-number check shares its Luhn)",
+	"id06desk/internal/lifecycle":  "the status transition table type invite and order keep their tables in",
+	"id06desk/internal/invite":     "invitation types, statuses and their one table",
+	"id06desk/internal/kioskstate": "an offline kiosk's sync state, queue and site pack changes (imports audit and invite only)",
+	"id06desk/internal/order":      "order types, statuses and their one table",
+	"id06desk/internal/nexus":      "the Nexus batch type and its import profile (imports order and i18n only)",
+	"id06desk/internal/outbox":     "the mail queue's Message and Outcome and the Store port sqlite implements (imports nothing of the app)",
+	"id06desk/internal/pairing":    "the console's records of offline kiosks (kiosks, received registrations, refusals, conflicts)",
 }
 
 func TestStorageImportsOnlyDomainPackages(t *testing.T) {

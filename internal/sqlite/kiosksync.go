@@ -9,76 +9,22 @@ import (
 
 	"id06desk/internal/audit"
 	"id06desk/internal/invite"
+	"id06desk/internal/kioskstate"
 )
 
 // The storage of an offline kiosk's sync (internal/kiosksync decides; this
 // file persists): the kiosk_sync row, the queue of sealed registrations and
 // the revoked invitation ids the console sent.
 
-// KioskSyncState is the kiosk's sync row and its queue's size.
-type KioskSyncState struct {
-	KioskID         string
-	TokenKeys       []byte // JSON, as the service stored it
-	NextRegSeq      uint64
-	NextBundleSeq   uint64
-	LastExportAt    time.Time // zero: never exported
-	LastExportSeq   uint64
-	LastExportCount int
-	PackSeq         uint64    // 0: no site pack applied
-	PackAppliedAt   time.Time // the kiosk's clock
-	PackConsoleTime time.Time // the console's clock in the pack
-	FirstAcked      bool
-	Pending         int // sealed registrations not yet acknowledged
-}
-
-// KioskPairing is what a join stores in the database.
-type KioskPairing struct {
-	KioskID   string
-	TokenKeys []byte
-	Catalog   *invite.Catalog   // nil: keep the catalog
-	Settings  map[string]string // validated by the service
-	Audit     audit.Entry
-}
-
-// KioskSitePack is what applying a site pack changes, decided by the
-// service.
-type KioskSitePack struct {
-	Seq         uint64
-	ConsoleTime time.Time
-	TokenKeys   []byte
-	Catalog     *invite.Catalog
-	Settings    map[string]string
-	// Invitations are the site's active invitations (full set); Email and
-	// Name are empty.
-	Invitations []invite.Invitation
-	Revoked     []string
-	// AckRegistrations are the sealed registrations' sequence numbers the
-	// console holds: deleted here.
-	AckRegistrations []uint64
-	// AckBundle: the console acknowledged a bundle (the pairing secret may go).
-	AckBundle bool
-	Audit     audit.Entry
-}
-
-// SitePackResult says what a site pack changed.
-type SitePackResult struct {
-	Invitations int // inserted or updated
-	Revoked     int // local invitations marked revoked
-	Forgotten   int // sealed registrations deleted
-}
-
-// ErrKioskNotPaired: the kiosk_sync row does not exist.
-var ErrKioskNotPaired = errors.New("the kiosk is not paired")
-
-// KioskSyncState reads the sync row; ErrKioskNotPaired when there is none.
-func (db *DB) KioskSyncState(ctx context.Context) (KioskSyncState, error) {
+// kioskstate.KioskSyncState reads the sync row; kioskstate.ErrKioskNotPaired when there is none.
+func (db *DB) KioskSyncState(ctx context.Context) (kioskstate.KioskSyncState, error) {
 	return kioskState(ctx, db.reader)
 }
 
 func kioskState(ctx context.Context, q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}) (KioskSyncState, error) {
-	var s KioskSyncState
+}) (kioskstate.KioskSyncState, error) {
+	var s kioskstate.KioskSyncState
 	var keys string
 	var exportAt, appliedAt, consoleTime sql.NullInt64
 	var first int
@@ -87,7 +33,7 @@ func kioskState(ctx context.Context, q interface {
 		&s.KioskID, &keys, &s.NextRegSeq, &s.NextBundleSeq, &exportAt, &s.LastExportSeq, &s.LastExportCount,
 		&s.PackSeq, &appliedAt, &consoleTime, &first)
 	if errors.Is(err, sql.ErrNoRows) {
-		return s, ErrKioskNotPaired
+		return s, kioskstate.ErrKioskNotPaired
 	}
 	if err != nil {
 		return s, fmt.Errorf("read kiosk sync state: %w", err)
@@ -111,7 +57,7 @@ func kioskState(ctx context.Context, q interface {
 // PairKiosk stores a new pairing: the sync row (a join replaces an earlier
 // pairing's row; its sealed registrations stay queued), the catalog and
 // the kiosk settings, in one transaction.
-func (db *DB) PairKiosk(ctx context.Context, p KioskPairing) error {
+func (db *DB) PairKiosk(ctx context.Context, p kioskstate.KioskPairing) error {
 	return db.RunInTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM kiosk_sync`); err != nil {
 			return fmt.Errorf("pair kiosk: %w", err)
@@ -228,15 +174,6 @@ func (db *DB) AdoptInvitation(ctx context.Context, inv invite.Invitation) (invit
 	return out, nil
 }
 
-// SealedRegistration is one row of the kiosk's outbound queue.
-type SealedRegistration struct {
-	Seq            uint64
-	RegistrationID string
-	InvitationID   string
-	Sealed         []byte
-	CreatedAt      time.Time
-}
-
 // SealRegistration queues a sealed registration in one transaction: seal
 // (the service) gets the registration's sequence number and returns the
 // sealed bytes; the invitation becomes registered (status and event, change
@@ -248,7 +185,7 @@ func (db *DB) SealRegistration(ctx context.Context, registrationID, invitationID
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT next_reg_seq FROM kiosk_sync WHERE id = 1`).Scan(&seq); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				return ErrKioskNotPaired
+				return kioskstate.ErrKioskNotPaired
 			}
 			return err
 		}
@@ -304,9 +241,9 @@ func (db *DB) SealedSeqs(ctx context.Context) ([]uint64, error) {
 	return seqs, rows.Err()
 }
 
-// SealedRegistration reads one queued sealed registration.
-func (db *DB) SealedRegistration(ctx context.Context, seq uint64) (SealedRegistration, error) {
-	var r SealedRegistration
+// kioskstate.SealedRegistration reads one queued sealed registration.
+func (db *DB) SealedRegistration(ctx context.Context, seq uint64) (kioskstate.SealedRegistration, error) {
+	var r kioskstate.SealedRegistration
 	var created int64
 	err := db.reader.QueryRowContext(ctx, `SELECT seq, registration_id, invitation_id, sealed, created_at FROM kiosk_outbound WHERE seq = ?`, seq).
 		Scan(&r.Seq, &r.RegistrationID, &r.InvitationID, &r.Sealed, &created)
@@ -332,13 +269,13 @@ func (db *DB) RecordKioskExport(ctx context.Context, bundleSeq uint64, count int
 // service's rule) sees the sequence number applied last and refuses a pack
 // that is not newer. The acknowledged sealed registrations are deleted and
 // cleared from the file.
-func (db *DB) ApplyKioskSitePack(ctx context.Context, p KioskSitePack, check func(applied uint64) error) (SitePackResult, error) {
-	var res SitePackResult
+func (db *DB) ApplyKioskSitePack(ctx context.Context, p kioskstate.KioskSitePack, check func(applied uint64) error) (kioskstate.SitePackResult, error) {
+	var res kioskstate.SitePackResult
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
 		var applied uint64
 		if err := tx.QueryRowContext(ctx, `SELECT pack_seq FROM kiosk_sync WHERE id = 1`).Scan(&applied); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				return ErrKioskNotPaired
+				return kioskstate.ErrKioskNotPaired
 			}
 			return err
 		}
