@@ -197,7 +197,8 @@ func (a *App) open(ctx context.Context, o Options) error {
 	a.ConsoleSync = consolesync.New(consolesync.Config{
 		Store: db, Settings: st.Load, Keys: a.Keys, Orders: a.Registration, KeyDir: SyncKeyDir(p), TempDir: p.State, Now: db.Now, Log: log,
 	})
-	a.KioskSync, err = kiosksync.New(kiosksync.Config{Store: db, Dir: SyncKeyDir(p), Log: log, OnPaired: a.kioskPaired, OnTokenKeys: a.addTokenKeys})
+	a.KioskSync, err = kiosksync.New(kiosksync.Config{Store: db, Dir: SyncKeyDir(p), Log: log, OnPaired: a.kioskPaired, OnTokenKeys: a.addTokenKeys,
+		MediaRoots: mediaRoots(), Documents: xdg.UserDirs.Documents})
 	if err != nil {
 		return err
 	}
@@ -325,13 +326,23 @@ func (a *App) API(o APIOptions) *httpapi.Server {
 		Settings: a.Settings, Invitations: a.Invitations, Outbox: a.Outbox,
 		Registration: a.Registration, Orders: a.Orders, Batches: a.Batches, Keys: a.Keys,
 		Station: a.Station, PIN: a.PIN, OnKioskExit: o.OnKioskExit, TestCamera: a.TestCamera, BankID: a.BankID,
-		Jobs: a.Jobs, Exports: a.Exports, WindowUser: windowUser(), ConsoleSync: a.ConsoleSync,
+		Jobs: a.Jobs, Exports: a.Exports, WindowUser: windowUser(), ConsoleSync: a.ConsoleSync, KioskSync: a.KioskSync,
 	}
 	if o.Mode == httpapi.ModeServe {
 		// Inside the window the desktop user is the admin: no login.
 		cfg.Auth = a.Auth
 	}
 	return httpapi.New(cfg)
+}
+
+// mediaRoots are where the desktop mounts removable drives for the user:
+// /media/<user> (Debian, Ubuntu) and /run/media/<user> (Fedora, Arch).
+func mediaRoots() []string {
+	u, err := user.Current()
+	if err != nil || u.Username == "" {
+		return nil
+	}
+	return []string{filepath.Join("/media", u.Username), filepath.Join("/run/media", u.Username)}
 }
 
 // windowUser is the OS user of the desktop window, for the audit log.

@@ -109,6 +109,9 @@ type Config struct {
 	// ConsoleSync pairs kiosks and imports their bundles (nil: no sync
 	// routes).
 	ConsoleSync ConsoleSync
+	// KioskSync is the kiosk's side of offline sync (nil: no kiosk sync
+	// routes).
+	KioskSync KioskSyncService
 	// WindowUser names the desktop user in the audit log (ModeWindow);
 	// "" : "desktop".
 	WindowUser string
@@ -124,6 +127,8 @@ type Server struct {
 	readyMu     sync.Once
 	// kiosk is this start's kiosk secret (serve --kiosk only).
 	kiosk *kioskKey
+	// kioskAdmins is the kiosk's admin view opened with the PIN.
+	kioskAdmins kioskTickets
 }
 
 // access says who may call a route.
@@ -163,6 +168,7 @@ func (s *Server) routes() {
 	s.orderRoutes()
 	s.nexusRoutes()
 	s.kioskRoutes()
+	s.kioskSyncRoutes()
 	s.bankIDRoutes()
 	s.syncConsoleRoutes()
 	if s.cfg.Keys != nil {

@@ -17,6 +17,7 @@ import (
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invitations"
 	"id06desk/internal/kiosk"
+	"id06desk/internal/kiosksync"
 	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/registration"
@@ -179,6 +180,11 @@ func (s *stack) everything(t *testing.T) httpapi.Config {
 	cfg.Exports = exports.New(s.db)
 	cfg.Batches = batches.New(batches.Config{Store: s.db, Settings: s.st.Load, DefaultFolder: filepath.Join(s.dir, "nexus")})
 	cfg.ConsoleSync = s.consoleSync()
+	ks, err := kiosksync.New(kiosksync.Config{Store: s.db, Dir: filepath.Join(s.dir, "sync"), Documents: filepath.Join(s.dir, "Documents")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.KioskSync = ks
 	return cfg
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"id06desk/internal/audit"
+	"id06desk/internal/i18n"
 	"id06desk/internal/invite"
 	"id06desk/internal/kioskstate"
 	"id06desk/internal/paths"
@@ -302,4 +303,51 @@ func (s *Service) Status(ctx context.Context) (*Status, error) {
 		out.ClockWarning = skew > ClockTolerance || skew < -ClockTolerance || now.Before(st.PackAppliedAt.Add(-time.Minute))
 	}
 	return out, nil
+}
+
+// Folder is a place a bundle can be exported to: a mounted removable drive
+// or the Documents folder.
+type Folder struct {
+	Path      string `json:"path"`
+	Label     string `json:"label"`
+	Removable bool   `json:"removable"`
+}
+
+// Folders lists where a bundle may be written: every folder under the
+// removable-media roots (/media/<user>, /run/media/<user>: one per mounted
+// drive), then the Documents folder.
+func (s *Service) Folders() []Folder {
+	var out []Folder
+	for _, root := range s.c.MediaRoots {
+		entries, err := os.ReadDir(root)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			p := filepath.Join(root, e.Name())
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+				out = append(out, Folder{Path: p, Label: e.Name(), Removable: true})
+			}
+		}
+	}
+	if s.c.Documents != "" {
+		out = append(out, Folder{Path: s.c.Documents, Label: filepath.Base(s.c.Documents)})
+	}
+	return out
+}
+
+// ExportToOfferedFolder is ExportToFolder for a folder Folders offers
+// (the API takes no other: it must not write anywhere a caller names).
+func (s *Service) ExportToOfferedFolder(ctx context.Context, folder string) (*Exported, error) {
+	for _, f := range s.Folders() {
+		if f.Path == folder {
+			if !f.Removable {
+				if err := os.MkdirAll(folder, 0o700); err != nil {
+					return nil, fmt.Errorf("create %s: %w", folder, err)
+				}
+			}
+			return s.ExportToFolder(ctx, folder)
+		}
+	}
+	return nil, i18n.Wrap(fmt.Errorf("%w: %q", ErrNoSuchFolder, folder), msgNoSuchFolder)
 }

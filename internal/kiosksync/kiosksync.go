@@ -75,6 +75,11 @@ type Config struct {
 	// Hook: the App adds the console's token keys to its key ring and
 	// switches the registration to sealing.
 	OnPaired func(s *Service)
+	// MediaRoots are the folders whose subfolders are mounted removable
+	// drives (/media/<user>, /run/media/<user>); Documents is the user's
+	// Documents folder. Both are offered for exports.
+	MediaRoots []string
+	Documents  string
 	// OnTokenKeys runs when a site pack brings the console's token keys.
 	OnTokenKeys func(keys []token.PublicKey)
 }
@@ -108,6 +113,7 @@ var (
 	ErrNotPaired     = errors.New("kiosksync: not paired")
 	ErrAlreadyPaired = errors.New("kiosksync: already paired")
 	ErrBadPairing    = errors.New("kiosksync: unusable pairing contents")
+	ErrNoSuchFolder  = errors.New("kiosksync: not a folder offered for exports")
 )
 
 var (
@@ -117,6 +123,9 @@ var (
 	msgAlreadyPaired = i18n.Text{Code: "sync.already_paired",
 		SV: "Den här kiosken är redan parkopplad med konsolen {console}.",
 		EN: "This kiosk is already paired with the console {console}."}
+	msgNoSuchFolder = i18n.Text{Code: "sync.no_such_folder",
+		SV: "Mappen finns inte bland de enheter som kan väljas. Sätt i USB-minnet och försök igen.",
+		EN: "The folder is not among the drives that can be chosen. Insert the USB stick and try again."}
 	msgBadPairing = i18n.Text{Code: "sync.bad_pairing",
 		SV: "Parkopplingsfilens företagsuppgifter eller kataloger kan inte läsas.",
 		EN: "The pairing file's company data or catalogs cannot be read."}

@@ -1220,6 +1220,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kiosk/admin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the kiosk's admin view with the PIN: a ticket for the kiosk's sync routes (X-Kiosk-Ticket) */
+        post: operations["openKioskAdmin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The kiosk's sync status and the folders a bundle can be exported to */
+        get: operations["getKioskSync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/sync/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pair this kiosk with a console: upload the pairing file */
+        post: operations["joinConsole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/sync/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write the unacknowledged sealed registrations as one bundle file (0600) into an offered folder */
+        post: operations["exportKioskBundle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/sync/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a site pack from the console (only if newer than the last applied) */
+        post: operations["importSitePack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1687,6 +1772,8 @@ export interface components {
             identityCheck: components["schemas"]["IdentityCheck"];
             identityPartner: components["schemas"]["IdentityPartner"];
             email: string;
+            /** @description An offline kiosk sealed the registration for the console: it reaches the office with the next sync (no order id here). */
+            sealed?: boolean;
         };
         BankIDStartInput: {
             /** @description Open the BankID app on this device with the autostart token. */
@@ -1799,7 +1886,7 @@ export interface components {
          * @description What was done (typed; the console shows it as audit.action.<value>).
          * @enum {string}
          */
-        AuditAction: "invitations.created" | "invitation.queued" | "invitation.sent" | "invitation.resent" | "invitation.extended" | "invitation.revoked" | "invitation.expired" | "invitation.opened" | "invitation.deleted" | "invitations.exported" | "order.created" | "order.viewed" | "order.edited" | "order.identity_checked" | "order.rejected_to_cardholder" | "order.status_recorded" | "order.resubmitted" | "orders.exported" | "orders.purged" | "sweep" | "nexus.batch_created" | "nexus.batch_downloaded" | "nexus.batch_files_deleted" | "settings.changed" | "catalog.changed" | "keys.rotated" | "bankid.file_stored" | "kiosk.pin_set" | "kiosk.exit" | "admin.password_set" | "admin.login" | "admin.logout" | "audit.exported" | "sync.bundle_imported" | "sync.conflict_held" | "sync.conflict_resolved" | "sync.file_refused" | "sync.kiosk_paired" | "sync.kiosk_revoked" | "sync.registration_imported" | "sync.registration_refused" | "sync.site_pack_exported";
+        AuditAction: "invitations.created" | "invitation.queued" | "invitation.sent" | "invitation.resent" | "invitation.extended" | "invitation.revoked" | "invitation.expired" | "invitation.opened" | "invitation.deleted" | "invitations.exported" | "order.created" | "order.viewed" | "order.edited" | "order.identity_checked" | "order.rejected_to_cardholder" | "order.status_recorded" | "order.resubmitted" | "orders.exported" | "orders.purged" | "sweep" | "nexus.batch_created" | "nexus.batch_downloaded" | "nexus.batch_files_deleted" | "settings.changed" | "catalog.changed" | "keys.rotated" | "bankid.file_stored" | "kiosk.pin_set" | "kiosk.exit" | "admin.password_set" | "admin.login" | "admin.logout" | "audit.exported" | "sync.bundle_exported" | "sync.bundle_imported" | "sync.conflict_held" | "sync.conflict_resolved" | "sync.file_refused" | "sync.kiosk_paired" | "sync.kiosk_revoked" | "sync.registration_imported" | "sync.registration_refused" | "sync.registration_sealed" | "sync.site_pack_applied" | "sync.site_pack_exported";
         /** @description A batch of orders sent to Nexus: one import zip (an Excel file in the import profile's columns, one photo per row, a summary) for at most 300 orders. */
         NexusBatch: {
             /** @description Batch id, NX-<yyyymmdd>-<6 characters>. */
@@ -2051,6 +2138,73 @@ export interface components {
              * @enum {string}
              */
             keep: "existing" | "kiosk";
+        };
+        KioskAdminTicket: {
+            ticket: string;
+            expiresInSeconds: number;
+        };
+        KioskExportFolder: {
+            path: string;
+            label: string;
+            removable: boolean;
+        };
+        /** @description The kiosk's sync status (internal/kiosksync.Status) and the folders offered for exports. */
+        KioskSync: {
+            paired: boolean;
+            kioskId?: string;
+            kioskName?: string;
+            site?: string;
+            consoleName?: string;
+            /** Format: date-time */
+            pairedAt?: string;
+            /** @description Sealed registrations not yet acknowledged by the console */
+            pending: number;
+            awaitingFirstAck: boolean;
+            /** Format: date-time */
+            lastExportAt?: string;
+            lastExportSeq?: number;
+            lastExportCount: number;
+            sitePackSeq?: number;
+            /** Format: date-time */
+            sitePackAppliedAt?: string;
+            sitePackAgeSeconds?: number;
+            /** Format: date-time */
+            consoleTime?: string;
+            clockSkewSeconds: number;
+            clockWarning: boolean;
+            folders: components["schemas"]["KioskExportFolder"][];
+        };
+        KioskExportInput: {
+            folder: string;
+        };
+        KioskSyncJoined: {
+            joined: {
+                kioskId: string;
+                kioskName: string;
+                site: string;
+                consoleName: string;
+            };
+            status: components["schemas"]["KioskSync"];
+        };
+        KioskSyncExported: {
+            exported: {
+                seq: number;
+                count: number;
+                first: boolean;
+                file?: string;
+            };
+            status: components["schemas"]["KioskSync"];
+        };
+        KioskSyncApplied: {
+            applied: {
+                seq: number;
+                /** Format: date-time */
+                consoleTime: string;
+                invitations: number;
+                revoked: number;
+                forgotten: number;
+            };
+            status: components["schemas"]["KioskSync"];
         };
     };
     responses: never;
@@ -4630,6 +4784,179 @@ export interface operations {
                 content?: never;
             };
             /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, bad_request, invalid, not_found, conflict. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    openKioskAdmin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PINInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskAdminTicket"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only, conflict, no_pin, invalid_pin, rate_limited, unsupported_media_type, too_large, bad_request. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getKioskSync: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ticket of POST /api/kiosk/admin; required on the kiosk screen. */
+                "X-Kiosk-Ticket"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskSync"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    joinConsole: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ticket of POST /api/kiosk/admin; required on the kiosk screen. */
+                "X-Kiosk-Ticket"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskSyncJoined"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only, invalid, conflict, unsupported_media_type, too_large, bad_request. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    exportKioskBundle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ticket of POST /api/kiosk/admin; required on the kiosk screen. */
+                "X-Kiosk-Ticket"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KioskExportInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskSyncExported"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only, invalid, not_configured, unsupported_media_type, too_large, bad_request. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    importSitePack: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ticket of POST /api/kiosk/admin; required on the kiosk screen. */
+                "X-Kiosk-Ticket"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskSyncApplied"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only, invalid, conflict, not_configured, unsupported_media_type, too_large, bad_request. */
             default: {
                 headers: {
                     [name: string]: unknown;
