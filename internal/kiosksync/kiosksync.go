@@ -316,23 +316,51 @@ func catalogOf(raw json.RawMessage) (*invite.Catalog, error) {
 	return &cat, nil
 }
 
-// settingsOf turns the company data (a JSON object of company settings:
-// "company.name" or "name" for company.name, …) and the kiosk settings
-// into setting changes. Unknown keys and secrets are skipped (logged),
-// values that do not validate too: a console's newer setting must not stop
-// a kiosk from working.
+// companyKeys name the settings of the company data's fields: the
+// console's shape {"name", "orgNumber", "address": {"street", "postalCode",
+// "city", "country"}}; a key that already names a setting ("company.…")
+// is taken as it is.
+var companyKeys = map[string]string{
+	"name": "company.name", "orgNumber": "company.org_number",
+	"street": "company.address.street", "postalCode": "company.address.postal_code",
+	"city": "company.address.city", "country": "company.address.country",
+}
+
+// settingsOf turns the company data (see companyKeys) and the kiosk
+// settings (setting keys; they win) into setting changes. Unknown keys and
+// secrets are skipped (logged), values that do not validate too: a
+// console's newer setting must not stop a kiosk from working.
 func settingsOf(company json.RawMessage, kiosk map[string]string, log *slog.Logger) (map[string]string, error) {
 	all := map[string]string{}
 	if t := bytes.TrimSpace(company); len(t) > 0 && string(t) != "null" {
-		var m map[string]string
+		var m map[string]json.RawMessage
 		if err := json.Unmarshal(t, &m); err != nil {
 			return nil, i18n.Wrap(fmt.Errorf("%w: company: %v", ErrBadPairing, err), msgBadPairing)
 		}
-		for k, v := range m {
-			if !strings.HasPrefix(k, "company.") {
-				k = "company." + k
+		var walk func(m map[string]json.RawMessage) error
+		walk = func(m map[string]json.RawMessage) error {
+			for k, raw := range m {
+				var v string
+				if err := json.Unmarshal(raw, &v); err == nil {
+					if key, ok := companyKeys[k]; ok {
+						all[key] = v
+					} else if strings.HasPrefix(k, "company.") {
+						all[k] = v
+					}
+					continue
+				}
+				var sub map[string]json.RawMessage
+				if err := json.Unmarshal(raw, &sub); err != nil {
+					return fmt.Errorf("company field %q", k)
+				}
+				if err := walk(sub); err != nil {
+					return err
+				}
 			}
-			all[k] = v
+			return nil
+		}
+		if err := walk(m); err != nil {
+			return nil, i18n.Wrap(fmt.Errorf("%w: %v", ErrBadPairing, err), msgBadPairing)
 		}
 	}
 	for k, v := range kiosk {

@@ -128,8 +128,9 @@ func (f *fixture) pairingFile(t testing.TB, kiosk string) []byte {
 		CardTypes:  []invite.CardType{{Code: "id06-rfid", NameSv: "ID06-kort", NameEn: "ID06 card", RFID: true, Active: true}, {Code: "guest", NameSv: "Gäst", NameEn: "Guest", Active: true}},
 		Industries: []invite.Industry{{Code: "civil", NameSv: "Anläggning", NameEn: "Civil engineering", Active: true}},
 	})
-	company, _ := json.Marshal(map[string]string{"company.name": "Bygg & Söner AB", "company.org_number": "556036-0793",
-		"company.address.street": "Storgatan 1", "company.address.postal_code": "111 22", "company.address.city": "Stockholm"})
+	// The console's shape of the company data (internal/consolesync).
+	company := []byte(`{"name": "Bygg & Söner AB", "orgNumber": "556036-0793",
+		"address": {"street": "Storgatan 1", "postalCode": "111 22", "city": "Stockholm"}}`)
 	var buf bytes.Buffer
 	err := syncwire.WritePairing(&buf, &syncwire.Pairing{
 		ConsoleID: consoleID, ConsoleName: "Office", TokenKeys: syncwire.TokenKeysOf(f.console.tokens.PublicKeys()),
@@ -240,7 +241,7 @@ func TestJoinStoresThePairing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if vals["company.name"] != "Bygg & Söner AB" || vals["kiosk.idle_discard"] != "on" {
+	if vals["company.name"] != "Bygg & Söner AB" || vals["company.address.postal_code"] != "111 22" || vals["kiosk.idle_discard"] != "on" {
 		t.Errorf("company data and kiosk settings not applied: %v", vals)
 	}
 	if _, ok := vals["smtp.password"]; ok {
