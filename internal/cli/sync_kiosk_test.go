@@ -1,0 +1,100 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"id06desk/internal/cli"
+	"id06desk/internal/kiosksync"
+	"id06desk/internal/sqlite"
+	"id06desk/internal/syncwire"
+	"id06desk/internal/token"
+)
+
+// On a kiosk: pair join, sync import (a site pack), sync export --out and
+// sync status [--json], without a window.
+func TestKioskSyncCommands(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "k.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ks, err := kiosksync.New(kiosksync.Config{Store: db, Dir: filepath.Join(dir, "sync")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cli.Services{KioskSync: cli.KioskSyncOf(ks)}
+	if _, _, err := run(s, "sync", "export", "--out", filepath.Join(dir, "x")); err == nil {
+		t.Fatal("export on an unpaired data folder")
+	}
+
+	ck, _ := syncwire.NewConsoleKeys()
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	tokens := syncwire.TokenKeysOf(token.New(priv).PublicKeys())
+	secret, _ := syncwire.NewSecret()
+	var pf bytes.Buffer
+	if err := syncwire.WritePairing(&pf, &syncwire.Pairing{ConsoleID: "console-1", ConsoleName: "Office", TokenKeys: tokens,
+		KioskID: "kiosk-1", KioskName: "Gate A", Site: "Hagastaden", Secret: secret, Created: time.Now()}, ck); err != nil {
+		t.Fatal(err)
+	}
+	pairing := filepath.Join(dir, "gate-a.id06pair")
+	os.WriteFile(pairing, pf.Bytes(), 0o600)
+	out, _, err := run(s, "pair", "join", pairing)
+	if err != nil || !strings.Contains(out, `paired as kiosk "Gate A"`) {
+		t.Fatalf("pair join: %q %v", out, err)
+	}
+
+	kb, _ := os.ReadFile(filepath.Join(dir, "sync", kiosksync.KeysFile))
+	kk, _ := syncwire.ParseKioskKeys(kb)
+	var pack bytes.Buffer
+	h := syncwire.Header{Sender: "console-1", Recipient: "kiosk-1", Console: "console-1", Seq: 1, Created: time.Now()}
+	if err := syncwire.WriteSitePack(&pack, h, &syncwire.SitePack{KioskID: "kiosk-1", Seq: 1, ConsoleTime: time.Now(), TokenKeys: tokens},
+		kk.Public().AgeRecipient, ck); err != nil {
+		t.Fatal(err)
+	}
+	packFile := filepath.Join(dir, "pack-1.id06sync")
+	os.WriteFile(packFile, pack.Bytes(), 0o600)
+	if out, _, err = run(s, "sync", "import", packFile); err != nil || !strings.Contains(out, "applied site pack 1") {
+		t.Fatalf("sync import: %q %v", out, err)
+	}
+	if _, _, err = run(s, "sync", "import", packFile); err == nil || !strings.Contains(err.Error(), "older than the one already applied") {
+		t.Fatalf("the same pack again: %v", err)
+	}
+
+	bundle := filepath.Join(dir, "usb", "bundle.id06sync")
+	os.MkdirAll(filepath.Dir(bundle), 0o700)
+	if _, _, err = run(s, "sync", "export"); err == nil {
+		t.Fatal("export without --out")
+	}
+	if out, _, err = run(s, "sync", "export", "--out", bundle); err != nil || !strings.Contains(out, "wrote bundle 1 with 0 registration(s), proving the pairing") {
+		t.Fatalf("sync export: %q %v", out, err)
+	}
+	if _, _, err = run(s, "sync", "export", "--out", bundle); err == nil {
+		t.Fatal("sync export over an existing file")
+	}
+	if fi, err := os.Stat(bundle); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("bundle file: %v %v", fi, err)
+	}
+
+	out, _, err = run(s, "sync", "status", "--json")
+	var st struct {
+		Role string
+		kiosksync.Status
+	}
+	if err != nil || json.Unmarshal([]byte(out), &st) != nil || st.Role != "kiosk" || st.KioskName != "Gate A" ||
+		st.SitePackSeq != 1 || st.LastExportSeq != 1 || st.Pending != 0 {
+		t.Fatalf("status --json: %q %v", out, err)
+	}
+	if out, _, err = run(s, "sync", "status"); err != nil || !strings.Contains(out, "pending registrations: 0") || !strings.Contains(out, "last site pack: 1") {
+		t.Fatalf("status: %q %v", out, err)
+	}
+}
