@@ -74,6 +74,8 @@ export interface RequestOptions {
   /** The Accept header of requestBlob (default: pictures, or a JSON error). */
   accept?: string;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. the kiosk admin view's X-Kiosk-Ticket). */
+  headers?: Record<string, string>;
 }
 
 const fallbackCodes: Record<number, string> = {
@@ -153,7 +155,7 @@ export function buildUrl(path: string, query?: Record<string, string>): string {
 }
 
 export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': requestLocale };
+  const headers: Record<string, string> = { ...opts.headers, Accept: 'application/json', 'Accept-Language': requestLocale };
   let body: string | Blob | undefined;
   if (opts.raw) {
     headers['Content-Type'] = opts.raw.contentType;

@@ -10,6 +10,7 @@ import * as orders from './i18n/orders';
 import * as settings from './i18n/settings';
 import * as auth from './i18n/auth';
 import * as kiosk from './i18n/kiosk';
+import * as kioskSync from './i18n/kioskSync';
 import * as register from './i18n/register';
 import * as audit from './i18n/audit';
 import * as nexus from './i18n/nexus';
@@ -20,7 +21,7 @@ export const LOCALES: readonly Locale[] = ['sv', 'en'];
 export const DEFAULT_LOCALE: Locale = 'sv';
 
 /** The dictionaries of each feature, merged below. A test checks no key is in two of them. */
-export const features = { common, errors, invitations, orders, settings, auth, kiosk, register, audit, nexus, kiosks } as const;
+export const features = { common, errors, invitations, orders, settings, auth, kiosk, kioskSync, register, audit, nexus, kiosks } as const;
 
 const sv = {
   ...common.sv,
@@ -30,6 +31,7 @@ const sv = {
   ...settings.sv,
   ...auth.sv,
   ...kiosk.sv,
+  ...kioskSync.sv,
   ...register.sv,
   ...audit.sv,
   ...nexus.sv,
@@ -46,6 +48,7 @@ const en: Record<MessageKey, string> = {
   ...settings.en,
   ...auth.en,
   ...kiosk.en,
+  ...kioskSync.en,
   ...register.en,
   ...audit.en,
   ...nexus.en,

@@ -249,6 +249,10 @@ export const sv = {
   'register.done.orderBody': '{company} granskar beställningen och skickar den till Nexus, som tillverkar kortet. Kortet skickas till adressen du angav.',
   'register.done.finish': 'Klar',
   'register.done.close': 'Du kan stänga den här sidan nu.',
+  'register.done.sealedLead': 'Dina uppgifter är sparade i kiosken, förseglade så att bara {company} kan läsa dem.',
+  'register.done.sealedTitle': 'Registreringen åker till kontoret vid nästa synkning',
+  'register.done.sealedBody':
+    'Kiosken har ingen förbindelse med kontoret. Vid nästa synkning kommer registreringen fram och du får en bekräftelse per mejl.',
   'register.personal.birthDatePlaceholder': 'ÅÅÅÅ-MM-DD',
   'register.kiosk.cancel': 'Avbryt och börja om',
   'register.kiosk.cancelTitle': 'Avbryta registreringen?',
@@ -553,6 +557,10 @@ export const en: Record<keyof typeof sv, string> = {
   'register.done.orderBody': '{company} reviews the order and sends it to Nexus, which produces the card. It is delivered to the address you gave.',
   'register.done.finish': 'Done',
   'register.done.close': 'You can close this page now.',
+  'register.done.sealedLead': 'Your details are stored in the kiosk, sealed so that only {company} can read them.',
+  'register.done.sealedTitle': 'Your registration travels to the office with the next sync',
+  'register.done.sealedBody':
+    'The kiosk has no connection to the office. With the next sync your registration arrives there and you get a confirmation by mail.',
   'register.personal.birthDatePlaceholder': 'YYYY-MM-DD',
   'register.kiosk.cancel': 'Cancel and start over',
   'register.kiosk.cancelTitle': 'Cancel the registration?',

@@ -1,0 +1,46 @@
+// The kiosk's offline sync with its console (internal/httpapi/openapi.json,
+// tag kiosk): the admin view opened with the PIN (a ticket), the status,
+// pairing by file, exporting a bundle to a drive, importing a site pack.
+import { request } from './client';
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+export type KioskSync = Schemas['KioskSync'];
+export type ExportFolder = Schemas['KioskExportFolder'];
+export type Joined = Schemas['KioskSyncJoined'];
+export type Exported = Schemas['KioskSyncExported'];
+export type Applied = Schemas['KioskSyncApplied'];
+
+const TICKET = 'X-Kiosk-Ticket';
+
+/** Opens the kiosk's admin view with the PIN; the ticket goes with every sync call. */
+export async function openKioskAdmin(pin: string): Promise<string> {
+  const r = await request<Schemas['KioskAdminTicket']>('POST', '/api/kiosk/admin', { body: { pin } });
+  return r.ticket;
+}
+
+export function getKioskSync(ticket: string): Promise<KioskSync> {
+  return request<KioskSync>('GET', '/api/kiosk/sync', { headers: { [TICKET]: ticket } });
+}
+
+/** Pairs the kiosk with the console that wrote the pairing file. */
+export function joinConsole(ticket: string, file: Blob): Promise<Joined> {
+  return request<Joined>('POST', '/api/kiosk/sync/join', {
+    headers: { [TICKET]: ticket },
+    raw: { contentType: 'application/octet-stream', data: file },
+  });
+}
+
+/** Writes the bundle of pending registrations into one of the offered folders. */
+export function exportBundle(ticket: string, folder: string): Promise<Exported> {
+  return request<Exported>('POST', '/api/kiosk/sync/export', { headers: { [TICKET]: ticket }, body: { folder } });
+}
+
+/** Applies a site pack from the console. */
+export function importSitePack(ticket: string, file: Blob): Promise<Applied> {
+  return request<Applied>('POST', '/api/kiosk/sync/import', {
+    headers: { [TICKET]: ticket },
+    raw: { contentType: 'application/octet-stream', data: file },
+  });
+}

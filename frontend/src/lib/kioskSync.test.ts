@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ageOf, baseName, defaultFolder, showServerSentence, skewMinutes } from './kioskSync';
+import { dictionaries } from './i18n';
+
+describe('kiosk sync helpers', () => {
+  it('says how long ago in minutes, hours or days', () => {
+    expect(ageOf(59)).toEqual({ base: 'kioskSync.age.minutes', count: 0 });
+    expect(ageOf(45 * 60)).toEqual({ base: 'kioskSync.age.minutes', count: 45 });
+    expect(ageOf(3 * 3600 + 10)).toEqual({ base: 'kioskSync.age.hours', count: 3 });
+    expect(ageOf(3 * 86400)).toEqual({ base: 'kioskSync.age.days', count: 3 });
+    expect(ageOf(-5)).toEqual({ base: 'kioskSync.age.minutes', count: 0 });
+    for (const base of ['kioskSync.age.minutes', 'kioskSync.age.hours', 'kioskSync.age.days']) {
+      for (const form of ['one', 'other']) {
+        expect(dictionaries.sv).toHaveProperty(`${base}.${form}`);
+        expect(dictionaries.en).toHaveProperty(`${base}.${form}`);
+      }
+    }
+  });
+
+  it('warns in whole minutes either way', () => {
+    expect(skewMinutes(-600)).toBe(10);
+    expect(skewMinutes(330)).toBe(6);
+  });
+
+  it('offers a USB stick before Documents', () => {
+    expect(
+      defaultFolder([
+        { path: '/home/k/Documents', label: 'Documents', removable: false },
+        { path: '/media/k/STICK', label: 'STICK', removable: true },
+      ]),
+    ).toBe('/media/k/STICK');
+    expect(defaultFolder([{ path: '/home/k/Documents', label: 'Documents', removable: false }])).toBe('/home/k/Documents');
+    expect(defaultFolder([])).toBe('');
+  });
+
+  it('shows a refused file’s own sentence, not a generic one', () => {
+    expect(showServerSentence({ status: 409, code: 'conflict', message: 'This site pack is older…' })).toBe(true);
+    expect(showServerSentence({ status: 400, code: 'invalid', message: 'The file is meant for another kiosk or console.' })).toBe(true);
+    expect(showServerSentence({ status: 401, code: 'unauthorized', message: 'Enter the kiosk PIN again' })).toBe(false);
+    expect(showServerSentence({ status: 0, code: 'network', message: 'Network error' })).toBe(false);
+  });
+
+  it('names the file without its folder', () => {
+    expect(baseName('/media/k/STICK/id06desk-Gate-A-bundle-3.id06sync')).toBe('id06desk-Gate-A-bundle-3.id06sync');
+  });
+});

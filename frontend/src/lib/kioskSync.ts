@@ -1,0 +1,34 @@
+// Pure helpers of the kiosk's sync view (components/kiosk/KioskSyncAdmin).
+import type { ExportFolder } from '../api/kioskSync';
+
+/** The plural key base and count for how long ago something happened. */
+export function ageOf(seconds: number): { base: string; count: number } {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 3600) return { base: 'kioskSync.age.minutes', count: Math.floor(s / 60) };
+  if (s < 2 * 86400) return { base: 'kioskSync.age.hours', count: Math.floor(s / 3600) };
+  return { base: 'kioskSync.age.days', count: Math.floor(s / 86400) };
+}
+
+/** Minutes of the clock difference the status warns about (rounded, never negative). */
+export function skewMinutes(clockSkewSeconds: number): number {
+  return Math.round(Math.abs(clockSkewSeconds) / 60);
+}
+
+/** The folder offered first: the first removable drive, else the first folder. */
+export function defaultFolder(folders: readonly ExportFolder[]): string {
+  return (folders.find((f) => f.removable) ?? folders[0])?.path ?? '';
+}
+
+/** Error codes whose server message is the sentence to show (a refused file says exactly why). */
+const SERVER_SENTENCE = new Set(['invalid', 'conflict', 'not_configured', 'too_large']);
+
+/** Whether to show the server's own sentence for an error. */
+export function showServerSentence(err: { code: string; message: string; status: number }): boolean {
+  return err.status > 0 && SERVER_SENTENCE.has(err.code) && err.message !== '';
+}
+
+/** The bundle file's name without its folder, for the "saved in" sentence. */
+export function baseName(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i >= 0 ? path.slice(i + 1) : path;
+}
