@@ -198,7 +198,7 @@ func (a *App) open(ctx context.Context, o Options) error {
 		Store: db, Settings: st.Load, Keys: a.Keys, Orders: a.Registration, KeyDir: SyncKeyDir(p), TempDir: p.State, Now: db.Now, Log: log,
 	})
 	a.KioskSync, err = kiosksync.New(kiosksync.Config{Store: db, Dir: SyncKeyDir(p), Log: log, OnPaired: a.kioskPaired, OnTokenKeys: a.addTokenKeys,
-		MediaRoots: mediaRoots(), Documents: xdg.UserDirs.Documents})
+		MediaRoots: mediaRoots(), Documents: syncFolder(o.DataDir, p)})
 	if err != nil {
 		return err
 	}
@@ -333,6 +333,16 @@ func (a *App) API(o APIOptions) *httpapi.Server {
 		cfg.Auth = a.Auth
 	}
 	return httpapi.New(cfg)
+}
+
+// syncFolder is the non-removable folder offered for a kiosk's bundle
+// exports: the XDG documents folder, or, with --data-dir (tests, portable
+// installs), sync-files inside the data folder.
+func syncFolder(dataDir string, p paths.Paths) string {
+	if dataDir != "" {
+		return filepath.Join(p.Data, "sync-files")
+	}
+	return xdg.UserDirs.Documents
 }
 
 // mediaRoots are where the desktop mounts removable drives for the user:

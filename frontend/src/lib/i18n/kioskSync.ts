@@ -4,6 +4,7 @@
 
 export const sv = {
   'kioskSync.open': 'Synka med kontoret',
+  'kioskSync.openShort': 'Synka',
   'kioskSync.title': 'Synka med kontoret',
   'kioskSync.close': 'Tillbaka till kiosken',
   'kioskSync.loading': 'Hämtar status…',
@@ -52,6 +53,7 @@ export const sv = {
 
 export const en: Record<keyof typeof sv, string> = {
   'kioskSync.open': 'Sync with the office',
+  'kioskSync.openShort': 'Sync',
   'kioskSync.title': 'Sync with the office',
   'kioskSync.close': 'Back to the kiosk',
   'kioskSync.loading': 'Loading the status…',
