@@ -30,7 +30,9 @@ func init() { pairJoinCommand = kioskPairJoinCommand }
 func (k kioskCLI) Paired(context.Context) bool { return k.s != nil && k.s.Paired() }
 
 // Join pairs this kiosk with the console that wrote the pairing file.
-func (k kioskCLI) Join(ctx context.Context, r io.Reader) (*kiosksync.Joined, error) { return k.s.Join(ctx, r) }
+func (k kioskCLI) Join(ctx context.Context, r io.Reader) (*kiosksync.Joined, error) {
+	return k.s.Join(ctx, r)
+}
 
 // ExportBundle writes the bundle of the sealed registrations not yet
 // acknowledged to file (0600; it must not exist).
