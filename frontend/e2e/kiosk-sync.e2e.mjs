@@ -110,9 +110,9 @@ describe('kiosk sync admin view', () => {
       const file = path.join(kiosk.dataDir, 'data', 'sync-files', 'id06desk-Grind-A-bundle-1.id06sync');
       assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'the bundle file is 0600');
       const status = JSON.parse(cli(kiosk.dataDir, ['sync', 'status', '--json']));
-      assert.equal(status.side, 'kiosk');
-      assert.equal(status.kiosk.lastExportSeq, 1);
-      assert.equal(status.kiosk.kioskName, 'Grind A');
+      assert.equal(status.role, 'kiosk');
+      assert.equal(status.lastExportSeq, 1);
+      assert.equal(status.kioskName, 'Grind A');
 
       await page.getByTestId('kiosk-sync-close').click();
       await view.waitFor({ state: 'hidden' });
