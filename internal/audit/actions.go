@@ -56,6 +56,7 @@ const (
 	SyncRegistrationRefused  Action = "sync.registration_refused"  // subject: the registration id; detail: the refusal's code
 	SyncRegistrationSealed   Action = "sync.registration_sealed"   // kiosk; subject: the invitation id
 	SyncSitePackApplied      Action = "sync.site_pack_applied"     // kiosk; subject: the pack's sequence number; detail: counts
+	SyncSitePackRefused      Action = "sync.site_pack_refused"     // kiosk; subject: the pack's sequence number (if read); detail: the refusal's code
 	SyncSitePackExported     Action = "sync.site_pack_exported"    // subject: the kiosk id; detail: the pack's seq
 )
 
@@ -84,7 +85,7 @@ func Actions() []Action {
 		SettingsChanged, CatalogChanged, KeysRotated, BankIDFileStored, KioskPINSet, KioskExit,
 		AdminPasswordSet, AdminLogin, AdminLogout, AuditExported,
 		SyncBundleExported, SyncBundleImported, SyncConflictHeld, SyncConflictResolved, SyncFileRefused, SyncKioskPaired, SyncKioskRevoked,
-		SyncRegistrationImported, SyncRegistrationRefused, SyncRegistrationSealed, SyncSitePackApplied, SyncSitePackExported,
+		SyncRegistrationImported, SyncRegistrationRefused, SyncRegistrationSealed, SyncSitePackApplied, SyncSitePackRefused, SyncSitePackExported,
 	}
 }
 

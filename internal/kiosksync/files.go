@@ -42,6 +42,25 @@ type Applied struct {
 func (s *Service) ApplySitePack(ctx context.Context, r io.Reader) (*Applied, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var seq uint64
+	a, err := s.applySitePack(ctx, r, &seq)
+	var ie *i18n.Error
+	if err != nil && errors.As(err, &ie) && !errors.Is(err, ErrNotPaired) {
+		// A refused pack is recorded (nothing else changed): the admin
+		// sees on the kiosk why a pack did not apply.
+		subject := ""
+		if seq > 0 {
+			subject = strconv.FormatUint(seq, 10)
+		}
+		if aerr := s.c.Store.Audit(ctx, "", audit.SyncSitePackRefused, subject, ie.Msg.Code()); aerr != nil {
+			s.c.Log.Error("record a refused site pack", "err", aerr)
+		}
+		s.c.Log.Warn("site pack refused", "code", ie.Msg.Code(), "err", err)
+	}
+	return a, err
+}
+
+func (s *Service) applySitePack(ctx context.Context, r io.Reader, seq *uint64) (*Applied, error) {
 	p, keys, err := s.state()
 	if err != nil {
 		return nil, err
@@ -55,6 +74,7 @@ func (s *Service) ApplySitePack(ctx context.Context, r io.Reader) (*Applied, err
 		return nil, err
 	}
 	defer env.Close()
+	*seq = env.Header.Seq
 	pack, err := syncwire.ReadSitePack(env)
 	if err != nil {
 		return nil, err

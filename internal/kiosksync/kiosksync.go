@@ -60,6 +60,7 @@ type Store interface {
 	SealedRegistration(ctx context.Context, seq uint64) (kioskstate.SealedRegistration, error)
 	RecordKioskExport(ctx context.Context, bundleSeq uint64, count int, at time.Time, e audit.Entry) error
 	ApplyKioskSitePack(ctx context.Context, p kioskstate.KioskSitePack, check func(applied uint64) error) (kioskstate.SitePackResult, error)
+	Audit(ctx context.Context, actor string, action audit.Action, subject, detail string) error
 }
 
 // Config wires a Service.

@@ -12,12 +12,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	xdraw "golang.org/x/image/draw"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/i18n"
 	"id06desk/internal/invite"
 	"id06desk/internal/kiosksync"
@@ -379,6 +381,19 @@ func TestSitePack(t *testing.T) {
 	st, _ := f.sync.Status(ctx)
 	if st.SitePackSeq != 2 {
 		t.Fatalf("a refused pack changed the applied one: %+v", st)
+	}
+	// Each refusal is in the kiosk's audit log with its code.
+	page, err := f.db.ListAudit(ctx, audit.Query{Actions: []audit.Action{audit.SyncSitePackRefused}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, e := range page.Items {
+		codes = append(codes, e.Subject+":"+e.Detail)
+	}
+	slices.Sort(codes)
+	if want := []string{"1:sync.stale", "2:sync.stale", ":sync.tampered", ":sync.wrong_recipient"}; !slices.Equal(codes, want) {
+		t.Fatalf("refusals in the audit log %v, want %v", codes, want)
 	}
 }
 
