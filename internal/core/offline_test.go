@@ -3,18 +3,15 @@ package core_test
 import (
 	"bytes"
 	"context"
-	"image"
-	"image/jpeg"
 	"os"
 	"path/filepath"
 	"testing"
-
-	xdraw "golang.org/x/image/draw"
 
 	"id06desk/internal/core"
 	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/order"
+	"id06desk/internal/photo/phototest"
 	"id06desk/internal/registration"
 )
 
@@ -77,7 +74,7 @@ func TestOfflineSiteByFile(t *testing.T) {
 			HasPersonnummer: true, Personnummer: pn[id], Phone: "070-123 45 67"}, true); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := r.UploadPhoto(ctx, token, bytes.NewReader(facePhoto(t)), true); err != nil {
+		if _, err := r.UploadPhoto(ctx, token, bytes.NewReader(phototest.Face(t)), true); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := r.SaveDelivery(ctx, token, registration.DeliveryInput{UseCompany: true}, true); err != nil {
@@ -169,24 +166,4 @@ func TestOfflineSiteByFile(t *testing.T) {
 	if inv, _, err := kiosk.DB.GetInvitation(ctx, gone.ID); err == nil && inv.Status != invite.StatusRevoked {
 		t.Errorf("the revoked invitation at the kiosk: %s", inv.Status)
 	}
-}
-
-// facePhoto is pigo's sample scaled up to a phone photo's crop size.
-func facePhoto(t *testing.T) []byte {
-	t.Helper()
-	b, err := os.ReadFile("../photo/testdata/pigo-sample.jpg")
-	if err != nil {
-		t.Fatalf("%v: run `make pigo-assets`", err)
-	}
-	small, err := jpeg.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	big := image.NewRGBA(image.Rect(0, 0, small.Bounds().Dx()*4, small.Bounds().Dy()*4))
-	xdraw.CatmullRom.Scale(big, big.Rect, small, small.Bounds(), xdraw.Src, nil)
-	var out bytes.Buffer
-	if err := jpeg.Encode(&out, big, &jpeg.Options{Quality: 90}); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
 }

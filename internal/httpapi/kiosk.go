@@ -124,7 +124,9 @@ func (s *Server) registerCapture(w http.ResponseWriter, r *http.Request) error {
 	return s.writeSession(w, sess, err)
 }
 
-func (s *Server) kioskExit(w http.ResponseWriter, r *http.Request) error {
+// checkKioskPIN checks the PIN a kiosk screen sent ({"pin": …}), with the
+// PIN's lock: leaving kiosk mode and opening the kiosk's admin view.
+func (s *Server) checkKioskPIN(r *http.Request) error {
 	if !s.cfg.Kiosk {
 		return Errorf(CodeConflict, msgNotKiosk)
 	}
@@ -137,7 +139,11 @@ func (s *Server) kioskExit(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.PIN == nil {
 		return Errorf(CodeNoPIN, msgNoPIN)
 	}
-	if err := s.cfg.PIN.Check(clientAddr(r), in.PIN); err != nil {
+	return s.cfg.PIN.Check(clientAddr(r), in.PIN)
+}
+
+func (s *Server) kioskExit(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkKioskPIN(r); err != nil {
 		return err
 	}
 	if s.cfg.DB != nil {

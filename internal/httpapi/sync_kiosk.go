@@ -92,16 +92,7 @@ func (s *Server) kioskSyncRoutes() {
 // kioskAdmin checks the kiosk's PIN (as leaving kiosk mode does, with its
 // lock) and opens the kiosk's admin view: a ticket for the sync routes.
 func (s *Server) kioskAdmin(w http.ResponseWriter, r *http.Request) error {
-	if !s.cfg.Kiosk {
-		return Errorf(CodeConflict, msgNotKiosk)
-	}
-	var in struct {
-		PIN string `json:"pin"`
-	}
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	if err := s.cfg.PIN.Check(clientAddr(r), in.PIN); err != nil {
+	if err := s.checkKioskPIN(r); err != nil {
 		return err
 	}
 	t, err := s.kioskAdmins.issue(time.Now())

@@ -7,8 +7,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"image"
-	"image/jpeg"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,13 +15,12 @@ import (
 	"testing"
 	"time"
 
-	xdraw "golang.org/x/image/draw"
-
 	"id06desk/internal/audit"
 	"id06desk/internal/i18n"
 	"id06desk/internal/invite"
 	"id06desk/internal/kiosksync"
 	"id06desk/internal/order"
+	"id06desk/internal/photo/phototest"
 	"id06desk/internal/registration"
 	"id06desk/internal/settings"
 	"id06desk/internal/sqlite"
@@ -424,26 +421,6 @@ func TestStatusClockWarning(t *testing.T) {
 	}
 }
 
-// sample is pigo's sample photo scaled up to a phone photo's crop size.
-func sample(t testing.TB) []byte {
-	t.Helper()
-	b, err := os.ReadFile("../photo/testdata/pigo-sample.jpg")
-	if err != nil {
-		t.Fatalf("%v: run `make pigo-assets`", err)
-	}
-	small, err := jpeg.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	big := image.NewRGBA(image.Rect(0, 0, small.Bounds().Dx()*4, small.Bounds().Dy()*4))
-	xdraw.CatmullRom.Scale(big, big.Rect, small, small.Bounds(), xdraw.Src, nil)
-	var out bytes.Buffer
-	if err := jpeg.Encode(&out, big, &jpeg.Options{Quality: 90}); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
-}
-
 func (f *fixture) register(t *testing.T, tok string) {
 	t.Helper()
 	ctx := context.Background()
@@ -454,7 +431,7 @@ func (f *fixture) register(t *testing.T, tok string) {
 		HasPersonnummer: true, Personnummer: "811218-9876", Phone: "070-123 45 67"}, true); err != nil {
 		t.Fatal(err)
 	}
-	s, err := f.reg.UploadPhoto(ctx, tok, bytes.NewReader(sample(t)), true)
+	s, err := f.reg.UploadPhoto(ctx, tok, bytes.NewReader(phototest.Face(t)), true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,19 +100,7 @@ func applyKioskConfig(ctx context.Context, tx *sql.Tx, now int64, cat *invite.Ca
 			}
 		}
 	}
-	for k, v := range settings {
-		var err error
-		if v == "" {
-			_, err = tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, k)
-		} else {
-			_, err = tx.ExecContext(ctx, `INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?)
-				ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, k, v, now)
-		}
-		if err != nil {
-			return fmt.Errorf("apply setting %s: %w", k, err)
-		}
-	}
-	return nil
+	return writeSettings(ctx, tx, now, settings)
 }
 
 // ensureCatalogCodes adds a card type or industry an invitation names that
