@@ -16,7 +16,11 @@ import { cli, startBackend } from './backend.mjs';
 import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, waitForHash, keepFailure } from './support.mjs';
 
 const PIN = '2468';
-const PAIRING = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'kiosk-sync.id06pair');
+const TESTDATA = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
+const PAIRING = path.join(TESTDATA, 'kiosk-sync.id06pair');
+// An invitation token signed by the same console's key (valid to 2036): the
+// QR of an invitation mail the kiosk's database has never seen.
+const TOKEN = fs.readFileSync(path.join(TESTDATA, 'kiosk-sync.token'), 'utf8').trim();
 
 let kiosk;
 let cookie;
@@ -48,6 +52,19 @@ after(async () => {
   if (cameraDir) fs.rmSync(cameraDir, { recursive: true, force: true });
   assert.deepEqual(problems, []);
 });
+
+/** A call to the kiosk's API as its screen (its cookie). */
+async function api(method, url, body, contentType = 'application/json') {
+  const headers = { Cookie: `${cookie.name}=${cookie.value}` };
+  if (body !== undefined) headers['Content-Type'] = contentType;
+  const res = await fetch(new URL(url, kiosk.baseURL), {
+    method,
+    headers,
+    body: body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
 
 /** The sync view is inside the 1280×800 screen and does not scroll. */
 async function assertFits(page) {
@@ -119,6 +136,94 @@ describe('kiosk sync admin view', () => {
       await page.getByRole('heading', { name: 'Registrera dig för ditt ID06-kort', level: 1 }).waitFor();
     } catch (e) {
       await keepFailure(page, 'kiosk-sync', e);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a QR token of the console registers offline: sealed at Confirm, the thank-you says it travels with the next sync', async () => {
+    const context = await browser.newContext({ baseURL: kiosk.baseURL, viewport: { width: 1280, height: 800 }, hasTouch: true });
+    await context.addCookies([cookie]);
+    context.setDefaultTimeout(STEP_TIMEOUT);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    try {
+      await page.goto('/#/kiosk');
+      // The pictures: the card photo as a phone's crop (pigo's sample scaled
+      // up 4×), and the invitation's QR on a sheet of paper held up to the
+      // camera (1920×1080, as a webcam gives it).
+      const face = fs.readFileSync(FACE_PHOTO).toString('base64');
+      const qr = fs.readFileSync(path.join(TESTDATA, 'kiosk-sync-qr.png')).toString('base64');
+      const pics = await page.evaluate(
+        async ({ face, qr }) => {
+          const load = async (src) => {
+            const img = new Image();
+            img.src = src;
+            await img.decode();
+            return img;
+          };
+          const img = await load(`data:image/jpeg;base64,${face}`);
+          const c = document.createElement('canvas');
+          c.width = img.width * 4;
+          c.height = img.height * 4;
+          c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);
+          const q = document.createElement('canvas');
+          q.width = 1920;
+          q.height = 1080;
+          const g = q.getContext('2d');
+          g.fillStyle = '#6b7280';
+          g.fillRect(0, 0, q.width, q.height);
+          g.fillStyle = '#fff';
+          g.fillRect(500, 60, 920, 960);
+          g.imageSmoothingEnabled = false;
+          g.drawImage(await load(`data:image/png;base64,${qr}`), 560, 140, 800, 800);
+          return { jpeg: c.toDataURL('image/jpeg', 0.9).split(',')[1], qr: q.toDataURL('image/png').split(',')[1] };
+        },
+        { face, qr },
+      );
+      const jpeg = Buffer.from(pics.jpeg, 'base64');
+      fs.writeFileSync(path.join(cameraDir, '2-qr.png'), Buffer.from(pics.qr, 'base64'));
+      // The QR of a mail the kiosk never saw: verified with the console's key, adopted.
+      assert.equal((await api('POST', '/api/kiosk/test-camera', { file: '2-qr.png' })).status, 200);
+      await waitForHash(page, /^#\/register\//);
+      await api('POST', '/api/kiosk/test-camera', { file: '1-face.jpg' });
+      const base = `/api/register/${encodeURIComponent(TOKEN)}`;
+      let r = await api('GET', base);
+      assert.equal(r.status, 200, `the console's token opens at the kiosk: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.invitation.company, 'E2E Platsbygg AB');
+      assert.equal((await api('PUT', `${base}/method`, { method: 'manual' })).status, 200);
+      r = await api('PUT', `${base}/personal`, { firstName: 'Märta', lastName: 'Åberg', hasPersonnummer: true, personnummer: '811218-9876', phone: '070-123 45 67' });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      r = await api('POST', `${base}/photo`, jpeg, 'image/jpeg');
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal((await api('PUT', `${base}/delivery`, { useCompany: true })).status, 200);
+
+      // The steps were filled in through the API (the kiosk's own specs type
+      // them): choosing the method again shows the review.
+      await page.getByRole('button', { name: 'Registrera manuellt' }).click();
+      await waitForHash(page, /step=review/);
+      await page.getByRole('heading', { name: 'Granska och bekräfta', level: 1 }).waitFor();
+      await page.getByTestId('confirm').click();
+      const done = page.getByTestId('register-done');
+      await done.waitFor();
+      await page.getByTestId('sealed-step').filter({ hasText: 'Registreringen åker till kontoret vid nästa synkning' }).waitFor();
+      assert.match(await done.textContent(), /förseglade så att bara E2E Platsbygg AB kan läsa dem/);
+      await page.screenshot({ path: path.join(shots, 'kiosk-sync-sealed.png') });
+      assert.equal(await page.getByText('E-post', { exact: true }).count(), 0, 'no empty e-mail line: the kiosk knows no address');
+
+      // Sealed: one waiting, the token refused a second time, and the
+      // personnummer nowhere in the kiosk's database files.
+      const status = JSON.parse(cli(kiosk.dataDir, ['sync', 'status', '--json']));
+      assert.equal(status.pending, 1);
+      r = await api('GET', base);
+      assert.equal(r.body?.error?.code, 'already_registered', JSON.stringify(r.body));
+      for (const suffix of ['', '-wal', '-shm']) {
+        const file = path.join(kiosk.dataDir, 'data', 'id06desk.db' + suffix);
+        if (!fs.existsSync(file)) continue;
+        assert.ok(!fs.readFileSync(file).includes('8112189876'), `the personnummer is not in id06desk.db${suffix}`);
+      }
+    } catch (e) {
+      await keepFailure(page, 'kiosk-sync-sealed', e);
     } finally {
       await context.close();
     }
