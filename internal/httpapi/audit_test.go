@@ -1,41 +1,20 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
-	"image"
-	"image/jpeg"
+	"id06desk/internal/photo/phototest"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
-	xdraw "golang.org/x/image/draw"
 
 	"id06desk/internal/audit"
 	"id06desk/internal/exports"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/orders"
 )
-
-func portraitJPEG(t *testing.T) []byte {
-	t.Helper()
-	b, err := os.ReadFile("../photo/testdata/pigo-sample.jpg")
-	if err != nil {
-		t.Fatalf("%v: run `make pigo-assets`", err)
-	}
-	small, err := jpeg.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	big := image.NewRGBA(image.Rect(0, 0, small.Bounds().Dx()*4, small.Bounds().Dy()*4))
-	xdraw.CatmullRom.Scale(big, big.Rect, small, small.Bounds(), xdraw.Src, nil)
-	var out bytes.Buffer
-	jpeg.Encode(&out, big, &jpeg.Options{Quality: 90})
-	return out.Bytes()
-}
 
 func getRaw(t *testing.T, e *env, path string) (*http.Response, string) {
 	t.Helper()
@@ -80,7 +59,7 @@ func TestAuditTrailAndExports(t *testing.T) {
 			t.Fatalf("%s %s: %d %v", step.method, step.path, resp.StatusCode, m)
 		}
 	}
-	if resp, m := pub.send(t, "POST", "/api/register/"+tok+"/photo", "image/jpeg", string(portraitJPEG(t))); resp.StatusCode != 200 {
+	if resp, m := pub.send(t, "POST", "/api/register/"+tok+"/photo", "image/jpeg", string(phototest.Face(t))); resp.StatusCode != 200 {
 		t.Fatalf("photo: %d %v", resp.StatusCode, m)
 	}
 	resp, m = pub.do(t, "POST", "/api/register/"+tok+"/confirm", "")
