@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"id06desk/internal/audit"
 	"id06desk/internal/exports"
 	"id06desk/internal/httpapi"
