@@ -6,6 +6,8 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"id06desk/internal/housekeeping"
+	"id06desk/internal/invite"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -531,3 +533,44 @@ func wantRefusal(t *testing.T, err, target error) {
 }
 
 var _ = io.EOF
+
+// A kiosk registered the person the day before the invitation expired; its
+// bundle reaches the console a week later, after housekeeping marked the
+// invitation expired. The registration was valid when it was made, so it
+// becomes an order (it was refused as "not open").
+func TestRegistrationMadeBeforeExpiryArrivesAfterIt(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.pairKiosk(t, "Entrén")
+	id, tok := f.invite(t, "late@example.se")
+	inv, _, err := f.db.GetInvitation(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := f.registration(1, id, tok)
+	reg.RegisteredAt = inv.ExpiresAt.Add(-24 * time.Hour)
+	f.now = inv.ExpiresAt.Add(7 * 24 * time.Hour)
+	if _, err := housekeeping.Sweep(ctx, f.db, f.now, f.now.Add(-30*24*time.Hour), f.now.Add(-90*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if inv, _, _ := f.db.GetInvitation(ctx, id); inv.Status != invite.StatusExpired {
+		t.Fatalf("status %s, want expired before the import", inv.Status)
+	}
+	res, err := f.sync.Import(ctx, bytes.NewReader(f.bundle(t, []syncwire.Registration{reg}, [][]byte{cardPhoto(t)})))
+	if err != nil || res.Applied != 1 || res.Refused != 0 {
+		t.Fatalf("import %+v %v", res, err)
+	}
+	if o, err := f.db.OrderOf(ctx, id); err != nil || o.Status != order.StatusReady {
+		t.Fatalf("order %+v %v", o, err)
+	}
+	// One made after the expiry is still refused.
+	id2, tok2 := f.invite(t, "later@example.se")
+	inv2, _, _ := f.db.GetInvitation(ctx, id2)
+	f.now = inv2.ExpiresAt.Add(2 * time.Hour)
+	reg2 := f.registration(2, id2, tok2)
+	reg2.RegisteredAt = inv2.ExpiresAt.Add(time.Hour)
+	res, err = f.sync.Import(ctx, bytes.NewReader(f.bundle(t, []syncwire.Registration{reg2}, [][]byte{cardPhoto(t)})))
+	if err != nil || res.Applied != 0 || res.Refused != 1 {
+		t.Fatalf("import after the expiry %+v %v", res, err)
+	}
+}

@@ -229,7 +229,7 @@ func (s *Service) apply(ctx context.Context, k pairing.Kiosk, vals settings.Valu
 	case !errors.Is(err, order.ErrNotFound):
 		return err
 	}
-	if !invite.CanTransition(inv.Status, invite.StatusRegistered) {
+	if !inv.OpenAt(reg.RegisteredAt) {
 		return refuse(msgRegNotOpen.With("seq", seq, "status", string(inv.Status)))
 	}
 	o, err := s.c.Orders.CreateOrder(ctx, vals, in)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"id06desk/internal/lifecycle"
+	"time"
 
 	"id06desk/internal/order"
 )
@@ -142,6 +143,15 @@ func (s Status) CanResend() bool { return CanTransition(s, StatusQueued) && s !=
 
 // CanRevoke reports whether the invitation may still be revoked.
 func (s Status) CanRevoke() bool { return CanTransition(s, StatusRevoked) }
+
+// OpenAt reports whether inv could take a registration made at t: its
+// status allows registering, or it expired after t — a registration an
+// offline kiosk made before the expiry may reach the console after
+// housekeeping marked the invitation expired. (The table keeps expired →
+// registered out: nothing made now may register an expired invitation.)
+func (inv Invitation) OpenAt(t time.Time) bool {
+	return CanTransition(inv.Status, StatusRegistered) || (inv.Status == StatusExpired && t.Before(inv.ExpiresAt))
+}
 
 // LinkUsable reports whether the invitation's registration link (and its
 // QR code) can take a cardholder to registration: once sent, until it is

@@ -99,8 +99,10 @@ func (s *Service) Create(ctx context.Context, o order.Order, mails []*outbox.Mes
 		return fmt.Errorf("create order: a new order is %s, not %q", order.StatusReady, o.Status)
 	}
 	return s.store.CreateOrder(ctx, o, func(inv *invite.Invitation) (invite.Change, error) {
-		if err := invite.Transition(inv.Status, invite.StatusRegistered); err != nil {
-			return invite.Change{}, err
+		// An expired invitation takes only a registration made before its
+		// expiry (an offline kiosk's, arriving late): invite.OpenAt.
+		if !inv.OpenAt(o.RegisteredAt) {
+			return invite.Change{}, invite.Transition(inv.Status, invite.StatusRegistered)
 		}
 		if err := invite.Transition(invite.StatusRegistered, invite.Status(o.Status)); err != nil {
 			return invite.Change{}, err

@@ -162,15 +162,17 @@ func TestCreateRace(t *testing.T) {
 }
 
 // The invitation's life cycle decides: no order from an invitation that
-// cannot register (never sent, revoked, expired) and no order that starts
-// elsewhere than ready.
+// cannot register (never sent, revoked, expired before the registration)
+// and no order that starts elsewhere than ready.
 func TestCreateFollowsTheLifeCycle(t *testing.T) {
 	ctx := context.Background()
 	for i, st := range []invite.Status{invite.StatusDraft, invite.StatusRevoked, invite.StatusExpired} {
 		t.Run(string(st), func(t *testing.T) {
 			f := newFixture(t)
 			inv := f.invitation(t, i+1, st)
-			if err := f.svc.Create(ctx, newOrder("o1", inv.ID), nil); !errors.Is(err, invite.ErrTransition) {
+			o := newOrder("o1", inv.ID)
+			o.RegisteredAt = inv.ExpiresAt // not before the expiry
+			if err := f.svc.Create(ctx, o, nil); !errors.Is(err, invite.ErrTransition) {
 				t.Fatalf("order from %s: %v, want ErrTransition", st, err)
 			}
 			if _, err := f.svc.OrderOf(ctx, inv.ID); !errors.Is(err, order.ErrNotFound) {
@@ -181,9 +183,17 @@ func TestCreateFollowsTheLifeCycle(t *testing.T) {
 			}
 		})
 	}
+	// An expired invitation takes a registration made before its expiry
+	// (an offline kiosk's bundle arriving late).
 	f := newFixture(t)
+	late := f.invitation(t, 5, invite.StatusExpired)
+	o := newOrder("o-late", late.ID)
+	o.RegisteredAt = late.ExpiresAt.Add(-time.Hour)
+	if err := f.svc.Create(ctx, o, nil); err != nil {
+		t.Fatalf("order made before the expiry, arriving after it: %v", err)
+	}
 	inv := f.invitation(t, 1, invite.StatusSent)
-	o := newOrder("o1", inv.ID)
+	o = newOrder("o1", inv.ID)
 	o.Status = order.StatusDelivered
 	if err := f.svc.Create(ctx, o, nil); err == nil {
 		t.Fatal("an order was created as delivered")
