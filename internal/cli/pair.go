@@ -62,11 +62,21 @@ func finish(f *os.File, data []byte) error {
 	return nil
 }
 
-// writeNew writes a file that must not exist yet.
-func writeNew(name string, data []byte) error {
+// makeNew writes to name, which must not exist yet, what produce makes.
+// The file is created first: what produce does (pair a kiosk, use a site
+// pack's number) is not undone, so it must not run when the file cannot be
+// written. On any failure the file is removed; produce's error is shown
+// as it is.
+func makeNew(name string, produce func() ([]byte, error)) error {
 	f, err := createNew(name)
 	if err != nil {
 		return err
+	}
+	data, err := produce()
+	if err != nil {
+		f.Close()
+		os.Remove(name)
+		return plain(err)
 	}
 	return finish(f, data)
 }
@@ -91,17 +101,13 @@ proves the pairing; until then 'pair list' shows it as not joined.`,
 				}
 				// The file first: a kiosk paired without its file would
 				// hold its name.
-				f, err := createNew(out)
-				if err != nil {
-					return err
-				}
-				p, err := s.ConsoleSync.Pair(ctx, kiosk, site)
-				if err != nil {
-					f.Close()
-					os.Remove(out)
-					return plain(err)
-				}
-				if err := finish(f, p.File); err != nil {
+				var p *consolesync.Paired
+				if err := makeNew(out, func() (b []byte, err error) {
+					if p, err = s.ConsoleSync.Pair(ctx, kiosk, site); err != nil {
+						return nil, err
+					}
+					return p.File, nil
+				}); err != nil {
 					return err
 				}
 				abs, _ := filepath.Abs(out)

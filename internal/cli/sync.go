@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"id06desk/internal/consolesync"
 	"io"
 	"os"
 	"path/filepath"
@@ -75,17 +76,13 @@ registrations not yet acknowledged to FILE; carry it to the console and run
 					return errors.New("site packs are not available here")
 				}
 				// The file first: a site pack's number is used once made.
-				f, err := createNew(out)
-				if err != nil {
-					return err
-				}
-				p, err := s.ConsoleSync.SitePack(ctx, kiosk)
-				if err != nil {
-					f.Close()
-					os.Remove(out)
-					return plain(err)
-				}
-				if err := finish(f, p.File); err != nil {
+				var p *consolesync.SitePack
+				if err := makeNew(out, func() (b []byte, err error) {
+					if p, err = s.ConsoleSync.SitePack(ctx, kiosk); err != nil {
+						return nil, err
+					}
+					return p.File, nil
+				}); err != nil {
 					return err
 				}
 				abs, _ := filepath.Abs(out)
