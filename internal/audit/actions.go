@@ -58,6 +58,10 @@ const (
 	SyncSitePackApplied      Action = "sync.site_pack_applied"     // kiosk; subject: the pack's sequence number; detail: counts
 	SyncSitePackRefused      Action = "sync.site_pack_refused"     // kiosk; subject: the pack's sequence number (if read); detail: the refusal's code
 	SyncSitePackExported     Action = "sync.site_pack_exported"    // subject: the kiosk id; detail: the pack's seq
+	SyncSitePackMailed       Action = "sync.site_pack_mailed"      // subject: the kiosk id; detail: the pack's seq
+	SyncBundleMailed         Action = "sync.bundle_mailed"         // subject: the bundle's seq; detail: registrations in it
+	SyncMailRefused          Action = "sync.mail_refused"          // subject: the kiosk id or ""; detail: the refusal's code
+	SyncKioskSilent          Action = "sync.kiosk_silent"          // subject: the kiosk id; detail: hours silent
 )
 
 // Actions on the app itself.
@@ -86,6 +90,7 @@ func Actions() []Action {
 		AdminPasswordSet, AdminLogin, AdminLogout, AuditExported,
 		SyncBundleExported, SyncBundleImported, SyncConflictHeld, SyncConflictResolved, SyncFileRefused, SyncKioskPaired, SyncKioskRevoked,
 		SyncRegistrationImported, SyncRegistrationRefused, SyncRegistrationSealed, SyncSitePackApplied, SyncSitePackRefused, SyncSitePackExported,
+		SyncSitePackMailed, SyncBundleMailed, SyncMailRefused, SyncKioskSilent,
 	}
 }
 

@@ -20,7 +20,7 @@ import (
 // ConsoleSyncer is the console's side of offline kiosks
 // (internal/consolesync).
 type ConsoleSyncer interface {
-	Pair(ctx context.Context, name, site string) (*consolesync.Paired, error)
+	Pair(ctx context.Context, name, site, mailAddress string) (*consolesync.Paired, error)
 	List(ctx context.Context) ([]pairing.Kiosk, error)
 	Revoke(ctx context.Context, nameOrID string) (pairing.Kiosk, error)
 	SitePack(ctx context.Context, nameOrID string) (*consolesync.SitePack, error)
@@ -82,7 +82,7 @@ func makeNew(name string, produce func() ([]byte, error)) error {
 }
 
 func pairCommand(h Host, with servicesRunner) *cobra.Command {
-	var kiosk, site, out string
+	var kiosk, site, mailAddr, out string
 	create := &cobra.Command{
 		Use:   "create --kiosk NAME [--site SITE] --out FILE",
 		Short: "Pair a new kiosk: write its pairing file",
@@ -93,7 +93,7 @@ proves the pairing; until then 'pair list' shows it as not joined.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if kiosk == "" || out == "" {
-				return usagef("pair create --kiosk NAME [--site SITE] --out FILE")
+				return usagef("pair create --kiosk NAME [--site SITE] [--mail ADDRESS] --out FILE")
 			}
 			return with(func(ctx context.Context, s Services, _ []string) error {
 				if s.ConsoleSync == nil {
@@ -103,7 +103,7 @@ proves the pairing; until then 'pair list' shows it as not joined.`,
 				// hold its name.
 				var p *consolesync.Paired
 				if err := makeNew(out, func() (b []byte, err error) {
-					if p, err = s.ConsoleSync.Pair(ctx, kiosk, site); err != nil {
+					if p, err = s.ConsoleSync.Pair(ctx, kiosk, site, mailAddr); err != nil {
 						return nil, err
 					}
 					return p.File, nil
@@ -118,6 +118,7 @@ proves the pairing; until then 'pair list' shows it as not joined.`,
 	}
 	create.Flags().StringVar(&kiosk, "kiosk", "", "the kiosk's name")
 	create.Flags().StringVar(&site, "site", "", "the site the kiosk stands on")
+	create.Flags().StringVar(&mailAddr, "mail", "", "the kiosk's own mailbox: site packs are mailed there (sync by mail)")
 	create.Flags().StringVar(&out, "out", "", "where to write the pairing file")
 
 	list := &cobra.Command{

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -195,11 +196,22 @@ type Paired struct {
 
 // Pair pairs a new kiosk: it stores the kiosk with a one-time secret and
 // returns the pairing file the kiosk joins with.
-func (s *Service) Pair(ctx context.Context, name, site string) (*Paired, error) {
+//
+// mailAddress, when not empty, is the kiosk's own mailbox: site packs are
+// mailed there (issue 14), and the pairing tells the kiosk to collect them
+// from it with this console's IMAP server settings.
+func (s *Service) Pair(ctx context.Context, name, site, mailAddress string) (*Paired, error) {
 	name, okName := cleanName(name)
 	site, okSite := cleanName(site)
 	if !okName || !okSite || name == "" {
 		return nil, i18n.Wrap(ErrName, msgName)
+	}
+	if mailAddress != "" {
+		a, err := invite.NormalizeEmail(mailAddress)
+		if err != nil {
+			return nil, i18n.Wrap(ErrMailAddress, msgMailAddress, "address", mailAddress)
+		}
+		mailAddress = a
 	}
 	cons, keys, err := s.console(ctx, true)
 	if err != nil {
@@ -211,7 +223,9 @@ func (s *Service) Pair(ctx context.Context, name, site string) (*Paired, error) 
 	}
 	hash := sha256.Sum256(secret[:])
 	k := pairing.Kiosk{ID: uuid.NewString(), Name: name, Site: site, PairedAt: s.c.Now().UTC().Truncate(time.Millisecond),
-		Secret: append([]byte(nil), secret[:]...), SecretHash: hash[:], NextPackSeq: 1}
+		Secret: append([]byte(nil), secret[:]...), SecretHash: hash[:], NextPackSeq: 1, MailAddress: mailAddress}
+	auth := sha256.Sum256([]byte(syncwire.ReceiverPassword(secret, k.ID)))
+	k.SMTPAuthHash = auth[:]
 	err = s.c.Store.CreateKiosk(ctx, k, audit.Entry{Action: audit.SyncKioskPaired, Subject: k.ID, Detail: name})
 	if errors.Is(err, pairing.ErrNameTaken) {
 		return nil, i18n.Wrap(ErrNameTaken, msgNameTaken, "name", name)
@@ -248,11 +262,19 @@ func (s *Service) pairingOf(ctx context.Context, k pairing.Kiosk, cons pairing.C
 	if err != nil {
 		return nil, err
 	}
+	vals, err := s.c.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for key, v := range MailSetup(vals, k) {
+		kioskSettings[key] = v
+	}
 	var secret syncwire.Secret
 	copy(secret[:], k.Secret)
 	p := &syncwire.Pairing{
 		ConsoleID: cons.ID, ConsoleName: cons.Name, TokenKeys: syncwire.TokenKeysOf(s.c.Keys.PublicKeys()),
-		Company: company, Catalogs: catalogs, Settings: kioskSettings,
+		SyncAddress: vals.Get("sync.address"),
+		Company:     company, Catalogs: catalogs, Settings: kioskSettings,
 		KioskID: k.ID, KioskName: k.Name, Site: k.Site, Secret: secret, Created: k.PairedAt,
 	}
 	var file bytes.Buffer
@@ -363,3 +385,60 @@ func (s *Service) Conflicts(ctx context.Context, pending bool) ([]pairing.HeldCo
 }
 
 func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// MailSetup is the mail part of a kiosk's pairing (issue 14): the
+// settings that let it mail bundles to this console and collect site packs
+// from its own mailbox. Passwords are never in it: with the console's own
+// SMTP receiver the kiosk derives its password from the pairing secret
+// (syncwire.ReceiverPassword); a mailbox or relay password is typed in at
+// the kiosk.
+func MailSetup(vals settings.Values, k pairing.Kiosk) map[string]string {
+	out := map[string]string{}
+	switch vals.Get("sync.transport") {
+	case "imap":
+		// Bundles go through the company's relay to the sync mailbox.
+		for _, key := range []string{"smtp.host", "smtp.port", "smtp.security"} {
+			out[key] = vals.Get(key)
+		}
+		out["smtp.from"] = firstOf(k.MailAddress, vals.Get("sync.address"))
+	case "receiver":
+		// Bundles go straight to this console's receiver.
+		out["smtp.host"] = vals.Get("sync.receiver.host")
+		if _, port, err := net.SplitHostPort(vals.Get("sync.receiver.listen")); err == nil {
+			out["smtp.port"] = port
+		}
+		out["smtp.security"] = "none"
+		if vals.Get("sync.receiver.tls_cert") != "" {
+			out["smtp.security"] = "starttls"
+		}
+		out["smtp.username"] = k.ID
+		out["smtp.from"] = firstOf(k.MailAddress, vals.Get("sync.address"))
+	default:
+		return out
+	}
+	if k.MailAddress != "" && vals.Get("sync.imap.host") != "" {
+		// Site packs come back to the kiosk's own mailbox, on the same
+		// IMAP server as the console's.
+		out["sync.imap.host"] = vals.Get("sync.imap.host")
+		out["sync.imap.port"] = vals.Get("sync.imap.port")
+		out["sync.imap.security"] = vals.Get("sync.imap.security")
+		out["sync.imap.username"] = k.MailAddress
+	}
+	out["sync.mail_max_mb"] = vals.Get("sync.mail_max_mb")
+	out["sync.poll_minutes"] = vals.Get("sync.poll_minutes")
+	for key, v := range out {
+		if v == "" {
+			delete(out, key)
+		}
+	}
+	return out
+}
+
+func firstOf(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -76,7 +76,7 @@ func newFixture(t testing.TB) *fixture {
 // pairKiosk pairs a kiosk and joins it as the kiosk would (its keys).
 func (f *fixture) pairKiosk(t testing.TB, name string) {
 	t.Helper()
-	p, err := f.sync.Pair(context.Background(), name, "Kvarteret Hästen")
+	p, err := f.sync.Pair(context.Background(), name, "Kvarteret Hästen", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,10 +237,10 @@ func TestPairListRevoke(t *testing.T) {
 	if err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("console keys: %v %v", info, err)
 	}
-	if _, err := f.sync.Pair(ctx, "Entrén", ""); !errors.Is(err, consolesync.ErrNameTaken) {
+	if _, err := f.sync.Pair(ctx, "Entrén", "", ""); !errors.Is(err, consolesync.ErrNameTaken) {
 		t.Fatalf("same name: %v", err)
 	}
-	if _, err := f.sync.Pair(ctx, " ", ""); !errors.Is(err, consolesync.ErrName) {
+	if _, err := f.sync.Pair(ctx, " ", "", ""); !errors.Is(err, consolesync.ErrName) {
 		t.Fatalf("empty name: %v", err)
 	}
 	ks, err := f.sync.List(ctx)
@@ -258,7 +258,7 @@ func TestPairListRevoke(t *testing.T) {
 		t.Fatalf("unknown: %v", err)
 	}
 	// The name is free again for a new pairing.
-	if _, err := f.sync.Pair(ctx, "Entrén", ""); err != nil {
+	if _, err := f.sync.Pair(ctx, "Entrén", "", ""); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.auditCount(t, "sync.kiosk_paired"); n != 2 {

@@ -11,6 +11,7 @@ import (
 var (
 	ErrNotPaired     = errors.New("consolesync: no such kiosk")
 	ErrName          = errors.New("consolesync: bad kiosk name or site")
+	ErrMailAddress   = errors.New("consolesync: bad kiosk mail address")
 	ErrNameTaken     = errors.New("consolesync: a paired kiosk has this name")
 	ErrRevoked       = errors.New("consolesync: the kiosk's pairing was revoked")
 	ErrReplayed      = errors.New("consolesync: bundle imported before")
@@ -25,6 +26,9 @@ var (
 	msgNotPaired = i18n.Text{Code: "sync.kiosk_unknown",
 		SV: "Det finns ingen kiosk med namnet {name}.",
 		EN: "There is no kiosk named {name}."}
+	msgMailAddress = i18n.Text{Code: "sync.kiosk_mail",
+		SV: "”{address}” är ingen giltig e-postadress för kioskens brevlåda.",
+		EN: "“{address}” is not a valid e-mail address for the kiosk's mailbox."}
 	msgName = i18n.Text{Code: "sync.kiosk_name",
 		SV: "Ange kioskens namn (högst 120 tecken); platsen får vara högst 120 tecken.",
 		EN: "Give the kiosk a name (at most 120 characters); the site may be at most 120 characters."}

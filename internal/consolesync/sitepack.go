@@ -3,6 +3,7 @@ package consolesync
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"strconv"
 
@@ -25,6 +26,8 @@ type SitePack struct {
 	// Invitations and Revoked count what it carries.
 	Invitations int
 	Revoked     int
+	// Digest is a hash of what it carries but its number and time.
+	Digest []byte
 }
 
 // SitePack makes the next site pack for a kiosk (by name or id): the
@@ -39,22 +42,59 @@ func (s *Service) SitePack(ctx context.Context, nameOrID string) (*SitePack, err
 	if err != nil {
 		return nil, err
 	}
+	c, err := s.packContent(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	return s.writePack(ctx, k.ID, c, audit.SyncSitePackExported)
+}
+
+// MailSitePack makes the kiosk's next site pack for its mailbox, only when
+// what it would carry changed since the last one mailed (a new or revoked
+// invitation, an acknowledgement, catalogs, settings or keys); nil when
+// nothing changed.
+func (s *Service) MailSitePack(ctx context.Context, k pairing.Kiosk) (*SitePack, error) {
+	c, err := s.packContent(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.Equal(c.digest, k.PackDigest) {
+		return nil, nil
+	}
+	return s.writePack(ctx, k.ID, c, audit.SyncSitePackMailed)
+}
+
+// PackMailed records that a pack made by MailSitePack is queued to the
+// kiosk's mailbox: the next MailSitePack makes one only when something
+// changed since. Called after the mail is queued, so that a crash in
+// between mails the pack again rather than never.
+func (s *Service) PackMailed(ctx context.Context, p *SitePack) error {
+	_, err := s.c.Store.UpdateKiosk(ctx, p.Kiosk.ID, func(k *pairing.Kiosk) ([]audit.Entry, error) {
+		k.PackDigest, k.LastPackMailedAt, k.LastPackMailedSeq = p.Digest, s.c.Now().UTC(), p.Seq
+		return nil, nil
+	})
+	return err
+}
+
+// packContent is what a site pack carries, but its number and time.
+type packContent struct {
+	pack   *syncwire.SitePack
+	digest []byte
+}
+
+func (s *Service) packContent(ctx context.Context, k pairing.Kiosk) (*packContent, error) {
 	if k.Revoked() {
 		return nil, i18n.Wrap(ErrRevoked, msgRevoked, "name", k.Name, "at", fmtTime(k.RevokedAt))
 	}
 	if k.AgeRecipient == "" {
 		return nil, i18n.Wrap(ErrNoKeysYet, msgNoKeysYet, "name", k.Name)
 	}
-	cons, keys, err := s.console(ctx, false)
-	if err != nil {
-		return nil, err
-	}
 	company, catalogs, set, err := s.siteData(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := s.c.Now().UTC()
-	var invs []syncwire.Invitation
+	invs := []syncwire.Invitation{}
 	var revoked []string
 	err = s.c.Store.EachInvitation(ctx, invite.ListQuery{}, func(inv invite.Invitation) error {
 		switch {
@@ -77,27 +117,41 @@ func (s *Service) SitePack(ctx context.Context, nameOrID string) (*SitePack, err
 	if err != nil {
 		return nil, err
 	}
+	p := &syncwire.SitePack{KioskID: k.ID, TokenKeys: syncwire.TokenKeysOf(s.c.Keys.PublicKeys()),
+		Company: company, Catalogs: catalogs, Settings: set, Invitations: invs, Revoked: revoked,
+		Acks: syncwire.Acks{Bundles: bundles, Registrations: regs}}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	return &packContent{pack: p, digest: sum[:]}, nil
+}
+
+// writePack numbers, dates and writes a pack.
+func (s *Service) writePack(ctx context.Context, kioskID string, c *packContent, action audit.Action) (*SitePack, error) {
+	cons, keys, err := s.console(ctx, false)
+	if err != nil {
+		return nil, err
+	}
 	var seq uint64
-	k, err = s.c.Store.UpdateKiosk(ctx, k.ID, func(k *pairing.Kiosk) ([]audit.Entry, error) {
+	k, err := s.c.Store.UpdateKiosk(ctx, kioskID, func(k *pairing.Kiosk) ([]audit.Entry, error) {
 		seq = k.NextPackSeq
 		k.NextPackSeq++
-		return []audit.Entry{{Action: audit.SyncSitePackExported, Subject: k.ID, Detail: "seq " + strconv.FormatUint(seq, 10)}}, nil
+		return []audit.Entry{{Action: action, Subject: k.ID, Detail: "seq " + strconv.FormatUint(seq, 10)}}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	p := &syncwire.SitePack{KioskID: k.ID, Seq: seq, ConsoleTime: now, TokenKeys: syncwire.TokenKeysOf(s.c.Keys.PublicKeys()),
-		Company: company, Catalogs: catalogs, Settings: set, Invitations: invs, Revoked: revoked,
-		Acks: syncwire.Acks{Bundles: bundles, Registrations: regs}}
-	if p.Invitations == nil {
-		p.Invitations = []syncwire.Invitation{}
-	}
+	now := s.c.Now().UTC()
+	p := *c.pack
+	p.Seq, p.ConsoleTime = seq, now
 	var buf bytes.Buffer
 	h := syncwire.Header{Sender: cons.ID, Recipient: k.ID, Console: cons.ID, Seq: seq, Created: now}
-	if err := syncwire.WriteSitePack(&buf, h, p, k.AgeRecipient, keys); err != nil {
+	if err := syncwire.WriteSitePack(&buf, h, &p, k.AgeRecipient, keys); err != nil {
 		return nil, err
 	}
-	return &SitePack{Kiosk: k, Seq: seq, File: buf.Bytes(), Invitations: len(invs), Revoked: len(revoked)}, nil
+	return &SitePack{Kiosk: k, Seq: seq, File: buf.Bytes(), Invitations: len(p.Invitations), Revoked: len(p.Revoked), Digest: c.digest}, nil
 }
 
 // Resolve resolves a pending conflict by keeping one registration:

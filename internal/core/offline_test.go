@@ -39,7 +39,7 @@ func TestOfflineSiteByFile(t *testing.T) {
 		"company.address.city": "Stockholm"}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := console.ConsoleSync.Pair(ctx, "Gate A", "Hagastaden")
+	p, err := console.ConsoleSync.Pair(ctx, "Gate A", "Hagastaden", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ type ConsoleSync interface {
 	List(ctx context.Context) ([]pairing.Kiosk, error)
 	Refusals(ctx context.Context, kioskID string, limit int) ([]pairing.Refusal, error)
 	Conflicts(ctx context.Context, pending bool) ([]pairing.HeldConflict, error)
-	Pair(ctx context.Context, name, site string) (*consolesync.Paired, error)
+	Pair(ctx context.Context, name, site, mailAddress string) (*consolesync.Paired, error)
 	PairingFile(ctx context.Context, nameOrID string) (*consolesync.Paired, error)
 	Revoke(ctx context.Context, nameOrID string) (pairing.Kiosk, error)
 	SitePack(ctx context.Context, nameOrID string) (*consolesync.SitePack, error)
@@ -138,13 +138,14 @@ func (s *Server) listKiosks(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) pairKiosk(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		Name string `json:"name"`
-		Site string `json:"site"`
+		Name        string `json:"name"`
+		Site        string `json:"site"`
+		MailAddress string `json:"mailAddress"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	p, err := s.cfg.ConsoleSync.Pair(r.Context(), in.Name, in.Site)
+	p, err := s.cfg.ConsoleSync.Pair(r.Context(), in.Name, in.Site, in.MailAddress)
 	if err != nil {
 		return syncError(err)
 	}

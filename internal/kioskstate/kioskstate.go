@@ -24,6 +24,7 @@ type KioskSyncState struct {
 	PackSeq         uint64    // 0: no site pack applied
 	PackAppliedAt   time.Time // the kiosk's clock
 	PackConsoleTime time.Time // the console's clock in the pack
+	PackViaMail     bool      // that pack came by mail (it may have waited)
 	FirstAcked      bool
 	Pending         int // sealed registrations not yet acknowledged
 }
@@ -54,7 +55,9 @@ type KioskSitePack struct {
 	AckRegistrations []uint64
 	// AckBundle: the console acknowledged a bundle (the pairing secret may go).
 	AckBundle bool
-	Audit     audit.Entry
+	// ViaMail: the pack came by mail.
+	ViaMail bool
+	Audit   audit.Entry
 }
 
 // SitePackResult says what a site pack changed.
@@ -74,4 +77,23 @@ type SealedRegistration struct {
 	InvitationID   string
 	Sealed         []byte
 	CreatedAt      time.Time
+}
+
+// SealedRef is a queued sealed registration's number and size, for
+// packing bundles under a mail's size limit.
+type SealedRef struct {
+	Seq  uint64
+	Size int64
+}
+
+// MailState is the kiosk's last mail round (issue 14).
+type MailState struct {
+	LastRoundAt     time.Time
+	LastQueuedAt    time.Time
+	LastQueuedCount int
+	LastCollectAt   time.Time
+	LastPackMailAt  time.Time
+	// The last error of a round ("" when the last round went well), with
+	// its sentence in both languages.
+	ErrorCode, ErrorSV, ErrorEN string
 }

@@ -40,10 +40,14 @@ type Applied struct {
 // changed on the way, is refused by syncwire with its sentence; nothing
 // changes then.
 func (s *Service) ApplySitePack(ctx context.Context, r io.Reader) (*Applied, error) {
+	return s.applyPack(ctx, r, false)
+}
+
+func (s *Service) applyPack(ctx context.Context, r io.Reader, viaMail bool) (*Applied, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var seq uint64
-	a, err := s.applySitePack(ctx, r, &seq)
+	a, err := s.applySitePack(ctx, r, &seq, viaMail)
 	var ie *i18n.Error
 	if err != nil && errors.As(err, &ie) && !errors.Is(err, ErrNotPaired) {
 		// A refused pack is recorded (nothing else changed): the admin
@@ -60,7 +64,7 @@ func (s *Service) ApplySitePack(ctx context.Context, r io.Reader) (*Applied, err
 	return a, err
 }
 
-func (s *Service) applySitePack(ctx context.Context, r io.Reader, seq *uint64) (*Applied, error) {
+func (s *Service) applySitePack(ctx context.Context, r io.Reader, seq *uint64, viaMail bool) (*Applied, error) {
 	p, keys, err := s.state()
 	if err != nil {
 		return nil, err
@@ -103,6 +107,7 @@ func (s *Service) applySitePack(ctx context.Context, r io.Reader, seq *uint64) (
 	kp := kioskstate.KioskSitePack{
 		Seq: pack.Seq, ConsoleTime: pack.ConsoleTime, TokenKeys: tk, Catalog: cat, Settings: vals,
 		Invitations: invs, Revoked: pack.Revoked, AckRegistrations: pack.Acks.Registrations, AckBundle: len(pack.Acks.Bundles) > 0,
+		ViaMail: viaMail,
 		Audit: audit.Entry{Action: audit.SyncSitePackApplied, Subject: strconv.FormatUint(pack.Seq, 10),
 			Detail: fmt.Sprintf("%d invitations, %d revoked, %d acknowledged", len(invs), len(pack.Revoked), len(pack.Acks.Registrations))},
 	}
@@ -146,15 +151,23 @@ func (s *Service) ExportBundle(ctx context.Context, w io.Writer) (*Exported, err
 }
 
 func (s *Service) exportBundle(ctx context.Context, w io.Writer) (*Exported, error) {
+	if _, _, err := s.state(); err != nil {
+		return nil, err
+	}
+	seqs, err := s.c.Store.SealedSeqs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.exportSeqs(ctx, w, seqs)
+}
+
+// exportSeqs writes these sealed registrations as the kiosk's next bundle.
+func (s *Service) exportSeqs(ctx context.Context, w io.Writer, seqs []uint64) (*Exported, error) {
 	p, keys, err := s.state()
 	if err != nil {
 		return nil, err
 	}
 	st, err := s.c.Store.KioskSyncState(ctx)
-	if err != nil {
-		return nil, err
-	}
-	seqs, err := s.c.Store.SealedSeqs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -321,6 +334,11 @@ func (s *Service) Status(ctx context.Context) (*Status, error) {
 		skew := st.PackAppliedAt.Sub(st.PackConsoleTime)
 		out.ClockSkewSeconds = int64(skew / time.Second)
 		out.ClockWarning = skew > ClockTolerance || skew < -ClockTolerance || now.Before(st.PackAppliedAt.Add(-time.Minute))
+		if st.PackViaMail {
+			// A pack by mail may have waited in the mailbox for days: a
+			// kiosk clock ahead cannot be told from it, one behind can.
+			out.ClockWarning = skew < -ClockTolerance || now.Before(st.PackAppliedAt.Add(-time.Minute))
+		}
 	}
 	return out, nil
 }

@@ -44,6 +44,19 @@ type Kiosk struct {
 	LastBundleAt  time.Time
 	Received      int // registrations received (any outcome)
 
+	// Sync by mail (issue 14). MailAddress is the kiosk's mailbox site
+	// packs are mailed to ("": packs go by file). SMTPAuthHash is the
+	// SHA-256 of the password the kiosk gives the console's SMTP receiver
+	// (derived from the pairing secret; nil for kiosks paired before).
+	MailAddress       string
+	SMTPAuthHash      []byte
+	LastMailAt        time.Time // the last bundle mail received from it
+	LastPackMailedAt  time.Time // the last site pack queued to its mailbox
+	LastPackMailedSeq uint64
+	PackDigest        []byte // what that pack carried (not its number or time)
+	LastMailError     string // the last mail problem with this kiosk, as shown
+	SilenceMailedAt   time.Time
+
 	// Counted when listed.
 	Refusals         int
 	PendingConflicts int
@@ -119,4 +132,35 @@ type HeldConflict struct {
 	// The registration (syncwire JSON) and its photo, until resolved.
 	Data  []byte
 	Photo []byte
+}
+
+// Via is how a sync mail reached the console.
+type Via string
+
+// The ways.
+const (
+	ViaIMAP     Via = "imap"
+	ViaReceiver Via = "receiver"
+)
+
+// Verdicts on a sync mail.
+const (
+	MailProcessed = "processed"
+	MailRefused   = "refused"
+	MailKept      = "kept" // left in the mailbox to try again
+)
+
+// MailLog is one sync mail the console collected: its id and subject (a
+// kiosk name and a count, nothing personal), the verdict and why.
+type MailLog struct {
+	ID        int64
+	At        time.Time
+	Via       Via
+	MessageID string
+	Subject   string
+	KioskID   string
+	KioskName string
+	Verdict   string
+	Code      string
+	SV, EN    string
 }

@@ -38,8 +38,11 @@ var (
 		SV: "Ange en landskod med två bokstäver, till exempel SE.",
 		EN: "Enter a two-letter country code such as SE."}
 	msgAbsolutePath = i18n.Text{Code: "settings.absolute_path",
-		SV: "Ange hela sökvägen till mappen, till exempel /home/anna/Dokument/id06.",
-		EN: "Enter the folder's full path, for example /home/anna/Documents/id06."}
+		SV: "Ange hela sökvägen från /, till exempel /home/anna/Dokument/id06.",
+		EN: "Enter the full path from /, for example /home/anna/Documents/id06."}
+	msgListenAddress = i18n.Text{Code: "settings.listen_address",
+		SV: "Ange värd och port, till exempel :2525 (alla nätverkskort) eller 192.168.1.10:2525.",
+		EN: "Enter host and port, for example :2525 (every network interface) or 192.168.1.10:2525."}
 	msgOrgFormat = i18n.Text{Code: "org_number.format",
 		SV: "Ett organisationsnummer har 10 siffror och skrivs NNNNNN-NNNN, till exempel 556036-0793.",
 		EN: "An organisation number has 10 digits, written NNNNNN-NNNN, for example 556036-0793."}

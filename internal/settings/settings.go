@@ -4,6 +4,7 @@
 package settings
 
 import (
+	"net"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -76,6 +77,23 @@ var Defs = []Def{
 	{Key: "smtp.username", Kind: KindText, MaxLen: 254, Help: "User name for AUTH (empty: no AUTH)"},
 	{Key: "smtp.password", Kind: KindSecret, MaxLen: 512, Help: "Password for AUTH (stored 0600, never shown)"},
 	{Key: "smtp.from", Kind: KindEmail, Help: "Sender address of all mails"},
+	{Key: "sync.transport", Kind: KindChoice, Default: "file", Choices: []string{"file", "imap", "receiver"}, Help: "How kiosk bundles reach this console besides files: file (USB only), imap (collected from a mailbox), receiver (this console's own SMTP receiver)"},
+	{Key: "sync.address", Kind: KindEmail, Help: "Address kiosks mail their bundles to (the mailbox read over IMAP, or any address at the receiver); on a kiosk: from its pairing"},
+	{Key: "sync.imap.host", Kind: KindText, MaxLen: 253, Help: "IMAP server host name (the mailbox bundles or site packs are collected from)"},
+	{Key: "sync.imap.port", Kind: KindInt, Default: "993", Min: 1, Max: 65535, Help: "IMAP port (993 TLS, 143 STARTTLS)"},
+	{Key: "sync.imap.security", Kind: KindChoice, Default: "tls", Choices: []string{"tls", "starttls", "none"}, Help: "IMAP connection security (none only to this machine)"},
+	{Key: "sync.imap.username", Kind: KindText, MaxLen: 254, Help: "IMAP user name"},
+	{Key: "sync.imap.password", Kind: KindSecret, MaxLen: 512, Help: "IMAP password (stored 0600, never shown)"},
+	{Key: "sync.imap.mailbox", Kind: KindText, Default: "INBOX", MaxLen: 200, Help: "IMAP folder to collect from; handled mails move to id06desk-processed or id06desk-refused"},
+	{Key: "sync.poll_minutes", Kind: KindInt, Default: "5", Min: 1, Max: 1440, Help: "Minutes between mail sync rounds (collect what arrived, send what waits)"},
+	{Key: "sync.receiver.listen", Kind: KindText, Default: ":2525", MaxLen: 260, Help: "Address the console's SMTP receiver listens on (host:port; :2525 = every interface)"},
+	{Key: "sync.receiver.host", Kind: KindText, MaxLen: 253, Help: "Host name kiosks reach the receiver by (written into their pairing)"},
+	{Key: "sync.receiver.tls_cert", Kind: KindText, MaxLen: 1024, Help: "Certificate file (PEM) for the receiver's STARTTLS; empty: no STARTTLS"},
+	{Key: "sync.receiver.tls_key", Kind: KindText, MaxLen: 1024, Help: "Private key file (PEM) of that certificate"},
+	{Key: "sync.mail_max_mb", Kind: KindInt, Default: "10", Min: 1, Max: 50, Help: "Largest sync mail in MB; more registrations are split over several mails"},
+	{Key: "sync.resend_hours", Kind: KindInt, Default: "24", Min: 1, Max: 720, Help: "Hours a kiosk waits for the console's acknowledgement before it mails a registration again"},
+	{Key: "sync.silence_hours", Kind: KindInt, Default: "48", Min: 1, Max: 720, Help: "Hours without mail from a kiosk before Kiosks & sync highlights it"},
+	{Key: "sync.silence_mail", Kind: KindChoice, Default: "off", Choices: []string{"off", "on"}, Help: "Also mail the admin (company.notify_email) once when a kiosk falls silent"},
 }
 
 var byKey = func() map[string]Def {
@@ -182,8 +200,14 @@ func Normalize(key, value string) (string, error) {
 		}
 		return n, nil
 	}
-	if key == "nexus.folder" && !filepath.IsAbs(v) {
+	if (key == "nexus.folder" || key == "sync.receiver.tls_cert" || key == "sync.receiver.tls_key") && !filepath.IsAbs(v) {
 		return "", fieldError(key, msgAbsolutePath)
+	}
+	if key == "sync.receiver.listen" {
+		_, port, err := net.SplitHostPort(v)
+		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 1 || n > 65535 {
+			return "", fieldError(key, msgListenAddress)
+		}
 	}
 	if key == "company.address.country" {
 		v = strings.ToUpper(v)

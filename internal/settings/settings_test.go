@@ -35,6 +35,12 @@ func TestNormalize(t *testing.T) {
 		{"newline", "company.name", "a\nb", "", "single line"},
 		{"unknown", "smtp.hots", "x", "", "no such setting"},
 		{"empty resets", "smtp.port", "", "", ""},
+		{"receiver listen", "sync.receiver.listen", ":2525", ":2525", ""},
+		{"receiver listen host", "sync.receiver.listen", "192.168.1.10:25", "192.168.1.10:25", ""},
+		{"receiver listen no port", "sync.receiver.listen", "192.168.1.10", "", "host and port"},
+		{"receiver listen bad port", "sync.receiver.listen", ":99999", "", "host and port"},
+		{"receiver cert relative", "sync.receiver.tls_cert", "cert.pem", "", "full path"},
+		{"transport", "sync.transport", "IMAP", "imap", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -51,19 +51,24 @@ func (db *DB) CreateSyncConsole(ctx context.Context, c pairing.Console) (pairing
 
 const kioskCols = `k.id, k.name, k.site, k.paired_at, k.revoked_at, k.secret, k.secret_hash, k.sign_pub, k.age_recipient, k.keys_at,
 	k.next_pack_seq, k.last_bundle_seq, k.last_bundle_at, k.received,
+	k.mail_address, k.smtp_auth_hash, k.last_mail_at, k.last_pack_mailed_at, k.last_pack_mailed_seq, k.pack_digest, k.last_mail_error, k.silence_mailed_at,
 	(SELECT count(*) FROM sync_refusals r WHERE r.kiosk_id = k.id),
 	(SELECT count(*) FROM sync_conflicts c WHERE c.kiosk_id = k.id AND c.resolved_at IS NULL)`
 
 func scanKiosk(s scanner) (pairing.Kiosk, error) {
 	var k pairing.Kiosk
 	var paired int64
-	var revoked, keysAt, lastAt sql.NullInt64
+	var revoked, keysAt, lastAt, lastMail, lastPack, silence sql.NullInt64
 	var age sql.NullString
-	var next, lastSeq int64
+	var next, lastSeq, packSeq int64
 	if err := s.Scan(&k.ID, &k.Name, &k.Site, &paired, &revoked, &k.Secret, &k.SecretHash, &k.SignPub, &age, &keysAt,
-		&next, &lastSeq, &lastAt, &k.Received, &k.Refusals, &k.PendingConflicts); err != nil {
+		&next, &lastSeq, &lastAt, &k.Received,
+		&k.MailAddress, &k.SMTPAuthHash, &lastMail, &lastPack, &packSeq, &k.PackDigest, &k.LastMailError, &silence,
+		&k.Refusals, &k.PendingConflicts); err != nil {
 		return k, err
 	}
+	k.LastMailAt, k.LastPackMailedAt, k.SilenceMailedAt = nullableTime(lastMail), nullableTime(lastPack), nullableTime(silence)
+	k.LastPackMailedSeq = uint64(packSeq)
 	k.PairedAt = fromMS(paired)
 	if revoked.Valid {
 		k.RevokedAt = fromMS(revoked.Int64)
@@ -84,8 +89,9 @@ func scanKiosk(s scanner) (pairing.Kiosk, error) {
 func (db *DB) CreateKiosk(ctx context.Context, k pairing.Kiosk, e audit.Entry) error {
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
 		now := ms(db.now())
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_kiosks(id, name, site, paired_at, secret, secret_hash) VALUES (?, ?, ?, ?, ?, ?)`,
-			k.ID, k.Name, k.Site, ms(k.PairedAt), k.Secret, k.SecretHash); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_kiosks(id, name, site, paired_at, secret, secret_hash, mail_address, smtp_auth_hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			k.ID, k.Name, k.Site, ms(k.PairedAt), k.Secret, k.SecretHash, k.MailAddress, k.SMTPAuthHash); err != nil {
 			if isUniqueViolation(err) {
 				return pairing.ErrNameTaken
 			}
@@ -160,8 +166,11 @@ func (db *DB) UpdateKiosk(ctx context.Context, id string, fn func(k *pairing.Kio
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sync_kiosks SET revoked_at = ?, secret = ?, sign_pub = ?, age_recipient = ?, keys_at = ?,
-			next_pack_seq = ? WHERE id = ?`,
-			nullTime(k.RevokedAt), k.Secret, k.SignPub, nullString(k.AgeRecipient), nullTime(k.KeysAt), int64(k.NextPackSeq), id); err != nil {
+			next_pack_seq = ?, mail_address = ?, smtp_auth_hash = ?, last_mail_at = ?, last_pack_mailed_at = ?, last_pack_mailed_seq = ?,
+			pack_digest = ?, last_mail_error = ?, silence_mailed_at = ? WHERE id = ?`,
+			nullTime(k.RevokedAt), k.Secret, k.SignPub, nullString(k.AgeRecipient), nullTime(k.KeysAt), int64(k.NextPackSeq),
+			k.MailAddress, k.SMTPAuthHash, nullTime(k.LastMailAt), nullTime(k.LastPackMailedAt), int64(k.LastPackMailedSeq),
+			k.PackDigest, k.LastMailError, nullTime(k.SilenceMailedAt), id); err != nil {
 			return err
 		}
 		now := ms(db.now())
@@ -450,4 +459,52 @@ func (db *DB) ResolveConflict(ctx context.Context, id, resolution string, entrie
 	}
 	db.erase(ctx) // the kiosk's copy held personal data
 	return nil
+}
+
+// RecordSyncMail logs a sync mail the console collected, keeping the last
+// 500, and for a known kiosk notes when its last mail came.
+func (db *DB) RecordSyncMail(ctx context.Context, m pairing.MailLog) error {
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		var kiosk any
+		if m.KioskID != "" {
+			kiosk = m.KioskID
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_mail_log(at, via, message_id, subject, kiosk_id, verdict, code, sv, en)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ms(m.At), string(m.Via), m.MessageID, m.Subject, kiosk, m.Verdict, m.Code, m.SV, m.EN); err != nil {
+			return err
+		}
+		if m.KioskID != "" && m.Verdict == pairing.MailProcessed {
+			if _, err := tx.ExecContext(ctx, `UPDATE sync_kiosks SET last_mail_at = ?, last_mail_error = '' WHERE id = ?`, ms(m.At), m.KioskID); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM sync_mail_log WHERE id <= (SELECT max(id) - 500 FROM sync_mail_log)`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("record sync mail: %w", err)
+	}
+	return nil
+}
+
+// ListSyncMail returns the latest sync mails, newest first.
+func (db *DB) ListSyncMail(ctx context.Context, limit int) ([]pairing.MailLog, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT l.id, l.at, l.via, l.message_id, l.subject, coalesce(l.kiosk_id, ''), coalesce(k.name, ''),
+		l.verdict, l.code, l.sv, l.en FROM sync_mail_log l LEFT JOIN sync_kiosks k ON k.id = l.kiosk_id ORDER BY l.id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list sync mail: %w", err)
+	}
+	defer rows.Close()
+	var out []pairing.MailLog
+	for rows.Next() {
+		var m pairing.MailLog
+		var at int64
+		var via string
+		if err := rows.Scan(&m.ID, &at, &via, &m.MessageID, &m.Subject, &m.KioskID, &m.KioskName, &m.Verdict, &m.Code, &m.SV, &m.EN); err != nil {
+			return nil, fmt.Errorf("list sync mail: %w", err)
+		}
+		m.At, m.Via = fromMS(at), pairing.Via(via)
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }

@@ -27,18 +27,18 @@ func kioskState(ctx context.Context, q interface {
 	var s kioskstate.KioskSyncState
 	var keys string
 	var exportAt, appliedAt, consoleTime sql.NullInt64
-	var first int
+	var first, viaMail int
 	err := q.QueryRowContext(ctx, `SELECT kiosk_id, token_keys, next_reg_seq, next_bundle_seq, last_export_at, last_export_seq,
-		last_export_count, pack_seq, pack_applied_at, pack_console_time, first_acked FROM kiosk_sync WHERE id = 1`).Scan(
+		last_export_count, pack_seq, pack_applied_at, pack_console_time, first_acked, pack_via_mail FROM kiosk_sync WHERE id = 1`).Scan(
 		&s.KioskID, &keys, &s.NextRegSeq, &s.NextBundleSeq, &exportAt, &s.LastExportSeq, &s.LastExportCount,
-		&s.PackSeq, &appliedAt, &consoleTime, &first)
+		&s.PackSeq, &appliedAt, &consoleTime, &first, &viaMail)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, kioskstate.ErrKioskNotPaired
 	}
 	if err != nil {
 		return s, fmt.Errorf("read kiosk sync state: %w", err)
 	}
-	s.TokenKeys, s.FirstAcked = []byte(keys), first != 0
+	s.TokenKeys, s.FirstAcked, s.PackViaMail = []byte(keys), first != 0, viaMail != 0
 	if exportAt.Valid {
 		s.LastExportAt = fromMS(exportAt.Int64)
 	}
@@ -279,7 +279,7 @@ func (db *DB) ApplyKioskSitePack(ctx context.Context, p kioskstate.KioskSitePack
 			first = 1
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE kiosk_sync SET pack_seq = ?, pack_applied_at = ?, pack_console_time = ?, token_keys = ?,
-			first_acked = max(first_acked, ?) WHERE id = 1`, p.Seq, now, ms(p.ConsoleTime), string(p.TokenKeys), first); err != nil {
+			first_acked = max(first_acked, ?), pack_via_mail = ? WHERE id = 1`, p.Seq, now, ms(p.ConsoleTime), string(p.TokenKeys), first, p.ViaMail); err != nil {
 			return err
 		}
 		for _, inv := range p.Invitations {
@@ -359,4 +359,65 @@ func upsertSiteInvitation(ctx context.Context, tx *sql.Tx, now int64, inv invite
 		}
 	}
 	return int(n), nil
+}
+
+// SealedForMail lists the queued sealed registrations never mailed or
+// mailed before resendBefore, in order, with their sizes.
+func (db *DB) SealedForMail(ctx context.Context, resendBefore time.Time) ([]kioskstate.SealedRef, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT seq, length(sealed) FROM kiosk_outbound
+		WHERE mailed_at IS NULL OR mailed_at < ? ORDER BY seq`, ms(resendBefore))
+	if err != nil {
+		return nil, fmt.Errorf("list sealed registrations to mail: %w", err)
+	}
+	defer rows.Close()
+	var out []kioskstate.SealedRef
+	for rows.Next() {
+		var r kioskstate.SealedRef
+		if err := rows.Scan(&r.Seq, &r.Size); err != nil {
+			return nil, fmt.Errorf("list sealed registrations to mail: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// MarkMailed records that these sealed registrations were queued in a
+// bundle mail at at.
+func (db *DB) MarkMailed(ctx context.Context, seqs []uint64, at time.Time) error {
+	return db.RunInTx(ctx, func(tx *sql.Tx) error {
+		for _, seq := range seqs {
+			if _, err := tx.ExecContext(ctx, `UPDATE kiosk_outbound SET mailed_at = ? WHERE seq = ?`, ms(at), seq); err != nil {
+				return fmt.Errorf("mark mailed: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// KioskMailState reads the kiosk's last mail round.
+func (db *DB) KioskMailState(ctx context.Context) (kioskstate.MailState, error) {
+	var m kioskstate.MailState
+	var round, queued, collect, pack sql.NullInt64
+	err := db.reader.QueryRowContext(ctx, `SELECT last_round_at, last_queued_at, last_queued_count, last_collect_at, last_pack_mail_at,
+		last_error_code, last_error_sv, last_error_en FROM kiosk_mail_state WHERE id = 1`).Scan(
+		&round, &queued, &m.LastQueuedCount, &collect, &pack, &m.ErrorCode, &m.ErrorSV, &m.ErrorEN)
+	if err != nil {
+		return m, fmt.Errorf("read the kiosk's mail state: %w", err)
+	}
+	m.LastRoundAt, m.LastQueuedAt, m.LastCollectAt, m.LastPackMailAt = nullableTime(round), nullableTime(queued), nullableTime(collect), nullableTime(pack)
+	return m, nil
+}
+
+// SetKioskMailState stores the kiosk's last mail round.
+func (db *DB) SetKioskMailState(ctx context.Context, m kioskstate.MailState) error {
+	return db.RunInTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE kiosk_mail_state SET last_round_at = ?, last_queued_at = ?, last_queued_count = ?,
+			last_collect_at = ?, last_pack_mail_at = ?, last_error_code = ?, last_error_sv = ?, last_error_en = ? WHERE id = 1`,
+			nullTime(m.LastRoundAt), nullTime(m.LastQueuedAt), m.LastQueuedCount, nullTime(m.LastCollectAt), nullTime(m.LastPackMailAt),
+			m.ErrorCode, m.ErrorSV, m.ErrorEN)
+		if err != nil {
+			return fmt.Errorf("store the kiosk's mail state: %w", err)
+		}
+		return nil
+	})
 }

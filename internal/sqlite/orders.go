@@ -799,3 +799,11 @@ func setOrderPhotos(ctx context.Context, tx *sql.Tx, orderID string, photo, thum
 	}
 	return nil
 }
+
+// nullableTime reads a nullable time column (zero time for NULL).
+func nullableTime(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMS(v.Int64)
+}

@@ -3,7 +3,9 @@ package syncwire
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -180,4 +182,16 @@ func ParseConsoleKeys(data []byte) (*ConsoleKeys, error) {
 		return nil, err
 	}
 	return &ConsoleKeys{k}, nil
+}
+
+// ReceiverPassword is the password a kiosk gives the console's own SMTP
+// receiver (issue 14), derived from the pairing secret so that neither
+// side has to carry it:
+// base64url(HMAC-SHA256(secret, "id06desk smtp auth v1\x00" ‖ kioskID)).
+// The console keeps only its SHA-256.
+func ReceiverPassword(secret Secret, kioskID string) string {
+	m := hmac.New(sha256.New, secret[:])
+	m.Write([]byte("id06desk smtp auth v1\x00"))
+	m.Write([]byte(kioskID))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

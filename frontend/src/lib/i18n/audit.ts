@@ -82,6 +82,10 @@ export const sv = {
   'audit.action.sync.registration_imported': 'Registrering från kiosk blev beställning',
   'audit.action.sync.registration_refused': 'Registrering från kiosk nekad',
   'audit.action.sync.site_pack_exported': 'Platspaket skapat',
+  'audit.action.sync.site_pack_mailed': 'Platspaket mejlat till kiosken',
+  'audit.action.sync.bundle_mailed': 'Paket mejlat till konsolen',
+  'audit.action.sync.mail_refused': 'Synkmejl avvisat',
+  'audit.action.sync.kiosk_silent': 'Kiosk tyst',
 } as const;
 
 export const en: Record<keyof typeof sv, string> = {
@@ -164,4 +168,8 @@ export const en: Record<keyof typeof sv, string> = {
   'audit.action.sync.registration_imported': 'Kiosk registration became an order',
   'audit.action.sync.registration_refused': 'Kiosk registration refused',
   'audit.action.sync.site_pack_exported': 'Site pack created',
+  'audit.action.sync.site_pack_mailed': 'Site pack mailed to the kiosk',
+  'audit.action.sync.bundle_mailed': 'Bundle mailed to the console',
+  'audit.action.sync.mail_refused': 'Sync mail refused',
+  'audit.action.sync.kiosk_silent': 'Kiosk silent',
 };

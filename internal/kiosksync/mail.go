@@ -1,0 +1,88 @@
+package kiosksync
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"time"
+
+	"id06desk/internal/kioskstate"
+)
+
+// MailStore is what mailing bundles needs of the store.
+type MailStore interface {
+	SealedForMail(ctx context.Context, resendBefore time.Time) ([]kioskstate.SealedRef, error)
+	MarkMailed(ctx context.Context, seqs []uint64, at time.Time) error
+}
+
+// MailBundle is one bundle written to go by mail: its file and the
+// sealed registrations it carries.
+type MailBundle struct {
+	Exported
+	Seqs []uint64
+	Data []byte
+}
+
+// bundleOverhead is what a bundle adds to its sealed registrations: the
+// envelope, the manifest and age's framing (under 64 KiB), and a tar
+// header per registration (bundleEntryOverhead).
+const (
+	bundleOverhead      = 64 << 10
+	bundleEntryOverhead = 2 << 10
+)
+
+// PackForMail groups the sealed registrations to mail into bundles of at
+// most maxBytes each, in order; a registration larger than that goes alone.
+func PackForMail(refs []kioskstate.SealedRef, maxBytes int64) [][]uint64 {
+	var out [][]uint64
+	var cur []uint64
+	size := int64(bundleOverhead)
+	for _, r := range refs {
+		add := r.Size + bundleEntryOverhead
+		if len(cur) > 0 && size+add > maxBytes {
+			out = append(out, cur)
+			cur, size = nil, bundleOverhead
+		}
+		cur = append(cur, r.Seq)
+		size += add
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// BundlesForMail writes the sealed registrations never mailed, or mailed
+// before resendBefore and not acknowledged since, as bundles of at most
+// maxBytes each (each with its own sequence number). Nothing is marked
+// mailed: the caller queues the mails, then calls MarkMailed. A crash in
+// between mails them again later, which the console's import takes as
+// "already had".
+func (s *Service) BundlesForMail(ctx context.Context, store MailStore, maxBytes int64, resendBefore time.Time) ([]MailBundle, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, _, err := s.state(); err != nil {
+		return nil, err
+	}
+	refs, err := store.SealedForMail(ctx, resendBefore)
+	if err != nil {
+		return nil, err
+	}
+	var out []MailBundle
+	for _, seqs := range PackForMail(refs, maxBytes) {
+		var buf bytes.Buffer
+		ex, err := s.exportSeqs(ctx, &buf, seqs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, MailBundle{Exported: *ex, Seqs: seqs, Data: buf.Bytes()})
+	}
+	return out, nil
+}
+
+// ApplySitePackMail applies a site pack that came by mail. It may have
+// waited in the mailbox, so the clock check only tells a kiosk clock
+// behind the console's.
+func (s *Service) ApplySitePackMail(ctx context.Context, r io.Reader) (*Applied, error) {
+	return s.applyPack(ctx, r, true)
+}
