@@ -355,4 +355,3 @@ func Split(sizes []int64, limit int64) [][]int {
 	}
 	return out
 }
-
