@@ -143,16 +143,18 @@ bench: frontend/dist/index.html pigo-assets
 bench-nexus:
 	@$(GO) test -run '^$$' -bench 'Batch300' -benchmem -benchtime 3x -count 1 ./internal/batches/
 
-## fuzz: each parser of the sync files for FUZZTIME (make test runs only
-## their seed corpora, as plain tests). New failing inputs are kept in
-## internal/syncwire/testdata/fuzz/ and then run by make test. Minimizing a
-## new input is capped at 5 s: the default minute stalls a 60 s run.
+## fuzz: each parser of the sync files and sync mails for FUZZTIME (make
+## test runs only their seed corpora, as plain tests). New failing inputs are
+## kept in internal/<package>/testdata/fuzz/ and then run by make test.
+## Minimizing a new input is capped at 5 s: the default minute stalls a 60 s
+## run.
 FUZZTIME ?= 60s
-FUZZ_TARGETS := FuzzOpenEnvelope FuzzBundleReader FuzzSitePack FuzzPairing
+FUZZ_TARGETS := syncwire:FuzzOpenEnvelope syncwire:FuzzBundleReader syncwire:FuzzSitePack syncwire:FuzzPairing syncmail:FuzzFiles
 fuzz:
-	@for f in $(FUZZ_TARGETS); do \
-	  echo "Fuzzing $$f for $(FUZZTIME)"; \
-	  $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./internal/syncwire/ || exit 1; \
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; f=$${t#*:}; \
+	  echo "Fuzzing $$pkg $$f for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./internal/$$pkg/ || exit 1; \
 	done
 
 clean:
