@@ -395,17 +395,3 @@ func TestSplit(t *testing.T) {
 	}
 }
 
-func TestKioskPassword(t *testing.T) {
-	var s1, s2 syncwire.Secret
-	s2[0] = 1
-	p := KioskPassword(s1, "kiosk-1")
-	if len(p) != 43 || strings.ContainsAny(p, "+/=") {
-		t.Fatalf("password %q is not 32 bytes of base64url", p)
-	}
-	if p != KioskPassword(s1, "kiosk-1") {
-		t.Fatal("not deterministic")
-	}
-	if p == KioskPassword(s1, "kiosk-2") || p == KioskPassword(s2, "kiosk-1") {
-		t.Fatal("same password for another kiosk or secret")
-	}
-}

@@ -2,10 +2,7 @@ package syncmail
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -22,7 +19,6 @@ import (
 
 	"id06desk/internal/i18n"
 	"id06desk/internal/ratelimit"
-	"id06desk/internal/syncwire"
 )
 
 // Defaults of ReceiverConfig.
@@ -191,17 +187,6 @@ func (r *Receiver) NewSession(c *smtp.Conn) (smtp.Session, error) {
 		return nil, errors.New("syncmail: receiver: connection of an unknown type")
 	}
 	return &session{r: r, conn: lc, tls: isTLS}, nil
-}
-
-// KioskPassword is a kiosk's SMTP password for the console's receiver:
-// base64url (no padding) of HMAC-SHA256(secret, "id06desk smtp auth v1\0" ‖
-// kioskID). Both sides derive it from the pairing secret; nothing more has
-// to travel.
-func KioskPassword(secret syncwire.Secret, kioskID string) string {
-	mac := hmac.New(sha256.New, secret[:])
-	mac.Write([]byte("id06desk smtp auth v1\x00"))
-	mac.Write([]byte(kioskID))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
 // SMTP replies of the receiver.

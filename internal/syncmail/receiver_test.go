@@ -59,7 +59,7 @@ func startRig(t *testing.T, mod func(*ReceiverConfig)) *rig {
 		SpoolDir: g.spool,
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Auth: func(user, pass string) (string, bool) {
-			if user == kioskID && pass == KioskPassword(g.secret, kioskID) {
+			if user == kioskID && pass == syncwire.ReceiverPassword(g.secret, kioskID) {
 				return kioskID, true
 			}
 			return "", false
@@ -107,7 +107,7 @@ func (g *rig) deliveries() []delivery {
 	return append([]delivery(nil), g.got...)
 }
 
-func (g *rig) password() string { return KioskPassword(g.secret, kioskID) }
+func (g *rig) password() string { return syncwire.ReceiverPassword(g.secret, kioskID) }
 
 func (g *rig) syncMail(t *testing.T, photoSize int) []byte {
 	t.Helper()
