@@ -82,9 +82,9 @@ func StartWith(t testing.TB, o Options) *Server {
 	t.Helper()
 	if _, err := os.Stat(Binary); err != nil {
 		if os.Getenv("ID06DESK_ALLOW_SKIP") == "1" {
-			t.Skipf("dovecot is not installed (%v); install dovecot-imapd", err)
+			t.Skipf("dovecot missing (%v); install dovecot-imapd", err)
 		}
-		t.Fatalf("dovecot is not installed (%v): `apt-get install dovecot-imapd` (make deps does it); set ID06DESK_ALLOW_SKIP=1 to skip", err)
+		t.Fatalf("dovecot missing (%v): `apt-get install dovecot-imapd` (make deps does it), or set ID06DESK_ALLOW_SKIP=1 to skip", err)
 	}
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
@@ -128,7 +128,11 @@ func start(t testing.TB, o Options) (*Server, error) {
 		exited: make(chan struct{}),
 	}
 	for _, sub := range []string{"base", "state", "log"} {
-		if err := os.Mkdir(filepath.Join(dir, sub), 0o700); err != nil {
+		mode := os.FileMode(0o700)
+		if sub == "base" {
+			mode = 0o755 // Dovecot wants its base_dir world-readable (it says so otherwise)
+		}
+		if err := os.Mkdir(filepath.Join(dir, sub), mode); err != nil {
 			return nil, err
 		}
 	}
@@ -203,6 +207,9 @@ func (s *Server) config(o Options, runAs account) string {
 	w("default_internal_group = %s", runAs.group)
 	w("disable_plaintext_auth = no")
 	w("auth_mechanisms = plain login")
+	// A wrong password is answered at once: no failure delay, and (below,
+	// service anvil) no growing penalty for repeated failures from 127.0.0.1.
+	w("auth_failure_delay = 0")
 	w("mail_location = maildir:%s:LAYOUT=maildir++", s.maildir)
 	w("mail_home = %s", filepath.Join(s.dir, "home"))
 	w("mailbox_list_index = no")
@@ -223,7 +230,8 @@ func (s *Server) config(o Options, runAs account) string {
 		tlsPort = s.TLSPort
 	}
 	w("service imap-login {\n  chroot =\n  inet_listener imap {\n    address = 127.0.0.1\n    port = %d\n  }\n  inet_listener imaps {\n    address = 127.0.0.1\n    port = %d\n    ssl = yes\n  }\n}", s.Port, tlsPort)
-	for _, svc := range []string{"anvil", "pop3-login", "submission-login", "managesieve-login", "imap-urlauth-login"} {
+	w("service anvil {\n  chroot =\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}")
+	for _, svc := range []string{"pop3-login", "submission-login", "managesieve-login", "imap-urlauth-login"} {
 		w("service %s {\n  chroot =\n}", svc)
 	}
 	return b.String()
@@ -301,7 +309,10 @@ func (s *Server) Folder(name string) []string {
 	if !strings.EqualFold(name, "INBOX") {
 		dir = filepath.Join(s.maildir, "."+name)
 	}
-	var out []string
+	if _, err := os.Stat(dir); err != nil {
+		return nil
+	}
+	out := []string{}
 	for _, sub := range []string{"new", "cur"} {
 		entries, err := os.ReadDir(filepath.Join(dir, sub))
 		if err != nil {

@@ -10,13 +10,37 @@ import (
 
 // CutProxy is a loopback TCP proxy that cuts every connection (both ways)
 // once the server has sent CutAfter bytes on it: an IMAP server whose
-// connection drops in the middle of a session.
+// connection drops in the middle of a session. It also keeps what clients
+// sent (the first MiB), so a test can see which commands were used.
 type CutProxy struct {
 	ln       net.Listener
 	target   string
 	cutAfter int64
 	cuts     atomic.Int32
 	wg       sync.WaitGroup
+
+	mu   sync.Mutex
+	sent []byte
+}
+
+const maxTranscript = 1 << 20
+
+// Sent is what clients have sent through the proxy so far.
+func (p *CutProxy) Sent() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return string(p.sent)
+}
+
+type transcript struct{ p *CutProxy }
+
+func (t transcript) Write(b []byte) (int, error) {
+	t.p.mu.Lock()
+	defer t.p.mu.Unlock()
+	if room := maxTranscript - len(t.p.sent); room > 0 {
+		t.p.sent = append(t.p.sent, b[:min(room, len(b))]...)
+	}
+	return len(b), nil
 }
 
 // NewCutProxy forwards to target (host:port) and cuts each connection after
@@ -70,7 +94,7 @@ func (p *CutProxy) pipe(client net.Conn) {
 	defer server.Close()
 	done := make(chan struct{}, 2)
 	go func() {
-		io.Copy(server, client) //nolint:errcheck // ends when either side closes
+		io.Copy(server, io.TeeReader(client, transcript{p})) //nolint:errcheck // ends when either side closes
 		done <- struct{}{}
 	}()
 	go func() {
