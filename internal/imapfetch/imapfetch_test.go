@@ -15,9 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-smtp"
+
 	"id06desk/internal/i18n"
 	"id06desk/internal/imapfetch"
 	"id06desk/internal/imapfetch/dovecottest"
+	"id06desk/internal/smtpsink"
 )
 
 // mail is a message numbered n whose body has about size bytes.
@@ -628,6 +631,40 @@ func TestTooLargeIsRefusedUnread(t *testing.T) {
 	for _, line := range strings.Split(proxy.Sent(), "\r\n") {
 		if strings.Contains(line, "BODY.PEEK[]") && strings.Contains(line, "FETCH "+uid+" ") {
 			t.Errorf("the large message's body was fetched: %s", line)
+		}
+	}
+}
+
+// TestRelayToMailbox: mail sent through the test relay (smtpsink with
+// Maildir) arrives in Dovecot's INBOX and is collected whole.
+func TestRelayToMailbox(t *testing.T) {
+	s := dovecottest.Start(t)
+	sink, err := smtpsink.Start(smtpsink.Options{Maildir: s.Maildir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	sent := map[string][]byte{}
+	for n := 1; n <= 2; n++ {
+		raw := mail(n, 4000)
+		sent[fmt.Sprintf("<m%d@example.com>", n)] = raw
+		c, err := smtp.Dial(sink.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SendMail("kiosk@example.com", []string{"sync@example.com"}, bytes.NewReader(raw)); err != nil {
+			t.Fatal(err)
+		}
+		c.Quit() //nolint:errcheck
+	}
+	rec := newRecorder(nil)
+	res, err := imapfetch.Collect(context.Background(), plain(s), rec.handle)
+	if err != nil || res.Processed != 2 {
+		t.Fatalf("%+v, %v\n%s", res, err, s.Log())
+	}
+	for id, raw := range sent {
+		if !bytes.Equal(rec.bodies[id], raw) {
+			t.Errorf("%s differs after relay → mailbox", id)
 		}
 	}
 }
