@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/emersion/go-smtp"
+
+	"id06desk/internal/maildir"
 )
 
 // Message is one accepted delivery.
@@ -26,6 +28,7 @@ type Sink struct {
 	srv  *smtp.Server
 	addr *net.TCPAddr
 	dir  string // when set, each message is also written there as NNNNNN.eml
+	mdir string // when set, each message is also delivered into this Maildir
 
 	mu        sync.Mutex
 	got       []Message
@@ -40,6 +43,10 @@ type Options struct {
 	Addr string
 	// Dir, when set, receives each message as a file (0600).
 	Dir string
+	// Maildir, when set, receives each message in Maildir/new (written in
+	// Maildir/tmp, then renamed), as a mail server delivers to a mailbox:
+	// point it at an IMAP server's Maildir for "relay → mailbox".
+	Maildir string
 }
 
 // Start listens and serves in the background until Close.
@@ -58,7 +65,7 @@ func Start(o Options) (*Sink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtpsink: listen on %s: %w", o.Addr, err)
 	}
-	s := &Sink{addr: ln.Addr().(*net.TCPAddr), dir: o.Dir, arrived: make(chan struct{}, 1)}
+	s := &Sink{addr: ln.Addr().(*net.TCPAddr), dir: o.Dir, mdir: o.Maildir, arrived: make(chan struct{}, 1)}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
@@ -113,6 +120,11 @@ func (s *Sink) store(m Message) error {
 		}
 		if err := os.Rename(name+".tmp", name); err != nil {
 			return fmt.Errorf("smtpsink: rename %s: %w", name, err)
+		}
+	}
+	if s.mdir != "" {
+		if _, err := maildir.Deliver(s.mdir, m.Data); err != nil {
+			return fmt.Errorf("smtpsink: %w", err)
 		}
 	}
 	select {

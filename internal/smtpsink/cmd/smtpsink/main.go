@@ -1,7 +1,9 @@
 // Command smtpsink runs a recording SMTP server on loopback for the
 // end-to-end tests: it prints "smtp 127.0.0.1:<port>" on its first line and
-// writes each message it accepts into --dir as NNNNNN.eml until it gets
-// SIGTERM or SIGINT.
+// writes each message it accepts into --dir as NNNNNN.eml and/or delivers it
+// into the Maildir --maildir (DIR/new, as a mail server does, so an IMAP
+// server serving that Maildir sees it: relay → mailbox) until it gets SIGTERM
+// or SIGINT.
 package main
 
 import (
@@ -17,17 +19,20 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
-	dir := flag.String("dir", "", "folder that receives each message as a .eml file (required)")
+	dir := flag.String("dir", "", "folder that receives each message as a .eml file")
+	mdir := flag.String("maildir", "", "Maildir that receives each message in its new/ folder")
 	flag.Parse()
-	if *dir == "" {
-		fmt.Fprintln(os.Stderr, "smtpsink: --dir is required")
+	if *dir == "" && *mdir == "" {
+		fmt.Fprintln(os.Stderr, "smtpsink: --dir or --maildir is required")
 		os.Exit(2)
 	}
-	if err := os.MkdirAll(*dir, 0o700); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	if *dir != "" {
+		if err := os.MkdirAll(*dir, 0o700); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 	}
-	s, err := smtpsink.Start(smtpsink.Options{Addr: *addr, Dir: *dir})
+	s, err := smtpsink.Start(smtpsink.Options{Addr: *addr, Dir: *dir, Maildir: *mdir})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
