@@ -82,6 +82,10 @@ type Services struct {
 	ConsoleSync ConsoleSyncer
 	// KioskSync is the kiosk's side of sync (nil on a console).
 	KioskSync KioskSync
+	// SyncRound runs one mail sync round (the kiosk's or the console's);
+	// SyncMail reports the mail transports. JSON-able results.
+	SyncRound func(ctx context.Context) (any, error)
+	SyncMail  func(ctx context.Context) (any, error)
 }
 
 // Sweeper is the store's housekeeping: a sweep, or its preview.

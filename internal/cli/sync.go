@@ -135,6 +135,14 @@ registrations not yet acknowledged to FILE; carry it to the console and run
 		Short: "Console: the paired kiosks and what came from them. Kiosk: pending registrations, last export and site pack",
 		Args:  noArgs,
 		RunE: with(func(ctx context.Context, s Services, _ []string) error {
+			var mail any
+			if s.SyncMail != nil {
+				m, err := s.SyncMail(ctx)
+				if err != nil {
+					return err
+				}
+				mail = m
+			}
 			// kiosk side:
 			if ks := kioskSide(ctx, s); ks != nil {
 				st, err := ks.Status(ctx)
@@ -142,19 +150,21 @@ registrations not yet acknowledged to FILE; carry it to the console and run
 					return err
 				}
 				if asJSON {
-					return writeJSONTo(h.Stdout, st)
+					return writeJSONTo(h.Stdout, map[string]any{"role": "kiosk", "status": st, "mail": mail})
 				}
 				fmt.Fprintf(h.Stdout, "%v\n", st)
+				printMailStatus(h.Stdout, mail)
 				return nil
 			}
 			if s.ConsoleSync == nil {
 				return errors.New("sync is not available here")
 			}
-			return consoleStatus(ctx, s.ConsoleSync, asJSON, h.Stdout)
+			return consoleStatus(ctx, s.ConsoleSync, mail, asJSON, h.Stdout)
 		}),
 	}
 	status.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	return group("sync", "Move registrations and site packs between kiosks and the console by file", export, imp, status)
+	return group("sync", "Move registrations and site packs between kiosks and the console, by file or by mail", export, imp, status,
+		syncRunCommand(h, with))
 }
 
 func writeJSONTo(w io.Writer, v any) error {
@@ -166,6 +176,7 @@ func writeJSONTo(w io.Writer, v any) error {
 // consoleStatusJSON is `sync status --json` on the console.
 type consoleStatusJSON struct {
 	Role             string             `json:"role"` // "console"
+	Mail             any                `json:"mail,omitempty"`
 	Kiosks           []kioskStatusJSON  `json:"kiosks"`
 	PendingConflicts int                `json:"pendingConflicts"`
 	Refusals         []refusalStatusRow `json:"refusals"`
@@ -192,7 +203,7 @@ type refusalStatusRow struct {
 	Message string `json:"message"`
 }
 
-func consoleStatus(ctx context.Context, c ConsoleSyncer, asJSON bool, w io.Writer) error {
+func consoleStatus(ctx context.Context, c ConsoleSyncer, mail any, asJSON bool, w io.Writer) error {
 	ks, err := c.List(ctx)
 	if err != nil {
 		return err
@@ -211,9 +222,10 @@ func consoleStatus(ctx context.Context, c ConsoleSyncer, asJSON bool, w io.Write
 		for _, r := range refs {
 			fmt.Fprintf(w, "refused %s %s: %s\n", r.At.Format("2006-01-02 15:04"), r.KioskName, r.EN)
 		}
+		printMailStatus(w, mail)
 		return nil
 	}
-	out := consoleStatusJSON{Role: "console", Kiosks: []kioskStatusJSON{}, PendingConflicts: len(conflicts), Refusals: []refusalStatusRow{}}
+	out := consoleStatusJSON{Role: "console", Mail: mail, Kiosks: []kioskStatusJSON{}, PendingConflicts: len(conflicts), Refusals: []refusalStatusRow{}}
 	const ts = "2006-01-02T15:04:05Z07:00"
 	for _, k := range ks {
 		j := kioskStatusJSON{ID: k.ID, Name: k.Name, Site: k.Site, PairedAt: k.PairedAt.Format(ts), Joined: k.SignPub != nil,

@@ -32,6 +32,7 @@ import (
 	"id06desk/internal/jobs"
 	"id06desk/internal/kiosk"
 	"id06desk/internal/kiosksync"
+	"id06desk/internal/mailsync"
 	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/paths"
@@ -39,6 +40,7 @@ import (
 	"id06desk/internal/settings"
 	"id06desk/internal/smtpout"
 	"id06desk/internal/sqlite"
+	"id06desk/internal/syncwire"
 	"id06desk/internal/token"
 )
 
@@ -53,7 +55,11 @@ const (
 	// JobNexusFiles deletes saved Nexus batch files past nexus.file_days.
 	JobNexusFiles = "nexus_files"
 
+	// JobSyncMail sends and collects sync mails (issue 14).
+	JobSyncMail = "sync_mail"
+
 	HousekeepingEvery = time.Hour
+	SyncMailEvery     = 24 * time.Hour
 	OutboxEvery       = time.Minute
 	NexusFilesEvery   = time.Hour
 )
@@ -98,12 +104,17 @@ type App struct {
 	// KioskSync is the kiosk's side of offline sync; KioskSync.Paired()
 	// tells a kiosk paired with a console.
 	KioskSync *kiosksync.Service
+	// ConsoleMail and KioskMail carry sync files by e-mail (issue 14):
+	// the one of the side this App is runs in the sync_mail job.
+	ConsoleMail *mailsync.Console
+	KioskMail   *mailsync.Kiosk
 	// TestCamera switches the test camera's picture (nil unless
 	// Options.TestCamera).
 	TestCamera func(file string) error
 
-	jobs    *jobs.Scheduler
-	baseURL atomic.Pointer[string]
+	jobs     *jobs.Scheduler
+	syncWake chan struct{}
+	baseURL  atomic.Pointer[string]
 
 	closeOnce sync.Once
 	closers   []func()
@@ -202,6 +213,10 @@ func (a *App) open(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	a.ConsoleMail = mailsync.NewConsole(mailsync.ConsoleConfig{Sync: a.ConsoleSync, Store: db, Settings: st.Load,
+		Wake: a.Outbox.Wake, Now: db.Now, Log: log})
+	a.onClose(a.ConsoleMail.StopReceiver)
+	a.KioskMail = mailsync.NewKiosk(mailsync.KioskConfig{Sync: a.KioskSync, Store: db, Settings: st.Load, Outbox: a.Outbox, Log: log})
 	a.KioskSync.Hook()
 	return a.registerJobs()
 }
@@ -216,6 +231,81 @@ func (a *App) kioskPaired(s *kiosksync.Service) {
 	}
 	a.addTokenKeys(keys)
 	a.Registration.SetOffline(s, s)
+	a.receiverPassword(s)
+}
+
+// receiverPassword gives a kiosk paired for the console's own SMTP
+// receiver (its pairing made its SMTP user its own id) the password
+// derived from the pairing secret, while the secret is still here.
+func (a *App) receiverPassword(s *kiosksync.Service) {
+	p := s.Pairing()
+	pw := s.ReceiverPassword()
+	if p == nil || pw == "" {
+		return
+	}
+	ctx := context.Background()
+	v, err := a.Settings.Load(ctx)
+	if err != nil || v.Get("smtp.username") != p.KioskID || v.Get("smtp.password") != "" {
+		return
+	}
+	if err := a.Settings.Set(ctx, audit.System.Name, map[string]string{"smtp.password": pw}); err != nil {
+		a.Log.Error("store the sync receiver password", "err", err)
+	}
+}
+
+// SyncNow runs a mail sync round now: the kiosk's on a paired kiosk, else
+// the console's (and keeps its receiver as the settings say).
+func (a *App) SyncNow(ctx context.Context) (any, error) {
+	if a.KioskSync.Paired() {
+		return a.KioskMail.Round(ctx)
+	}
+	return a.ConsoleMail.Round(ctx)
+}
+
+// SyncMailStatus is the mail transport of this side: the kiosk's on a
+// paired kiosk, else the console's.
+func (a *App) SyncMailStatus(ctx context.Context) (any, error) {
+	if a.KioskSync.Paired() {
+		return a.KioskMail.Status(ctx)
+	}
+	return a.ConsoleMail.Status(ctx)
+}
+
+// wakeSync brings the sync_mail job's next round forward (a bundle came in
+// at the receiver: its acknowledgement should go soon).
+func (a *App) wakeSync() {
+	select {
+	case a.syncWake <- struct{}{}:
+	default:
+	}
+}
+
+// syncRound is the sync_mail job: a round, its problems as the job's error
+// (Settings → About shows it).
+func (a *App) syncRound(ctx context.Context) error {
+	if !a.KioskSync.Paired() {
+		if err := a.ConsoleMail.KeepReceiver(ctx, a.wakeSync); err != nil {
+			return err
+		}
+		if !consolesync.HasConsoleKeys(SyncKeyDir(a.Paths)) {
+			return nil // no kiosk paired yet
+		}
+	}
+	r, err := a.SyncNow(ctx)
+	if err != nil {
+		return err
+	}
+	var problems []mailsync.Problem
+	switch r := r.(type) {
+	case *mailsync.KioskRound:
+		problems = r.Problems
+	case *mailsync.ConsoleRound:
+		problems = r.Problems
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s", problems[len(problems)-1].EN)
+	}
+	return nil
 }
 
 // addTokenKeys lets the key ring verify the console's invitation tokens.
@@ -246,6 +336,19 @@ func (a *App) registerJobs() error {
 	}
 	// Saved batch files hold personal data in clear: gone after their days.
 	if err := a.jobs.Add(JobNexusFiles, NexusFilesEvery, a.Batches.Cleanup); err != nil {
+		return err
+	}
+	// Sync by mail: every sync.poll_minutes, sooner when woken.
+	a.syncWake = make(chan struct{}, 1)
+	err = a.jobs.Add(JobSyncMail, SyncMailEvery, a.syncRound, jobs.WakeOn(a.syncWake),
+		jobs.Sooner(func(ctx context.Context) time.Duration {
+			v, err := a.Settings.Load(ctx)
+			if err != nil {
+				return SyncMailEvery
+			}
+			return time.Duration(v.Int("sync.poll_minutes")) * time.Minute
+		}))
+	if err != nil {
 		return err
 	}
 	// The outbox sends at once when mail is queued, at the next due retry,
@@ -327,6 +430,7 @@ func (a *App) API(o APIOptions) *httpapi.Server {
 		Registration: a.Registration, Orders: a.Orders, Batches: a.Batches, Keys: a.Keys,
 		Station: a.Station, PIN: a.PIN, OnKioskExit: o.OnKioskExit, TestCamera: a.TestCamera, BankID: a.BankID,
 		Jobs: a.Jobs, Exports: a.Exports, WindowUser: windowUser(), ConsoleSync: a.ConsoleSync, KioskSync: a.KioskSync,
+		ConsoleMail: a.ConsoleMail, KioskMail: a.KioskMail,
 	}
 	if o.Mode == httpapi.ModeServe {
 		// Inside the window the desktop user is the admin: no login.

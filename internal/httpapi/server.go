@@ -112,6 +112,9 @@ type Config struct {
 	// KioskSync is the kiosk's side of offline sync (nil: no kiosk sync
 	// routes).
 	KioskSync KioskSyncService
+	// ConsoleMail and KioskMail: sync by mail (issue 14); nil: no routes.
+	ConsoleMail ConsoleMail
+	KioskMail   KioskMail
 	// WindowUser names the desktop user in the audit log (ModeWindow);
 	// "" : "desktop".
 	WindowUser string
@@ -171,6 +174,7 @@ func (s *Server) routes() {
 	s.kioskSyncRoutes()
 	s.bankIDRoutes()
 	s.syncConsoleRoutes()
+	s.syncMailRoutes()
 	if s.cfg.Keys != nil {
 		s.handle("GET /api/keys", admin, s.listKeys)
 		s.handle("POST /api/keys/rotate", admin, s.rotateKey)

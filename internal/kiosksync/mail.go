@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"id06desk/internal/kioskstate"
+	"id06desk/internal/syncwire"
 )
 
 // MailStore is what mailing bundles needs of the store.
@@ -85,4 +86,16 @@ func (s *Service) BundlesForMail(ctx context.Context, store MailStore, maxBytes 
 // behind the console's.
 func (s *Service) ApplySitePackMail(ctx context.Context, r io.Reader) (*Applied, error) {
 	return s.applyPack(ctx, r, true)
+}
+
+// ReceiverPassword is the password this kiosk gives the console's own SMTP
+// receiver (syncwire.ReceiverPassword), while it still holds the pairing
+// secret; "" afterwards or when not paired.
+func (s *Service) ReceiverPassword() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pairing == nil || s.pairing.Secret == nil {
+		return ""
+	}
+	return syncwire.ReceiverPassword(*s.pairing.Secret, s.pairing.KioskID)
 }

@@ -82,7 +82,10 @@ func (db *DB) FinishMail(ctx context.Context, id int64, worker string, r outbox.
 		var args []any
 		switch r.State {
 		case outbox.Sent:
-			q, args = `UPDATE outbox SET status = 'sent', sent_at = ?, server_reply = ?, claimed_by = '', claimed_until = 0, last_error = '', attempts = attempts + 1 WHERE id = ?`,
+			// A sync mail's body (sealed files, megabytes) is not kept once
+			// sent: the kiosk or console holds what it needs to send again.
+			q, args = `UPDATE outbox SET status = 'sent', sent_at = ?, server_reply = ?, claimed_by = '', claimed_until = 0, last_error = '', attempts = attempts + 1,
+				body = CASE WHEN kind LIKE 'sync\_%' ESCAPE '\' THEN x'' ELSE body END WHERE id = ?`,
 				[]any{now, r.Reply, id}
 		case outbox.Retry:
 			q, args = `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, claimed_by = '', claimed_until = 0 WHERE id = ?`,
@@ -159,4 +162,24 @@ func (db *DB) DeleteMails(ctx context.Context, kind string, before time.Time) (i
 		db.erase(ctx)
 	}
 	return int(n), nil
+}
+
+// PendingMailsByRecipient counts the mails of a kind not sent yet, by
+// recipient (the site packs waiting for each kiosk's mailbox).
+func (db *DB) PendingMailsByRecipient(ctx context.Context, kind string) (map[string]int, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT rcpt, count(*) FROM outbox WHERE status = 'pending' AND kind = ? GROUP BY rcpt`, kind)
+	if err != nil {
+		return nil, fmt.Errorf("count waiting mails: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var rcpt string
+		var n int
+		if err := rows.Scan(&rcpt, &n); err != nil {
+			return nil, fmt.Errorf("count waiting mails: %w", err)
+		}
+		out[rcpt] = n
+	}
+	return out, rows.Err()
 }

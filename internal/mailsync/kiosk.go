@@ -1,0 +1,306 @@
+package mailsync
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"id06desk/internal/audit"
+	"id06desk/internal/i18n"
+	"id06desk/internal/imapfetch"
+	"id06desk/internal/kioskstate"
+	"id06desk/internal/kiosksync"
+	"id06desk/internal/outbox"
+	"id06desk/internal/settings"
+	"id06desk/internal/smtpout"
+	"id06desk/internal/syncmail"
+	"id06desk/internal/syncwire"
+)
+
+// KioskStore is what the kiosk's mail rounds need of the store.
+type KioskStore interface {
+	kiosksync.MailStore
+	Queue
+	KioskMailState(ctx context.Context) (kioskstate.MailState, error)
+	SetKioskMailState(ctx context.Context, m kioskstate.MailState) error
+	Audit(ctx context.Context, actor string, action audit.Action, subject, detail string) error
+}
+
+// KioskConfig wires a Kiosk.
+type KioskConfig struct {
+	Sync     *kiosksync.Service
+	Store    KioskStore
+	Settings func(ctx context.Context) (settings.Values, error)
+	// Outbox is the kiosk's outbox worker: woken when a bundle mail is
+	// queued, and asked for its state.
+	Outbox interface {
+		Wake()
+		Status(ctx context.Context) (outbox.Status, error)
+	}
+	Collect Collector // nil: imapfetch.Collect
+	// TLS overrides the IMAP connection's TLS settings (tests).
+	TLS *tls.Config
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// Kiosk is a paired kiosk's mail transport.
+type Kiosk struct {
+	c  KioskConfig
+	mu sync.Mutex // one round at a time
+}
+
+// NewKiosk returns a Kiosk.
+func NewKiosk(c KioskConfig) *Kiosk {
+	if c.Collect == nil {
+		c.Collect = imapfetch.Collect
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Kiosk{c: c}
+}
+
+// KioskRound is what one round on the kiosk did.
+type KioskRound struct {
+	// Paired is false on a kiosk that is not paired: nothing was done.
+	Paired bool `json:"paired"`
+	// Sending: bundle mails queued now and the registrations in them.
+	SendConfigured bool     `json:"sendConfigured"`
+	BundlesQueued  int      `json:"bundlesQueued"`
+	Registrations  int      `json:"registrations"`
+	BundleSeqs     []uint64 `json:"bundleSeqs,omitempty"`
+	// Collecting: site pack mails seen, applied, refused.
+	CollectConfigured bool `json:"collectConfigured"`
+	MailsSeen         int  `json:"mailsSeen"`
+	PacksApplied      int  `json:"packsApplied"`
+	MailsRefused      int  `json:"mailsRefused"`
+	// Problems met (the round went on past each).
+	Problems []Problem `json:"problems,omitempty"`
+}
+
+// Round sends what waits and collects what arrived: the sealed
+// registrations not mailed yet (or not acknowledged within
+// sync.resend_hours) go as bundle mails through the outbox, then the
+// kiosk's mailbox is read for site packs. A round on a kiosk that is not
+// paired does nothing.
+func (k *Kiosk) Round(ctx context.Context) (*KioskRound, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	res := &KioskRound{}
+	p := k.c.Sync.Pairing()
+	if p == nil {
+		return res, nil
+	}
+	res.Paired = true
+	vals, err := k.c.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := k.c.Store.KioskMailState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := k.c.Now().UTC()
+	st.LastRoundAt = now
+	if err := k.send(ctx, vals, p, res, &st); err != nil {
+		res.Problems = append(res.Problems, problemOf(err))
+	}
+	if err := k.collect(ctx, vals, res, &st); err != nil {
+		res.Problems = append(res.Problems, problemOf(err))
+	}
+	st.ErrorCode, st.ErrorSV, st.ErrorEN = "", "", ""
+	if len(res.Problems) > 0 {
+		last := res.Problems[len(res.Problems)-1]
+		st.ErrorCode, st.ErrorSV, st.ErrorEN = last.Code, last.SV, last.EN
+	}
+	if err := k.c.Store.SetKioskMailState(ctx, st); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// syncAddress is where bundles go: the pairing's address, else the
+// setting (a kiosk paired before the console had one).
+func syncAddress(p *kiosksync.Pairing, vals settings.Values) string {
+	if p.SyncAddress != "" {
+		return p.SyncAddress
+	}
+	return vals.Get("sync.address")
+}
+
+func (k *Kiosk) send(ctx context.Context, vals settings.Values, p *kiosksync.Pairing, res *KioskRound, st *kioskstate.MailState) error {
+	to := syncAddress(p, vals)
+	smtpCfg, relay := smtpout.ConfigFrom(vals)
+	if to == "" || !relay {
+		// Nothing to send with: say so only when there is something to send.
+		pending, err := k.c.Store.SealedForMail(ctx, k.c.Now())
+		if err != nil || len(pending) == 0 {
+			return err
+		}
+		if !relay {
+			return i18n.Wrap(errors.New("no relay"), msgNoRelay)
+		}
+		return i18n.Wrap(errors.New("no sync address"), msgNoAddress)
+	}
+	res.SendConfigured = true
+	now := k.c.Now()
+	resend := time.Duration(vals.Int("sync.resend_hours")) * time.Hour
+	bundles, err := k.c.Sync.BundlesForMail(ctx, k.c.Store, MaxFileBytes(vals), now.Add(-resend))
+	if err != nil {
+		return err
+	}
+	for _, b := range bundles {
+		id, err := newMessageID(smtpCfg.From)
+		if err != nil {
+			return err
+		}
+		raw, err := syncmail.Compose(syncmail.Mail{From: smtpCfg.From, To: to, MessageID: id, Date: now,
+			KioskName: p.KioskName, Kind: syncwire.KindBundle, Count: b.Count,
+			Files: []syncmail.File{{Name: kiosksync.BundleFileName(p.KioskName, b.Seq), Data: b.Data}}})
+		if err != nil {
+			return fmt.Errorf("compose the bundle mail: %w", err)
+		}
+		if err := k.c.Store.EnqueueMail(ctx, &outbox.Message{MessageID: id, Kind: KindBundle, From: smtpCfg.From, To: to, Body: raw}); err != nil {
+			return err
+		}
+		// Queued first, marked after: a crash in between mails them
+		// again, which the console takes as "already had".
+		if err := k.c.Store.MarkMailed(ctx, b.Seqs, now); err != nil {
+			return err
+		}
+		if err := k.c.Store.Audit(ctx, "", audit.SyncBundleMailed, strconv.FormatUint(b.Seq, 10), strconv.Itoa(b.Count)); err != nil {
+			return err
+		}
+		res.BundlesQueued++
+		res.Registrations += b.Count
+		res.BundleSeqs = append(res.BundleSeqs, b.Seq)
+		k.c.Log.Info("bundle mail queued", "seq", b.Seq, "registrations", b.Count)
+	}
+	if res.BundlesQueued > 0 {
+		st.LastQueuedAt, st.LastQueuedCount = now.UTC(), res.Registrations
+		if k.c.Outbox != nil {
+			k.c.Outbox.Wake()
+		}
+	}
+	return nil
+}
+
+func (k *Kiosk) collect(ctx context.Context, vals settings.Values, res *KioskRound, st *kioskstate.MailState) error {
+	cfg, ok := IMAPConfig(vals)
+	if !ok {
+		return nil
+	}
+	cfg.TLSConfig = k.c.TLS
+	res.CollectConfigured = true
+	limit := MaxFileBytes(vals)
+	r, err := k.c.Collect(ctx, cfg, func(ctx context.Context, m *imapfetch.Message) (imapfetch.Outcome, error) {
+		if m.Body == nil {
+			return imapfetch.Outcome{Verdict: imapfetch.Refused, Reason: "too large"}, nil
+		}
+		applied := 0
+		err := syncmail.Files(m.Body, limit, func(name string, r io.Reader) error {
+			_, err := k.c.Sync.ApplySitePackMail(ctx, r)
+			if errors.Is(err, syncwire.ErrStale) {
+				return nil // an older pack than the one applied: nothing to do
+			}
+			if err == nil {
+				applied++
+			}
+			return err
+		})
+		res.PacksApplied += applied
+		if applied > 0 {
+			st.LastPackMailAt = k.c.Now().UTC()
+		}
+		return verdictOf(err)
+	})
+	if r != nil {
+		res.MailsSeen += r.Seen
+		res.MailsRefused += r.Refused
+	}
+	if err != nil {
+		return err
+	}
+	st.LastCollectAt = k.c.Now().UTC()
+	return nil
+}
+
+// verdictOf turns a file's handling into the mail's verdict: handled →
+// processed; a refusal with a sentence (not a sync mail, tampered,
+// revoked…) → refused with it; anything else (the disk, the database) →
+// kept to try again.
+func verdictOf(err error) (imapfetch.Outcome, error) {
+	if err == nil {
+		return imapfetch.Outcome{Verdict: imapfetch.Processed}, nil
+	}
+	var ie *i18n.Error
+	if errors.Is(err, syncmail.ErrNoSyncFile) {
+		return imapfetch.Outcome{Verdict: imapfetch.Refused, Reason: msgNoSyncFile.With().In(i18n.EN)}, nil
+	}
+	if errors.As(err, &ie) {
+		return imapfetch.Outcome{Verdict: imapfetch.Refused, Reason: ie.Msg.In(i18n.EN)}, nil
+	}
+	return imapfetch.Outcome{Verdict: imapfetch.Keep, Reason: err.Error()}, nil
+}
+
+// KioskStatus is the kiosk's mail transport for its admin view.
+type KioskStatus struct {
+	SendConfigured    bool      `json:"sendConfigured"`
+	CollectConfigured bool      `json:"collectConfigured"`
+	SyncAddress       string    `json:"syncAddress,omitempty"`
+	LastRoundAt       time.Time `json:"lastRoundAt,omitzero"`
+	LastQueuedAt      time.Time `json:"lastQueuedAt,omitzero"`
+	LastQueuedCount   int       `json:"lastQueuedCount"`
+	LastCollectAt     time.Time `json:"lastCollectAt,omitzero"`
+	LastPackMailAt    time.Time `json:"lastPackMailAt,omitzero"`
+	// Outbox: mails waiting to be sent (bundles among them) and the last
+	// failure, with the server's words.
+	OutboxPending int             `json:"outboxPending"`
+	OutboxFailed  int             `json:"outboxFailed"`
+	OutboxError   *outbox.Failure `json:"outboxError,omitempty"`
+	Problem       *Problem        `json:"problem,omitempty"`
+}
+
+// Status reports the kiosk's mail transport.
+func (k *Kiosk) Status(ctx context.Context) (*KioskStatus, error) {
+	vals, err := k.c.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := k.c.Store.KioskMailState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &KioskStatus{LastRoundAt: st.LastRoundAt, LastQueuedAt: st.LastQueuedAt, LastQueuedCount: st.LastQueuedCount,
+		LastCollectAt: st.LastCollectAt, LastPackMailAt: st.LastPackMailAt}
+	if p := k.c.Sync.Pairing(); p != nil {
+		out.SyncAddress = syncAddress(p, vals)
+	}
+	_, relay := smtpout.ConfigFrom(vals)
+	out.SendConfigured = relay && out.SyncAddress != ""
+	_, out.CollectConfigured = IMAPConfig(vals)
+	if st.ErrorCode != "" {
+		out.Problem = &Problem{Code: st.ErrorCode, SV: st.ErrorSV, EN: st.ErrorEN}
+	}
+	if k.c.Outbox != nil {
+		ob, err := k.c.Outbox.Status(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out.OutboxPending, out.OutboxFailed = ob.Pending, ob.Failed
+		if !ob.LastError.IsZero() {
+			out.OutboxError = &ob.LastError
+		}
+	}
+	return out, nil
+}

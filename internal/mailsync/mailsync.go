@@ -1,0 +1,120 @@
+// Package mailsync carries the sync files of issue 13 by e-mail (issue
+// 14): a kiosk mails its sealed registrations as bundle attachments
+// through its outbox and collects site packs from its mailbox over IMAP;
+// the console collects bundles from the sync mailbox over IMAP or takes
+// them at its own SMTP receiver, and mails each kiosk a site pack when
+// what the kiosk should know changed. The files are the same as by USB:
+// a mail carries nothing readable without the recipient's key, and every
+// import is idempotent, so a mail that arrives twice, or by mail and by
+// USB, changes nothing the second time.
+package mailsync
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"id06desk/internal/i18n"
+	"id06desk/internal/imapfetch"
+	"id06desk/internal/outbox"
+	"id06desk/internal/settings"
+)
+
+// Mail kinds in the outbox.
+const (
+	KindBundle   = "sync_bundle"
+	KindSitePack = "sync_pack"
+	KindSilent   = "sync_silent"
+)
+
+// Queue is the durable outbox the mails go through.
+type Queue interface {
+	EnqueueMail(ctx context.Context, m *outbox.Message) error
+}
+
+// Collector collects a mailbox (imapfetch.Collect; tests may wrap it).
+type Collector func(ctx context.Context, c imapfetch.Config,
+	handle func(ctx context.Context, m *imapfetch.Message) (imapfetch.Outcome, error)) (*imapfetch.Result, error)
+
+// IMAPConfig is the mailbox of the sync.imap.* settings; ok is false when
+// no IMAP server is set.
+func IMAPConfig(v settings.Values) (c imapfetch.Config, ok bool) {
+	c = imapfetch.Config{
+		Host: v.Get("sync.imap.host"), Port: v.Int("sync.imap.port"), Security: v.Get("sync.imap.security"),
+		Username: v.Get("sync.imap.username"), Password: v.Get("sync.imap.password"), Mailbox: v.Get("sync.imap.mailbox"),
+		MaxMessageBytes: MaxMailBytes(v),
+	}
+	return c, c.Host != ""
+}
+
+// MaxFileBytes is the largest sync file a mail may carry: the size limit.
+func MaxFileBytes(v settings.Values) int64 { return int64(v.Int("sync.mail_max_mb")) << 20 }
+
+// MaxMailBytes is the largest sync mail taken: a file of MaxFileBytes in
+// base64 (4/3, with line ends) and the rest of the mail.
+func MaxMailBytes(v settings.Values) int64 { return MaxFileBytes(v)*14/10 + 1<<20 }
+
+// newMessageID is a Message-ID in the sender's domain.
+func newMessageID(from string) (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("message id: %w", err)
+	}
+	domain := "id06desk.invalid"
+	if i := strings.LastIndexByte(from, '@'); i >= 0 && i < len(from)-1 {
+		domain = from[i+1:]
+	}
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])) + "@" + domain, nil
+}
+
+// Problem is the last thing that went wrong in a round, as shown.
+type Problem struct {
+	Code string `json:"code"`
+	SV   string `json:"sv"`
+	EN   string `json:"en"`
+}
+
+var (
+	msgNoRelay = i18n.Text{Code: "sync.mail.no_relay",
+		SV: "Ingen e-postserver är inställd för att skicka: fyll i värd och avsändaradress (smtp.host, smtp.from).",
+		EN: "No mail server is set up to send with: fill in host and sender address (smtp.host, smtp.from)."}
+	msgNoAddress = i18n.Text{Code: "sync.mail.no_address",
+		SV: "Konsolens synkadress saknas: parkoppla om kiosken eller ange sync.address.",
+		EN: "The console's sync address is missing: pair the kiosk again or set sync.address."}
+	msgNoSyncFile = i18n.Text{Code: "sync.mail.no_file",
+		SV: "Mejlet har ingen synkfil från id06desk.",
+		EN: "The mail carries no id06desk sync file."}
+	msgNoMailbox = i18n.Text{Code: "sync.mail.no_mailbox",
+		SV: "Ingen IMAP-server är inställd: fyll i Inställningar → Synk (sync.imap.host).",
+		EN: "No IMAP server is set up: fill in Settings → Sync (sync.imap.host)."}
+	msgTooLarge = i18n.Text{Code: "sync.mail.too_large",
+		SV: "Mejlet är större än största synkmejl (sync.mail_max_mb) och hämtades inte.",
+		EN: "The mail is larger than the largest sync mail (sync.mail_max_mb) and was not fetched."}
+	msgTransient = i18n.Text{Code: "sync.mail.transient",
+		SV: "Mejlet kunde inte hanteras just nu ({error}); det ligger kvar och prövas igen.",
+		EN: "The mail could not be handled just now ({error}); it stays and is tried again."}
+)
+
+// problemOf is err as shown: its sentence, or a generic one with the
+// error's own words (no personal data is in these errors).
+func problemOf(err error) Problem {
+	var ie *i18n.Error
+	if errors.As(err, &ie) {
+		return Problem{Code: ie.Msg.Code(), SV: ie.Msg.In(i18n.SV), EN: ie.Msg.In(i18n.EN)}
+	}
+	m := msgTransient.With("error", err.Error())
+	return Problem{Code: m.Code(), SV: m.In(i18n.SV), EN: m.In(i18n.EN)}
+}
+
+// loopback reports whether host is this machine.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,120 @@
+package mailsync
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+
+	"id06desk/internal/syncmail"
+)
+
+// ReceiverState is the console's SMTP receiver as shown.
+type ReceiverState struct {
+	Running bool   `json:"running"`
+	Addr    string `json:"addr,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// Receiver reports the receiver's state.
+func (c *Console) Receiver() ReceiverState {
+	c.recvMu.Lock()
+	defer c.recvMu.Unlock()
+	st := ReceiverState{}
+	if c.recv != nil {
+		st.Running, st.Addr = true, c.recv.Addr().String()
+	}
+	if c.recvErr != nil {
+		st.Error = c.recvErr.Error()
+	}
+	return st
+}
+
+// KeepReceiver runs the SMTP receiver as the settings say: started when
+// sync.transport is receiver, restarted when its address or certificate
+// changed, stopped otherwise. The sync job calls it every round, so a
+// settings change takes effect within a round; onDelivered runs after a
+// mail was taken (to send the acknowledgement soon).
+func (c *Console) KeepReceiver(ctx context.Context, onDelivered func()) error {
+	vals, err := c.c.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	want := ""
+	if vals.Get("sync.transport") == "receiver" {
+		want = fmt.Sprintf("%s|%s|%s|%d", vals.Get("sync.receiver.listen"), vals.Get("sync.receiver.tls_cert"),
+			vals.Get("sync.receiver.tls_key"), MaxMailBytes(vals))
+	}
+	c.recvMu.Lock()
+	defer c.recvMu.Unlock()
+	if want == c.recvKey && (c.recv != nil || want == "") {
+		return nil
+	}
+	if c.recv != nil {
+		c.recv.Close()
+		c.recv = nil
+		c.c.Log.Info("sync receiver stopped")
+	}
+	c.recvKey, c.recvErr = want, nil
+	if want == "" {
+		return nil
+	}
+	var tlsConf *tls.Config
+	if cert := vals.Get("sync.receiver.tls_cert"); cert != "" {
+		pair, err := tls.LoadX509KeyPair(cert, vals.Get("sync.receiver.tls_key"))
+		if err != nil {
+			c.recvErr = fmt.Errorf("the receiver's certificate: %w", err)
+			c.recvKey = "" // try again next round
+			return c.recvErr
+		}
+		tlsConf = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+	}
+	host, _, _ := net.SplitHostPort(vals.Get("sync.receiver.listen"))
+	r, err := syncmail.Listen(syncmail.ReceiverConfig{
+		Addr: vals.Get("sync.receiver.listen"), TLS: tlsConf, MaxBytes: MaxMailBytes(vals), Domain: host, Log: c.c.Log,
+		Auth: func(username, password string) (string, bool) { return c.authKiosk(username, password) },
+		Deliver: func(ctx context.Context, sender string, raw io.Reader) error {
+			err := c.Deliver(ctx, sender, raw)
+			if err == nil && onDelivered != nil {
+				onDelivered()
+			}
+			return err
+		},
+	})
+	if err != nil {
+		c.recvErr = fmt.Errorf("the sync receiver cannot listen on %s: %w", vals.Get("sync.receiver.listen"), err)
+		c.recvKey = ""
+		return c.recvErr
+	}
+	c.recv = r
+	c.c.Log.Info("sync receiver listening", "addr", r.Addr().String(), "starttls", tlsConf != nil)
+	return nil
+}
+
+// StopReceiver stops the receiver (the App's Close).
+func (c *Console) StopReceiver() {
+	c.recvMu.Lock()
+	defer c.recvMu.Unlock()
+	if c.recv != nil {
+		c.recv.Close()
+		c.recv = nil
+	}
+	c.recvKey = ""
+}
+
+// authKiosk checks a kiosk's receiver credentials: its id and the password
+// derived from its pairing secret, whose hash the console kept.
+func (c *Console) authKiosk(username, password string) (string, bool) {
+	k, err := c.c.Store.Kiosk(context.Background(), username)
+	if err != nil || k.Revoked() || len(k.SMTPAuthHash) != sha256.Size {
+		return "", false
+	}
+	sum := sha256.Sum256([]byte(password))
+	if subtle.ConstantTimeCompare(sum[:], k.SMTPAuthHash) != 1 {
+		return "", false
+	}
+	return k.ID, true
+}
