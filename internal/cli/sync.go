@@ -150,7 +150,7 @@ registrations not yet acknowledged to FILE; carry it to the console and run
 					return err
 				}
 				if asJSON {
-					return writeJSONTo(h.Stdout, map[string]any{"role": "kiosk", "status": st, "mail": mail})
+					return writeJSONTo(h.Stdout, withMail(st, mail))
 				}
 				fmt.Fprintf(h.Stdout, "%v\n", st)
 				printMailStatus(h.Stdout, mail)
@@ -242,4 +242,17 @@ func consoleStatus(ctx context.Context, c ConsoleSyncer, mail any, asJSON bool, 
 		out.Refusals = append(out.Refusals, refusalStatusRow{At: r.At.Format(ts), Kiosk: r.KioskName, Code: r.Code, Message: r.EN})
 	}
 	return writeJSONTo(w, out)
+}
+
+// withMail adds the mail transport to a status as its "mail" field.
+func withMail(status, mail any) any {
+	b, err := json.Marshal(status)
+	var m map[string]any
+	if err != nil || json.Unmarshal(b, &m) != nil || m == nil {
+		return status
+	}
+	if mail != nil {
+		m["mail"] = mail
+	}
+	return m
 }

@@ -49,6 +49,13 @@ type RegistrationRefusal struct {
 // with its sentence (an *i18n.Error is returned); a refused registration is
 // recorded and the others are applied.
 func (s *Service) Import(ctx context.Context, r io.Reader) (*Result, error) {
+	return s.ImportFrom(ctx, r, "")
+}
+
+// ImportFrom is Import of a bundle that must come from the kiosk kioskID
+// (the one that logged in to the console's SMTP receiver): another kiosk's
+// bundle is refused before anything is read.
+func (s *Service) ImportFrom(ctx context.Context, r io.Reader, kioskID string) (*Result, error) {
 	cons, keys, err := s.console(ctx, false)
 	if err != nil {
 		s.recordFileRefusal(ctx, nil, 0, err)
@@ -58,6 +65,9 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (*Result, error) {
 	env, err := syncwire.Open(r, syncwire.OpenOptions{
 		Kind: syncwire.KindBundle, Me: cons.ID, Console: cons.ID, Identity: keys, TempDir: s.c.TempDir, MaxBytes: s.c.MaxBundleBytes,
 		SenderKey: func(h syncwire.Header) (ed25519.PublicKey, error) {
+			if kioskID != "" && h.Sender != kioskID {
+				return nil, i18n.Wrap(fmt.Errorf("%w: sent with kiosk %s's login", syncwire.ErrUnknownSender, kioskID), msgOtherLogin)
+			}
 			found, err := s.c.Store.Kiosk(ctx, h.Sender)
 			if err != nil {
 				return nil, err // unknown: syncwire refuses with ErrUnknownSender

@@ -26,6 +26,9 @@ var (
 	msgNotPaired = i18n.Text{Code: "sync.kiosk_unknown",
 		SV: "Det finns ingen kiosk med namnet {name}.",
 		EN: "There is no kiosk named {name}."}
+	msgOtherLogin = i18n.Text{Code: "sync.other_login",
+		SV: "Paketet kom med en annan kiosks inloggning och togs inte emot.",
+		EN: "The bundle came with another kiosk's login and was not taken."}
 	msgMailAddress = i18n.Text{Code: "sync.kiosk_mail",
 		SV: "”{address}” är ingen giltig e-postadress för kioskens brevlåda.",
 		EN: "“{address}” is not a valid e-mail address for the kiosk's mailbox."}

@@ -40,7 +40,6 @@ import (
 	"id06desk/internal/settings"
 	"id06desk/internal/smtpout"
 	"id06desk/internal/sqlite"
-	"id06desk/internal/syncwire"
 	"id06desk/internal/token"
 )
 

@@ -92,10 +92,10 @@ func mailTestResult(err error, lang i18n.Lang) MailTestJSON {
 	}
 	var ie *i18n.Error
 	if errors.As(err, &ie) {
-		return MailTestJSON{Code: ie.Msg.Code(), Message: ie.Msg.In(lang), Detail: ie.Err.Error()}
+		return MailTestJSON{Code: ie.Msg.Code(), Message: ie.Msg.In(lang)}
 	}
-	m := imapfetch.Explain(err)
-	return MailTestJSON{Code: m.Code(), Message: m.In(lang), Detail: err.Error()}
+	m, detail := imapfetch.Explain(err)
+	return MailTestJSON{Code: m.Code(), Message: m.In(lang), Detail: detail}
 }
 
 func (s *Server) kioskMailStatus(w http.ResponseWriter, r *http.Request) error {

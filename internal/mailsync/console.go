@@ -128,7 +128,7 @@ func (c *Console) collect(ctx context.Context, vals settings.Values, res *Consol
 	}
 	cfg.TLSConfig = c.c.TLS
 	r, err := c.c.Collect(ctx, cfg, func(ctx context.Context, m *imapfetch.Message) (imapfetch.Outcome, error) {
-		d := c.deliver(ctx, pairing.ViaIMAP, m.MessageID, m.Subject, m.Body, MaxFileBytes(vals))
+		d := c.deliver(ctx, pairing.ViaIMAP, "", m.MessageID, m.Subject, m.Body, MaxFileBytes(vals))
 		res.BundlesImported += d.bundles
 		res.Applied += d.applied
 		return d.outcome, nil
@@ -155,14 +155,14 @@ type delivered struct {
 // seen before counts as handled. The mail's verdict: kept when any file
 // could not be handled now (the others are then seen again as replayed),
 // else refused when any was refused, else processed.
-func (c *Console) deliver(ctx context.Context, via pairing.Via, msgID, subject string, body io.Reader, limit int64) delivered {
+func (c *Console) deliver(ctx context.Context, via pairing.Via, from, msgID, subject string, body io.Reader, limit int64) delivered {
 	var d delivered
 	var refusal, transient error
 	if body == nil {
 		refusal = i18n.Wrap(syncmail.ErrTooLarge, msgTooLarge)
 	} else {
 		err := syncmail.Files(body, limit, func(name string, r io.Reader) error {
-			res, err := c.c.Sync.Import(ctx, r)
+			res, err := c.c.Sync.ImportFrom(ctx, r, from)
 			if res != nil && res.KioskID != "" {
 				d.kioskID = res.KioskID
 			}
@@ -230,7 +230,7 @@ func (c *Console) Deliver(ctx context.Context, kioskID string, raw io.Reader) er
 	if err != nil {
 		return err
 	}
-	d := c.deliver(ctx, pairing.ViaReceiver, "", "", raw, MaxFileBytes(vals))
+	d := c.deliver(ctx, pairing.ViaReceiver, kioskID, "", "", raw, MaxFileBytes(vals))
 	switch d.outcome.Verdict {
 	case imapfetch.Refused:
 		return fmt.Errorf("%w: %s", syncmail.ErrRejected, d.problem.EN)

@@ -106,6 +106,17 @@ func problemOf(err error) Problem {
 	if errors.As(err, &ie) {
 		return Problem{Code: ie.Msg.Code(), SV: ie.Msg.In(i18n.SV), EN: ie.Msg.In(i18n.EN)}
 	}
+	var fe *imapfetch.Error
+	if errors.As(err, &fe) {
+		// The mailbox's problem, with the server's words.
+		m, detail := imapfetch.Explain(err)
+		p := Problem{Code: m.Code(), SV: m.In(i18n.SV), EN: m.In(i18n.EN)}
+		if detail != "" {
+			p.SV += " (" + detail + ")"
+			p.EN += " (" + detail + ")"
+		}
+		return p
+	}
 	m := msgTransient.With("error", err.Error())
 	return Problem{Code: m.Code(), SV: m.In(i18n.SV), EN: m.In(i18n.EN)}
 }

@@ -394,4 +394,3 @@ func TestSplit(t *testing.T) {
 		t.Errorf("an attachment adds %d bytes, EncodedSize says %d", added, est)
 	}
 }
-

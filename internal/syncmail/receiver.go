@@ -169,6 +169,9 @@ func (r *Receiver) Close() error {
 		r.mu.Unlock()
 		r.cancel()
 		err = r.srv.Close()
+		// go-smtp closes only the listeners Serve has registered: a Close
+		// right after Listen could come first and leave Serve accepting.
+		r.ln.Close()
 		<-r.served
 		r.data.Wait()
 	})
