@@ -3,6 +3,7 @@ package registration_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"testing"
@@ -65,4 +66,22 @@ func BenchmarkUploadPhoto12MP(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkConfirm is the web Confirm alone (the draft filled before the
+// timer starts): the order with its thumbnail, two mails, the draft
+// deleted and cleared from the write-ahead log. The console's import of a
+// kiosk's bundle makes its orders through the same CreateOrder.
+func BenchmarkConfirm(b *testing.B) {
+	f := newFixture(b)
+	ctx := context.Background()
+	for i := range b.N {
+		b.StopTimer()
+		_, tok := f.invite(b, fmt.Sprintf("confirm%d@example.se", i))
+		fillAll(b, f, tok)
+		b.StartTimer()
+		if _, err := f.reg.Confirm(ctx, tok, false); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
