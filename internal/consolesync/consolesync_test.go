@@ -22,6 +22,7 @@ import (
 	"id06desk/internal/invitations"
 	"id06desk/internal/order"
 	"id06desk/internal/pairing"
+	"id06desk/internal/photo"
 	"id06desk/internal/registration"
 	"id06desk/internal/settings"
 	"id06desk/internal/sqlite"
@@ -110,17 +111,7 @@ func (f *fixture) invite(t *testing.T, email string) (string, string) {
 
 func cardPhoto(t testing.TB) []byte {
 	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 350, 450))
-	for y := range 450 {
-		for x := range 350 {
-			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 120, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 85}); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return cardPhotoTinted(t, 120)
 }
 
 // bombPhoto is a small JPEG whose header says 30000×30000 pixels.
@@ -573,4 +564,63 @@ func TestRegistrationMadeBeforeExpiryArrivesAfterIt(t *testing.T) {
 	if err != nil || res.Applied != 0 || res.Refused != 1 {
 		t.Fatalf("import after the expiry %+v %v", res, err)
 	}
+}
+
+// A photo whose header passes (a JPEG of a fine size) but whose image data
+// does not decode is that registration's refusal, like any unusable photo:
+// the registrations after it in the bundle are applied. Each applied order
+// has its own photo's thumbnail (made ahead of the database work).
+func TestUndecodablePhotoRefusesOnlyItsRegistration(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.pairKiosk(t, "Entrén")
+	id1, tok1 := f.invite(t, "a@example.se")
+	id2, tok2 := f.invite(t, "b@example.se")
+	id3, tok3 := f.invite(t, "c@example.se")
+	good := cardPhoto(t)
+	broken := good[:len(good)/2] // the scan ends half way
+	if _, err := jpeg.DecodeConfig(bytes.NewReader(broken)); err != nil {
+		t.Fatalf("the broken photo's header must pass: %v", err)
+	}
+	other := cardPhotoTinted(t, 30)
+	regs := []syncwire.Registration{f.registration(1, id1, tok1), f.registration(2, id2, tok2), f.registration(3, id3, tok3)}
+	res, err := f.sync.Import(ctx, bytes.NewReader(f.bundle(t, regs, [][]byte{good, broken, other})))
+	if err != nil || res.Applied != 2 || res.Refused != 1 || len(res.Refusals) != 1 {
+		t.Fatalf("import %+v %v", res, err)
+	}
+	if r := res.Refusals[0]; r.Seq != 2 || r.Msg.Code() != "sync.reg.photo" {
+		t.Fatalf("refusal %+v", r)
+	}
+	if _, err := f.db.OrderOf(ctx, id2); !errors.Is(err, order.ErrNotFound) {
+		t.Fatalf("order of the refused registration: %v", err)
+	}
+	for id, card := range map[string][]byte{id1: good, id3: other} {
+		o, err := f.db.OrderOf(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := photo.Thumbnail(card, registration.ThumbWidth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(o.Photo, card) || !bytes.Equal(o.Thumb, want) {
+			t.Errorf("order of %s: photo %d bytes, thumbnail %d bytes: not its own photo's (%d, %d)", id, len(o.Photo), len(o.Thumb), len(card), len(want))
+		}
+	}
+}
+
+// cardPhotoTinted is cardPhoto with another blue.
+func cardPhotoTinted(t testing.TB, blue uint8) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 350, 450))
+	for y := range 450 {
+		for x := range 350 {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), blue, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

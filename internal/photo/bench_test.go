@@ -103,3 +103,41 @@ func BenchmarkRead12MP(b *testing.B) {
 		_ = u.Cost()
 	}
 }
+
+// BenchmarkThumbnail: the list thumbnail (140 px wide) of a card photo as
+// Render makes it (700×900) and of a small one (350×450, the size of the
+// sync import benchmark's photos). Baseline is image/jpeg decoding the same
+// card photo, in the same run: a thumbnail cannot cost less than that.
+func BenchmarkThumbnail(b *testing.B) {
+	src := mustDecode(b, encodeJPEG(b, portrait(b), 90))
+	full := render(b, src, image.Rect(250, 100, 950, 1000))
+	half := encodeJPEG(b, scaled(mustDecodeJPEG(b, full), 0.5), 90)
+	for _, c := range []struct {
+		name string
+		card []byte
+	}{{"700x900", full}, {"350x450", half}} {
+		b.Run(c.name+"/BaselineDecode", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := jpeg.Decode(bytes.NewReader(c.card)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/Thumbnail", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Thumbnail(c.card, 140); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func mustDecodeJPEG(tb testing.TB, data []byte) image.Image {
+	tb.Helper()
+	img, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return img
+}

@@ -5,13 +5,14 @@ import (
 	"errors"
 	"image"
 	"image/jpeg"
+	"runtime"
 	"slices"
 	"testing"
 )
 
 // portrait is the sample scaled 2.5× (800×1000, head ≈ 845 px) with room
 // around it: a photo SuggestCrop can frame without hitting the edges.
-func portrait(t *testing.T) *image.RGBA {
+func portrait(t testing.TB) *image.RGBA {
 	return padded(scaled(loadSample(t), 2.5), image.Pt(1200, 1400), image.Pt(200, 200))
 }
 
@@ -23,7 +24,7 @@ func centredCrop(size image.Point, y, h int) image.Rectangle {
 	return image.Rect(x, y, x+7*k, y+9*k)
 }
 
-func render(t *testing.T, src *Source, crop image.Rectangle) []byte {
+func render(t testing.TB, src *Source, crop image.Rectangle) []byte {
 	t.Helper()
 	out, err := Render(src, crop)
 	if err != nil {
@@ -235,6 +236,22 @@ func TestThumbnail(t *testing.T) {
 		t.Errorf("Thumbnail wider than the photo: %v", err)
 	} else if c, _ := jpeg.DecodeConfig(bytes.NewReader(big)); c.Width != CardWidth {
 		t.Errorf("Thumbnail wider than the photo is %d wide, want %d (no enlarging)", c.Width, CardWidth)
+	}
+	// Memory: about what decoding the photo takes, not the 4 MB of
+	// intermediate sums a kernel scaler keeps for a 700×900 photo (an
+	// import of a thousand registrations makes a thousand thumbnails).
+	allocated := func(f func()) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range 5 {
+			f()
+		}
+		runtime.ReadMemStats(&after)
+		return (after.TotalAlloc - before.TotalAlloc) / 5
+	}
+	decode := allocated(func() { _, _ = jpeg.Decode(bytes.NewReader(card)) })
+	if got := allocated(func() { _, _ = Thumbnail(card, 140) }); got > 2*decode {
+		t.Errorf("Thumbnail allocates %d bytes per photo, decoding it %d: want at most twice that", got, decode)
 	}
 	if _, err := Thumbnail(card, 0); err == nil {
 		t.Error("Thumbnail of width 0 succeeded")

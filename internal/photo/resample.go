@@ -108,3 +108,81 @@ func shrinkRows(img image.Image, op draw.Op, xs, ys []span, j0, j1 int, dst *ima
 		}
 	}
 }
+
+// shrinkYCbCr is shrink for a decoded JPEG: it averages the luma plane and
+// the two chroma planes as they are, into a 4:4:4 image of w×h, instead of
+// converting every source pixel to RGBA (the JPEG encoder converts the
+// result back). Averaging commutes with the affine YCbCr↔RGB conversion,
+// so the result is shrink's up to rounding. ok is false when a chroma
+// plane is narrower or lower than the result (a subsampled photo hardly
+// larger than its thumbnail) or the image is not at the origin: use shrink.
+func shrinkYCbCr(img *image.YCbCr, w, h int) (out *image.YCbCr, ok bool) {
+	b := img.Rect
+	cw, ch, known := chromaSize(img.SubsampleRatio, b.Dx(), b.Dy())
+	if !known || b.Min != (image.Point{}) || w > cw || h > ch || w > b.Dx() || h > b.Dy() {
+		return nil, false
+	}
+	out = image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio444)
+	shrinkPlane(img.Y, img.YStride, spans(b.Dx(), w), spans(b.Dy(), h), out.Y, out.YStride)
+	xs, ys := spans(cw, w), spans(ch, h)
+	shrinkPlane(img.Cb, img.CStride, xs, ys, out.Cb, out.CStride)
+	shrinkPlane(img.Cr, img.CStride, xs, ys, out.Cr, out.CStride)
+	return out, true
+}
+
+// chromaSize is the size of a w×h YCbCr image's chroma planes (as
+// image.NewYCbCr makes them).
+func chromaSize(r image.YCbCrSubsampleRatio, w, h int) (cw, ch int, ok bool) {
+	switch r {
+	case image.YCbCrSubsampleRatio444:
+		return w, h, true
+	case image.YCbCrSubsampleRatio422:
+		return (w + 1) / 2, h, true
+	case image.YCbCrSubsampleRatio420:
+		return (w + 1) / 2, (h + 1) / 2, true
+	case image.YCbCrSubsampleRatio440:
+		return w, (h + 1) / 2, true
+	case image.YCbCrSubsampleRatio411:
+		return (w + 3) / 4, h, true
+	case image.YCbCrSubsampleRatio410:
+		return (w + 3) / 4, (h + 1) / 2, true
+	}
+	return 0, 0, false
+}
+
+// shrinkPlane averages a plane of 8-bit samples (stride apart) by the
+// spans xs and ys into dst (dstride apart), one source row at a time, as
+// shrinkRows does for RGBA.
+func shrinkPlane(src []uint8, stride int, xs, ys []span, dst []uint8, dstride int) {
+	w := len(xs)
+	lastY, last := -1, make([]float32, w)
+	horizontal := func(y int) []float32 {
+		if y == lastY {
+			return last
+		}
+		row := src[y*stride:]
+		for i, s := range xs {
+			var v float32
+			px := row[s.first : s.first+len(s.weight)]
+			for k, wt := range s.weight {
+				v += wt * float32(px[k])
+			}
+			last[i] = v
+		}
+		lastY = y
+		return last
+	}
+	acc := make([]float32, w)
+	for j, s := range ys {
+		clear(acc)
+		for k, wt := range s.weight {
+			for i, v := range horizontal(s.first + k) {
+				acc[i] += wt * v
+			}
+		}
+		out := dst[j*dstride : j*dstride+w]
+		for i, v := range acc {
+			out[i] = uint8(min(255, v+0.5))
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package photo
 
 import (
+	"bytes"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"math"
 	"testing"
 
@@ -67,5 +69,56 @@ func TestShrink(t *testing.T) {
 	xdraw.CatmullRom.Scale(cr, cr.Rect, sample, sample.Rect, xdraw.Src, nil)
 	if d := difference(shrink(sample, 190, 237), cr); d > 1.5 {
 		t.Errorf("area average and Catmull-Rom differ by %.1f", d)
+	}
+}
+
+// shrinkYCbCr averages a decoded JPEG's planes as they are: the result is
+// shrink's (which converts every pixel to RGBA first) up to rounding, for
+// each subsampling the JPEG decoder makes. Where a chroma plane is smaller
+// than the result it declines, and Thumbnail still makes the thumbnail.
+func TestShrinkYCbCrIsShrink(t *testing.T) {
+	src := loadSample(t) // 320×400, a face: edges and colour
+	for _, r := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440} {
+		ycc := image.NewYCbCr(src.Rect, r)
+		for y := range src.Rect.Dy() {
+			for x := range src.Rect.Dx() {
+				c := src.RGBAAt(x, y)
+				yy, cb, cr := color.RGBToYCbCr(c.R, c.G, c.B)
+				ycc.Y[ycc.YOffset(x, y)] = yy
+				ycc.Cb[ycc.COffset(x, y)], ycc.Cr[ycc.COffset(x, y)] = cb, cr // the last pixel of each sample wins: fine
+			}
+		}
+		got, ok := shrinkYCbCr(ycc, 140, 175)
+		if !ok {
+			t.Fatalf("%v: declined", r)
+		}
+		want := shrink(ycc, 140, 175)
+		var worst, sum float64
+		for y := range 175 {
+			for x := range 140 {
+				g, w := color.RGBAModel.Convert(got.At(x, y)).(color.RGBA), want.RGBAAt(x, y)
+				for _, d := range []float64{float64(g.R) - float64(w.R), float64(g.G) - float64(w.G), float64(g.B) - float64(w.B)} {
+					worst, sum = max(worst, math.Abs(d)), sum+math.Abs(d)
+				}
+			}
+		}
+		// Subsampled chroma samples straddle output pixels differently from
+		// the RGBA path's nearest-sample upsampling: a few levels at edges.
+		if mean := sum / (140 * 175 * 3); mean > 1 || worst > 24 {
+			t.Errorf("%v: differs from shrink by %.2f on average, %v at worst", r, mean, worst)
+		}
+	}
+	small := image.NewYCbCr(image.Rect(0, 0, 150, 190), image.YCbCrSubsampleRatio420)
+	if _, ok := shrinkYCbCr(small, 140, 177); ok {
+		t.Error("shrinkYCbCr scaled a 75 px wide chroma plane up to 140")
+	}
+	card := encodeJPEG(t, scaled(src, 150.0/320), 90)
+	thumb, err := Thumbnail(card, 140)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := jpeg.DecodeConfig(bytes.NewReader(thumb)); err != nil || c.Width != 140 {
+		t.Errorf("thumbnail of a 150 px photo: %+v %v", c, err)
 	}
 }

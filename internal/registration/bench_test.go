@@ -3,6 +3,7 @@ package registration_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"id06desk/internal/order"
+	"id06desk/internal/registration"
 )
 
 // photo12MP is a 4000×3000 phone-style photo with the sample face scaled to
@@ -65,4 +67,41 @@ func BenchmarkUploadPhoto12MP(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkConfirm is the web Confirm alone: the order with its thumbnail,
+// two mails, the draft deleted and cleared from the write-ahead log. The
+// console's import of a kiosk's bundle makes its orders through the same
+// CreateOrder. Each draft (before the timer starts) is a copy of one filled
+// through the steps, photos included, so the setup stays cheap.
+func BenchmarkConfirm(b *testing.B) {
+	f := newFixture(b)
+	ctx := context.Background()
+	id, tok := f.invite(b, "template@example.se")
+	fillAll(b, f, tok)
+	tmpl, err := registration.LoadDraft(ctx, f.db, id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if tmpl.PhotoSource, err = f.db.DraftPhoto(ctx, id, true); err != nil {
+		b.Fatal(err)
+	}
+	if tmpl.PhotoJPEG, err = f.db.DraftPhoto(ctx, id, false); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		id, tok := f.invite(b, fmt.Sprintf("confirm%d@example.se", i))
+		if _, err := registration.SaveDraft(ctx, f.db, id, func(d *registration.Draft) error {
+			*d = tmpl
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := f.reg.Confirm(ctx, tok, false); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

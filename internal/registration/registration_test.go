@@ -147,7 +147,7 @@ func linkCode(err error) string {
 	return ""
 }
 
-func fillAll(t *testing.T, f *fixture, tok string) {
+func fillAll(t testing.TB, f *fixture, tok string) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := f.reg.SetMethod(ctx, tok, order.MethodManual, false); err != nil {

@@ -162,11 +162,16 @@ func (s *Service) Confirm(ctx context.Context, tok string, kiosk bool) (*Receipt
 // order. A web or kiosk Confirm builds it from the draft; the console's
 // import of a kiosk's bundle from the sealed registration.
 type OrderInput struct {
-	Invitation   invite.Invitation
-	Personal     Personal
-	Method       string // order.MethodManual or order.MethodBankID
-	Delivery     order.Delivery
-	Card         []byte // the card photo (JPEG)
+	Invitation invite.Invitation
+	Personal   Personal
+	Method     string // order.MethodManual or order.MethodBankID
+	Delivery   order.Delivery
+	Card       []byte // the card photo (JPEG)
+	// Thumb is the card photo's thumbnail (photo.Thumbnail at ThumbWidth)
+	// when the caller made it already: the import of a kiosk's bundle makes
+	// the next registrations' while this one is stored. nil: CreateOrder
+	// makes it.
+	Thumb        []byte
 	RegisteredAt time.Time
 	Where        string // order.WhereWeb or order.WhereKiosk
 	// ID is the order's id; "" draws a new one. The import uses the
@@ -202,9 +207,11 @@ func (s *Service) CreateOrder(ctx context.Context, vals settings.Values, in Orde
 
 // buildOrder is the order of a confirmed registration, not yet stored.
 func (s *Service) buildOrder(vals settings.Values, in OrderInput) (order.Order, error) {
-	thumb, err := photo.Thumbnail(in.Card, ThumbWidth)
-	if err != nil {
-		return order.Order{}, fmt.Errorf("thumbnail: %w", err)
+	thumb, err := in.Thumb, error(nil)
+	if thumb == nil {
+		if thumb, err = photo.Thumbnail(in.Card, ThumbWidth); err != nil {
+			return order.Order{}, fmt.Errorf("thumbnail: %w", err)
+		}
 	}
 	id := in.ID
 	if id == "" {
