@@ -52,8 +52,13 @@ const (
 	JobOutbox       = "outbox"
 	// JobNexusFiles deletes saved Nexus batch files past nexus.file_days.
 	JobNexusFiles = "nexus_files"
+	// JobKioskPairing notices a kiosk pairing made or removed by another
+	// process on this data folder (`pair join`, `pair leave` while the
+	// kiosk runs): one stat of the pairing file.
+	JobKioskPairing = "kiosk_pairing"
 
 	HousekeepingEvery = time.Hour
+	KioskPairingEvery = 2 * time.Second
 	OutboxEvery       = time.Minute
 	NexusFilesEvery   = time.Hour
 )
@@ -104,6 +109,9 @@ type App struct {
 
 	jobs    *jobs.Scheduler
 	baseURL atomic.Pointer[string]
+
+	consoleKeysMu sync.Mutex
+	consoleKeys   []token.PublicKey // the paired console's token keys added to Keys
 
 	closeOnce sync.Once
 	closers   []func()
@@ -197,7 +205,7 @@ func (a *App) open(ctx context.Context, o Options) error {
 	a.ConsoleSync = consolesync.New(consolesync.Config{
 		Store: db, Settings: st.Load, Keys: a.Keys, Orders: a.Registration, KeyDir: SyncKeyDir(p), TempDir: p.State, Now: db.Now, Log: log,
 	})
-	a.KioskSync, err = kiosksync.New(kiosksync.Config{Store: db, Dir: SyncKeyDir(p), Log: log, OnPaired: a.kioskPaired, OnTokenKeys: a.addTokenKeys,
+	a.KioskSync, err = kiosksync.New(kiosksync.Config{Store: db, Dir: SyncKeyDir(p), Log: log, OnPaired: a.kioskPaired, OnUnpaired: a.kioskUnpaired, OnTokenKeys: a.addTokenKeys,
 		MediaRoots: mediaRoots(), Documents: syncFolder(o.DataDir, p)})
 	if err != nil {
 		return err
@@ -218,12 +226,28 @@ func (a *App) kioskPaired(s *kiosksync.Service) {
 	a.Registration.SetOffline(s, s)
 }
 
+// kioskUnpaired undoes kioskPaired when the kiosk left its console: Confirm
+// makes no sealed registrations, and the console's tokens no longer verify.
+func (a *App) kioskUnpaired(*kiosksync.Service) {
+	a.Registration.SetOffline(nil, nil)
+	a.consoleKeysMu.Lock()
+	defer a.consoleKeysMu.Unlock()
+	for _, k := range a.consoleKeys {
+		a.Keys.RemovePublicKey(k)
+	}
+	a.consoleKeys = nil
+}
+
 // addTokenKeys lets the key ring verify the console's invitation tokens.
 func (a *App) addTokenKeys(keys []token.PublicKey) {
+	a.consoleKeysMu.Lock()
+	defer a.consoleKeysMu.Unlock()
 	for _, k := range keys {
 		if err := a.Keys.AddPublicKey(k); err != nil {
 			a.Log.Error("a token key of the console is unusable", "key_id", k.KeyID, "err", err)
+			continue
 		}
+		a.consoleKeys = append(a.consoleKeys, k)
 	}
 }
 
@@ -242,6 +266,9 @@ func (a *App) registerJobs() error {
 		func(ctx context.Context) error { return housekeeping.Round(ctx, hk) },
 		jobs.Sooner(func(ctx context.Context) time.Duration { return housekeeping.Wait(ctx, hk) }))
 	if err != nil {
+		return err
+	}
+	if err := a.jobs.Add(JobKioskPairing, KioskPairingEvery, a.KioskSync.Refresh); err != nil {
 		return err
 	}
 	// Saved batch files hold personal data in clear: gone after their days.
