@@ -166,7 +166,9 @@ func (k kioskCLI) PendingCount(ctx context.Context) (int, error) {
 }
 
 // Leave unpairs the kiosk.
-func (k kioskCLI) Leave(ctx context.Context, force bool) (*kiosksync.Left, error) { return k.s.Leave(ctx, force) }
+func (k kioskCLI) Leave(ctx context.Context, force bool) (*kiosksync.Left, error) {
+	return k.s.Leave(ctx, force)
+}
 
 // kioskPairLeaveCommand is `pair leave [--yes] [--force]`: unpair this
 // kiosk so that `pair join` works again with a new pairing file. It asks
