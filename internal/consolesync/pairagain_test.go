@@ -27,7 +27,7 @@ func TestPairARevokedKioskAgain(t *testing.T) {
 	if _, err := f.sync.Revoke(ctx, "Entrén"); err != nil {
 		t.Fatal(err)
 	}
-	p, err := f.sync.Pair(ctx, "Entrén", "Kvarteret Hästen")
+	p, err := f.sync.Pair(ctx, "Entrén", "Kvarteret Hästen", "")
 	if err != nil {
 		t.Fatalf("pair a revoked kiosk's name again: %v", err)
 	}
@@ -52,7 +52,7 @@ func TestPairARevokedKioskAgain(t *testing.T) {
 		t.Fatal("a bundle of the revoked pairing was accepted")
 	}
 	// A name that was never revoked replaces nothing.
-	if p, err := f.sync.Pair(ctx, "Grind B", ""); err != nil || p.Replaces != nil {
+	if p, err := f.sync.Pair(ctx, "Grind B", "", ""); err != nil || p.Replaces != nil {
 		t.Fatalf("a new name: %+v %v", p, err)
 	}
 }
@@ -98,7 +98,7 @@ func TestPairingTooLargeForAQR(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p, err := f.sync.Pair(ctx, "Entrén", "")
+	p, err := f.sync.Pair(ctx, "Entrén", "", "")
 	if err != nil {
 		t.Fatalf("pairing with a pairing too large for a QR: %v", err)
 	}
