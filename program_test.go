@@ -200,7 +200,7 @@ func TestServeWholeProgram(t *testing.T) {
 				ran++
 			}
 		}
-		if code == 200 && len(jobs) == 3 && ran == 3 {
+		if code == 200 && len(jobs) == 5 && ran == 5 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -208,7 +208,9 @@ func TestServeWholeProgram(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if jobs[0].(map[string]any)["name"] != "housekeeping" || jobs[1].(map[string]any)["name"] != "nexus_files" || jobs[2].(map[string]any)["name"] != "outbox" {
+	if jobs[0].(map[string]any)["name"] != "housekeeping" || jobs[1].(map[string]any)["name"] != "kiosk_pairing" ||
+		jobs[2].(map[string]any)["name"] != "nexus_files" || jobs[3].(map[string]any)["name"] != "outbox" ||
+		jobs[4].(map[string]any)["name"] != "sync_mail" {
 		t.Fatalf("jobs %v", jobs)
 	}
 

@@ -50,6 +50,7 @@ const (
 	SyncConflictHeld         Action = "sync.conflict_held"         // subject: the conflict id; detail: kiosk:<name>
 	SyncConflictResolved     Action = "sync.conflict_resolved"     // subject: the conflict id; detail: which was kept
 	SyncFileRefused          Action = "sync.file_refused"          // subject: the kiosk id (if known); detail: the refusal's code
+	SyncKioskLeft            Action = "sync.kiosk_left"            // kiosk; subject: its kiosk id; detail: the console's name, and sealed registrations deleted unsent
 	SyncKioskPaired          Action = "sync.kiosk_paired"          // subject: the kiosk id; detail: its name (on the kiosk: the console's)
 	SyncKioskRevoked         Action = "sync.kiosk_revoked"         // subject: the kiosk id; detail: its name
 	SyncRegistrationImported Action = "sync.registration_imported" // subject: the order id; detail: kiosk:<name>
@@ -88,7 +89,7 @@ func Actions() []Action {
 		NexusBatchCreated, NexusBatchDownloaded, NexusBatchFilesDeleted,
 		SettingsChanged, CatalogChanged, KeysRotated, BankIDFileStored, KioskPINSet, KioskExit,
 		AdminPasswordSet, AdminLogin, AdminLogout, AuditExported,
-		SyncBundleExported, SyncBundleImported, SyncConflictHeld, SyncConflictResolved, SyncFileRefused, SyncKioskPaired, SyncKioskRevoked,
+		SyncBundleExported, SyncBundleImported, SyncConflictHeld, SyncConflictResolved, SyncFileRefused, SyncKioskLeft, SyncKioskPaired, SyncKioskRevoked,
 		SyncRegistrationImported, SyncRegistrationRefused, SyncRegistrationSealed, SyncSitePackApplied, SyncSitePackRefused, SyncSitePackExported,
 		SyncSitePackMailed, SyncBundleMailed, SyncMailRefused, SyncKioskSilent,
 	}

@@ -112,6 +112,10 @@ proves the pairing; until then 'pair list' shows it as not joined.`,
 				}
 				abs, _ := filepath.Abs(out)
 				fmt.Fprintf(h.Stdout, "paired kiosk %s (id %s); pairing file %s\n", p.Kiosk.Name, p.Kiosk.ID, abs)
+				if r := p.Replaces; r != nil {
+					fmt.Fprintf(h.Stdout, "this pairs %s again: its pairing revoked on %s (id %s) stays in 'pair list' with its history; "+
+						"on the kiosk run 'pair leave' and then 'pair join' with the new file\n", r.Name, r.RevokedAt.Format("2006-01-02 15:04"), r.ID)
+				}
 				return nil
 			})(cmd, args)
 		},
@@ -159,12 +163,18 @@ proves the pairing; until then 'pair list' shows it as not joined.`,
 	if pairJoinCommand != nil {
 		subs = append(subs, pairJoinCommand(h, with))
 	}
+	if pairLeaveCommand != nil {
+		subs = append(subs, pairLeaveCommand(h, with))
+	}
 	return group("pair", "Pair kiosks with this console (or join one, on a kiosk)", subs...)
 }
 
 // pairJoinCommand is the kiosk side's `pair join FILE` (kiosk helper);
 // nil until it exists.
 var pairJoinCommand func(h Host, with servicesRunner) *cobra.Command
+
+// pairLeaveCommand is the kiosk side's `pair leave`.
+var pairLeaveCommand func(h Host, with servicesRunner) *cobra.Command
 
 func printKiosks(w io.Writer, ks []pairing.Kiosk) {
 	if len(ks) == 0 {

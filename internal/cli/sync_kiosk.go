@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -24,7 +25,17 @@ type kioskJoiner interface {
 	Join(ctx context.Context, pairingFile io.Reader) (*kiosksync.Joined, error)
 }
 
-func init() { pairJoinCommand = kioskPairJoinCommand }
+// kioskLeaver is the kiosk side of `pair leave`.
+type kioskLeaver interface {
+	Pairing() *kiosksync.Pairing
+	PendingCount(ctx context.Context) (int, error)
+	Leave(ctx context.Context, force bool) (*kiosksync.Left, error)
+}
+
+func init() {
+	pairJoinCommand = kioskPairJoinCommand
+	pairLeaveCommand = kioskPairLeaveCommand
+}
 
 // Paired reports whether this data folder is a kiosk paired with a console.
 func (k kioskCLI) Paired(context.Context) bool { return k.s != nil && k.s.Paired() }
@@ -115,9 +126,8 @@ func (k kioskStatus) String() string {
 }
 
 // kioskPairJoinCommand is `pair join FILE`: pair this kiosk with the
-// console that wrote the pairing file. Run it with the kiosk closed (a
-// running kiosk learns of the pairing when it starts), or pair from the
-// kiosk's admin view.
+// console that wrote the pairing file. A running kiosk on the same data
+// folder notices it within seconds (core.JobKioskPairing).
 func kioskPairJoinCommand(h Host, with servicesRunner) *cobra.Command {
 	return &cobra.Command{
 		Use:   "join FILE",
@@ -141,6 +151,84 @@ func kioskPairJoinCommand(h Host, with servicesRunner) *cobra.Command {
 			return nil
 		}),
 	}
+}
+
+// Pairing is the kiosk's pairing (nil when not paired).
+func (k kioskCLI) Pairing() *kiosksync.Pairing { return k.s.Pairing() }
+
+// PendingCount is how many sealed registrations wait for the console.
+func (k kioskCLI) PendingCount(ctx context.Context) (int, error) {
+	st, err := k.s.Status(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.Pending, nil
+}
+
+// Leave unpairs the kiosk.
+func (k kioskCLI) Leave(ctx context.Context, force bool) (*kiosksync.Left, error) {
+	return k.s.Leave(ctx, force)
+}
+
+// kioskPairLeaveCommand is `pair leave [--yes] [--force]`: unpair this
+// kiosk so that `pair join` works again with a new pairing file. It asks
+// first (unless --yes), and refuses while sealed registrations have not
+// reached the console unless --force (they are deleted, unsent).
+func kioskPairLeaveCommand(h Host, with servicesRunner) *cobra.Command {
+	var yes, force bool
+	c := &cobra.Command{
+		Use:   "leave [--yes] [--force]",
+		Short: "On a kiosk: unpair it from its console (then 'pair join' takes a new pairing file)",
+		Long: `Unpair this kiosk from its console: its keys and pairing are removed, and
+'pair join FILE' works again with a new pairing file (after the console
+revoked this kiosk, or to move it to another console). Asks first unless
+--yes. Sealed registrations the console has not acknowledged would be lost:
+it refuses while there are any unless --force, which deletes them.`,
+		Args: noArgs,
+		RunE: with(func(ctx context.Context, s Services, _ []string) error {
+			l, ok := s.KioskSync.(kioskLeaver)
+			if !ok {
+				return errors.New("unpairing is not available here")
+			}
+			p := l.Pairing()
+			if p == nil {
+				return errors.New("this kiosk is not paired with a console; nothing was changed")
+			}
+			pending, err := l.PendingCount(ctx)
+			if err != nil {
+				return err
+			}
+			if pending > 0 && !force {
+				return fmt.Errorf("%d sealed registration(s) have not reached the console (no site pack acknowledged them); "+
+					"unpairing would delete them and they cannot be recovered. Export them ('sync export --out FILE'), import them at the "+
+					"console and import its next site pack here first, or run 'pair leave --force' to delete them; nothing was changed", pending)
+			}
+			if !yes {
+				fmt.Fprintf(h.Stderr, "Unpair kiosk %q from the console %q", p.KioskName, p.ConsoleName)
+				if pending > 0 {
+					fmt.Fprintf(h.Stderr, " and DELETE %d sealed registration(s) that never reached it", pending)
+				}
+				fmt.Fprint(h.Stderr, "? Type yes to go on: ")
+				line, _ := bufio.NewReader(h.Stdin).ReadString('\n')
+				if strings.TrimSpace(strings.ToLower(line)) != "yes" {
+					return errors.New("not unpaired; nothing was changed")
+				}
+			}
+			left, err := l.Leave(ctx, force)
+			if err != nil {
+				return plain(err)
+			}
+			if left.Deleted > 0 {
+				fmt.Fprintf(h.Stderr, "WARNING: %d sealed registration(s) were deleted without reaching the console; those people must register again\n", left.Deleted)
+			}
+			fmt.Fprintf(h.Stdout, "unpaired kiosk %q (id %s) from the console %q; 'pair join FILE' takes a new pairing file\n",
+				left.KioskName, left.KioskID, left.ConsoleName)
+			return nil
+		}),
+	}
+	c.Flags().BoolVar(&yes, "yes", false, "do not ask")
+	c.Flags().BoolVar(&force, "force", false, "unpair even though sealed registrations have not reached the console (they are deleted)")
+	return c
 }
 
 // KioskSyncOf is a kiosk's sync as the commands use it.

@@ -98,3 +98,59 @@ func TestKioskSyncCommands(t *testing.T) {
 		t.Fatalf("status: %q %v", out, err)
 	}
 }
+
+// pair leave asks first, unpairs, and pair join takes a new pairing file
+// afterwards (a revoked kiosk paired again).
+func TestKioskPairLeave(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "k.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ks, err := kiosksync.New(kiosksync.Config{Store: db, Dir: filepath.Join(dir, "sync")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cli.Services{KioskSync: cli.KioskSyncOf(ks)}
+	if _, _, err := run(s, "pair", "leave", "--yes"); err == nil || !strings.Contains(err.Error(), "not paired") {
+		t.Fatalf("leave unpaired: %v", err)
+	}
+	ck, _ := syncwire.NewConsoleKeys()
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	tokens := syncwire.TokenKeysOf(token.New(priv).PublicKeys())
+	pairingFile := func(kiosk string) string {
+		secret, _ := syncwire.NewSecret()
+		var pf bytes.Buffer
+		if err := syncwire.WritePairing(&pf, &syncwire.Pairing{ConsoleID: "console-1", ConsoleName: "Office", TokenKeys: tokens,
+			KioskID: kiosk, KioskName: "Gate A", Secret: secret, Created: time.Now()}, ck); err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Join(dir, kiosk+".id06pair")
+		os.WriteFile(name, pf.Bytes(), 0o600)
+		return name
+	}
+	if _, _, err := run(s, "pair", "join", pairingFile("kiosk-1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(s, "pair", "join", pairingFile("kiosk-2")); err == nil || !strings.Contains(err.Error(), "already paired") {
+		t.Fatalf("a second join: %v", err)
+	}
+	// No answer on standard input: nothing changes.
+	if _, stderr, err := run(s, "pair", "leave"); err == nil || !strings.Contains(err.Error(), "nothing was changed") || !strings.Contains(stderr, `Unpair kiosk "Gate A"`) {
+		t.Fatalf("leave without yes: %v %q", err, stderr)
+	}
+	if !ks.Paired() {
+		t.Fatal("unpaired without confirmation")
+	}
+	out, _, err := run(s, "pair", "leave", "--yes")
+	if err != nil || !strings.Contains(out, `unpaired kiosk "Gate A" (id kiosk-1)`) {
+		t.Fatalf("pair leave: %q %v", out, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sync", kiosksync.KeysFile)); !os.IsNotExist(err) {
+		t.Fatalf("keys after leave: %v", err)
+	}
+	if out, _, err := run(s, "pair", "join", pairingFile("kiosk-2")); err != nil || !strings.Contains(out, "id kiosk-2") {
+		t.Fatalf("join after leave: %q %v", out, err)
+	}
+}

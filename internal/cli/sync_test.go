@@ -122,3 +122,25 @@ func TestPairAndSyncCommands(t *testing.T) {
 		t.Fatalf("status text: %q", out)
 	}
 }
+
+// pair create under the name of a revoked kiosk pairs it again and says
+// so; pair list keeps the revoked one.
+func TestPairCreateAfterRevoke(t *testing.T) {
+	s, dir := syncServices(t)
+	if _, _, err := run(s, "pair", "create", "--kiosk", "Entrén", "--out", filepath.Join(dir, "1.id06sync")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(s, "pair", "create", "--kiosk", "Entrén", "--out", filepath.Join(dir, "x.id06sync")); err == nil || !strings.Contains(err.Error(), "revoke it first") {
+		t.Fatalf("the name of a paired kiosk: %v", err)
+	}
+	if _, _, err := run(s, "pair", "revoke", "Entrén"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(s, "pair", "create", "--kiosk", "Entrén", "--out", filepath.Join(dir, "2.id06sync"))
+	if err != nil || !strings.Contains(out, "this pairs Entrén again") || !strings.Contains(out, "pair leave") {
+		t.Fatalf("pair create after revoke: %q %v", out, err)
+	}
+	if out, _, err := run(s, "pair", "list"); err != nil || strings.Count(out, "Entrén") != 2 || !strings.Contains(out, "revoked") {
+		t.Fatalf("pair list: %q %v", out, err)
+	}
+}

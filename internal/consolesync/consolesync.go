@@ -191,7 +191,13 @@ func cleanName(s string) (string, bool) {
 type Paired struct {
 	Kiosk pairing.Kiosk
 	File  []byte // the pairing file (syncwire)
-	QR    string // syncwire.PairingQR
+	// QR is syncwire.PairingQR's text; "" when the pairing does not fit one
+	// QR code (QRTooLarge: the file carries it).
+	QR         string
+	QRTooLarge *i18n.Error
+	// Replaces is the revoked kiosk of the same name a new pairing
+	// follows (its history stays); nil when none.
+	Replaces *pairing.Kiosk
 }
 
 // Pair pairs a new kiosk: it stores the kiosk with a one-time secret and
@@ -217,6 +223,12 @@ func (s *Service) Pair(ctx context.Context, name, site, mailAddress string) (*Pa
 	if err != nil {
 		return nil, err
 	}
+	var replaces *pairing.Kiosk
+	if old, err := s.c.Store.KioskByName(ctx, name); err == nil && old.Revoked() {
+		replaces = &old
+	} else if err != nil && !errors.Is(err, pairing.ErrNotFound) {
+		return nil, err
+	}
 	secret, err := syncwire.NewSecret()
 	if err != nil {
 		return nil, err
@@ -233,12 +245,17 @@ func (s *Service) Pair(ctx context.Context, name, site, mailAddress string) (*Pa
 	if err != nil {
 		return nil, err
 	}
-	return s.pairingOf(ctx, k, cons, keys)
+	p, err := s.pairingOf(ctx, k, cons, keys)
+	if err != nil {
+		return nil, err
+	}
+	p.Replaces = replaces
+	return p, nil
 }
 
-// PairingFile makes a kiosk's pairing file again (by name or id), while
-// the kiosk has not yet joined (its first bundle has not proven the
-// secret) and is not revoked.
+// PairingFile makes a kiosk's pairing file and QR again (by name or id),
+// only while the kiosk has not yet joined (its first bundle has not proven
+// the secret) and is not revoked: both carry the one-time secret.
 func (s *Service) PairingFile(ctx context.Context, nameOrID string) (*Paired, error) {
 	k, err := s.kiosk(ctx, nameOrID)
 	if err != nil {
@@ -282,11 +299,18 @@ func (s *Service) pairingOf(ctx context.Context, k pairing.Kiosk, cons pairing.C
 		return nil, err
 	}
 	p.ConsoleKeys = keys.Public()
+	out := &Paired{Kiosk: k, File: file.Bytes()}
 	qr, err := syncwire.PairingQR(p)
-	if err != nil {
+	var ie *i18n.Error
+	switch {
+	case errors.Is(err, syncwire.ErrQRTooLarge) && errors.As(err, &ie):
+		out.QRTooLarge = ie
+	case err != nil:
 		return nil, err
+	default:
+		out.QR = qr
 	}
-	return &Paired{Kiosk: k, File: file.Bytes(), QR: qr}, nil
+	return out, nil
 }
 
 // Company is the company data a kiosk gets (pairing file, site pack).

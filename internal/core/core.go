@@ -53,12 +53,17 @@ const (
 	JobOutbox       = "outbox"
 	// JobNexusFiles deletes saved Nexus batch files past nexus.file_days.
 	JobNexusFiles = "nexus_files"
+	// JobKioskPairing notices a kiosk pairing made or removed by another
+	// process on this data folder (`pair join`, `pair leave` while the
+	// kiosk runs): one stat of the pairing file.
+	JobKioskPairing = "kiosk_pairing"
 
 	// JobSyncMail sends and collects sync mails (issue 14).
 	JobSyncMail = "sync_mail"
 
 	HousekeepingEvery = time.Hour
 	SyncMailEvery     = 24 * time.Hour
+	KioskPairingEvery = 2 * time.Second
 	OutboxEvery       = time.Minute
 	NexusFilesEvery   = time.Hour
 )
@@ -114,6 +119,9 @@ type App struct {
 	jobs     *jobs.Scheduler
 	syncWake chan struct{}
 	baseURL  atomic.Pointer[string]
+
+	consoleKeysMu sync.Mutex
+	consoleKeys   []token.PublicKey // the paired console's token keys added to Keys
 
 	closeOnce sync.Once
 	closers   []func()
@@ -207,7 +215,7 @@ func (a *App) open(ctx context.Context, o Options) error {
 	a.ConsoleSync = consolesync.New(consolesync.Config{
 		Store: db, Settings: st.Load, Keys: a.Keys, Orders: a.Registration, KeyDir: SyncKeyDir(p), TempDir: p.State, Now: db.Now, Log: log,
 	})
-	a.KioskSync, err = kiosksync.New(kiosksync.Config{Store: db, Dir: SyncKeyDir(p), Log: log, OnPaired: a.kioskPaired, OnTokenKeys: a.addTokenKeys,
+	a.KioskSync, err = kiosksync.New(kiosksync.Config{Store: db, Dir: SyncKeyDir(p), Log: log, OnPaired: a.kioskPaired, OnUnpaired: a.kioskUnpaired, OnTokenKeys: a.addTokenKeys,
 		MediaRoots: mediaRoots(), Documents: syncFolder(o.DataDir, p)})
 	if err != nil {
 		return err
@@ -307,12 +315,28 @@ func (a *App) syncRound(ctx context.Context) error {
 	return nil
 }
 
+// kioskUnpaired undoes kioskPaired when the kiosk left its console: Confirm
+// makes no sealed registrations, and the console's tokens no longer verify.
+func (a *App) kioskUnpaired(*kiosksync.Service) {
+	a.Registration.SetOffline(nil, nil)
+	a.consoleKeysMu.Lock()
+	defer a.consoleKeysMu.Unlock()
+	for _, k := range a.consoleKeys {
+		a.Keys.RemovePublicKey(k)
+	}
+	a.consoleKeys = nil
+}
+
 // addTokenKeys lets the key ring verify the console's invitation tokens.
 func (a *App) addTokenKeys(keys []token.PublicKey) {
+	a.consoleKeysMu.Lock()
+	defer a.consoleKeysMu.Unlock()
 	for _, k := range keys {
 		if err := a.Keys.AddPublicKey(k); err != nil {
 			a.Log.Error("a token key of the console is unusable", "key_id", k.KeyID, "err", err)
+			continue
 		}
+		a.consoleKeys = append(a.consoleKeys, k)
 	}
 }
 
@@ -331,6 +355,9 @@ func (a *App) registerJobs() error {
 		func(ctx context.Context) error { return housekeeping.Round(ctx, hk) },
 		jobs.Sooner(func(ctx context.Context) time.Duration { return housekeeping.Wait(ctx, hk) }))
 	if err != nil {
+		return err
+	}
+	if err := a.jobs.Add(JobKioskPairing, KioskPairingEvery, a.KioskSync.Refresh); err != nil {
 		return err
 	}
 	// Saved batch files hold personal data in clear: gone after their days.

@@ -33,9 +33,12 @@ type ConsoleSync interface {
 // SyncImportLimit is the largest bundle the import route takes.
 const SyncImportLimit = syncwire.MaxBundleBytes
 
-// PairingQRSize is the pairing QR's side in pixels (a denser code than a
-// link's).
-const PairingQRSize = 480
+// PairingQRSize is the pairing QR's side in pixels, shown at this size:
+// a whole pairing (at most syncwire.MaxPairingQRChars, version 25 at
+// error correction L, 125 modules with the quiet zone) gets 5 pixels a
+// module, about 1.3 mm on a 96 dpi screen and 16 cm in all, which a 720p
+// webcam an arm's length away sees at about 3 pixels a module.
+const PairingQRSize = 640
 
 func (s *Server) syncConsoleRoutes() {
 	if s.cfg.ConsoleSync == nil {
@@ -44,6 +47,7 @@ func (s *Server) syncConsoleRoutes() {
 	s.handle("GET /api/sync/kiosks", admin, s.listKiosks)
 	s.handle("POST /api/sync/kiosks", admin, s.pairKiosk)
 	s.handle("GET /api/sync/kiosks/{id}/pairing", admin, s.downloadPairing)
+	s.handle("GET /api/sync/kiosks/{id}/pairing/qr", admin, s.pairingQR)
 	s.handle("POST /api/sync/kiosks/{id}/revoke", admin, s.revokeKiosk)
 	s.handle("DELETE /api/sync/kiosks/{id}", admin, s.revokeKiosk)
 	s.handle("GET /api/sync/kiosks/{id}/sitepack", admin, s.downloadSitePack)
@@ -149,13 +153,49 @@ func (s *Server) pairKiosk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return syncError(err)
 	}
-	png, err := qr.PNG(p.QR, qr.Low, PairingQRSize)
+	body, err := pairingBody(p, i18n.FromRequest(r))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"kiosk": kioskToJSON(p.Kiosk), "fileName": pairingFileName(p.Kiosk.Name),
-		"pairingUrl": "/api/sync/kiosks/" + p.Kiosk.ID + "/pairing",
-		"qrPng":      "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)})
+	if k := p.Replaces; k != nil {
+		body["replaces"] = kioskToJSON(*k)
+	}
+	writeJSON(w, http.StatusCreated, body)
+	return nil
+}
+
+// pairingBody is a not-yet-joined kiosk's pairing as the console shows it:
+// the file's link and the QR code (or why there is none: too large).
+func pairingBody(p *consolesync.Paired, lang i18n.Lang) (map[string]any, error) {
+	body := map[string]any{"kiosk": kioskToJSON(p.Kiosk), "fileName": pairingFileName(p.Kiosk.Name),
+		"pairingUrl": "/api/sync/kiosks/" + p.Kiosk.ID + "/pairing"}
+	if p.QR == "" {
+		if p.QRTooLarge != nil {
+			body["qrTooLarge"] = map[string]string{"code": p.QRTooLarge.Msg.Code(), "message": p.QRTooLarge.Msg.In(lang)}
+		}
+		return body, nil
+	}
+	png, err := qr.PNG(p.QR, qr.Low, PairingQRSize)
+	if err != nil {
+		return nil, err
+	}
+	body["qrPng"] = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+	return body, nil
+}
+
+// pairingQR shows a kiosk's pairing QR again (the admin only, and only
+// until the kiosk has joined: it carries the one-time secret).
+func (s *Server) pairingQR(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.cfg.ConsoleSync.PairingFile(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return syncError(err)
+	}
+	body, err := pairingBody(p, i18n.FromRequest(r))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 

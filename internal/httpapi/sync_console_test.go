@@ -177,7 +177,7 @@ func TestSyncRoutesNeedTheAdmin(t *testing.T) {
 	srv := httptest.NewServer(httpapi.New(cfg))
 	t.Cleanup(srv.Close)
 	e := &env{srv: srv, db: s.db, c: srv.Client()}
-	for _, p := range []string{"/api/sync/kiosks", "/api/sync/conflicts"} {
+	for _, p := range []string{"/api/sync/kiosks", "/api/sync/conflicts", "/api/sync/kiosks/x/pairing/qr"} {
 		if resp, m := e.do(t, "GET", p, ""); resp.StatusCode != 401 {
 			t.Fatalf("%s without login: %d %v", p, resp.StatusCode, m)
 		}

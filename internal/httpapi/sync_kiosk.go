@@ -21,6 +21,8 @@ import (
 type KioskSyncService interface {
 	Status(ctx context.Context) (*kiosksync.Status, error)
 	Join(ctx context.Context, pairingFile io.Reader) (*kiosksync.Joined, error)
+	JoinQR(ctx context.Context, text string) (*kiosksync.Joined, error)
+	Leave(ctx context.Context, force bool) (*kiosksync.Left, error)
 	ApplySitePack(ctx context.Context, r io.Reader) (*kiosksync.Applied, error)
 	ExportToOfferedFolder(ctx context.Context, folder string) (*kiosksync.Exported, error)
 	Folders() []kiosksync.Folder
@@ -70,6 +72,9 @@ var (
 	msgSyncNotHere = i18n.Text{Code: "kiosk.sync_not_here",
 		SV: "Synkning med kontoret finns bara på en kiosk.",
 		EN: "Syncing with the office is only available on a kiosk."}
+	msgNoStation = i18n.Text{Code: "kiosk.no_station",
+		SV: "Kameran kan inte användas här.",
+		EN: "The camera cannot be used here."}
 	msgSyncFolderRequired = i18n.Text{Code: "kiosk.sync_folder_required",
 		SV: "Välj en enhet eller mapp att spara filen i.",
 		EN: "Choose a drive or folder to save the file in."}
@@ -85,6 +90,8 @@ func (s *Server) kioskSyncRoutes() {
 	}
 	s.handle("GET /api/kiosk/sync", station, s.kioskSyncStatus)
 	s.handle("POST /api/kiosk/sync/join", station, s.kioskSyncJoin, takes(syncwire.MaxPairingBytes, "application/octet-stream"))
+	s.handle("POST /api/kiosk/sync/join/scan", station, s.kioskSyncJoinScan)
+	s.handle("POST /api/kiosk/sync/leave", station, s.kioskSyncLeave)
 	s.handle("POST /api/kiosk/sync/export", station, s.kioskSyncExport)
 	s.handle("POST /api/kiosk/sync/import", station, s.kioskSyncImport, takes(syncwire.MaxSitePackBytes, "application/octet-stream"))
 }
@@ -127,7 +134,7 @@ func kioskSyncError(err error) error {
 	switch {
 	case errors.Is(err, kiosksync.ErrNotPaired):
 		code = CodeNotConfigured
-	case errors.Is(err, kiosksync.ErrAlreadyPaired), errors.Is(err, syncwire.ErrStale):
+	case errors.Is(err, kiosksync.ErrAlreadyPaired), errors.Is(err, syncwire.ErrStale), errors.Is(err, kiosksync.ErrPending):
 		code = CodeConflict
 	case errors.Is(err, syncwire.ErrTooLarge):
 		code = CodeTooLarge
@@ -174,6 +181,59 @@ func (s *Server) kioskSyncJoin(w http.ResponseWriter, r *http.Request) error {
 		return kioskSyncError(err)
 	}
 	return s.writeKioskSync(w, r, map[string]any{"joined": j})
+}
+
+// kioskSyncJoinScan looks (up to 2 s) at the kiosk camera's frames newer
+// than after for the console's pairing QR code and joins with it as with
+// the file; {seq} alone when none was seen. The QR's text (it holds the
+// pairing secret) stays on the server.
+func (s *Server) kioskSyncJoinScan(w http.ResponseWriter, r *http.Request) error {
+	if err := s.requireKioskTicket(r); err != nil {
+		return err
+	}
+	var in struct {
+		After uint64 `json:"after"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if s.cfg.Station == nil {
+		return Errorf(CodeNotConfigured, msgNoStation)
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	text, seq, err := s.cfg.Station.ScanFor(ctx, in.After, func(t string) (string, bool) { return t, syncwire.IsPairingQR(t) })
+	cancel()
+	if err != nil {
+		return err
+	}
+	if text == "" {
+		writeJSON(w, http.StatusOK, map[string]any{"seq": seq})
+		return nil
+	}
+	j, err := s.cfg.KioskSync.JoinQR(r.Context(), text)
+	if err != nil {
+		return kioskSyncError(err)
+	}
+	return s.writeKioskSync(w, r, map[string]any{"joined": j, "seq": seq})
+}
+
+// kioskSyncLeave unpairs the kiosk ({"force": true} also when sealed
+// registrations have not reached the console: they are deleted).
+func (s *Server) kioskSyncLeave(w http.ResponseWriter, r *http.Request) error {
+	if err := s.requireKioskTicket(r); err != nil {
+		return err
+	}
+	var in struct {
+		Force bool `json:"force"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	l, err := s.cfg.KioskSync.Leave(r.Context(), in.Force)
+	if err != nil {
+		return kioskSyncError(err)
+	}
+	return s.writeKioskSync(w, r, map[string]any{"left": l})
 }
 
 func (s *Server) kioskSyncImport(w http.ResponseWriter, r *http.Request) error {

@@ -204,6 +204,14 @@ func (s *Station) Preview(ctx context.Context, after uint64, width int) ([]byte,
 // code or ctx ends; it returns the token ("" when none was seen) and the
 // last frame's sequence number.
 func (s *Station) Scan(ctx context.Context, after uint64) (string, uint64, error) {
+	return s.ScanFor(ctx, after, camera.InvitationToken)
+}
+
+// ScanFor looks at frames newer than after until one shows a QR code whose
+// text match accepts, or ctx ends; it returns what match returned ("" when
+// none was seen) and the last frame's sequence number. The kiosk's start
+// screen looks for invitations, its sync view for the console's pairing.
+func (s *Station) ScanFor(ctx context.Context, after uint64, match func(text string) (string, bool)) (string, uint64, error) {
 	cam, err := s.current(ctx)
 	if err != nil {
 		return "", after, err
@@ -228,8 +236,8 @@ func (s *Station) Scan(ctx context.Context, after uint64) (string, uint64, error
 			return "", after, nil
 		}
 		if text, ok := sc.Scan(f); ok {
-			if tok, ok := camera.InvitationToken(text); ok {
-				return tok, after, nil
+			if out, ok := match(text); ok {
+				return out, after, nil
 			}
 		}
 	}

@@ -44,8 +44,8 @@ func (s *Service) ApplySitePack(ctx context.Context, r io.Reader) (*Applied, err
 }
 
 func (s *Service) applyPack(ctx context.Context, r io.Reader, viaMail bool) (*Applied, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	unlock := s.lock()
+	defer unlock()
 	var seq uint64
 	a, err := s.applySitePack(ctx, r, &seq, viaMail)
 	var ie *i18n.Error
@@ -145,8 +145,8 @@ type Exported struct {
 // carries the kiosk's public keys and proves the pairing secret. The
 // registrations stay queued until acknowledged.
 func (s *Service) ExportBundle(ctx context.Context, w io.Writer) (*Exported, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	unlock := s.lock()
+	defer unlock()
 	return s.exportBundle(ctx, w)
 }
 
@@ -230,8 +230,8 @@ func BundleFileName(kioskName string, seq uint64) string {
 // ExportToFile writes the bundle to file (0600), through a temporary file
 // beside it: a failed export leaves no partial file.
 func (s *Service) ExportToFile(ctx context.Context, file string) (*Exported, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	unlock := s.lock()
+	defer unlock()
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("write the bundle: %w", err)
@@ -310,9 +310,9 @@ func (s *Service) Status(ctx context.Context) (*Status, error) {
 	if p == nil {
 		return &Status{}, nil
 	}
-	s.mu.Lock()
+	unlock := s.lock()
 	awaiting := s.pairing != nil && s.pairing.Secret != nil
-	s.mu.Unlock()
+	unlock()
 	st, err := s.c.Store.KioskSyncState(ctx)
 	if err != nil {
 		if errors.Is(err, kioskstate.ErrKioskNotPaired) {

@@ -60,6 +60,7 @@ type Store interface {
 	SealedRegistration(ctx context.Context, seq uint64) (kioskstate.SealedRegistration, error)
 	RecordKioskExport(ctx context.Context, bundleSeq uint64, count int, at time.Time, e audit.Entry) error
 	ApplyKioskSitePack(ctx context.Context, p kioskstate.KioskSitePack, check func(applied uint64) error) (kioskstate.SitePackResult, error)
+	UnpairKiosk(ctx context.Context, check func(pending int) error, e audit.Entry) (int, error)
 	Audit(ctx context.Context, actor string, action audit.Action, subject, detail string) error
 }
 
@@ -76,6 +77,10 @@ type Config struct {
 	// Hook: the App adds the console's token keys to its key ring and
 	// switches the registration to sealing.
 	OnPaired func(s *Service)
+	// OnUnpaired runs after the kiosk left its console (Leave, or `pair
+	// leave` in another process noticed by Refresh): the App stops sealing
+	// and forgets the console's token keys.
+	OnUnpaired func(s *Service)
 	// MediaRoots are the folders whose subfolders are mounted removable
 	// drives (/media/<user>, /run/media/<user>); Documents is the user's
 	// Documents folder. Both are offered for exports.
@@ -104,9 +109,13 @@ type Pairing struct {
 type Service struct {
 	c Config
 
-	mu      sync.Mutex // guards pairing and keys, and serialises joins, imports and exports
+	mu      sync.Mutex // guards pairing, keys and loaded, and serialises joins, imports and exports
 	pairing *Pairing
 	keys    *syncwire.KioskKeys
+	// loaded is pairing.json as last read or written here (nil: none): a
+	// different file on disk (`pair join` or `pair leave` run by another
+	// process on this data folder) is read again (refresh).
+	loaded os.FileInfo
 }
 
 // Refusals of this package (each an *i18n.Error with its sentence).
@@ -115,6 +124,9 @@ var (
 	ErrAlreadyPaired = errors.New("kiosksync: already paired")
 	ErrBadPairing    = errors.New("kiosksync: unusable pairing contents")
 	ErrNoSuchFolder  = errors.New("kiosksync: not a folder offered for exports")
+	// ErrPending: Leave without force while sealed registrations wait for
+	// the console's acknowledgement.
+	ErrPending = errors.New("kiosksync: sealed registrations not acknowledged")
 )
 
 var (
@@ -127,6 +139,9 @@ var (
 	msgNoSuchFolder = i18n.Text{Code: "sync.no_such_folder",
 		SV: "Mappen finns inte bland de enheter som kan väljas. Sätt i USB-minnet och försök igen.",
 		EN: "The folder is not among the drives that can be chosen. Insert the USB stick and try again."}
+	msgPending = i18n.Text{Code: "sync.unpair_pending",
+		SV: "{count} förseglade registreringar har inte nått konsolen ännu (inget platspaket har bekräftat dem). Om kiosken kopplas bort raderas de och kan inte återskapas. Exportera dem och läs in konsolens nästa platspaket först, eller koppla bort ändå.",
+		EN: "{count} sealed registrations have not reached the console yet (no site pack has acknowledged them). Unpairing deletes them and they cannot be recovered. Export them and import the console's next site pack first, or unpair anyway."}
 	msgBadPairing = i18n.Text{Code: "sync.bad_pairing",
 		SV: "Parkopplingsfilens företagsuppgifter eller kataloger kan inte läsas.",
 		EN: "The pairing file's company data or catalogs cannot be read."}
@@ -151,10 +166,16 @@ func New(c Config) (*Service, error) {
 }
 
 func (s *Service) load() error {
-	b, err := os.ReadFile(filepath.Join(s.c.Dir, PairingFile))
+	file := filepath.Join(s.c.Dir, PairingFile)
+	fi, err := os.Stat(file)
 	if errors.Is(err, fs.ErrNotExist) {
+		s.pairing, s.keys, s.loaded = nil, nil, nil
 		return nil
 	}
+	if err != nil {
+		return fmt.Errorf("read the kiosk's pairing: %w", err)
+	}
+	b, err := os.ReadFile(file)
 	if err != nil {
 		return fmt.Errorf("read the kiosk's pairing: %w", err)
 	}
@@ -170,22 +191,96 @@ func (s *Service) load() error {
 	if err != nil {
 		return fmt.Errorf("read the kiosk's keys: %w", err)
 	}
-	s.pairing, s.keys = &p, k
+	s.pairing, s.keys, s.loaded = &p, k, fi
+	return nil
+}
+
+// change is what a refresh found: the kiosk was paired or unpaired (or
+// both: paired anew) by another process.
+type change struct{ unpaired, paired bool }
+
+// lock takes the service's lock after reading the pairing again when
+// pairing.json changed on disk; unlock releases it and then runs the
+// hooks of what changed (outside the lock: they may call the service).
+func (s *Service) lock() (unlock func()) {
+	s.mu.Lock()
+	c := s.refreshLocked()
+	return func() {
+		s.mu.Unlock()
+		s.fire(c)
+	}
+}
+
+func (s *Service) fire(c change) {
+	if c.unpaired && s.c.OnUnpaired != nil {
+		s.c.OnUnpaired(s)
+	}
+	if c.paired && s.c.OnPaired != nil {
+		s.c.OnPaired(s)
+	}
+}
+
+// refreshLocked reads pairing.json again when it is not the file last read
+// or written here: one stat, cheap enough for every call. s.mu is held.
+func (s *Service) refreshLocked() change {
+	fi, err := os.Stat(filepath.Join(s.c.Dir, PairingFile))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if s.pairing == nil {
+			return change{}
+		}
+		s.c.Log.Info("the kiosk's pairing was removed by another process", "kiosk_id", s.pairing.KioskID)
+		s.pairing, s.keys, s.loaded = nil, nil, nil
+		return change{unpaired: true}
+	case err != nil:
+		s.c.Log.Warn("check the kiosk's pairing", "err", err)
+		return change{}
+	case s.loaded != nil && os.SameFile(fi, s.loaded) && fi.ModTime().Equal(s.loaded.ModTime()) && fi.Size() == s.loaded.Size():
+		return change{}
+	}
+	before := ""
+	if s.pairing != nil {
+		before = s.pairing.KioskID
+	}
+	if err := s.load(); err != nil {
+		// Half-written by another process, or damaged: keep what we had
+		// and look again next time.
+		s.c.Log.Warn("read the kiosk's pairing again", "err", err)
+		s.loaded = nil
+		return change{}
+	}
+	after := ""
+	if s.pairing != nil {
+		after = s.pairing.KioskID
+	}
+	if before == after {
+		return change{}
+	}
+	s.c.Log.Info("the kiosk's pairing changed in another process", "kiosk_id", after)
+	return change{unpaired: before != "", paired: after != ""}
+}
+
+// Refresh picks up a pairing made or removed by another process on this
+// data folder (`id06desk pair join` / `pair leave` while the kiosk runs):
+// the App runs it as a short job, and every call of the service does the
+// same first.
+func (s *Service) Refresh(context.Context) error {
+	s.lock()()
 	return nil
 }
 
 // Paired reports whether this is a kiosk paired with a console.
 func (s *Service) Paired() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	unlock := s.lock()
+	defer unlock()
 	return s.pairing != nil
 }
 
 // Pairing returns a copy of the pairing (nil when not paired), without its
 // secret.
 func (s *Service) Pairing() *Pairing {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	unlock := s.lock()
+	defer unlock()
 	if s.pairing == nil {
 		return nil
 	}
@@ -231,8 +326,8 @@ type Joined struct {
 // stores the pairing, the console's keys, company data, catalogs and kiosk
 // settings. A kiosk already paired refuses (ErrAlreadyPaired).
 func (s *Service) Join(ctx context.Context, pairingFile io.Reader) (*Joined, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	unlock := s.lock()
+	defer unlock()
 	if s.pairing != nil {
 		return nil, i18n.Wrap(ErrAlreadyPaired, msgAlreadyPaired, "console", s.pairing.ConsoleName)
 	}
@@ -243,6 +338,31 @@ func (s *Service) Join(ctx context.Context, pairingFile io.Reader) (*Joined, err
 	if err != nil {
 		return nil, err
 	}
+	return s.join(ctx, p)
+}
+
+// JoinQR is Join with the text of the pairing QR code the console shows
+// (syncwire.PairingQR), as the kiosk's camera read it. A QR with only the
+// essentials leaves company data, catalogs and settings to the first site
+// pack.
+func (s *Service) JoinQR(ctx context.Context, text string) (*Joined, error) {
+	unlock := s.lock()
+	defer unlock()
+	if s.pairing != nil {
+		return nil, i18n.Wrap(ErrAlreadyPaired, msgAlreadyPaired, "console", s.pairing.ConsoleName)
+	}
+	if err := os.MkdirAll(s.c.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create the sync folder: %w", err)
+	}
+	p, _, err := syncwire.ParsePairingQR(text)
+	if err != nil {
+		return nil, err
+	}
+	return s.join(ctx, p)
+}
+
+// join stores a checked pairing (s.mu held, not paired).
+func (s *Service) join(ctx context.Context, p *syncwire.Pairing) (*Joined, error) {
 	cat, err := catalogOf(p.Catalogs)
 	if err != nil {
 		return nil, err
@@ -286,12 +406,77 @@ func (s *Service) Join(ctx context.Context, pairingFile io.Reader) (*Joined, err
 	return &Joined{KioskID: p.KioskID, KioskName: p.KioskName, Site: p.Site, ConsoleName: p.ConsoleName}, nil
 }
 
+// writePairing writes pairing.json and remembers it as read (s.mu held).
 func (s *Service) writePairing(p *Pairing) error {
 	b, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return fmt.Errorf("store the pairing: %w", err)
 	}
-	return paths.WriteFile(filepath.Join(s.c.Dir, PairingFile), b)
+	file := filepath.Join(s.c.Dir, PairingFile)
+	if err := paths.WriteFile(file, b); err != nil {
+		return err
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		return fmt.Errorf("store the pairing: %w", err)
+	}
+	s.loaded = fi
+	return nil
+}
+
+// Left says what Leave removed.
+type Left struct {
+	KioskID     string `json:"kioskId"`
+	KioskName   string `json:"kioskName"`
+	ConsoleName string `json:"consoleName"`
+	// Deleted is how many sealed registrations were deleted unsent (only
+	// with force).
+	Deleted int `json:"deleted"`
+}
+
+// Leave unpairs this kiosk from its console, so that it can join again
+// with a new pairing file (after the console revoked it, or to move it to
+// another console). Sealed registrations the console has not acknowledged
+// would be lost: without force it refuses while there are any
+// (ErrPending, saying how many). It removes the sync rows (the queue of
+// sealed registrations, erased from the file, the console's revocations)
+// and then pairing.json and kiosk.keys. ErrNotPaired when not paired.
+func (s *Service) Leave(ctx context.Context, force bool) (*Left, error) {
+	unlock := s.lock()
+	defer unlock()
+	p, _, err := s.state()
+	if err != nil {
+		return nil, err
+	}
+	detail := p.ConsoleName
+	deleted, err := s.c.Store.UnpairKiosk(ctx, func(pending int) error {
+		if pending > 0 && !force {
+			return i18n.Wrap(fmt.Errorf("%w: %d", ErrPending, pending), msgPending, "count", pending)
+		}
+		if pending > 0 {
+			detail = fmt.Sprintf("%s; %d sealed registrations deleted unsent", p.ConsoleName, pending)
+		}
+		return nil
+	}, audit.Entry{Action: audit.SyncKioskLeft, Subject: p.KioskID, Detail: detail})
+	if err != nil {
+		return nil, err
+	}
+	// pairing.json first: its absence is "not paired".
+	for _, name := range []string{PairingFile, KeysFile} {
+		if err := os.Remove(filepath.Join(s.c.Dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("remove the kiosk's pairing: %w", err)
+		}
+	}
+	s.pairing, s.keys, s.loaded = nil, nil, nil
+	if deleted > 0 {
+		s.c.Log.Warn("kiosk unpaired: sealed registrations deleted unsent", "kiosk_id", p.KioskID, "count", deleted)
+	} else {
+		s.c.Log.Info("kiosk unpaired", "kiosk_id", p.KioskID)
+	}
+	if s.c.OnUnpaired != nil {
+		s.c.OnUnpaired(s)
+	}
+	return &Left{KioskID: p.KioskID, KioskName: p.KioskName, ConsoleName: p.ConsoleName, Deleted: deleted}, nil
 }
 
 // catalogOf reads the pairing's or site pack's catalogs: invite.Catalog's
@@ -423,9 +608,9 @@ func (s *Service) Adopt(ctx context.Context, tok string) (invite.Invitation, err
 // draft (clear data and photos) is deleted, its pages and the write-ahead
 // log cleared. o.ID is the registration's id.
 func (s *Service) Seal(ctx context.Context, o order.Order, tok string) error {
-	s.mu.Lock()
+	unlock := s.lock()
 	p, _, err := s.state()
-	s.mu.Unlock()
+	unlock()
 	if err != nil {
 		return err
 	}

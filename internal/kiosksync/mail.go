@@ -60,8 +60,8 @@ func PackForMail(refs []kioskstate.SealedRef, maxBytes int64) [][]uint64 {
 // between mails them again later, which the console's import takes as
 // "already had".
 func (s *Service) BundlesForMail(ctx context.Context, store MailStore, maxBytes int64, resendBefore time.Time) ([]MailBundle, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	unlock := s.lock()
+	defer unlock()
 	if _, _, err := s.state(); err != nil {
 		return nil, err
 	}

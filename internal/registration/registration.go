@@ -105,8 +105,13 @@ type Service struct {
 	offline atomic.Pointer[offline]
 }
 
-// SetOffline makes this an offline kiosk's registration (after a pairing).
+// SetOffline makes this an offline kiosk's registration (after a pairing);
+// SetOffline(nil, nil) undoes it (the kiosk left its console).
 func (s *Service) SetOffline(sl Sealer, a Adopter) {
+	if sl == nil && a == nil {
+		s.offline.Store(nil)
+		return
+	}
 	s.offline.Store(&offline{sealer: sl, adopter: a})
 }
 

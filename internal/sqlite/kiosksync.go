@@ -421,3 +421,34 @@ func (db *DB) SetKioskMailState(ctx context.Context, m kioskstate.MailState) err
 		return nil
 	})
 }
+
+// UnpairKiosk removes the kiosk's sync state in one transaction: the sync
+// row, the queue of sealed registrations, the console's revocations and
+// the state of the mail rounds.
+// check (the service's rule) sees how many sealed registrations wait and
+// may refuse; nothing changes then. The deleted rows are erased from the
+// file. It returns how many sealed registrations were deleted; without a
+// sync row it only clears what is left.
+func (db *DB) UnpairKiosk(ctx context.Context, check func(pending int) error, e audit.Entry) (int, error) {
+	var pending int
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM kiosk_outbound`).Scan(&pending); err != nil {
+			return err
+		}
+		if err := check(pending); err != nil {
+			return err
+		}
+		for _, q := range []string{`DELETE FROM kiosk_outbound`, `DELETE FROM kiosk_revoked`, `DELETE FROM kiosk_sync`,
+			`DELETE FROM kiosk_mail_state`, `INSERT INTO kiosk_mail_state(id) VALUES (1)`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return insertAudit(ctx, tx, ms(db.now()), e)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("unpair kiosk: %w", err)
+	}
+	db.erase(ctx)
+	return pending, nil
+}

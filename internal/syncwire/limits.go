@@ -66,6 +66,9 @@ var (
 	ErrMalformed      = errors.New("syncwire: contents do not follow the format")
 	ErrStale          = errors.New("syncwire: site pack older than the one applied")
 	ErrPairingProof   = errors.New("syncwire: the pairing secret was not proven")
+	// ErrQRTooLarge: a pairing does not fit one QR code even without its
+	// catalogs (PairingQR); the pairing file carries it.
+	ErrQRTooLarge = errors.New("syncwire: pairing too large for a QR code")
 )
 
 var (
@@ -99,6 +102,9 @@ var (
 	msgQRTooLong = i18n.Text{Code: "sync.qr_too_long",
 		SV: "Koden är längre än en parkopplingskod kan vara.",
 		EN: "The code is longer than a pairing code can be."}
+	msgQRTooLarge = i18n.Text{Code: "sync.qr_too_large",
+		SV: "Parkopplingen ryms inte i en QR-kod. Använd parkopplingsfilen i stället (ladda ner den och ta den till kiosken på ett USB-minne).",
+		EN: "The pairing does not fit in one QR code. Use the pairing file instead (download it and take it to the kiosk on a USB stick)."}
 	msgUnknownSender = i18n.Text{Code: "sync.unknown_sender",
 		SV: "Filen kommer från en kiosk eller konsol som den här datorn inte är parkopplad med, eller vars parkoppling har återkallats.",
 		EN: "The file comes from a kiosk or console this computer is not paired with, or whose pairing was revoked."}

@@ -206,9 +206,17 @@ func PairingQR(p *Pairing) (string, error) {
 		return "", err
 	}
 	if len(s) > MaxPairingQRChars {
-		return "", fmt.Errorf("syncwire: pairing QR of %d characters even without catalogs", len(s))
+		return "", refuse(ErrQRTooLarge, msgQRTooLarge, fmt.Errorf("pairing QR of %d characters even without catalogs", len(s)))
 	}
 	return s, nil
+}
+
+// IsPairingQR reports whether a scanned QR code's text looks like a pairing
+// (PairingQR's prefix, a bounded length): the kiosk's camera then joins with
+// it (ParsePairingQR checks the rest). An invitation's QR is not one.
+func IsPairingQR(text string) bool {
+	text = strings.TrimSpace(text)
+	return len(text) <= 4*MaxPairingQRChars && (strings.HasPrefix(text, qrWhole) || strings.HasPrefix(text, qrEssentials))
 }
 
 func qrText(prefix string, p *Pairing) (string, error) {

@@ -78,6 +78,22 @@ func (r *KeyRing) AddPublicKey(k PublicKey) error {
 	return nil
 }
 
+// RemovePublicKey stops the ring verifying with a key AddPublicKey added
+// (a kiosk that left its console). The active signing key stays; keys in
+// the ring's directory come back with the next reload.
+func (r *KeyRing) RemovePublicKey(k PublicKey) {
+	kid, err := parseKeyID(k.KeyID)
+	if err != nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.active != nil && r.active.kid == kid {
+		return
+	}
+	delete(r.public, kid)
+}
+
 func (r *KeyRing) setActive(priv ed25519.PrivateKey) {
 	pub := priv.Public().(ed25519.PublicKey)
 	kid := keyID(pub)

@@ -11,6 +11,8 @@ export type ExportFolder = Schemas['KioskExportFolder'];
 export type Joined = Schemas['KioskSyncJoined'];
 export type Exported = Schemas['KioskSyncExported'];
 export type Applied = Schemas['KioskSyncApplied'];
+export type JoinScan = Schemas['KioskSyncJoinScan'];
+export type Left = Schemas['KioskSyncLeft'];
 
 const TICKET = 'X-Kiosk-Ticket';
 
@@ -30,6 +32,20 @@ export function joinConsole(ticket: string, file: Blob): Promise<Joined> {
     headers: { [TICKET]: ticket },
     raw: { contentType: 'application/octet-stream', data: file },
   });
+}
+
+/**
+ * Long-polls (≤ 2 s) the kiosk camera for the console's pairing QR code in a
+ * frame newer than `after`; when it sees one, the kiosk joins with it (the
+ * answer has `joined` and `status`), else only `seq`.
+ */
+export function joinByQR(ticket: string, after: number, signal?: AbortSignal): Promise<JoinScan> {
+  return request<JoinScan>('POST', '/api/kiosk/sync/join/scan', { headers: { [TICKET]: ticket }, body: { after }, signal });
+}
+
+/** Unpairs the kiosk; `force` also deletes sealed registrations the console has not acknowledged. */
+export function leaveConsole(ticket: string, force: boolean): Promise<Left> {
+  return request<Left>('POST', '/api/kiosk/sync/leave', { headers: { [TICKET]: ticket }, body: { force } });
 }
 
 /** Writes the bundle of pending registrations into one of the offered folders. */

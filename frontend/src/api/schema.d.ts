@@ -1305,6 +1305,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kiosk/sync/join/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pair this kiosk with a console: scan the console's pairing QR code with the kiosk's camera
+         * @description Looks up to 2 s at the camera's frames newer than `after` for the pairing QR code the console shows (Kiosks & sync) and joins with it exactly as with the pairing file. Without a pairing QR in the frames: only `seq` (ask again with it). The QR's text (the one-time secret) never leaves the server.
+         */
+        post: operations["joinConsoleByQR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/sync/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpair this kiosk from its console
+         * @description Removes the kiosk's keys and pairing so that it can join again with a new pairing file. Refused (conflict, reason sync.unpair_pending, the sentence says how many) while sealed registrations have not been acknowledged by the console, unless `force` (they are deleted and cannot be recovered). Audit sync.kiosk_left.
+         */
+        post: operations["leaveConsole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/kiosks/{id}/pairing/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The kiosk's pairing QR code
+         * @description The pairing as a QR code for the kiosk's camera (a data: URL of a PNG, shown at its size), with the file's link; `qrTooLarge` instead of `qrPng` when the pairing does not fit one QR code (use the file). Only until the kiosk's first bundle has proven the pairing, and not for a revoked kiosk: it carries the one-time secret.
+         */
+        get: operations["pairingQR"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1886,7 +1946,7 @@ export interface components {
          * @description What was done (typed; the console shows it as audit.action.<value>).
          * @enum {string}
          */
-        AuditAction: "invitations.created" | "invitation.queued" | "invitation.sent" | "invitation.resent" | "invitation.extended" | "invitation.revoked" | "invitation.expired" | "invitation.opened" | "invitation.deleted" | "invitations.exported" | "order.created" | "order.viewed" | "order.edited" | "order.identity_checked" | "order.rejected_to_cardholder" | "order.status_recorded" | "order.resubmitted" | "orders.exported" | "orders.purged" | "sweep" | "nexus.batch_created" | "nexus.batch_downloaded" | "nexus.batch_files_deleted" | "settings.changed" | "catalog.changed" | "keys.rotated" | "bankid.file_stored" | "kiosk.pin_set" | "kiosk.exit" | "admin.password_set" | "admin.login" | "admin.logout" | "audit.exported" | "sync.bundle_exported" | "sync.bundle_imported" | "sync.conflict_held" | "sync.conflict_resolved" | "sync.file_refused" | "sync.kiosk_paired" | "sync.kiosk_revoked" | "sync.registration_imported" | "sync.registration_refused" | "sync.registration_sealed" | "sync.site_pack_applied" | "sync.site_pack_refused" | "sync.site_pack_exported" | "sync.site_pack_mailed" | "sync.bundle_mailed" | "sync.mail_refused" | "sync.kiosk_silent";
+        AuditAction: "invitations.created" | "invitation.queued" | "invitation.sent" | "invitation.resent" | "invitation.extended" | "invitation.revoked" | "invitation.expired" | "invitation.opened" | "invitation.deleted" | "invitations.exported" | "order.created" | "order.viewed" | "order.edited" | "order.identity_checked" | "order.rejected_to_cardholder" | "order.status_recorded" | "order.resubmitted" | "orders.exported" | "orders.purged" | "sweep" | "nexus.batch_created" | "nexus.batch_downloaded" | "nexus.batch_files_deleted" | "settings.changed" | "catalog.changed" | "keys.rotated" | "bankid.file_stored" | "kiosk.pin_set" | "kiosk.exit" | "admin.password_set" | "admin.login" | "admin.logout" | "audit.exported" | "sync.bundle_exported" | "sync.bundle_imported" | "sync.conflict_held" | "sync.conflict_resolved" | "sync.file_refused" | "sync.kiosk_left" | "sync.kiosk_paired" | "sync.kiosk_revoked" | "sync.registration_imported" | "sync.registration_refused" | "sync.registration_sealed" | "sync.site_pack_applied" | "sync.site_pack_refused" | "sync.site_pack_exported" | "sync.site_pack_mailed" | "sync.bundle_mailed" | "sync.mail_refused" | "sync.kiosk_silent";
         /** @description A batch of orders sent to Nexus: one import zip (an Excel file in the import profile's columns, one photo per row, a summary) for at most 300 orders. */
         NexusBatch: {
             /** @description Batch id, NX-<yyyymmdd>-<6 characters>. */
@@ -2086,8 +2146,11 @@ export interface components {
             fileName: string;
             /** @description GET it to download the pairing file (carry it to the kiosk like a password). */
             pairingUrl: string;
-            /** @description The same pairing as a QR code for the kiosk's camera: a data: URL of a PNG. */
-            qrPng: string;
+            /** @description The same pairing as a QR code for the kiosk's camera: a data: URL of a PNG (absent when it does not fit one QR code: qrTooLarge). */
+            qrPng?: string;
+            qrTooLarge?: components["schemas"]["PairingQRTooLarge"];
+            /** @description The revoked kiosk of the same name this pairing follows (its history stays). */
+            replaces?: components["schemas"]["SyncKiosk"];
         };
         SyncKioskResult: {
             kiosk: components["schemas"]["SyncKiosk"];
@@ -2203,6 +2266,41 @@ export interface components {
                 invitations: number;
                 revoked: number;
                 forgotten: number;
+            };
+            status: components["schemas"]["KioskSync"];
+        };
+        /** @description Why there is no QR code: the pairing does not fit one (code sync.qr_too_large) — use the pairing file. */
+        PairingQRTooLarge: {
+            code: string;
+            message: string;
+        };
+        PairingQR: {
+            kiosk: components["schemas"]["SyncKiosk"];
+            fileName: string;
+            /** @description GET it to download the pairing file (carry it to the kiosk like a password). */
+            pairingUrl: string;
+            /** @description The same pairing as a QR code for the kiosk's camera: a data: URL of a PNG (absent when it does not fit one QR code: qrTooLarge). */
+            qrPng?: string;
+            qrTooLarge?: components["schemas"]["PairingQRTooLarge"];
+        };
+        KioskSyncJoinScan: {
+            /** @description The last frame's sequence number looked at. */
+            seq: number;
+            joined?: {
+                kioskId: string;
+                kioskName: string;
+                site: string;
+                consoleName: string;
+            };
+            status?: components["schemas"]["KioskSync"];
+        };
+        KioskSyncLeft: {
+            left: {
+                kioskId: string;
+                kioskName: string;
+                consoleName: string;
+                /** @description Sealed registrations deleted unsent (force). */
+                deleted: number;
             };
             status: components["schemas"]["KioskSync"];
         };
@@ -4957,6 +5055,116 @@ export interface operations {
                 };
             };
             /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only, invalid, conflict, not_configured, unsupported_media_type, too_large, bad_request. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    joinConsoleByQR: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ticket of POST /api/kiosk/admin; required on the kiosk screen. */
+                "X-Kiosk-Ticket"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The last frame's sequence number seen (0: any). */
+                    after?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskSyncJoinScan"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only, invalid, conflict, too_large, not_configured, camera_unavailable, bad_request, unsupported_media_type. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    leaveConsole: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ticket of POST /api/kiosk/admin; required on the kiosk screen. */
+                "X-Kiosk-Ticket"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unpair even though sealed registrations would be deleted. */
+                    force?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskSyncLeft"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only, conflict, not_configured, bad_request, unsupported_media_type. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    pairingQR: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The kiosk id or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingQR"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found, conflict. */
             default: {
                 headers: {
                     [name: string]: unknown;

@@ -5,6 +5,7 @@ export type SyncKiosk = components['schemas']['SyncKiosk'];
 export type SyncKioskList = components['schemas']['SyncKioskList'];
 export type SyncRefusal = components['schemas']['SyncRefusal'];
 export type PairKioskResult = components['schemas']['PairKioskResult'];
+export type PairingQR = components['schemas']['PairingQR'];
 export type SyncImportResult = components['schemas']['SyncImportResult'];
 export type SyncConflict = components['schemas']['SyncConflict'];
 export type SyncConflictList = components['schemas']['SyncConflictList'];
@@ -17,6 +18,11 @@ export function listKiosks(): Promise<SyncKioskList> {
 /** Pairs a new kiosk; its pairing file is at the answer's pairingUrl. */
 export function pairKiosk(name: string, site: string): Promise<PairKioskResult> {
   return request<PairKioskResult>('POST', '/api/sync/kiosks', { body: { name, site } });
+}
+
+/** A not-yet-joined kiosk's pairing QR code (and file link) again; refused once it has joined or was revoked. */
+export function getPairingQR(id: string): Promise<PairingQR> {
+  return request<PairingQR>('GET', `/api/sync/kiosks/${encodeURIComponent(id)}/pairing/qr`);
 }
 
 /** Revokes a kiosk's pairing: its bundles are refused from now on. */

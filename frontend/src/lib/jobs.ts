@@ -8,6 +8,8 @@ const names: Record<string, MessageKey> = {
   housekeeping: 'settings.about.job.housekeeping',
   outbox: 'settings.about.job.outbox',
   nexus_files: 'settings.about.job.nexus_files',
+  kiosk_pairing: 'settings.about.job.kiosk_pairing',
+  sync_mail: 'settings.about.job.sync_mail',
 };
 
 /** The text key naming a job; null for a job this UI does not know yet (show its name). */

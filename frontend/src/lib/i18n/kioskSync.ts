@@ -10,8 +10,28 @@ export const sv = {
   'kioskSync.loading': 'Hämtar status…',
   'kioskSync.notPaired.title': 'Kiosken är inte parkopplad',
   'kioskSync.notPaired.body':
-    'Skapa en parkopplingsfil på konsolen (Kiosker och synk → Lägg till kiosk), kopiera den till ett USB-minne och välj den här.',
+    'Lägg till kiosken på konsolen (Kiosker och synk → Lägg till kiosk). Skanna sedan QR-koden som konsolen visar, eller kopiera parkopplingsfilen till ett USB-minne och välj den här.',
   'kioskSync.pair': 'Parkoppla med konsol',
+  'kioskSync.pair.file': 'Välj fil',
+  'kioskSync.scan.start': 'Skanna QR-kod',
+  'kioskSync.scan.alt': 'Kamerans bild',
+  'kioskSync.scan.looking': 'Letar efter konsolens parkopplingskod …',
+  'kioskSync.scan.hint': 'Håll konsolens skärm med QR-koden framför kameran, på en armlängds avstånd.',
+  'kioskSync.scan.cancel': 'Avbryt',
+  'kioskSync.leave': 'Koppla bort',
+  'kioskSync.leave.title': 'Koppla bort kiosken från {console}?',
+  'kioskSync.leave.body':
+    'Kiosken glömmer sina nycklar och sin parkoppling. Därefter kan den parkopplas igen med en ny QR-kod eller fil från konsolen (till exempel efter att konsolen återkallat den).',
+  'kioskSync.leave.pending.one':
+    'Varning: {count} förseglad registrering har inte nått kontoret. Den raderas och kan inte återskapas — personen måste registrera sig igen. Exportera den och läs in kontorets nästa platspaket först om det går.',
+  'kioskSync.leave.pending.other':
+    'Varning: {count} förseglade registreringar har inte nått kontoret. De raderas och kan inte återskapas — personerna måste registrera sig igen. Exportera dem och läs in kontorets nästa platspaket först om det går.',
+  'kioskSync.leave.confirmDelete.one': 'Koppla bort och radera {count} registrering',
+  'kioskSync.leave.confirmDelete.other': 'Koppla bort och radera {count} registreringar',
+  'kioskSync.leave.busy': 'Kopplar bort …',
+  'kioskSync.leave.done': 'Kiosken är bortkopplad från {console}. Parkoppla den igen med en ny QR-kod eller fil.',
+  'kioskSync.leave.doneDeleted':
+    'Kiosken är bortkopplad från {console}. {count} registreringar som inte nått kontoret raderades. Parkoppla den igen med en ny QR-kod eller fil.',
   'kioskSync.paired': 'Kiosk {kiosk} på {site}, parkopplad med {console}',
   'kioskSync.pairedNoSite': 'Kiosk {kiosk}, parkopplad med {console}',
   'kioskSync.pending': 'Registreringar som väntar på kontoret',
@@ -59,8 +79,28 @@ export const en: Record<keyof typeof sv, string> = {
   'kioskSync.loading': 'Loading the status…',
   'kioskSync.notPaired.title': 'The kiosk is not paired',
   'kioskSync.notPaired.body':
-    'Make a pairing file on the console (Kiosks & sync → Add kiosk), copy it to a USB stick and choose it here.',
+    'Add the kiosk on the console (Kiosks & sync → Add kiosk). Then scan the QR code the console shows, or copy the pairing file to a USB stick and choose it here.',
   'kioskSync.pair': 'Pair with console',
+  'kioskSync.pair.file': 'Choose file',
+  'kioskSync.scan.start': 'Scan QR code',
+  'kioskSync.scan.alt': 'The camera’s picture',
+  'kioskSync.scan.looking': 'Looking for the console’s pairing code …',
+  'kioskSync.scan.hint': 'Hold the console’s screen with the QR code in front of the camera, an arm’s length away.',
+  'kioskSync.scan.cancel': 'Cancel',
+  'kioskSync.leave': 'Unpair',
+  'kioskSync.leave.title': 'Unpair the kiosk from {console}?',
+  'kioskSync.leave.body':
+    'The kiosk forgets its keys and its pairing. After that it can be paired again with a new QR code or file from the console (for example after the console revoked it).',
+  'kioskSync.leave.pending.one':
+    'Warning: {count} sealed registration has not reached the office. It is deleted and cannot be recovered — the person must register again. Export it and import the office’s next site pack first if you can.',
+  'kioskSync.leave.pending.other':
+    'Warning: {count} sealed registrations have not reached the office. They are deleted and cannot be recovered — the people must register again. Export them and import the office’s next site pack first if you can.',
+  'kioskSync.leave.confirmDelete.one': 'Unpair and delete {count} registration',
+  'kioskSync.leave.confirmDelete.other': 'Unpair and delete {count} registrations',
+  'kioskSync.leave.busy': 'Unpairing …',
+  'kioskSync.leave.done': 'The kiosk is unpaired from {console}. Pair it again with a new QR code or file.',
+  'kioskSync.leave.doneDeleted':
+    'The kiosk is unpaired from {console}. {count} registrations that had not reached the office were deleted. Pair it again with a new QR code or file.',
   'kioskSync.paired': 'Kiosk {kiosk} at {site}, paired with {console}',
   'kioskSync.pairedNoSite': 'Kiosk {kiosk}, paired with {console}',
   'kioskSync.pending': 'Registrations waiting for the office',

@@ -15,8 +15,21 @@ export const sv = {
   'kiosks.add.site': 'Plats (valfri)',
   'kiosks.add.submit': 'Skapa parkopplingsfil',
   'kiosks.add.done':
-    'Kiosken {name} är parkopplad. Bär parkopplingsfilen till kiosken som ett lösenord (USB-minne): håll in loggan i 3 sekunder, skriv PIN-koden, tryck på Synka och välj ”Parkoppla med konsol”. Exportera sedan kioskens första paket och importera det här — därefter kan du göra platspaket till den.',
+    'Kiosken {name} är parkopplad. Visa kiosken QR-koden eller bär parkopplingsfilen dit som ett lösenord (USB-minne). Exportera sedan kioskens första paket och importera det här — därefter kan du göra platspaket till den.',
   'kiosks.add.download': 'Ladda ner parkopplingsfilen',
+  'kiosks.add.replaces':
+    'Kiosken {name} parkopplas på nytt. Den återkallade parkopplingen ({at}) finns kvar i listan med sin historik. På kiosken: öppna Synka, tryck på ”Koppla bort” och parkoppla sedan med den nya koden eller filen.',
+  'kiosks.pairing.title': 'Parkoppla {name}',
+  'kiosks.qr.alt': 'QR-kod för att parkoppla kiosken {name}',
+  'kiosks.qr.how':
+    'På kiosken: håll in loggan i 3 sekunder, skriv PIN-koden, tryck på Synka och sedan ”Skanna QR-kod”. Håll skärmen framför kioskens kamera, på en armlängds avstånd.',
+  'kiosks.qr.secret':
+    'Koden innehåller kioskens engångsnyckel: visa den bara för kiosken. Den visas inte längre när kioskens första paket har importerats.',
+  'kiosks.qr.tooLarge':
+    'Parkopplingen ryms inte i en QR-kod (för många kataloger eller nycklar). Använd parkopplingsfilen i stället: ladda ner den och ta den till kiosken på ett USB-minne.',
+  'kiosks.qr.orFile': 'Eller bär parkopplingsfilen till kiosken på ett USB-minne och välj ”Välj fil” där.',
+  'kiosks.qr.close': 'Dölj',
+  'kiosks.pairingShow': 'Visa QR-kod',
   'kiosks.col.name': 'Kiosk',
   'kiosks.col.state': 'Status',
   'kiosks.col.paired': 'Parkopplad',
@@ -74,8 +87,21 @@ export const en: Record<keyof typeof sv, string> = {
   'kiosks.add.site': 'Site (optional)',
   'kiosks.add.submit': 'Create pairing file',
   'kiosks.add.done':
-    'Kiosk {name} is paired. Carry the pairing file to the kiosk like a password (USB stick): hold the logo for 3 seconds, type the PIN, press Sync and choose “Pair with console”. Then export the kiosk’s first bundle and import it here — after that you can make site packs for it.',
+    'Kiosk {name} is paired. Show the kiosk the QR code, or carry the pairing file to it like a password (USB stick). Then export the kiosk’s first bundle and import it here — after that you can make site packs for it.',
   'kiosks.add.download': 'Download the pairing file',
+  'kiosks.add.replaces':
+    'Kiosk {name} is paired again. The revoked pairing ({at}) stays in the list with its history. At the kiosk: open Sync, press “Unpair”, then pair with the new code or file.',
+  'kiosks.pairing.title': 'Pair {name}',
+  'kiosks.qr.alt': 'QR code to pair the kiosk {name}',
+  'kiosks.qr.how':
+    'At the kiosk: hold the logo for 3 seconds, type the PIN, press Sync, then “Scan QR code”. Hold this screen in front of the kiosk’s camera, an arm’s length away.',
+  'kiosks.qr.secret':
+    'The code holds the kiosk’s one-time key: show it only to the kiosk. It is no longer shown once the kiosk’s first bundle has been imported.',
+  'kiosks.qr.tooLarge':
+    'The pairing does not fit in one QR code (too many catalogs or keys). Use the pairing file instead: download it and take it to the kiosk on a USB stick.',
+  'kiosks.qr.orFile': 'Or carry the pairing file to the kiosk on a USB stick and choose “Choose file” there.',
+  'kiosks.qr.close': 'Hide',
+  'kiosks.pairingShow': 'Show QR code',
   'kiosks.col.name': 'Kiosk',
   'kiosks.col.state': 'Status',
   'kiosks.col.paired': 'Paired',

@@ -34,6 +34,8 @@ export const sv = {
   'settings.about.job.housekeeping': 'Städning (utgångna inbjudningar, utkast, gamla beställningar)',
   'settings.about.job.outbox': 'Utkorgen (skickar e-post)',
   'settings.about.job.nexus_files': 'Raderar sparade batchfiler till Nexus (personuppgifter) efter inställt antal dagar',
+  'settings.about.job.kiosk_pairing': 'Märker när kioskens parkoppling görs eller tas bort från kommandoraden',
+  'settings.about.job.sync_mail': 'Synk via e-post: skickar väntande paket och hämtar det som kommit',
 
   'settings.status.ok': 'Allt fungerar',
   'settings.status.degraded': 'Begränsad funktion',
@@ -313,6 +315,8 @@ export const en: Record<keyof typeof sv, string> = {
   'settings.about.job.housekeeping': 'Clean-up (expired invitations, drafts, old orders)',
   'settings.about.job.outbox': 'Outbox (sends mail)',
   'settings.about.job.nexus_files': 'Deletes saved Nexus batch files (personal data) after the set number of days',
+  'settings.about.job.kiosk_pairing': 'Notices a kiosk pairing made or removed from the command line',
+  'settings.about.job.sync_mail': 'Sync by mail: sends what waits and collects what arrived',
   'settings.status.ok': 'All systems working',
   'settings.status.degraded': 'Degraded',
   'settings.db.ok': 'OK',
