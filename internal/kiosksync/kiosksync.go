@@ -110,6 +110,7 @@ type Service struct {
 	c Config
 
 	mu      sync.Mutex // guards pairing, keys and loaded, and serialises joins, imports and exports
+	pending change     // hooks a change made under mu asks for (fired by unlock)
 	pairing *Pairing
 	keys    *syncwire.KioskKeys
 	// loaded is pairing.json as last read or written here (nil: none): a
@@ -206,6 +207,9 @@ func (s *Service) lock() (unlock func()) {
 	s.mu.Lock()
 	c := s.refreshLocked()
 	return func() {
+		// A join under the lock asks for its hook here (pending).
+		c.paired = c.paired || s.pending.paired
+		s.pending = change{}
 		s.mu.Unlock()
 		s.fire(c)
 	}
@@ -400,9 +404,7 @@ func (s *Service) join(ctx context.Context, p *syncwire.Pairing) (*Joined, error
 	}
 	s.pairing, s.keys = stored, keys
 	s.c.Log.Info("kiosk paired", "kiosk_id", p.KioskID, "console_id", p.ConsoleID)
-	if s.c.OnPaired != nil {
-		s.c.OnPaired(s)
-	}
+	s.pending.paired = true // the hook runs once the lock is released
 	return &Joined{KioskID: p.KioskID, KioskName: p.KioskName, Site: p.Site, ConsoleName: p.ConsoleName}, nil
 }
 
