@@ -256,7 +256,8 @@ func (c *Console) sendPacks(ctx context.Context, vals settings.Values, res *Cons
 		if !relay {
 			return i18n.Wrap(errors.New("no relay"), msgNoRelay)
 		}
-		if err := c.sendPack(ctx, k, smtpCfg.From); err != nil {
+		queued, err := c.sendPack(ctx, k, smtpCfg.From)
+		if err != nil {
 			c.c.Log.Warn("site pack mail not queued", "kiosk", k.Name, "err", err)
 			p := problemOf(err)
 			if _, uerr := c.c.Store.UpdateKiosk(ctx, k.ID, func(k *pairing.Kiosk) ([]audit.Entry, error) {
@@ -270,7 +271,9 @@ func (c *Console) sendPacks(ctx context.Context, vals settings.Values, res *Cons
 			}
 			continue
 		}
-		res.PacksQueued++
+		if queued {
+			res.PacksQueued++
+		}
 	}
 	if res.PacksQueued > 0 {
 		c.c.Wake()
@@ -278,26 +281,28 @@ func (c *Console) sendPacks(ctx context.Context, vals settings.Values, res *Cons
 	return firstErr
 }
 
-func (c *Console) sendPack(ctx context.Context, k pairing.Kiosk, from string) error {
+// sendPack queues the kiosk's site pack mail when what it carries changed;
+// queued is false when nothing changed.
+func (c *Console) sendPack(ctx context.Context, k pairing.Kiosk, from string) (queued bool, err error) {
 	p, err := c.c.Sync.MailSitePack(ctx, k)
 	if err != nil || p == nil {
-		return err
+		return false, err
 	}
 	id, err := newMessageID(from)
 	if err != nil {
-		return err
+		return false, err
 	}
 	raw, err := syncmail.Compose(syncmail.Mail{From: from, To: k.MailAddress, MessageID: id, Date: c.c.Now(),
 		KioskName: k.Name, Kind: syncwire.KindSitePack,
 		Files: []syncmail.File{{Name: fmt.Sprintf("id06desk-sitepack-%d.id06sync", p.Seq), Data: p.File}}})
 	if err != nil {
-		return fmt.Errorf("compose the site pack mail: %w", err)
+		return false, fmt.Errorf("compose the site pack mail: %w", err)
 	}
 	if err := c.c.Store.EnqueueMail(ctx, &outbox.Message{MessageID: id, Kind: KindSitePack, From: from, To: k.MailAddress, Body: raw}); err != nil {
-		return err
+		return false, err
 	}
 	c.c.Log.Info("site pack mail queued", "kiosk", k.Name, "seq", p.Seq)
-	return c.c.Sync.PackMailed(ctx, p)
+	return true, c.c.Sync.PackMailed(ctx, p)
 }
 
 // LastContact is when the console last heard from a kiosk: its last bundle

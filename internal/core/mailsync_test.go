@@ -1,0 +1,331 @@
+package core_test
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"id06desk/internal/core"
+	"id06desk/internal/imapfetch/dovecottest"
+	"id06desk/internal/invitations"
+	"id06desk/internal/order"
+	"id06desk/internal/photo/phototest"
+	"id06desk/internal/registration"
+	"id06desk/internal/smtpsink"
+)
+
+// mailSite is a console and a kiosk with separate data folders, as two
+// site PCs: the kiosk has no route to the console, only mail.
+type mailSite struct {
+	t              *testing.T
+	ctx            context.Context
+	console, kiosk *core.App
+}
+
+func newMailSite(t *testing.T) *mailSite {
+	ctx := context.Background()
+	open := func(name string) *core.App {
+		a, err := core.Open(ctx, core.Options{DataDir: filepath.Join(t.TempDir(), name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(a.Close)
+		return a
+	}
+	s := &mailSite{t: t, ctx: ctx, console: open("console"), kiosk: open("kiosk")}
+	s.set(s.console, map[string]string{"company.name": "Bygg & Söner AB", "company.org_number": "556036-0793",
+		"company.address.street": "Storgatan 1", "company.address.postal_code": "111 22", "company.address.city": "Stockholm",
+		"company.notify_email": "admin@bygg.se", "smtp.from": "id06@bygg.se", "sync.address": "sync@bygg.se"})
+	return s
+}
+
+func (s *mailSite) set(a *core.App, v map[string]string) {
+	s.t.Helper()
+	if err := a.Settings.Set(s.ctx, "test", v); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func relay(t *testing.T, maildir string) *smtpsink.Sink {
+	sink, err := smtpsink.Start(smtpsink.Options{Maildir: maildir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	return sink
+}
+
+func imapSettings(d *dovecottest.Server) map[string]string {
+	return map[string]string{"sync.imap.host": d.Host, "sync.imap.port": strconv.Itoa(d.Port), "sync.imap.security": "none",
+		"sync.imap.username": d.User, "sync.imap.password": d.Password}
+}
+
+func smtpSettings(port int) map[string]string {
+	return map[string]string{"smtp.host": "127.0.0.1", "smtp.port": strconv.Itoa(port), "smtp.security": "none"}
+}
+
+// register runs a registration at the kiosk from the mail's QR token and
+// confirms it (sealed).
+func (s *mailSite) register(id, pn string) {
+	t, ctx, r := s.t, s.ctx, s.kiosk.Registration
+	t.Helper()
+	d, err := s.console.Invitations.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := d.Invitation.Token
+	if _, err := r.Open(ctx, tok, true); err != nil {
+		t.Fatalf("open at the kiosk: %v", err)
+	}
+	if _, err := r.SetMethod(ctx, tok, order.MethodManual, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.SavePersonal(ctx, tok, registration.PersonalInput{FirstName: "Anna", LastName: "Berg",
+		HasPersonnummer: true, Personnummer: pn, Phone: "070-123 45 67"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.UploadPhoto(ctx, tok, bytes.NewReader(phototest.Face(t)), true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.SaveDelivery(ctx, tok, registration.DeliveryInput{UseCompany: true}, true); err != nil {
+		t.Fatal(err)
+	}
+	if rc, err := r.Confirm(ctx, tok, true); err != nil || !rc.Sealed {
+		t.Fatalf("confirm at the kiosk: %+v %v", rc, err)
+	}
+}
+
+func (s *mailSite) invite(n int) []string {
+	var rows []invitations.Row
+	for i := range n {
+		rows = append(rows, invitations.Row{Email: "person" + strconv.Itoa(i) + "@example.se", CardType: "id06-rfid"})
+	}
+	created, err := s.console.Invitations.Create(s.ctx, "admin", rows, true)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var ids []string
+	for _, c := range created {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func (s *mailSite) orders(ids []string) int {
+	n := 0
+	for _, id := range ids {
+		if o, err := s.console.DB.OrderOf(s.ctx, id); err == nil && o.Status == order.StatusReady && o.RegisteredWhere == order.WhereKiosk {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *mailSite) flush(a *core.App) {
+	s.t.Helper()
+	if _, err := a.Outbox.Flush(s.ctx); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func (s *mailSite) kioskPending() int {
+	st, err := s.kiosk.KioskSync.Status(s.ctx)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return st.Pending
+}
+
+func closedPort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return port
+}
+
+// Sync by mail through the company's relay and mailboxes (issue 14): the
+// kiosk registers three people while the relay is down; when it comes up
+// the bundle reaches the console's sync mailbox, the console imports it
+// (three ready orders, three admin mails) and mails the acknowledging site
+// pack to the kiosk's mailbox, which the kiosk collects: nothing is left
+// pending. The same bundle mail delivered again changes nothing.
+func TestOfflineSiteByMail(t *testing.T) {
+	s := newMailSite(t)
+	syncBox, kioskBox := dovecottest.Start(t), dovecottest.Start(t)
+	kioskRelay := relay(t, syncBox.Maildir())   // the kiosk's relay delivers to the console's sync mailbox
+	consoleRelay := relay(t, kioskBox.Maildir()) // the console's relay delivers to the kiosk's mailbox
+	cset := imapSettings(syncBox)
+	for k, v := range smtpSettings(consoleRelay.Port()) {
+		cset[k] = v
+	}
+	cset["sync.transport"] = "imap"
+	s.set(s.console, cset)
+
+	p, err := s.console.ConsoleSync.Pair(s.ctx, "Gate A", "Hagastaden", "gate-a@bygg.se")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.kiosk.KioskSync.Join(s.ctx, bytes.NewReader(p.File)); err != nil {
+		t.Fatal(err)
+	}
+	// The pairing brought the relay and the sync address; the kiosk's own
+	// mailbox and a relay that is down are set at the kiosk.
+	kv, _ := s.kiosk.Settings.Load(s.ctx)
+	if kv.Get("smtp.from") != "gate-a@bygg.se" || kv.Get("sync.imap.username") != "gate-a@bygg.se" {
+		t.Fatalf("the pairing's mail setup: from %q, mailbox %q", kv.Get("smtp.from"), kv.Get("sync.imap.username"))
+	}
+	kset := imapSettings(kioskBox)
+	for k, v := range smtpSettings(closedPort(t)) {
+		kset[k] = v
+	}
+	s.set(s.kiosk, kset)
+
+	ids := s.invite(3)
+	pns := []string{"811218-9876", "900101-0017", "640823-3234"}
+	for i, id := range ids {
+		s.register(id, pns[i])
+	}
+
+	// The relay is down: the bundle waits in the kiosk's outbox.
+	r, err := s.kiosk.KioskMail.Round(s.ctx)
+	if err != nil || r.BundlesQueued != 1 || r.Registrations != 3 {
+		t.Fatalf("kiosk round: %+v %v", r, err)
+	}
+	s.flush(s.kiosk)
+	if n := len(syncBox.Folder("INBOX")); n != 0 {
+		t.Fatalf("%d mails arrived while the relay was down", n)
+	}
+	st, err := s.kiosk.KioskMail.Status(s.ctx)
+	if err != nil || st.OutboxPending != 1 || st.OutboxError == nil {
+		t.Fatalf("kiosk mail status while the relay is down: %+v %v", st, err)
+	}
+	// A second round does not mail the same registrations again.
+	if r, err := s.kiosk.KioskMail.Round(s.ctx); err != nil || r.BundlesQueued != 0 {
+		t.Fatalf("second kiosk round: %+v %v", r, err)
+	}
+
+	// The relay comes up.
+	s.set(s.kiosk, map[string]string{"smtp.port": strconv.Itoa(kioskRelay.Port())})
+	s.flush(s.kiosk)
+	if n := len(syncBox.Folder("INBOX")); n != 1 {
+		t.Fatalf("%d bundle mails in the sync mailbox, want 1", n)
+	}
+	raw, err := os.ReadFile(syncBox.Folder("INBOX")[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pn := range pns {
+		if bytes.Contains(raw, []byte(pn)) || bytes.Contains(raw, []byte(strings.ReplaceAll(pn, "-", ""))) {
+			t.Fatal("a personnummer is readable in the bundle mail")
+		}
+	}
+
+	cr, err := s.console.ConsoleMail.Round(s.ctx)
+	if err != nil || cr.BundlesImported != 1 || cr.Applied != 3 || cr.PacksQueued != 1 || len(cr.Problems) != 0 {
+		t.Fatalf("console round: %+v %v", cr, err)
+	}
+	if got := s.orders(ids); got != 3 {
+		t.Fatalf("%d ready orders, want 3", got)
+	}
+	if n := len(syncBox.Folder("INBOX")); n != 0 || len(syncBox.Folder("id06desk-processed")) != 1 {
+		t.Fatalf("the bundle mail was not moved to processed: inbox %d", n)
+	}
+	s.flush(s.console)
+	admin := 0
+	for _, m := range consoleRelay.Messages() {
+		if len(m.To) == 1 && m.To[0] == "admin@bygg.se" {
+			admin++
+		}
+	}
+	if admin != 3 {
+		t.Fatalf("%d admin mails, want 3", admin)
+	}
+
+	// The acknowledging pack reaches the kiosk by mail.
+	kr, err := s.kiosk.KioskMail.Round(s.ctx)
+	if err != nil || kr.PacksApplied != 1 {
+		t.Fatalf("kiosk collect: %+v %v", kr, err)
+	}
+	if n := s.kioskPending(); n != 0 {
+		t.Fatalf("kiosk pending %d after the acknowledging pack", n)
+	}
+
+	// The same bundle mail again (a relay that delivered twice): still 3.
+	syncBox.Deliver(raw)
+	cr, err = s.console.ConsoleMail.Round(s.ctx)
+	if err != nil || cr.BundlesImported != 0 || cr.MailsSeen != 1 || cr.MailsRefused != 0 {
+		t.Fatalf("console round with the same mail: %+v %v", cr, err)
+	}
+	if got := s.orders(ids); got != 3 {
+		t.Fatalf("%d orders after the same mail again", got)
+	}
+	// Nothing changed for the kiosk: no new pack.
+	if cr.PacksQueued != 0 {
+		t.Fatalf("a pack was mailed though nothing changed: %+v", cr)
+	}
+
+	// A mail that is not a bundle is refused with its reason.
+	syncBox.Deliver([]byte("From: x@example.se\r\nTo: sync@bygg.se\r\nSubject: hello\r\n\r\nhi\r\n"))
+	if cr, err = s.console.ConsoleMail.Round(s.ctx); err != nil || cr.MailsRefused != 1 {
+		t.Fatalf("console round with a plain mail: %+v %v", cr, err)
+	}
+	cs, err := s.console.ConsoleMail.Status(s.ctx)
+	if err != nil || len(cs.Mails) == 0 || cs.Mails[0].Verdict != "refused" || cs.Mails[0].Problem == nil {
+		t.Fatalf("console mail log: %+v %v", cs, err)
+	}
+	if len(syncBox.Folder("id06desk-refused")) != 1 {
+		t.Fatal("the plain mail is not in the refused folder")
+	}
+}
+
+// The same round through the console's own SMTP receiver: the kiosk's
+// pairing points its relay at the console and its password comes from the
+// pairing secret.
+func TestOfflineSiteByReceiver(t *testing.T) {
+	s := newMailSite(t)
+	port := closedPort(t)
+	s.set(s.console, map[string]string{"sync.transport": "receiver", "sync.receiver.listen": "127.0.0.1:" + strconv.Itoa(port),
+		"sync.receiver.host": "127.0.0.1"})
+	if _, err := s.console.SyncNow(s.ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.console.ConsoleSync.Pair(s.ctx, "Gate B", "Solna", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.kiosk.KioskSync.Join(s.ctx, bytes.NewReader(p.File)); err != nil {
+		t.Fatal(err)
+	}
+	kv, _ := s.kiosk.Settings.Load(s.ctx)
+	if kv.Get("smtp.host") != "127.0.0.1" || kv.Get("smtp.port") != strconv.Itoa(port) || kv.Get("smtp.password") == "" {
+		t.Fatalf("the kiosk's relay is not the receiver: %q:%q", kv.Get("smtp.host"), kv.Get("smtp.port"))
+	}
+	// The console's job starts the receiver; here, a round.
+	if err := s.console.ConsoleMail.KeepReceiver(s.ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.console.ConsoleMail.Receiver(); !st.Running {
+		t.Fatalf("receiver: %+v", st)
+	}
+	ids := s.invite(2)
+	s.register(ids[0], "811218-9876")
+	s.register(ids[1], "900101-0017")
+	if r, err := s.kiosk.KioskMail.Round(s.ctx); err != nil || r.BundlesQueued != 1 {
+		t.Fatalf("kiosk round: %+v %v", r, err)
+	}
+	s.flush(s.kiosk)
+	if got := s.orders(ids); got != 2 {
+		t.Fatalf("%d orders after the receiver took the bundle", got)
+	}
+	if st, _ := s.kiosk.KioskMail.Status(s.ctx); st.OutboxPending != 0 || st.OutboxFailed != 0 {
+		t.Fatalf("kiosk outbox after sending to the receiver: %+v", st)
+	}
+}
