@@ -160,7 +160,7 @@ func closedPort(t *testing.T) int {
 func TestOfflineSiteByMail(t *testing.T) {
 	s := newMailSite(t)
 	syncBox, kioskBox := dovecottest.Start(t), dovecottest.Start(t)
-	kioskRelay := relay(t, syncBox.Maildir())   // the kiosk's relay delivers to the console's sync mailbox
+	kioskRelay := relay(t, syncBox.Maildir())    // the kiosk's relay delivers to the console's sync mailbox
 	consoleRelay := relay(t, kioskBox.Maildir()) // the console's relay delivers to the kiosk's mailbox
 	cset := imapSettings(syncBox)
 	for k, v := range smtpSettings(consoleRelay.Port()) {
