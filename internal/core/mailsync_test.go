@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"id06desk/internal/core"
 	"id06desk/internal/imapfetch/dovecottest"
 	"id06desk/internal/invitations"
+	"id06desk/internal/mailsync"
 	"id06desk/internal/order"
 	"id06desk/internal/photo/phototest"
 	"id06desk/internal/registration"
@@ -169,10 +171,18 @@ func TestOfflineSiteByMail(t *testing.T) {
 	cset["sync.transport"] = "imap"
 	s.set(s.console, cset)
 
+	s.set(s.console, map[string]string{"smtp.username": "relay-user", "smtp.password": "relay-secret-pw"})
 	p, err := s.console.ConsoleSync.Pair(s.ctx, "Gate A", "Hagastaden", "gate-a@bygg.se")
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The pairing carries the mail setup, never a password.
+	for _, secret := range []string{"relay-secret-pw", syncBox.Password} {
+		if bytes.Contains(p.File, []byte(secret)) || strings.Contains(p.QR, secret) {
+			t.Fatal("a password is in the pairing")
+		}
+	}
+	s.set(s.console, map[string]string{"smtp.username": "", "smtp.password": ""})
 	if _, err := s.kiosk.KioskSync.Join(s.ctx, bytes.NewReader(p.File)); err != nil {
 		t.Fatal(err)
 	}
@@ -327,5 +337,53 @@ func TestOfflineSiteByReceiver(t *testing.T) {
 	}
 	if st, _ := s.kiosk.KioskMail.Status(s.ctx); st.OutboxPending != 0 || st.OutboxFailed != 0 {
 		t.Fatalf("kiosk outbox after sending to the receiver: %+v", st)
+	}
+}
+
+// A kiosk silent longer than sync.silence_hours is highlighted, and with
+// sync.silence_mail on the admin is mailed once per silence.
+func TestSilentKioskIsMailedOnce(t *testing.T) {
+	s := newMailSite(t)
+	sink := relay(t, "")
+	set := smtpSettings(sink.Port())
+	set["sync.transport"], set["sync.silence_hours"], set["sync.silence_mail"] = "imap", "1", "on"
+	set["sync.imap.host"], set["sync.imap.port"] = "127.0.0.1", strconv.Itoa(closedPort(t))
+	set["sync.imap.security"] = "none"
+	s.set(s.console, set)
+	if _, err := s.console.ConsoleSync.Pair(s.ctx, "Gate C", "Kista", ""); err != nil {
+		t.Fatal(err)
+	}
+	// Paired just now: not silent.
+	if _, err := s.console.ConsoleMail.Round(s.ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.flush(s.console)
+	if n := sink.Count(); n != 0 {
+		t.Fatalf("%d mails about a kiosk paired a moment ago", n)
+	}
+	// Two hours later: the console's mail rounds with a clock ahead.
+	later := mailsync.NewConsole(mailsync.ConsoleConfig{Sync: s.console.ConsoleSync, Store: s.console.DB,
+		Settings: s.console.Settings.Load, Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
+	for range 2 {
+		r, err := later.Round(s.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The mailbox is down: the round says so, and goes on.
+		if len(r.Problems) == 0 {
+			t.Fatalf("a round with the mailbox down reported no problem: %+v", r)
+		}
+	}
+	s.flush(s.console)
+	if n := sink.Count(); n != 1 {
+		t.Fatalf("%d silent-kiosk mails, want 1", n)
+	}
+	m := sink.Messages()[0]
+	if m.To[0] != "admin@bygg.se" || !bytes.Contains(m.Data, []byte("Gate C")) {
+		t.Fatalf("silent-kiosk mail to %v", m.To)
+	}
+	st, err := later.Status(s.ctx)
+	if err != nil || len(st.Kiosks) != 1 || !st.Kiosks[0].Silent {
+		t.Fatalf("status: %+v %v", st, err)
 	}
 }

@@ -128,7 +128,7 @@ func (c *Console) collect(ctx context.Context, vals settings.Values, res *Consol
 	}
 	cfg.TLSConfig = c.c.TLS
 	r, err := c.c.Collect(ctx, cfg, func(ctx context.Context, m *imapfetch.Message) (imapfetch.Outcome, error) {
-		d := c.deliver(ctx, pairing.ViaIMAP, "", m.MessageID, m.Subject, m.Body, MaxFileBytes(vals))
+		d := c.deliver(ctx, pairing.ViaIMAP, "", m.MessageID, m.Subject, m.Body, maxTakenFileBytes(vals))
 		res.BundlesImported += d.bundles
 		res.Applied += d.applied
 		return d.outcome, nil
@@ -230,7 +230,7 @@ func (c *Console) Deliver(ctx context.Context, kioskID string, raw io.Reader) er
 	if err != nil {
 		return err
 	}
-	d := c.deliver(ctx, pairing.ViaReceiver, kioskID, "", "", raw, MaxFileBytes(vals))
+	d := c.deliver(ctx, pairing.ViaReceiver, kioskID, "", "", raw, maxTakenFileBytes(vals))
 	switch d.outcome.Verdict {
 	case imapfetch.Refused:
 		return fmt.Errorf("%w: %s", syncmail.ErrRejected, d.problem.EN)

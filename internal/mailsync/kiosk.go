@@ -202,7 +202,7 @@ func (k *Kiosk) collect(ctx context.Context, vals settings.Values, res *KioskRou
 	}
 	cfg.TLSConfig = k.c.TLS
 	res.CollectConfigured = true
-	limit := MaxFileBytes(vals)
+	limit := maxTakenFileBytes(vals)
 	r, err := k.c.Collect(ctx, cfg, func(ctx context.Context, m *imapfetch.Message) (imapfetch.Outcome, error) {
 		if m.Body == nil {
 			return imapfetch.Outcome{Verdict: imapfetch.Refused, Reason: "too large"}, nil

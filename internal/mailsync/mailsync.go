@@ -51,12 +51,18 @@ func IMAPConfig(v settings.Values) (c imapfetch.Config, ok bool) {
 	return c, c.Host != ""
 }
 
-// MaxFileBytes is the largest sync file a mail may carry: the size limit.
-func MaxFileBytes(v settings.Values) int64 { return int64(v.Int("sync.mail_max_mb")) << 20 }
+// MaxFileBytes is the largest sync file a mail carries: sync.mail_max_mb
+// is the whole mail, and base64 makes a file 4/3 larger (with line ends,
+// 1.37×), so a file gets 72 % of it.
+func MaxFileBytes(v settings.Values) int64 { return int64(v.Int("sync.mail_max_mb")) << 20 * 72 / 100 }
 
-// MaxMailBytes is the largest sync mail taken: a file of MaxFileBytes in
-// base64 (4/3, with line ends) and the rest of the mail.
-func MaxMailBytes(v settings.Values) int64 { return MaxFileBytes(v)*14/10 + 1<<20 }
+// maxTakenFileBytes and MaxMailBytes are what the console and a kiosk
+// take: twice and three times the limit, so that the other side may have
+// a larger setting than this one.
+func maxTakenFileBytes(v settings.Values) int64 { return int64(v.Int("sync.mail_max_mb")) << 21 }
+
+// MaxMailBytes is the largest sync mail taken (see maxTakenFileBytes).
+func MaxMailBytes(v settings.Values) int64 { return int64(v.Int("sync.mail_max_mb")) << 20 * 3 }
 
 // newMessageID is a Message-ID in the sender's domain.
 func newMessageID(from string) (string, error) {
