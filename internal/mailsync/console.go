@@ -485,11 +485,11 @@ func (c *Console) Test(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return TestIMAP(ctx, vals, c.c.TLS)
+	return CheckIMAP(ctx, vals, c.c.TLS)
 }
 
-// TestIMAP checks the sync.imap.* settings of vals.
-func TestIMAP(ctx context.Context, vals settings.Values, tlsConf *tls.Config) error {
+// CheckIMAP checks the sync.imap.* settings of vals.
+func CheckIMAP(ctx context.Context, vals settings.Values, tlsConf *tls.Config) error {
 	cfg, ok := IMAPConfig(vals)
 	if !ok {
 		return i18n.Wrap(errors.New("no imap server"), msgNoMailbox)
