@@ -18,6 +18,7 @@ import (
 	"id06desk/internal/invitations"
 	"id06desk/internal/kiosk"
 	"id06desk/internal/kiosksync"
+	"id06desk/internal/mailsync"
 	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/registration"
@@ -179,12 +180,19 @@ func (s *stack) everything(t *testing.T) httpapi.Config {
 	cfg.BankID, cfg.Log = s.bankid, slog.New(slog.DiscardHandler)
 	cfg.Exports = exports.New(s.db)
 	cfg.Batches = batches.New(batches.Config{Store: s.db, Settings: s.st.Load, DefaultFolder: filepath.Join(s.dir, "nexus")})
-	cfg.ConsoleSync = s.consoleSync()
+	cs := s.consoleSync()
+	cfg.ConsoleSync = cs
 	ks, err := kiosksync.New(kiosksync.Config{Store: s.db, Dir: filepath.Join(s.dir, "sync"), Documents: filepath.Join(s.dir, "Documents")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.KioskSync = ks
+	// Sync by mail as core.Open wires it, over the same services.
+	cm := mailsync.NewConsole(mailsync.ConsoleConfig{Sync: cs, Store: s.db, Settings: s.st.Load,
+		Wake: s.mail.Wake, Now: s.db.Now})
+	t.Cleanup(cm.StopReceiver)
+	cfg.ConsoleMail = cm
+	cfg.KioskMail = mailsync.NewKiosk(mailsync.KioskConfig{Sync: ks, Store: s.db, Settings: s.st.Load, Outbox: s.mail})
 	return cfg
 }
 

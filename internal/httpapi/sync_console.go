@@ -332,7 +332,7 @@ func syncError(err error) error {
 	switch {
 	case errors.Is(err, consolesync.ErrNotPaired), errors.Is(err, consolesync.ErrConflictGone):
 		code = CodeNotFound
-	case errors.Is(err, consolesync.ErrName), errors.Is(err, consolesync.ErrResolution):
+	case errors.Is(err, consolesync.ErrName), errors.Is(err, consolesync.ErrResolution), errors.Is(err, consolesync.ErrMailAddress):
 		code = CodeInvalid
 	case errors.Is(err, consolesync.ErrNameTaken), errors.Is(err, consolesync.ErrNoKeysYet), errors.Is(err, consolesync.ErrJoined),
 		errors.Is(err, consolesync.ErrCannotReplace), errors.Is(err, consolesync.ErrRevoked):

@@ -1365,6 +1365,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sync/mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The console's sync by mail
+         * @description The transport (sync.transport), whether collecting and sending are set up, the receiver, the last round, each kiosk's mail status and the latest sync mails.
+         */
+        get: operations["getConsoleMail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/mail/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync by mail now
+         * @description One round now: collects the sync mailbox (transport imap) and mails each kiosk with a mailbox a site pack when something changed. Problems are in round.problems (the round goes on past each).
+         */
+        post: operations["runConsoleMail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/mail/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the sync mailbox
+         * @description Logs in to the IMAP server of the sync.imap.* settings and opens the mailbox. A failure is 200 with ok false, the sentence and the server's words.
+         */
+        post: operations["testConsoleMail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/sync/mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The kiosk's sync by mail
+         * @description Sending and collecting, the outbox, the last round and the relay and mailbox settings (passwords only as set or not).
+         */
+        get: operations["getKioskMail"];
+        /**
+         * Change the kiosk's relay and mailbox
+         * @description Only the keys of KioskMailInput.values (others: invalid, reason sync.mail.not_kiosk_setting); all or nothing; an empty password keeps the stored one.
+         */
+        put: operations["setKioskMail"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/sync/mail/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync by mail now (kiosk)
+         * @description One round now: mails the sealed registrations not acknowledged yet to the console's sync address and collects site packs from the kiosk's mailbox. The answer has the round.
+         */
+        post: operations["runKioskMail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2140,6 +2244,8 @@ export interface components {
         PairKioskInput: {
             name: string;
             site?: string;
+            /** @description The kiosk's own mailbox (an e-mail address): site packs are mailed there. Empty: packs travel by file. */
+            mailAddress?: string;
         };
         PairKioskResult: {
             kiosk: components["schemas"]["SyncKiosk"];
@@ -2303,6 +2409,166 @@ export interface components {
                 deleted: number;
             };
             status: components["schemas"]["KioskSync"];
+        };
+        /** @description Something that went wrong in a mail round, in both languages (the round went on past it). */
+        SyncMailProblem: {
+            code: string;
+            sv: string;
+            en: string;
+        };
+        /** @description The console's own SMTP receiver. */
+        SyncMailReceiver: {
+            running: boolean;
+            /** @description The address it listens on. */
+            addr?: string;
+            /** @description Why it is not running (server words). */
+            error?: string;
+        };
+        /** @description What one mail round on the console did. */
+        ConsoleMailRound: {
+            /**
+             * @description sync.transport.
+             * @enum {string}
+             */
+            transport: "file" | "imap" | "receiver";
+            mailsSeen: number;
+            bundlesImported: number;
+            /** @description Registrations applied. */
+            applied: number;
+            mailsRefused: number;
+            /** @description Site packs queued to kiosks' mailboxes. */
+            packsQueued: number;
+            problems?: components["schemas"]["SyncMailProblem"][];
+        };
+        /** @description One kiosk's mail transport (merge with GET /api/sync/kiosks by id). */
+        ConsoleMailKiosk: {
+            id: string;
+            /** @description Its mailbox for site packs (none: by file). */
+            mailAddress?: string;
+            /**
+             * Format: date-time
+             * @description When its last mail arrived.
+             */
+            lastMailAt?: string;
+            /**
+             * Format: date-time
+             * @description When its last site pack was mailed.
+             */
+            lastPackMailedAt?: string;
+            lastPackMailedSeq?: number;
+            /**
+             * Format: date-time
+             * @description When it was last heard from (zero time: never).
+             */
+            lastContactAt: string;
+            /** @description The last failure of a mail to it (server words). */
+            lastMailError?: string;
+            /** @description Not heard from for longer than sync.silence_hours. */
+            silent: boolean;
+            /** @description Site pack mails to it not sent yet. */
+            packsWaiting: number;
+            /** @description It can log in at the console's receiver (user name: its id). */
+            receiverLogin: boolean;
+        };
+        /** @description One sync mail the console handled. */
+        SyncMailEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            via: "imap" | "receiver";
+            messageId?: string;
+            subject?: string;
+            kioskId?: string;
+            kioskName?: string;
+            /**
+             * @description kept: left in the mailbox to try again.
+             * @enum {string}
+             */
+            verdict: "processed" | "refused" | "kept";
+            problem?: components["schemas"]["SyncMailProblem"];
+        };
+        /** @description The console's sync by mail. */
+        ConsoleMailStatus: {
+            /**
+             * @description sync.transport.
+             * @enum {string}
+             */
+            transport: "file" | "imap" | "receiver";
+            syncAddress?: string;
+            imapConfigured: boolean;
+            sendConfigured: boolean;
+            pollMinutes: number;
+            silenceHours: number;
+            receiver: components["schemas"]["SyncMailReceiver"];
+            /** Format: date-time */
+            lastRoundAt?: string;
+            lastRound?: components["schemas"]["ConsoleMailRound"];
+            kiosks: components["schemas"]["ConsoleMailKiosk"][];
+            /** @description The latest sync mails, newest first. */
+            mails: components["schemas"]["SyncMailEntry"][];
+        };
+        ConsoleMailRun: {
+            round: components["schemas"]["ConsoleMailRound"];
+            status: components["schemas"]["ConsoleMailStatus"];
+        };
+        /** @description The answer of a mailbox check (a failure is ok false, not an error). */
+        MailTest: {
+            ok: boolean;
+            code: string;
+            /** @description In the language of the request. */
+            message: string;
+            /** @description The server's words, when it answered. */
+            detail?: string;
+        };
+        /** @description What one mail round on the kiosk did. */
+        KioskMailRound: {
+            /** @description False: not paired, nothing was done. */
+            paired: boolean;
+            sendConfigured: boolean;
+            bundlesQueued: number;
+            registrations: number;
+            bundleSeqs?: number[];
+            collectConfigured: boolean;
+            mailsSeen: number;
+            packsApplied: number;
+            mailsRefused: number;
+            problems?: components["schemas"]["SyncMailProblem"][];
+        };
+        /** @description The last failure of the outbox (code and server words). */
+        OutboxFailure: {
+            code: string;
+            detail?: string;
+        };
+        /** @description The kiosk's sync by mail, its relay and mailbox settings, and the round just run. */
+        KioskMail: {
+            sendConfigured: boolean;
+            collectConfigured: boolean;
+            /** @description The console's sync address (from the pairing). */
+            syncAddress?: string;
+            /** Format: date-time */
+            lastRoundAt?: string;
+            /** Format: date-time */
+            lastQueuedAt?: string;
+            lastQueuedCount: number;
+            /** Format: date-time */
+            lastCollectAt?: string;
+            /** Format: date-time */
+            lastPackMailAt?: string;
+            outboxPending: number;
+            outboxFailed: number;
+            outboxError?: components["schemas"]["OutboxFailure"];
+            problem?: components["schemas"]["SyncMailProblem"];
+            /** @description The settings PUT /api/kiosk/sync/mail edits; passwords as "set" or "". */
+            values: {
+                [key: string]: string;
+            };
+            round?: components["schemas"]["KioskMailRound"];
+        };
+        KioskMailInput: {
+            /** @description smtp.host, smtp.port, smtp.security, smtp.username, smtp.password, smtp.from, sync.imap.host, sync.imap.port, sync.imap.security, sync.imap.username, sync.imap.password; an empty password leaves the stored one. */
+            values: {
+                [key: string]: string;
+            };
         };
     };
     responses: never;
@@ -5165,6 +5431,205 @@ export interface operations {
                 };
             };
             /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, not_found, conflict. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getConsoleMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleMailStatus"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    runConsoleMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleMailRun"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, bad_request, unsupported_media_type. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    testConsoleMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailTest"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, bad_request, unsupported_media_type. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getKioskMail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ticket of POST /api/kiosk/admin; required on the kiosk screen. */
+                "X-Kiosk-Ticket"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskMail"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    setKioskMail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ticket of POST /api/kiosk/admin; required on the kiosk screen. */
+                "X-Kiosk-Ticket"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KioskMailInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskMail"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only, bad_request, invalid, unsupported_media_type. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    runKioskMail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ticket of POST /api/kiosk/admin; required on the kiosk screen. */
+                "X-Kiosk-Ticket"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskMail"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only, bad_request, unsupported_media_type. */
             default: {
                 headers: {
                     [name: string]: unknown;
