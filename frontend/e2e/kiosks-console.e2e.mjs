@@ -113,6 +113,7 @@ describe('Kiosks & sync (console)', () => {
       await answer.waitFor();
       assert.ok((await answer.textContent()).trim().length > 20, await answer.textContent());
       assert.match(await answer.getAttribute('class'), /notice-error/);
+      assert.match(await answer.textContent(), /\. Serverns svar: /);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `the page is ${overflow} px too wide`);
       await page.screenshot({ path: path.join(shots, 'settings-sync.png'), fullPage: true });
