@@ -124,6 +124,29 @@ describe('kiosk sync admin view', () => {
       await page.getByTestId('kiosk-sync-export').click();
       await page.getByTestId('kiosk-sync-message').filter({ hasText: 'Sparade 0 registreringar i id06desk-Grind-A-bundle-1.id06sync' }).waitFor();
       await page.screenshot({ path: path.join(shots, 'kiosk-sync-paired.png') });
+
+      // The Mail view: the status, the relay saved, Sync now answers.
+      await page.getByTestId('kiosk-sync-view-mail').click();
+      await page.getByTestId('kiosk-mail').waitFor();
+      assert.equal((await page.getByTestId('kiosk-mail-sending').textContent()).trim(), 'Av');
+      await page.getByTestId('kmail-smtp-host').fill('relay.bygg.se');
+      await page.getByTestId('kmail-smtp-password').fill('hemligt');
+      await page.getByTestId('kiosk-mail-save').click();
+      await page.getByTestId('kiosk-sync-message').filter({ hasText: 'Sparat.' }).waitFor();
+      // The password is never shown again: the field is empty, "(sparat)" beside it.
+      assert.equal(await page.getByTestId('kmail-smtp-password').inputValue(), '');
+      assert.equal(await page.getByTestId('kmail-smtp-password').getAttribute('placeholder'), '(sparat)');
+      // Back and forth: the view loads again from the kiosk, the relay kept.
+      await page.getByTestId('kiosk-sync-view-file').click();
+      await page.getByTestId('kiosk-sync-view-mail').click();
+      await page.getByTestId('kiosk-mail').waitFor();
+      assert.equal(await page.getByTestId('kmail-smtp-host').inputValue(), 'relay.bygg.se');
+      await page.getByTestId('kiosk-mail-now').click();
+      await page.getByTestId('kiosk-sync-message').filter({ hasText: 'Klart:' }).waitFor();
+      assert.notEqual((await page.getByTestId('kiosk-mail-last-round').textContent()).trim(), 'Aldrig');
+      await assertFits(page);
+      await page.screenshot({ path: path.join(shots, 'kiosk-sync-mail.png') });
+      await page.getByTestId('kiosk-sync-view-file').click();
       const file = path.join(kiosk.dataDir, 'data', 'sync-files', 'id06desk-Grind-A-bundle-1.id06sync');
       assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'the bundle file is 0600');
       const status = JSON.parse(cli(kiosk.dataDir, ['sync', 'status', '--json']));

@@ -88,4 +88,76 @@ describe('Kiosks & sync (console)', () => {
       await keepFailure(page, 'kiosks-console', e);
     }
   });
+
+  test('Settings → Sync: transport imap with its IMAP server, the connection test answers with a sentence', async () => {
+    try {
+      await page.goto('/#/settings?tab=sync');
+      const transport = page.getByLabel('Hur paket från kiosker kommer');
+      await transport.waitFor();
+      // The mailbox fields only once the transport is imap.
+      assert.equal(await page.getByLabel('IMAP-server').count(), 0);
+      await transport.selectOption('imap');
+      await page.getByLabel('IMAP-server').fill('127.0.0.1');
+      await page.getByLabel('IMAP-port').fill('1');
+      await page.getByLabel('IMAP-säkerhet').selectOption('none');
+      await page.getByLabel('Synkadress').fill('id06-sync@bygg.se');
+      await page.getByRole('button', { name: 'Spara', exact: true }).click();
+      await page.getByTestId('settings-saved').waitFor();
+      const res = await page.request.get('/api/settings');
+      const st = await res.json();
+      assert.equal(st.values['sync.transport'], 'imap');
+      assert.equal(st.values['sync.imap.host'], '127.0.0.1');
+      // Nobody listens on port 1: ok false, the sentence and the server's words.
+      await page.getByTestId('sync-test-run').click();
+      const answer = page.getByTestId('sync-test-result');
+      await answer.waitFor();
+      assert.ok((await answer.textContent()).trim().length > 20, await answer.textContent());
+      assert.match(await answer.getAttribute('class'), /notice-error/);
+      assert.match(await answer.textContent(), /\. Serverns svar: /);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow} px too wide`);
+      await page.screenshot({ path: path.join(shots, 'settings-sync.png'), fullPage: true });
+    } catch (e) {
+      await keepFailure(page, 'settings-sync', e);
+    }
+  });
+
+  test('Kiosks & sync: a kiosk with its mailbox, Sync now says what it did and the problem in Swedish', async () => {
+    try {
+      await page.goto('/#/kiosks');
+      await page.getByTestId('mail-sync').waitFor();
+      assert.match(await page.getByTestId('mail-transport').textContent(), /id06-sync@bygg\.se/);
+      await page.getByTestId('kiosk-add').click();
+      await page.getByLabel('Namn').fill('Bygget Syd');
+      await page.getByTestId('kiosk-mail').fill('bygget-syd@bygg.se');
+      await page.getByTestId('kiosk-add-form').getByRole('button').click();
+      await page.getByTestId('kiosk-paired').waitFor();
+      await page.getByTestId('pairing-close').click();
+      const row = page.getByTestId('kiosk-row').filter({ hasText: 'Bygget Syd' });
+      await row.getByTestId('kiosk-mailbox').waitFor();
+      assert.equal((await row.getByTestId('kiosk-mailbox').textContent()).trim(), 'bygget-syd@bygg.se');
+      assert.match(await row.getByTestId('kiosk-mail-cell').textContent(), /Inget mejl än/);
+      assert.equal(await page.getByTestId('sync-mails-empty').count(), 1);
+
+      await page.getByTestId('mail-sync-now').click();
+      const result = page.getByTestId('mail-sync-result');
+      await result.waitFor();
+      // The mailbox cannot be reached (port 1): the round says so in Swedish.
+      const problems = page.getByTestId('mail-sync-problems');
+      await problems.waitFor();
+      assert.ok((await problems.textContent()).trim().length > 10, await problems.textContent());
+      assert.match(await page.getByTestId('mail-transport').textContent(), /Senaste synk/);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow} px too wide`);
+      // Nor does the table run off its card.
+      const cut = await page.getByTestId('kiosk-row').first().evaluate((tr) => {
+        const box = tr.closest('table').parentElement;
+        return box.scrollWidth - box.clientWidth;
+      });
+      assert.ok(cut <= 0, `the kiosk table is ${cut} px too wide`);
+      await page.screenshot({ path: path.join(shots, 'kiosks-mail.png'), fullPage: true });
+    } catch (e) {
+      await keepFailure(page, 'kiosks-mail', e);
+    }
+  });
 });

@@ -60,3 +60,21 @@ export function importSitePack(ticket: string, file: Blob): Promise<Applied> {
     raw: { contentType: 'application/octet-stream', data: file },
   });
 }
+
+export type KioskMail = Schemas['KioskMail'];
+export type KioskMailRound = Schemas['KioskMailRound'];
+
+/** The kiosk's sync by mail: sending, collecting, its outbox and its relay and mailbox settings. */
+export function getKioskMail(ticket: string): Promise<KioskMail> {
+  return request<KioskMail>('GET', '/api/kiosk/sync/mail', { headers: { [TICKET]: ticket } });
+}
+
+/** One mail round now: mail the waiting registrations, collect site packs. */
+export function runKioskMail(ticket: string): Promise<KioskMail> {
+  return request<KioskMail>('POST', '/api/kiosk/sync/mail/run', { headers: { [TICKET]: ticket }, body: {} });
+}
+
+/** Changes the kiosk's relay and mailbox; an empty password keeps the stored one. */
+export function setKioskMail(ticket: string, values: Record<string, string>): Promise<KioskMail> {
+  return request<KioskMail>('PUT', '/api/kiosk/sync/mail', { headers: { [TICKET]: ticket }, body: { values } });
+}

@@ -9,6 +9,13 @@ export type PairingQR = components['schemas']['PairingQR'];
 export type SyncImportResult = components['schemas']['SyncImportResult'];
 export type SyncConflict = components['schemas']['SyncConflict'];
 export type SyncConflictList = components['schemas']['SyncConflictList'];
+export type ConsoleMailStatus = components['schemas']['ConsoleMailStatus'];
+export type ConsoleMailKiosk = components['schemas']['ConsoleMailKiosk'];
+export type ConsoleMailRound = components['schemas']['ConsoleMailRound'];
+export type ConsoleMailRun = components['schemas']['ConsoleMailRun'];
+export type SyncMailEntry = components['schemas']['SyncMailEntry'];
+export type SyncMailProblem = components['schemas']['SyncMailProblem'];
+export type MailTest = components['schemas']['MailTest'];
 
 /** The paired kiosks, the newest refusals and the pending conflicts' count. */
 export function listKiosks(): Promise<SyncKioskList> {
@@ -16,8 +23,8 @@ export function listKiosks(): Promise<SyncKioskList> {
 }
 
 /** Pairs a new kiosk; its pairing file is at the answer's pairingUrl. */
-export function pairKiosk(name: string, site: string): Promise<PairKioskResult> {
-  return request<PairKioskResult>('POST', '/api/sync/kiosks', { body: { name, site } });
+export function pairKiosk(name: string, site: string, mailAddress = ''): Promise<PairKioskResult> {
+  return request<PairKioskResult>('POST', '/api/sync/kiosks', { body: { name, site, mailAddress } });
 }
 
 /** A not-yet-joined kiosk's pairing QR code (and file link) again; refused once it has joined or was revoked. */
@@ -43,4 +50,19 @@ export function listConflicts(): Promise<SyncConflictList> {
 /** Keeps one of two registrations of the same invitation. */
 export function resolveConflict(id: string, keep: 'existing' | 'kiosk'): Promise<void> {
   return request<void>('POST', `/api/sync/conflicts/${encodeURIComponent(id)}/resolve`, { body: { keep } });
+}
+
+/** The console's sync by mail: transport, each kiosk's mail status, the latest sync mails. */
+export function getConsoleMail(): Promise<ConsoleMailStatus> {
+  return request<ConsoleMailStatus>('GET', '/api/sync/mail');
+}
+
+/** One mail round now: collect what arrived, mail the kiosks their site packs. */
+export function runConsoleMail(): Promise<ConsoleMailRun> {
+  return request<ConsoleMailRun>('POST', '/api/sync/mail/run', { body: {} });
+}
+
+/** Checks the sync mailbox with the saved settings (a failure is ok false, not an error). */
+export function testConsoleMail(): Promise<MailTest> {
+  return request<MailTest>('POST', '/api/sync/mail/test', { body: {} });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOf, baseName, defaultFolder, showServerSentence, skewMinutes } from './kioskSync';
+import { ageOf, baseName, defaultFolder, mailChanges, mailFormValues, showServerSentence, skewMinutes } from './kioskSync';
 import { dictionaries } from './i18n';
 
 describe('kiosk sync helpers', () => {
@@ -42,5 +42,27 @@ describe('kiosk sync helpers', () => {
 
   it('names the file without its folder', () => {
     expect(baseName('/media/k/STICK/id06desk-Gate-A-bundle-3.id06sync')).toBe('id06desk-Gate-A-bundle-3.id06sync');
+  });
+});
+
+describe('kiosk mail form', () => {
+  const server = { 'smtp.host': 'relay.bygg.se', 'smtp.port': '587', 'smtp.password': '(set)', 'sync.imap.host': '', 'sync.imap.password': '', 'company.name': 'x' };
+  it('starts with the server’s values, passwords empty and only the kiosk’s keys', () => {
+    const f = mailFormValues(server);
+    expect(f['smtp.host']).toBe('relay.bygg.se');
+    expect(f['smtp.password']).toBe('');
+    expect(f['sync.imap.host']).toBe('');
+    expect(f['smtp.from']).toBe('');
+    expect('company.name' in f).toBe(false);
+    expect(Object.keys(f)).toHaveLength(11);
+  });
+  it('sends what changed, a password only when typed', () => {
+    const f = mailFormValues(server);
+    expect(mailChanges(server, f)).toEqual({});
+    f['smtp.host'] = ' relay2.bygg.se ';
+    f['sync.imap.password'] = 'hemligt';
+    expect(mailChanges(server, f)).toEqual({ 'smtp.host': 'relay2.bygg.se', 'sync.imap.password': 'hemligt' });
+    f['smtp.port'] = '';
+    expect(mailChanges(server, f)['smtp.port']).toBe('');
   });
 });

@@ -32,3 +32,30 @@ export function baseName(path: string): string {
   const i = path.lastIndexOf('/');
   return i >= 0 ? path.slice(i + 1) : path;
 }
+
+/** The settings the kiosk's Mail view edits: its relay, then its mailbox (internal/httpapi KioskMailSettings). */
+export const RELAY_KEYS = ['smtp.host', 'smtp.port', 'smtp.security', 'smtp.username', 'smtp.password', 'smtp.from'] as const;
+export const MAILBOX_KEYS = ['sync.imap.host', 'sync.imap.port', 'sync.imap.security', 'sync.imap.username', 'sync.imap.password'] as const;
+
+export const isPasswordKey = (key: string): boolean => key.endsWith('.password');
+
+/** The form's starting values: the server's, with every password empty (it is never echoed; "(set)" is shown beside it). */
+export function mailFormValues(values: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of [...RELAY_KEYS, ...MAILBOX_KEYS]) out[k] = isPasswordKey(k) ? '' : (values[k] ?? '');
+  return out;
+}
+
+/** What to send: the values that changed (trimmed), and a password only when one was typed. */
+export function mailChanges(original: Record<string, string>, edited: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of [...RELAY_KEYS, ...MAILBOX_KEYS]) {
+    const v = edited[k] ?? '';
+    if (isPasswordKey(k)) {
+      if (v !== '') out[k] = v;
+      continue;
+    }
+    if (v.trim() !== (original[k] ?? '')) out[k] = v.trim();
+  }
+  return out;
+}

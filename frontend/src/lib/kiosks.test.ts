@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundleFile, importCounts, importTone, kioskState } from './kiosks';
+import { bundleFile, importCounts, importTone, kioskState, mailByKiosk, problemText, roundCounts, when } from './kiosks';
 
 describe('kioskState', () => {
   it('tells revoked, joined and waiting apart', () => {
@@ -32,5 +32,36 @@ describe('importCounts', () => {
     expect(importTone({ conflicts: 0, refused: 0 })).toBe('ok');
     expect(importTone({ conflicts: 1, refused: 0 })).toBe('warn');
     expect(importTone({ conflicts: 0, refused: 2 })).toBe('warn');
+  });
+});
+
+describe('sync by mail', () => {
+  const k = (id: string, mailAddress?: string) => ({ id, mailAddress, lastContactAt: '0001-01-01T00:00:00Z', silent: false, packsWaiting: 0, receiverLogin: false });
+  it('finds each kiosk’s mail status by id', () => {
+    const m = mailByKiosk([k('a', 'a@bygg.se'), k('b')]);
+    expect(m.get('a')?.mailAddress).toBe('a@bygg.se');
+    expect(m.get('b')?.mailAddress).toBeUndefined();
+    expect(m.get('c')).toBeUndefined();
+    expect(mailByKiosk(null).size).toBe(0);
+  });
+  it('reads Go’s zero time as never', () => {
+    expect(when('0001-01-01T00:00:00Z')).toBeNull();
+    expect(when(undefined)).toBeNull();
+    expect(when('nonsense')).toBeNull();
+    expect(when('2026-12-05T10:00:00Z')?.toISOString()).toBe('2026-12-05T10:00:00.000Z');
+  });
+  it('lists what a round did, zeros left out', () => {
+    expect(roundCounts({ mailsSeen: 2, bundlesImported: 1, applied: 3, mailsRefused: 0, packsQueued: 1 })).toEqual([
+      { key: 'mailsSeen', n: 2 },
+      { key: 'bundlesImported', n: 1 },
+      { key: 'applied', n: 3 },
+      { key: 'packsQueued', n: 1 },
+    ]);
+    expect(roundCounts({ mailsSeen: 0, bundlesImported: 0, applied: 0, mailsRefused: 0, packsQueued: 0 })).toEqual([]);
+  });
+  it('shows a problem in the UI’s language', () => {
+    const p = { code: 'x', sv: 'Fel', en: 'Wrong' };
+    expect(problemText(p, 'sv')).toBe('Fel');
+    expect(problemText(p, 'en')).toBe('Wrong');
   });
 });

@@ -1,6 +1,6 @@
 // The page logic of Kiosks & sync: a kiosk's state and which file it needs
 // next, the file dropped for import, and the result of an import in words.
-import type { SyncImportResult, SyncKiosk } from '../api/sync';
+import type { ConsoleMailKiosk, ConsoleMailRound, SyncImportResult, SyncKiosk, SyncMailProblem } from '../api/sync';
 
 export type KioskState = 'revoked' | 'joined' | 'waiting';
 
@@ -30,4 +30,31 @@ export function importCounts(r: Pick<SyncImportResult, 'applied' | 'already' | '
 /** The kind of notice an import result gets: ok when everything was applied or already there. */
 export function importTone(r: Pick<SyncImportResult, 'conflicts' | 'refused'>): 'ok' | 'warn' {
   return r.conflicts > 0 || r.refused > 0 ? 'warn' : 'ok';
+}
+
+// Sync by mail (issue 14).
+
+/** Each kiosk's mail status by kiosk id (GET /api/sync/mail's kiosks), to show beside GET /api/sync/kiosks' rows. */
+export function mailByKiosk(kiosks: readonly ConsoleMailKiosk[] | null | undefined): Map<string, ConsoleMailKiosk> {
+  return new Map((kiosks ?? []).map((k) => [k.id, k]));
+}
+
+/** A time the server sends as Go's zero time when it never happened: null then. */
+export function when(at: string | null | undefined): Date | null {
+  if (!at) return null;
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) || d.getUTCFullYear() < 2000 ? null : d;
+}
+
+export type RoundCount = 'mailsSeen' | 'bundlesImported' | 'applied' | 'mailsRefused' | 'packsQueued';
+
+/** What a mail round did, in a fixed order, zeros left out (nothing: an empty list). */
+export function roundCounts(r: Pick<ConsoleMailRound, RoundCount>): { key: RoundCount; n: number }[] {
+  const keys: RoundCount[] = ['mailsSeen', 'bundlesImported', 'applied', 'mailsRefused', 'packsQueued'];
+  return keys.map((key) => ({ key, n: r[key] })).filter((c) => c.n > 0);
+}
+
+/** A round's problem in the UI's language. */
+export function problemText(p: SyncMailProblem, locale: string): string {
+  return locale === 'en' ? p.en : p.sv;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedValues, nexusFieldShown, pinProblem, sectionOf, splitFieldErrors } from './settingsForm';
+import { changedValues, nexusFieldShown, pinProblem, sectionOf, splitFieldErrors, syncFieldShown } from './settingsForm';
 import type { SettingDef } from '../api/settings';
 
 const defs: SettingDef[] = [
@@ -80,5 +80,27 @@ describe('Settings → Nexus', () => {
     }
     expect(nexusFieldShown('nexus.folder', { 'nexus.channel': 'mail' })).toBe(true);
     expect(nexusFieldShown('nexus.file_days', {})).toBe(true);
+  });
+});
+
+describe('syncFieldShown', () => {
+  it('shows the mailbox fields for imap and the receiver fields for receiver only', () => {
+    for (const key of ['sync.imap.host', 'sync.imap.password', 'sync.imap.mailbox']) {
+      expect(syncFieldShown(key, { 'sync.transport': 'imap' }), key).toBe(true);
+      expect(syncFieldShown(key, { 'sync.transport': 'receiver' }), key).toBe(false);
+      expect(syncFieldShown(key, { 'sync.transport': 'file' }), key).toBe(false);
+      expect(syncFieldShown(key, {}), key).toBe(false);
+    }
+    for (const key of ['sync.receiver.listen', 'sync.receiver.host', 'sync.receiver.tls_cert']) {
+      expect(syncFieldShown(key, { 'sync.transport': 'receiver' }), key).toBe(true);
+      expect(syncFieldShown(key, { 'sync.transport': 'imap' }), key).toBe(false);
+    }
+    for (const key of ['sync.transport', 'sync.address', 'sync.poll_minutes', 'sync.silence_hours']) {
+      expect(syncFieldShown(key, { 'sync.transport': 'file' }), key).toBe(true);
+    }
+  });
+  it('puts the sync keys in their own section', () => {
+    expect(sectionOf('sync.imap.host')).toBe('sync');
+    expect(sectionOf('sync.transport')).toBe('sync');
   });
 });

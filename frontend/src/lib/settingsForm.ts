@@ -45,12 +45,13 @@ export function changedValues(
   return out;
 }
 
-export type SettingsSection = 'company' | 'email' | 'kiosk' | 'bankid' | 'nexus';
+export type SettingsSection = 'company' | 'email' | 'kiosk' | 'bankid' | 'nexus' | 'sync';
 
 /** Which settings section a key belongs to. */
 export function sectionOf(key: string): SettingsSection {
   if (key.startsWith('smtp.')) return 'email';
   if (key.startsWith('nexus.')) return 'nexus';
+  if (key.startsWith('sync.')) return 'sync';
   if (key.startsWith('kiosk.') || key.startsWith('camera.')) return 'kiosk';
   if (key.startsWith('bankid.')) return 'bankid';
   return 'company';
@@ -87,5 +88,17 @@ export function fieldId(key: string): string {
  */
 export function nexusFieldShown(key: string, values: Record<string, string>): boolean {
   if (key === 'nexus.mail_to' || key === 'nexus.mail_max_mb') return values['nexus.channel'] === 'mail';
+  return true;
+}
+
+/**
+ * Whether a field of Settings → Sync applies to the values as edited: the
+ * mailbox (IMAP) fields only when bundles are collected from a mailbox, the
+ * receiver's only when the console runs its own SMTP receiver.
+ */
+export function syncFieldShown(key: string, values: Record<string, string>): boolean {
+  const transport = values['sync.transport'] || 'file';
+  if (key.startsWith('sync.imap.')) return transport === 'imap';
+  if (key.startsWith('sync.receiver.')) return transport === 'receiver';
   return true;
 }
