@@ -58,6 +58,8 @@ type Store interface {
 		seal func(seq uint64) ([]byte, error), fn func(inv *invite.Invitation) (invite.Change, error)) (uint64, error)
 	SealedSeqs(ctx context.Context) ([]uint64, error)
 	SealedRegistration(ctx context.Context, seq uint64) (kioskstate.SealedRegistration, error)
+	// SealedForMail lists those never mailed or mailed before resendBefore.
+	SealedForMail(ctx context.Context, resendBefore time.Time) ([]kioskstate.SealedRef, error)
 	RecordKioskExport(ctx context.Context, bundleSeq uint64, count int, at time.Time, e audit.Entry) error
 	ApplyKioskSitePack(ctx context.Context, p kioskstate.KioskSitePack, check func(applied uint64) error) (kioskstate.SitePackResult, error)
 	UnpairKiosk(ctx context.Context, check func(pending int) error, e audit.Entry) (int, error)

@@ -10,12 +10,6 @@ import (
 	"id06desk/internal/syncwire"
 )
 
-// MailStore is what mailing bundles needs of the store.
-type MailStore interface {
-	SealedForMail(ctx context.Context, resendBefore time.Time) ([]kioskstate.SealedRef, error)
-	MarkMailed(ctx context.Context, seqs []uint64, at time.Time) error
-}
-
 // MailBundle is one bundle written to go by mail: its file and the
 // sealed registrations it carries.
 type MailBundle struct {
@@ -59,13 +53,13 @@ func PackForMail(refs []kioskstate.SealedRef, maxBytes int64) [][]uint64 {
 // mailed: the caller queues the mails, then calls MarkMailed. A crash in
 // between mails them again later, which the console's import takes as
 // "already had".
-func (s *Service) BundlesForMail(ctx context.Context, store MailStore, maxBytes int64, resendBefore time.Time) ([]MailBundle, error) {
+func (s *Service) BundlesForMail(ctx context.Context, maxBytes int64, resendBefore time.Time) ([]MailBundle, error) {
 	unlock := s.lock()
 	defer unlock()
 	if _, _, err := s.state(); err != nil {
 		return nil, err
 	}
-	refs, err := store.SealedForMail(ctx, resendBefore)
+	refs, err := s.c.Store.SealedForMail(ctx, resendBefore)
 	if err != nil {
 		return nil, err
 	}

@@ -99,12 +99,21 @@ func (r Renderer) newID(domain, sender string) (string, error) {
 	if r.NewMessageID != nil {
 		return r.NewMessageID(domain)
 	}
+	return NewMessageID(domain)
+}
+
+// NewMessageID is a Message-ID (without angle brackets): 26 random base32
+// characters @ domain.
+func NewMessageID(domain string) (string, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("message id: %w", err)
 	}
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])) + "@" + domain, nil
 }
+
+// MessageIDFor is a new Message-ID in the sender address's domain.
+func MessageIDFor(sender string) (string, error) { return NewMessageID(domainOf(sender)) }
 
 // envelope is what every mail kind shares.
 type envelope struct {

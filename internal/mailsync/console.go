@@ -33,6 +33,9 @@ type ConsoleStore interface {
 	UpdateKiosk(ctx context.Context, id string, fn func(k *pairing.Kiosk) ([]audit.Entry, error)) (pairing.Kiosk, error)
 	RecordSyncMail(ctx context.Context, m pairing.MailLog) error
 	ListSyncMail(ctx context.Context, limit int) ([]pairing.MailLog, error)
+	// PendingMailsByRecipient counts a kind's mails not sent yet, by
+	// recipient (the site packs waiting for each kiosk).
+	PendingMailsByRecipient(ctx context.Context, kind string) (map[string]int, error)
 }
 
 // ConsoleConfig wires a Console.
@@ -158,51 +161,39 @@ type delivered struct {
 func (c *Console) deliver(ctx context.Context, via pairing.Via, from, msgID, subject string, body io.Reader, limit int64) delivered {
 	var d delivered
 	var refusal, transient error
-	if body == nil {
-		refusal = i18n.Wrap(syncmail.ErrTooLarge, msgTooLarge)
-	} else {
-		err := syncmail.Files(body, limit, func(name string, r io.Reader) error {
-			res, err := c.c.Sync.ImportFrom(ctx, r, from)
-			if res != nil && res.KioskID != "" {
-				d.kioskID = res.KioskID
-			}
-			var ie *i18n.Error
-			switch {
-			case err == nil:
-				d.bundles++
-				d.applied += res.Applied
-			case errors.Is(err, consolesync.ErrReplayed):
-				// Already imported (a resent or redelivered mail).
-			case errors.As(err, &ie):
-				refusal = err
-			default:
-				transient = err
-			}
-			return nil
-		})
-		if err != nil {
-			var ie *i18n.Error
-			if errors.Is(err, syncmail.ErrNoSyncFile) {
-				refusal = i18n.Wrap(err, msgNoSyncFile)
-			} else if errors.As(err, &ie) {
-				refusal = err
-			} else {
-				transient = err
-			}
+	note := func(err error) {
+		if r, t := sortOut(err); r != nil {
+			refusal = r
+		} else if t != nil {
+			transient = t
 		}
 	}
+	note(syncmail.Files(body, limit, func(name string, r io.Reader) error {
+		res, err := c.c.Sync.ImportFrom(ctx, r, from)
+		if res != nil && res.KioskID != "" {
+			d.kioskID = res.KioskID
+		}
+		switch {
+		case err == nil:
+			d.bundles++
+			d.applied += res.Applied
+		case errors.Is(err, consolesync.ErrReplayed):
+			// Already imported (a resent or redelivered mail).
+		default:
+			note(err)
+		}
+		return nil
+	}))
+	d.outcome = outcome(refusal, transient)
 	entry := pairing.MailLog{At: c.c.Now().UTC(), Via: via, MessageID: msgID, Subject: subject, KioskID: d.kioskID}
-	switch {
-	case transient != nil:
-		d.outcome = imapfetch.Outcome{Verdict: imapfetch.Keep, Reason: transient.Error()}
+	switch d.outcome.Verdict {
+	case imapfetch.Keep:
 		p := problemOf(transient)
 		d.problem, entry.Verdict = &p, pairing.MailKept
-	case refusal != nil:
-		d.outcome = imapfetch.Outcome{Verdict: imapfetch.Refused, Reason: problemOf(refusal).EN}
+	case imapfetch.Refused:
 		p := problemOf(refusal)
 		d.problem, d.rejected, entry.Verdict = &p, true, pairing.MailRefused
 	default:
-		d.outcome = imapfetch.Outcome{Verdict: imapfetch.Processed}
 		entry.Verdict = pairing.MailProcessed
 	}
 	if d.problem != nil {
@@ -288,7 +279,7 @@ func (c *Console) sendPack(ctx context.Context, k pairing.Kiosk, from string) (q
 	if err != nil || p == nil {
 		return false, err
 	}
-	id, err := newMessageID(from)
+	id, err := mail.MessageIDFor(from)
 	if err != nil {
 		return false, err
 	}
@@ -427,11 +418,6 @@ type ConsoleStatus struct {
 	Mails          []MailEntry   `json:"mails"`
 }
 
-// Waiting counts pending mails of a kind by recipient.
-type Waiting interface {
-	PendingMailsByRecipient(ctx context.Context, kind string) (map[string]int, error)
-}
-
 // Status reports the console's mail transport, per kiosk and the latest
 // sync mails.
 func (c *Console) Status(ctx context.Context) (*ConsoleStatus, error) {
@@ -447,11 +433,9 @@ func (c *Console) Status(ctx context.Context) (*ConsoleStatus, error) {
 	c.lastMu.Lock()
 	out.LastRoundAt, out.LastRound = c.lastAt, c.last
 	c.lastMu.Unlock()
-	waiting := map[string]int{}
-	if w, ok := c.c.Store.(Waiting); ok {
-		if waiting, err = w.PendingMailsByRecipient(ctx, KindSitePack); err != nil {
-			return nil, err
-		}
+	waiting, err := c.c.Store.PendingMailsByRecipient(ctx, KindSitePack)
+	if err != nil {
+		return nil, err
 	}
 	kiosks, err := c.c.Store.ListKiosks(ctx)
 	if err != nil {

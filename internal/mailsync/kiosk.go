@@ -16,6 +16,7 @@ import (
 	"id06desk/internal/imapfetch"
 	"id06desk/internal/kioskstate"
 	"id06desk/internal/kiosksync"
+	"id06desk/internal/mail"
 	"id06desk/internal/outbox"
 	"id06desk/internal/settings"
 	"id06desk/internal/smtpout"
@@ -25,8 +26,9 @@ import (
 
 // KioskStore is what the kiosk's mail rounds need of the store.
 type KioskStore interface {
-	kiosksync.MailStore
 	Queue
+	SealedForMail(ctx context.Context, resendBefore time.Time) ([]kioskstate.SealedRef, error)
+	MarkMailed(ctx context.Context, seqs []uint64, at time.Time) error
 	KioskMailState(ctx context.Context) (kioskstate.MailState, error)
 	SetKioskMailState(ctx context.Context, m kioskstate.MailState) error
 	Audit(ctx context.Context, actor string, action audit.Action, subject, detail string) error
@@ -155,12 +157,12 @@ func (k *Kiosk) send(ctx context.Context, vals settings.Values, p *kiosksync.Pai
 	res.SendConfigured = true
 	now := k.c.Now()
 	resend := time.Duration(vals.Int("sync.resend_hours")) * time.Hour
-	bundles, err := k.c.Sync.BundlesForMail(ctx, k.c.Store, MaxFileBytes(vals), now.Add(-resend))
+	bundles, err := k.c.Sync.BundlesForMail(ctx, MaxFileBytes(vals), now.Add(-resend))
 	if err != nil {
 		return err
 	}
 	for _, b := range bundles {
-		id, err := newMessageID(smtpCfg.From)
+		id, err := mail.MessageIDFor(smtpCfg.From)
 		if err != nil {
 			return err
 		}
@@ -204,9 +206,6 @@ func (k *Kiosk) collect(ctx context.Context, vals settings.Values, res *KioskRou
 	res.CollectConfigured = true
 	limit := maxTakenFileBytes(vals)
 	r, err := k.c.Collect(ctx, cfg, func(ctx context.Context, m *imapfetch.Message) (imapfetch.Outcome, error) {
-		if m.Body == nil {
-			return imapfetch.Outcome{Verdict: imapfetch.Refused, Reason: "too large"}, nil
-		}
 		applied := 0
 		err := syncmail.Files(m.Body, limit, func(name string, r io.Reader) error {
 			_, err := k.c.Sync.ApplySitePackMail(ctx, r)
@@ -222,7 +221,7 @@ func (k *Kiosk) collect(ctx context.Context, vals settings.Values, res *KioskRou
 		if applied > 0 {
 			st.LastPackMailAt = k.c.Now().UTC()
 		}
-		return verdictOf(err)
+		return outcome(sortOut(err)), nil
 	})
 	if r != nil {
 		res.MailsSeen += r.Seen
@@ -233,24 +232,6 @@ func (k *Kiosk) collect(ctx context.Context, vals settings.Values, res *KioskRou
 	}
 	st.LastCollectAt = k.c.Now().UTC()
 	return nil
-}
-
-// verdictOf turns a file's handling into the mail's verdict: handled →
-// processed; a refusal with a sentence (not a sync mail, tampered,
-// revoked…) → refused with it; anything else (the disk, the database) →
-// kept to try again.
-func verdictOf(err error) (imapfetch.Outcome, error) {
-	if err == nil {
-		return imapfetch.Outcome{Verdict: imapfetch.Processed}, nil
-	}
-	var ie *i18n.Error
-	if errors.Is(err, syncmail.ErrNoSyncFile) {
-		return imapfetch.Outcome{Verdict: imapfetch.Refused, Reason: msgNoSyncFile.With().In(i18n.EN)}, nil
-	}
-	if errors.As(err, &ie) {
-		return imapfetch.Outcome{Verdict: imapfetch.Refused, Reason: ie.Msg.In(i18n.EN)}, nil
-	}
-	return imapfetch.Outcome{Verdict: imapfetch.Keep, Reason: err.Error()}, nil
 }
 
 // KioskStatus is the kiosk's mail transport for its admin view.

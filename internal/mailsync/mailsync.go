@@ -11,12 +11,7 @@ package mailsync
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"errors"
-	"fmt"
-	"net"
-	"strings"
 
 	"id06desk/internal/i18n"
 	"id06desk/internal/imapfetch"
@@ -64,19 +59,6 @@ func maxTakenFileBytes(v settings.Values) int64 { return int64(v.Int("sync.mail_
 // MaxMailBytes is the largest sync mail taken (see maxTakenFileBytes).
 func MaxMailBytes(v settings.Values) int64 { return int64(v.Int("sync.mail_max_mb")) << 20 * 3 }
 
-// newMessageID is a Message-ID in the sender's domain.
-func newMessageID(from string) (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("message id: %w", err)
-	}
-	domain := "id06desk.invalid"
-	if i := strings.LastIndexByte(from, '@'); i >= 0 && i < len(from)-1 {
-		domain = from[i+1:]
-	}
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])) + "@" + domain, nil
-}
-
 // Problem is the last thing that went wrong in a round, as shown.
 type Problem struct {
 	Code string `json:"code"`
@@ -91,15 +73,9 @@ var (
 	msgNoAddress = i18n.Text{Code: "sync.mail.no_address",
 		SV: "Konsolens synkadress saknas: parkoppla om kiosken eller ange sync.address.",
 		EN: "The console's sync address is missing: pair the kiosk again or set sync.address."}
-	msgNoSyncFile = i18n.Text{Code: "sync.mail.no_file",
-		SV: "Mejlet har ingen synkfil från id06desk.",
-		EN: "The mail carries no id06desk sync file."}
 	msgNoMailbox = i18n.Text{Code: "sync.mail.no_mailbox",
 		SV: "Ingen IMAP-server är inställd: fyll i Inställningar → Synk (sync.imap.host).",
 		EN: "No IMAP server is set up: fill in Settings → Sync (sync.imap.host)."}
-	msgTooLarge = i18n.Text{Code: "sync.mail.too_large",
-		SV: "Mejlet är större än största synkmejl (sync.mail_max_mb) och hämtades inte.",
-		EN: "The mail is larger than the largest sync mail (sync.mail_max_mb) and was not fetched."}
 	msgTransient = i18n.Text{Code: "sync.mail.transient",
 		SV: "Mejlet kunde inte hanteras just nu ({error}); det ligger kvar och prövas igen.",
 		EN: "The mail could not be handled just now ({error}); it stays and is tried again."}
@@ -127,11 +103,28 @@ func problemOf(err error) Problem {
 	return Problem{Code: m.Code(), SV: m.In(i18n.SV), EN: m.In(i18n.EN)}
 }
 
-// loopback reports whether host is this machine.
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
+// sortOut tells a refusal — the error carries its sentence (not a sync
+// mail, tampered, from a revoked kiosk…): the mail is refused for good —
+// from a failure to try again (the disk, the database).
+func sortOut(err error) (refusal, transient error) {
+	var ie *i18n.Error
+	switch {
+	case err == nil:
+		return nil, nil
+	case errors.As(err, &ie):
+		return err, nil
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return nil, err
+}
+
+// outcome is a sync mail's verdict: kept when something in it could not be
+// handled now, else refused when something was refused, else processed.
+func outcome(refusal, transient error) imapfetch.Outcome {
+	switch {
+	case transient != nil:
+		return imapfetch.Outcome{Verdict: imapfetch.Keep, Reason: transient.Error()}
+	case refusal != nil:
+		return imapfetch.Outcome{Verdict: imapfetch.Refused, Reason: problemOf(refusal).EN}
+	}
+	return imapfetch.Outcome{Verdict: imapfetch.Processed}
 }

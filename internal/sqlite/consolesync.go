@@ -70,15 +70,7 @@ func scanKiosk(s scanner) (pairing.Kiosk, error) {
 	k.LastMailAt, k.LastPackMailedAt, k.SilenceMailedAt = nullableTime(lastMail), nullableTime(lastPack), nullableTime(silence)
 	k.LastPackMailedSeq = uint64(packSeq)
 	k.PairedAt = fromMS(paired)
-	if revoked.Valid {
-		k.RevokedAt = fromMS(revoked.Int64)
-	}
-	if keysAt.Valid {
-		k.KeysAt = fromMS(keysAt.Int64)
-	}
-	if lastAt.Valid {
-		k.LastBundleAt = fromMS(lastAt.Int64)
-	}
+	k.RevokedAt, k.KeysAt, k.LastBundleAt = nullableTime(revoked), nullableTime(keysAt), nullableTime(lastAt)
 	k.AgeRecipient = age.String
 	k.NextPackSeq, k.LastBundleSeq = uint64(next), uint64(lastSeq)
 	return k, nil
