@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { adminCookie, cli, startBackend } from './backend.mjs';
-import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, waitForHash, keepFailure } from './support.mjs';
+import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, waitForHash, keepFailure, kioskScreenAPI, assertSyncViewFits, kioskPIN } from './support.mjs';
 
 const PIN = '2468';
 
@@ -61,38 +61,11 @@ after(async () => {
 });
 
 /** A call to the kiosk's API as its screen (its cookie). */
-async function kioskAPI(method, url, body) {
-  const res = await fetch(new URL(url, kiosk.baseURL), {
-    method,
-    headers: { Cookie: `${kioskCookie.name}=${kioskCookie.value}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-/** The sync view is inside the 1280×800 screen and does not scroll. */
-async function assertFits(page) {
-  const m = await page.getByTestId('kiosk-sync').evaluate((d) => {
-    const r = d.getBoundingClientRect();
-    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, scroll: d.scrollHeight - d.clientHeight, w: innerWidth, h: innerHeight };
-  });
-  assert.ok(m.top >= 0 && m.left >= 0 && m.bottom <= m.h && m.right <= m.w, `the sync view fits the screen: ${JSON.stringify(m)}`);
-  assert.ok(m.scroll <= 1, `the sync view does not scroll: ${JSON.stringify(m)}`);
-}
+const kioskAPI = (method, url, body) => kioskScreenAPI(kiosk.baseURL, kioskCookie, method, url, body);
 
 /** Hold the logo, type the PIN, open Sync. */
 async function openSync(page) {
-  const logo = page.getByTestId('kiosk-logo');
-  await logo.waitFor();
-  const box = await logo.boundingBox();
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.waitForTimeout(3300);
-  await page.mouse.up();
-  const pad = page.getByTestId('pin-dialog');
-  await pad.waitFor();
-  for (const d of PIN) await pad.locator(`[data-pin-key="${d}"]`).click();
+  await kioskPIN(page, PIN);
   await page.getByTestId('pin-sync').click();
   await page.getByRole('dialog', { name: 'Synka med kontoret' }).waitFor();
 }
@@ -129,14 +102,14 @@ describe('pairing by QR and unpairing', () => {
       await page.getByTestId('kiosk-sync-scan').click();
       await page.getByTestId('kiosk-sync-scanning').waitFor();
       await page.getByTestId('kiosk-sync-scanning').getByTestId('camera-preview').waitFor();
-      await assertFits(page);
+      await assertSyncViewFits(page);
       await page.screenshot({ path: path.join(shots, 'kiosk-pair-qr-scanning.png') });
       // The admin holds the console's screen up to the camera.
       assert.equal((await kioskAPI('POST', '/api/kiosk/test-camera', { file: '2-console-screen.png' })).status, 200);
       await page.getByTestId('kiosk-sync-message').filter({ hasText: 'Parkopplad som Bygget Norr med Bygg & Söner AB' }).waitFor();
       await page.getByTestId('kiosk-sync-who').filter({ hasText: 'Kiosk Bygget Norr på Norra länken' }).waitFor();
       await kioskAPI('POST', '/api/kiosk/test-camera', { file: '1-face.jpg' });
-      await assertFits(page);
+      await assertSyncViewFits(page);
       await page.screenshot({ path: path.join(shots, 'kiosk-pair-qr-joined.png') });
 
       // Until the kiosk's first bundle arrives, the admin can show the QR again.
@@ -174,11 +147,11 @@ describe('pairing by QR and unpairing', () => {
       await confirm.waitFor();
       assert.match(await confirm.textContent(), /Koppla bort kiosken från Bygg & Söner AB\?/);
       assert.equal(await page.getByTestId('kiosk-sync-leave-pending').count(), 0, 'nothing is pending: no warning');
-      await assertFits(page);
+      await assertSyncViewFits(page);
       await page.getByTestId('kiosk-sync-leave-confirm-button').click();
       await page.getByTestId('kiosk-sync-unpaired').waitFor();
       await page.getByTestId('kiosk-sync-message').filter({ hasText: 'bortkopplad från Bygg & Söner AB' }).waitFor();
-      await assertFits(page);
+      await assertSyncViewFits(page);
       await page.screenshot({ path: path.join(shots, 'kiosk-pair-qr-unpaired.png') });
       const status = JSON.parse(cli(kiosk.dataDir, ['sync', 'status', '--json']));
       // An unpaired data folder answers as a console does.

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { cli, startBackend } from './backend.mjs';
-import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, waitForHash, keepFailure } from './support.mjs';
+import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, waitForHash, keepFailure, kioskScreenAPI, assertSyncViewFits, kioskPIN } from './support.mjs';
 
 const PIN = '2468';
 const TESTDATA = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
@@ -54,27 +54,7 @@ after(async () => {
 });
 
 /** A call to the kiosk's API as its screen (its cookie). */
-async function api(method, url, body, contentType = 'application/json') {
-  const headers = { Cookie: `${cookie.name}=${cookie.value}` };
-  if (body !== undefined) headers['Content-Type'] = contentType;
-  const res = await fetch(new URL(url, kiosk.baseURL), {
-    method,
-    headers,
-    body: body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : body,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-/** The sync view is inside the 1280×800 screen and does not scroll. */
-async function assertFits(page) {
-  const m = await page.getByTestId('kiosk-sync').evaluate((d) => {
-    const r = d.getBoundingClientRect();
-    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, scroll: d.scrollHeight - d.clientHeight, w: innerWidth, h: innerHeight };
-  });
-  assert.ok(m.top >= 0 && m.left >= 0 && m.bottom <= m.h && m.right <= m.w, `the sync view fits the screen: ${JSON.stringify(m)}`);
-  assert.ok(m.scroll <= 1, `the sync view does not scroll: ${JSON.stringify(m)}`);
-}
+const api = (method, url, body, contentType) => kioskScreenAPI(kiosk.baseURL, cookie, method, url, body, contentType);
 
 describe('kiosk sync admin view', () => {
   test('the PIN opens the sync view: pair by file, status, export to a folder', async () => {
@@ -85,16 +65,7 @@ describe('kiosk sync admin view', () => {
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     try {
       await page.goto('/#/kiosk');
-      const logo = page.getByTestId('kiosk-logo');
-      await logo.waitFor();
-      const box = await logo.boundingBox();
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.mouse.down();
-      await page.waitForTimeout(3300);
-      await page.mouse.up();
-      const pad = page.getByTestId('pin-dialog');
-      await pad.waitFor();
-      for (const d of PIN) await pad.locator(`[data-pin-key="${d}"]`).click();
+      const pad = await kioskPIN(page, PIN);
       // Three buttons under the pad: none cuts its words.
       const cut = await pad.locator('.actions button').evaluateAll((bs) => bs.filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.textContent));
       assert.deepEqual(cut, [], 'the PIN pad buttons show their whole text');
@@ -104,7 +75,7 @@ describe('kiosk sync admin view', () => {
       const view = page.getByRole('dialog', { name: 'Synka med kontoret' });
       await view.waitFor();
       await page.getByTestId('kiosk-sync-unpaired').waitFor();
-      await assertFits(page);
+      await assertSyncViewFits(page);
 
       // A damaged pairing file: refused, with the reason.
       const damaged = fs.readFileSync(PAIRING);
@@ -118,7 +89,7 @@ describe('kiosk sync admin view', () => {
       await page.getByTestId('kiosk-sync-who').filter({ hasText: 'Kiosk Grind A på Hagastaden, parkopplad med Kontoret' }).waitFor();
       assert.equal(await page.getByTestId('kiosk-sync-pending').textContent(), '0');
       assert.equal((await page.getByTestId('kiosk-sync-last-pack').textContent()).trim(), 'Inget inläst ännu');
-      await assertFits(page);
+      await assertSyncViewFits(page);
 
       // Export into the offered folder (inside the data folder with --data-dir).
       await page.getByTestId('kiosk-sync-export').click();
@@ -144,7 +115,7 @@ describe('kiosk sync admin view', () => {
       await page.getByTestId('kiosk-mail-now').click();
       await page.getByTestId('kiosk-sync-message').filter({ hasText: 'Klart:' }).waitFor();
       assert.notEqual((await page.getByTestId('kiosk-mail-last-round').textContent()).trim(), 'Aldrig');
-      await assertFits(page);
+      await assertSyncViewFits(page);
       await page.screenshot({ path: path.join(shots, 'kiosk-sync-mail.png') });
       await page.getByTestId('kiosk-sync-view-file').click();
       const file = path.join(kiosk.dataDir, 'data', 'sync-files', 'id06desk-Grind-A-bundle-1.id06sync');

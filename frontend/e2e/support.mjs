@@ -139,3 +139,45 @@ export function consoleAPI(baseURL, cookie) {
 
   return { api, invite, registerManually };
 }
+
+/**
+ * A call to a kiosk's API as its screen: cookie is the kiosk cookie (as
+ * Playwright's context.cookies() gives it); a body other than JSON goes
+ * with its contentType. Answers {status, body}.
+ */
+export async function kioskScreenAPI(baseURL, cookie, method, url, body, contentType = 'application/json') {
+  const headers = { Cookie: `${cookie.name}=${cookie.value}` };
+  if (body !== undefined) headers['Content-Type'] = contentType;
+  const res = await fetch(new URL(url, baseURL), {
+    method,
+    headers,
+    body: body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** The kiosk's sync view is inside the 1280×800 screen and does not scroll. */
+export async function assertSyncViewFits(page) {
+  const m = await page.getByTestId('kiosk-sync').evaluate((d) => {
+    const r = d.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, scroll: d.scrollHeight - d.clientHeight, w: innerWidth, h: innerHeight };
+  });
+  assert.ok(m.top >= 0 && m.left >= 0 && m.bottom <= m.h && m.right <= m.w, `the sync view fits the screen: ${JSON.stringify(m)}`);
+  assert.ok(m.scroll <= 1, `the sync view does not scroll: ${JSON.stringify(m)}`);
+}
+
+/** On the kiosk screen: hold the logo 3 s and type the PIN; returns the PIN pad. */
+export async function kioskPIN(page, pin) {
+  const logo = page.getByTestId('kiosk-logo');
+  await logo.waitFor();
+  const box = await logo.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(3300);
+  await page.mouse.up();
+  const pad = page.getByTestId('pin-dialog');
+  await pad.waitFor();
+  for (const d of pin) await pad.locator(`[data-pin-key="${d}"]`).click();
+  return pad;
+}
