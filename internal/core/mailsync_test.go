@@ -387,3 +387,79 @@ func TestSilentKioskIsMailedOnce(t *testing.T) {
 		t.Fatalf("status: %+v %v", st, err)
 	}
 }
+
+// Bad input by mail (issue 14): a wrong IMAP password is said clearly and
+// the round goes on; a bundle mail from a kiosk revoked since is refused
+// with its reason (no order); a mail larger than the limit is refused
+// unread. Each refused mail is moved to id06desk-refused and logged.
+func TestSyncMailboxBadInput(t *testing.T) {
+	s := newMailSite(t)
+	syncBox := dovecottest.Start(t)
+	kioskRelay := relay(t, syncBox.Maildir())
+	cset := imapSettings(syncBox)
+	cset["sync.imap.password"] = "not-the-password"
+	cset["sync.transport"], cset["sync.mail_max_mb"] = "imap", "1"
+	s.set(s.console, cset)
+
+	// The wrong password: the connection test and the round say so with
+	// the server's words.
+	err := s.console.ConsoleMail.Test(s.ctx)
+	if err == nil {
+		t.Fatal("a wrong IMAP password passed the connection test")
+	}
+	r, err := s.console.ConsoleMail.Round(s.ctx)
+	if err != nil || len(r.Problems) != 1 || !strings.Contains(r.Problems[0].Code, "auth") ||
+		!strings.Contains(r.Problems[0].SV, "Authentication failed") {
+		t.Fatalf("round with a wrong password: %+v %v", r, err)
+	}
+	s.set(s.console, map[string]string{"sync.imap.password": syncBox.Password})
+	if err := s.console.ConsoleMail.Test(s.ctx); err != nil {
+		t.Fatalf("the right password: %v", err)
+	}
+
+	// A kiosk mails a bundle, then is revoked before the console reads it.
+	p, err := s.console.ConsoleSync.Pair(s.ctx, "Gate D", "Solna", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.kiosk.KioskSync.Join(s.ctx, bytes.NewReader(p.File)); err != nil {
+		t.Fatal(err)
+	}
+	s.set(s.kiosk, smtpSettings(kioskRelay.Port()))
+	ids := s.invite(1)
+	s.register(ids[0], "811218-9876")
+	if r, err := s.kiosk.KioskMail.Round(s.ctx); err != nil || r.BundlesQueued != 1 {
+		t.Fatalf("kiosk round: %+v %v", r, err)
+	}
+	s.flush(s.kiosk)
+	if _, err := s.console.ConsoleSync.Revoke(s.ctx, "Gate D"); err != nil {
+		t.Fatal(err)
+	}
+	// And a mail over the size limit (1 MB here: 3 MB are taken at most).
+	big := append([]byte("From: x@example.se\r\nTo: sync@bygg.se\r\nSubject: big\r\n\r\n"), bytes.Repeat([]byte("0123456789abcdef\r\n"), 4<<20/18)...)
+	syncBox.Deliver(big)
+
+	r, err = s.console.ConsoleMail.Round(s.ctx)
+	if err != nil || r.MailsSeen != 2 || r.MailsRefused != 2 || r.Applied != 0 || len(r.Problems) != 0 {
+		t.Fatalf("console round: %+v %v", r, err)
+	}
+	if got := s.orders(ids); got != 0 {
+		t.Fatalf("%d orders from a revoked kiosk", got)
+	}
+	if n := len(syncBox.Folder("id06desk-refused")); n != 2 {
+		t.Fatalf("%d mails in refused, want 2", n)
+	}
+	st, err := s.console.ConsoleMail.Status(s.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]bool{}
+	for _, m := range st.Mails {
+		if m.Verdict == "refused" && m.Problem != nil {
+			reasons[m.Problem.Code] = true
+		}
+	}
+	if !reasons["sync.kiosk_revoked"] || !reasons["imap_message_too_large"] {
+		t.Fatalf("the refused mails are not logged with their reasons: %+v", st.Mails)
+	}
+}

@@ -135,6 +135,7 @@ type Item struct {
 	UID       uint32
 	MessageID string
 	Subject   string
+	Size      int64 // as the server reported it
 	Verdict   Verdict
 	Reason    string
 }
@@ -229,7 +230,7 @@ func Collect(ctx context.Context, c Config, handle func(ctx context.Context, m *
 // one hands a message to handle and moves it as decided.
 func (s *session) one(ctx context.Context, cfg Config, meta *imap.Message, handle Handler) (Item, error) {
 	m := messageOf(meta)
-	item := Item{UID: m.UID, MessageID: m.MessageID, Subject: m.Subject}
+	item := Item{UID: m.UID, MessageID: m.MessageID, Subject: m.Subject, Size: m.Size}
 	var out Outcome
 	if m.Size > cfg.MaxMessageBytes {
 		out = Outcome{Verdict: Refused, Reason: fmt.Sprintf("%s: %d bytes, limit %d", ReasonTooLarge, m.Size, cfg.MaxMessageBytes)}

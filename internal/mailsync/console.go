@@ -139,8 +139,24 @@ func (c *Console) collect(ctx context.Context, vals settings.Values, res *Consol
 	if r != nil {
 		res.MailsSeen += r.Seen
 		res.MailsRefused += r.Refused
+		c.logTooLarge(ctx, r, cfg.MaxMessageBytes)
 	}
 	return err
+}
+
+// logTooLarge logs the mails the collection refused unread for their size
+// (the handler never saw them).
+func (c *Console) logTooLarge(ctx context.Context, r *imapfetch.Result, limit int64) {
+	for _, it := range r.Items {
+		if it.Verdict != imapfetch.Refused || !strings.HasPrefix(it.Reason, imapfetch.ReasonTooLarge) {
+			continue
+		}
+		m := imapfetch.TooLargeText.With("size", strconv.FormatInt(it.Size, 10), "max", strconv.FormatInt(limit, 10))
+		if err := c.c.Store.RecordSyncMail(ctx, pairing.MailLog{At: c.c.Now().UTC(), Via: pairing.ViaIMAP, MessageID: it.MessageID,
+			Subject: it.Subject, Verdict: pairing.MailRefused, Code: m.Code(), SV: m.In(i18n.SV), EN: m.In(i18n.EN)}); err != nil {
+			c.c.Log.Error("record a sync mail", "err", err)
+		}
+	}
 }
 
 // delivered is what became of one sync mail.
