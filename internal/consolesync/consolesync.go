@@ -290,7 +290,7 @@ func (s *Service) pairingOf(ctx context.Context, k pairing.Kiosk, cons pairing.C
 	copy(secret[:], k.Secret)
 	p := &syncwire.Pairing{
 		ConsoleID: cons.ID, ConsoleName: cons.Name, TokenKeys: syncwire.TokenKeysOf(s.c.Keys.PublicKeys()),
-		SyncAddress: vals.Get("sync.address"),
+		SyncAddress: syncAddressOf(vals),
 		Company:     company, Catalogs: catalogs, Settings: kioskSettings,
 		KioskID: k.ID, KioskName: k.Name, Site: k.Site, Secret: secret, Created: k.PairedAt,
 	}
@@ -456,6 +456,15 @@ func MailSetup(vals settings.Values, k pairing.Kiosk) map[string]string {
 		}
 	}
 	return out
+}
+
+// syncAddressOf is where kiosks mail bundles: none when bundles come by
+// file only.
+func syncAddressOf(vals settings.Values) string {
+	if vals.Get("sync.transport") == "file" {
+		return ""
+	}
+	return vals.Get("sync.address")
 }
 
 func firstOf(vs ...string) string {

@@ -116,6 +116,10 @@ func TestOfflineSiteByFile(t *testing.T) {
 		t.Fatalf("code at the kiosk after the pack: %v", err)
 	}
 	register(codeTok, byCode.ID)
+	// A kiosk synced by USB only: its mail rounds have nothing to say.
+	if r, err := kiosk.KioskMail.Round(ctx); err != nil || len(r.Problems) != 0 || r.SendConfigured || r.CollectConfigured {
+		t.Fatalf("mail round on a USB-only kiosk: %+v %v", r, err)
+	}
 	// 3. Revoked at the console: refused at the kiosk.
 	if _, err := kiosk.Registration.Open(ctx, tok(gone.ID), true); err == nil {
 		t.Fatal("a revoked invitation opened at the kiosk")

@@ -143,8 +143,11 @@ func syncAddress(p *kiosksync.Pairing, vals settings.Values) string {
 func (k *Kiosk) send(ctx context.Context, vals settings.Values, p *kiosksync.Pairing, res *KioskRound, st *kioskstate.MailState) error {
 	to := syncAddress(p, vals)
 	smtpCfg, relay := smtpout.ConfigFrom(vals)
+	if to == "" && !relay {
+		return nil // a kiosk synced by USB only: mail is not in use
+	}
 	if to == "" || !relay {
-		// Nothing to send with: say so only when there is something to send.
+		// Half set up: say so when there is something to send.
 		pending, err := k.c.Store.SealedForMail(ctx, k.c.Now())
 		if err != nil || len(pending) == 0 {
 			return err
