@@ -22,17 +22,7 @@ import (
 // On a kiosk: pair join, sync import (a site pack), sync export --out and
 // sync status [--json], without a window.
 func TestKioskSyncCommands(t *testing.T) {
-	dir := t.TempDir()
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "k.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ks, err := kiosksync.New(kiosksync.Config{Store: db, Dir: filepath.Join(dir, "sync")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := cli.Services{KioskSync: cli.KioskSyncOf(ks)}
+	dir, s := kioskServices(t)
 	if _, _, err := run(s, "sync", "export", "--out", filepath.Join(dir, "x")); err == nil {
 		t.Fatal("export on an unpaired data folder")
 	}
@@ -102,17 +92,7 @@ func TestKioskSyncCommands(t *testing.T) {
 // pair leave asks first, unpairs, and pair join takes a new pairing file
 // afterwards (a revoked kiosk paired again).
 func TestKioskPairLeave(t *testing.T) {
-	dir := t.TempDir()
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "k.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ks, err := kiosksync.New(kiosksync.Config{Store: db, Dir: filepath.Join(dir, "sync")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := cli.Services{KioskSync: cli.KioskSyncOf(ks)}
+	dir, s := kioskServices(t)
 	if _, _, err := run(s, "pair", "leave", "--yes"); err == nil || !strings.Contains(err.Error(), "not paired") {
 		t.Fatalf("leave unpaired: %v", err)
 	}
@@ -140,7 +120,7 @@ func TestKioskPairLeave(t *testing.T) {
 	if _, stderr, err := run(s, "pair", "leave"); err == nil || !strings.Contains(err.Error(), "nothing was changed") || !strings.Contains(stderr, `Unpair kiosk "Gate A"`) {
 		t.Fatalf("leave without yes: %v %q", err, stderr)
 	}
-	if !ks.Paired() {
+	if !s.KioskSync.Paired(context.Background()) {
 		t.Fatal("unpaired without confirmation")
 	}
 	out, _, err := run(s, "pair", "leave", "--yes")
@@ -153,4 +133,21 @@ func TestKioskPairLeave(t *testing.T) {
 	if out, _, err := run(s, "pair", "join", pairingFile("kiosk-2")); err != nil || !strings.Contains(out, "id kiosk-2") {
 		t.Fatalf("join after leave: %q %v", out, err)
 	}
+}
+
+// kioskServices is a kiosk's data folder (not paired yet) and the
+// command line's services over it.
+func kioskServices(t *testing.T) (string, cli.Services) {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "k.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ks, err := kiosksync.New(kiosksync.Config{Store: db, Dir: filepath.Join(dir, "sync")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, cli.Services{KioskSync: cli.KioskSyncOf(ks)}
 }

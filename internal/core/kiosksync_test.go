@@ -19,16 +19,7 @@ import (
 func TestPairedKioskVerifiesTheConsolesTokens(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "K")
-	ck, _ := syncwire.NewConsoleKeys()
-	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	ring := token.New(priv)
-	secret, _ := syncwire.NewSecret()
-	var pairing bytes.Buffer
-	if err := syncwire.WritePairing(&pairing, &syncwire.Pairing{ConsoleID: "console-1", ConsoleName: "Office",
-		TokenKeys: syncwire.TokenKeysOf(ring.PublicKeys()), KioskID: "kiosk-1", KioskName: "Gate", Secret: secret, Created: time.Now()}, ck); err != nil {
-		t.Fatal(err)
-	}
-	tok, _ := ring.Sign(token.Claims{InvitationID: "9b2f4c1e-3a5d-4e6f-8a7b-1c2d3e4f5a6b", Company: "5560360793", CardType: "id06-rfid", ExpiresAt: time.Now().Add(time.Hour)})
+	pairing, tok := consolePairing(t)
 
 	a, err := core.Open(ctx, core.Options{DataDir: dir})
 	if err != nil {
@@ -40,7 +31,7 @@ func TestPairedKioskVerifiesTheConsolesTokens(t *testing.T) {
 	if _, err := a.Keys.Verify(tok, time.Now()); err == nil {
 		t.Fatal("an unpaired App verifies another console's token")
 	}
-	if _, err := a.KioskSync.Join(ctx, &pairing); err != nil {
+	if _, err := a.KioskSync.Join(ctx, pairing); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Keys.Verify(tok, time.Now()); err != nil {
@@ -68,16 +59,7 @@ func TestPairedKioskVerifiesTheConsolesTokens(t *testing.T) {
 func TestRunningKioskSeesTheCommandLinesJoinAndLeave(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "K")
-	ck, _ := syncwire.NewConsoleKeys()
-	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	ring := token.New(priv)
-	secret, _ := syncwire.NewSecret()
-	var pairing bytes.Buffer
-	if err := syncwire.WritePairing(&pairing, &syncwire.Pairing{ConsoleID: "console-1", ConsoleName: "Office",
-		TokenKeys: syncwire.TokenKeysOf(ring.PublicKeys()), KioskID: "kiosk-1", KioskName: "Gate", Secret: secret, Created: time.Now()}, ck); err != nil {
-		t.Fatal(err)
-	}
-	tok, _ := ring.Sign(token.Claims{InvitationID: "9b2f4c1e-3a5d-4e6f-8a7b-1c2d3e4f5a6b", Company: "5560360793", CardType: "id06-rfid", ExpiresAt: time.Now().Add(time.Hour)})
+	pairing, tok := consolePairing(t)
 
 	host, err := core.Open(ctx, core.Options{DataDir: dir, Lock: true})
 	if err != nil {
@@ -94,7 +76,7 @@ func TestRunningKioskSeesTheCommandLinesJoinAndLeave(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Close()
-	if _, err := cmd.KioskSync.Join(ctx, &pairing); err != nil {
+	if _, err := cmd.KioskSync.Join(ctx, pairing); err != nil {
 		t.Fatal(err)
 	}
 	// The kiosk_pairing job notices within its period (2 s); nothing
@@ -124,4 +106,21 @@ func TestRunningKioskSeesTheCommandLinesJoinAndLeave(t *testing.T) {
 	if host.KioskSync.Paired() {
 		t.Fatal("still paired after the command line's leave")
 	}
+}
+
+// consolePairing is a console's pairing file for kiosk "kiosk-1" and a
+// token of an invitation the console signed.
+func consolePairing(t *testing.T) (pairing *bytes.Buffer, tok string) {
+	t.Helper()
+	ck, _ := syncwire.NewConsoleKeys()
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	ring := token.New(priv)
+	secret, _ := syncwire.NewSecret()
+	pairing = &bytes.Buffer{}
+	if err := syncwire.WritePairing(pairing, &syncwire.Pairing{ConsoleID: "console-1", ConsoleName: "Office",
+		TokenKeys: syncwire.TokenKeysOf(ring.PublicKeys()), KioskID: "kiosk-1", KioskName: "Gate", Secret: secret, Created: time.Now()}, ck); err != nil {
+		t.Fatal(err)
+	}
+	tok, _ = ring.Sign(token.Claims{InvitationID: "9b2f4c1e-3a5d-4e6f-8a7b-1c2d3e4f5a6b", Company: "5560360793", CardType: "id06-rfid", ExpiresAt: time.Now().Add(time.Hour)})
+	return pairing, tok
 }
