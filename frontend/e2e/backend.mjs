@@ -34,6 +34,14 @@ import { fileURLToPath } from 'node:url';
 const frontendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export const ADMIN_PASSWORD = 'e2e-secret-pass';
+
+/** Logs in on the console's login page as the admin (Swedish UI) and waits for the invitations. */
+export async function loginAsAdmin(page) {
+  await page.goto('/#/login');
+  await page.getByLabel('Lösenord').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForFunction(() => location.hash === '#/invitations');
+}
 const URL_RE = /http:\/\/127\.0\.0\.1:\d+\//;
 const KIOSK_RE = /^Registration kiosk[^\n]*?(http:\/\/\S+\/api\/kiosk\/open\?key=\S+)\r?\n/m;
 const START_TIMEOUT_MS = 20_000;

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { ADMIN_PASSWORD, adminCookie, startBackend, startBankIDStub } from './backend.mjs';
+import { adminCookie, startBackend, startBankIDStub, loginAsAdmin } from './backend.mjs';
 import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, TOKEN_RE, waitForHash, imageLoaded, keepFailure, tokenFromMail, phonePhoto } from './support.mjs';
 
 // pigo's passport-style sample, copied by `make pigo-assets` (part of `make build`).
@@ -61,10 +61,7 @@ before(async () => {
   const page = await context.newPage();
   watch(page, 'admin', backend.baseURL);
   admin = { context, page };
-  await page.goto('/#/login');
-  await page.getByLabel('Lösenord').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForFunction(() => location.hash === '#/invitations');
+  await loginAsAdmin(page);
 
   await api('PUT', '/api/settings', {
     values: {

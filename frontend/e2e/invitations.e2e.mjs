@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ADMIN_PASSWORD, startBackend } from './backend.mjs';
+import { startBackend, loginAsAdmin } from './backend.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shots = path.join(here, 'screenshots');
@@ -42,10 +42,7 @@ before(async () => {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`console: ${m.text()}`);
   });
 
-  await page.goto('/#/login');
-  await page.getByLabel('Lösenord').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForFunction(() => location.hash === '#/invitations');
+  await loginAsAdmin(page);
 });
 
 after(async () => {

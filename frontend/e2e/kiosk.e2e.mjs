@@ -24,7 +24,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { ADMIN_PASSWORD, adminCookie, cli, startBackend } from './backend.mjs';
+import { adminCookie, cli, startBackend, loginAsAdmin } from './backend.mjs';
 import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, waitForHash, imageLoaded, keepFailure } from './support.mjs';
 
 
@@ -286,10 +286,7 @@ describe('admin console', () => {
     const page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`admin pageerror: ${e.message}`));
     try {
-      await page.goto('/#/login');
-      await page.getByLabel('Lösenord').fill(ADMIN_PASSWORD);
-      await page.getByRole('button', { name: 'Logga in' }).click();
-      await waitForHash(page, /^#\/invitations$/);
+      await loginAsAdmin(page);
       await page.goto('/#/settings?tab=kiosk');
       await page.getByRole('heading', { name: 'PIN-kod för att lämna kioskläget' }).waitFor();
       await page.getByTestId('pin-state').filter({ hasText: 'Ingen PIN-kod är inställd' }).waitFor();

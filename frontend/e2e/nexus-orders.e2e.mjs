@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, request as pwRequest } from 'playwright-core';
-import { ADMIN_PASSWORD, startBackend } from './backend.mjs';
+import { startBackend, loginAsAdmin } from './backend.mjs';
 import { shots, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, TOKEN_RE, waitForHash, imageLoaded, keepFailure, tokenFromMail, phonePhoto } from './support.mjs';
 
 const COMPANY = 'E2E Nexus AB';
@@ -98,10 +98,7 @@ before(async () => {
   const page = await context.newPage();
   watch(page, 'admin');
   admin = { context, page };
-  await page.goto('/#/login');
-  await page.getByLabel('Lösenord').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForFunction(() => location.hash === '#/invitations');
+  await loginAsAdmin(page);
 
   await api('PUT', '/api/settings', {
     values: {
