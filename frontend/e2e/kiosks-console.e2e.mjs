@@ -147,6 +147,14 @@ describe('Kiosks & sync (console)', () => {
       await problems.waitFor();
       assert.ok((await problems.textContent()).trim().length > 10, await problems.textContent());
       assert.match(await page.getByTestId('mail-transport').textContent(), /Senaste synk/);
+      // Only the problem, not "nothing new" beside it.
+      assert.doesNotMatch(await result.textContent(), /Inget nytt/);
+      // After a reload the last round's problems are still shown.
+      const said = (await problems.locator('li').first().textContent()).trim();
+      await page.reload();
+      const last = page.getByTestId('mail-sync-last-problems');
+      await last.waitFor();
+      assert.equal((await last.locator('li').first().textContent()).trim(), said);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `the page is ${overflow} px too wide`);
       // Nor does the table run off its card.
