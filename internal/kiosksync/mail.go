@@ -49,30 +49,46 @@ func PackForMail(refs []kioskstate.SealedRef, maxBytes int64) [][]uint64 {
 
 // BundlesForMail writes the sealed registrations never mailed, or mailed
 // before resendBefore and not acknowledged since, as bundles of at most
-// maxBytes each (each with its own sequence number). Nothing is marked
-// mailed: the caller queues the mails, then calls MarkMailed. A crash in
-// between mails them again later, which the console's import takes as
-// "already had".
-func (s *Service) BundlesForMail(ctx context.Context, maxBytes int64, resendBefore time.Time) ([]MailBundle, error) {
+// maxBytes each (each with its own sequence number), and hands each to
+// each before writing the next: one bundle is in memory at a time, not
+// the whole backlog (a thousand registrations with photos are a hundred
+// megabytes or more). Nothing is marked mailed: each queues the mail,
+// then the caller calls MarkMailed. A crash in between mails them again
+// later, which the console's import takes as "already had". An error from
+// each stops the writing and is returned. each runs under the service's
+// lock: it must not call the Service.
+func (s *Service) BundlesForMail(ctx context.Context, maxBytes int64, resendBefore time.Time, each func(MailBundle) error) error {
 	unlock := s.lock()
 	defer unlock()
 	if _, _, err := s.state(); err != nil {
-		return nil, err
+		return err
 	}
 	refs, err := s.c.Store.SealedForMail(ctx, resendBefore)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []MailBundle
+	size := make(map[uint64]int64, len(refs))
+	for _, r := range refs {
+		size[r.Seq] = r.Size
+	}
 	for _, seqs := range PackForMail(refs, maxBytes) {
+		// Sized up front: a growing buffer would copy the bundle over
+		// and over and hold up to twice its size.
+		est := int64(bundleOverhead)
+		for _, seq := range seqs {
+			est += size[seq] + bundleEntryOverhead
+		}
 		var buf bytes.Buffer
+		buf.Grow(int(est))
 		ex, err := s.exportSeqs(ctx, &buf, seqs)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, MailBundle{Exported: *ex, Seqs: seqs, Data: buf.Bytes()})
+		if err := each(MailBundle{Exported: *ex, Seqs: seqs, Data: buf.Bytes()}); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // ApplySitePackMail applies a site pack that came by mail. It may have

@@ -160,11 +160,7 @@ func (k *Kiosk) send(ctx context.Context, vals settings.Values, p *kiosksync.Pai
 	res.SendConfigured = true
 	now := k.c.Now()
 	resend := time.Duration(vals.Int("sync.resend_hours")) * time.Hour
-	bundles, err := k.c.Sync.BundlesForMail(ctx, MaxFileBytes(vals), now.Add(-resend))
-	if err != nil {
-		return err
-	}
-	for _, b := range bundles {
+	err := k.c.Sync.BundlesForMail(ctx, MaxFileBytes(vals), now.Add(-resend), func(b kiosksync.MailBundle) error {
 		id, err := mail.MessageIDFor(smtpCfg.From)
 		if err != nil {
 			return err
@@ -190,14 +186,17 @@ func (k *Kiosk) send(ctx context.Context, vals settings.Values, p *kiosksync.Pai
 		res.Registrations += b.Count
 		res.BundleSeqs = append(res.BundleSeqs, b.Seq)
 		k.c.Log.Info("bundle mail queued", "seq", b.Seq, "registrations", b.Count)
-	}
+		return nil
+	})
+	// What was queued before an error stays queued and marked: the
+	// outbox is woken for it all the same.
 	if res.BundlesQueued > 0 {
 		st.LastQueuedAt, st.LastQueuedCount = now.UTC(), res.Registrations
 		if k.c.Outbox != nil {
 			k.c.Outbox.Wake()
 		}
 	}
-	return nil
+	return err
 }
 
 func (k *Kiosk) collect(ctx context.Context, vals settings.Values, res *KioskRound, st *kioskstate.MailState) error {

@@ -153,7 +153,14 @@ func Compose(m Mail) ([]byte, error) {
 		text = append(text, body.In(l))
 	}
 
+	// Sized up front: the attachments are megabytes, and a growing buffer
+	// would copy them over and over and hold up to twice the mail.
+	size := int64(4 << 10) // headers and text
+	for _, f := range m.Files {
+		size += EncodedSize(int64(len(f.Data)))
+	}
 	var buf bytes.Buffer
+	buf.Grow(int(size))
 	mw := multipart.NewWriter(&buf)
 	header := func(name, value string) { buf.WriteString(fold(name + ": " + value)) }
 	header("From", from.String())
