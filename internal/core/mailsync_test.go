@@ -24,12 +24,12 @@ import (
 // mailSite is a console and a kiosk with separate data folders, as two
 // site PCs: the kiosk has no route to the console, only mail.
 type mailSite struct {
-	t              *testing.T
+	t              testing.TB
 	ctx            context.Context
 	console, kiosk *core.App
 }
 
-func newMailSite(t *testing.T) *mailSite {
+func newMailSite(t testing.TB) *mailSite {
 	ctx := context.Background()
 	open := func(name string) *core.App {
 		a, err := core.Open(ctx, core.Options{DataDir: filepath.Join(t.TempDir(), name)})
@@ -53,7 +53,7 @@ func (s *mailSite) set(a *core.App, v map[string]string) {
 	}
 }
 
-func relay(t *testing.T, maildir string) *smtpsink.Sink {
+func relay(t testing.TB, maildir string) *smtpsink.Sink {
 	sink, err := smtpsink.Start(smtpsink.Options{Maildir: maildir})
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +143,7 @@ func (s *mailSite) kioskPending() int {
 	return st.Pending
 }
 
-func closedPort(t *testing.T) int {
+func closedPort(t testing.TB) int {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -29,6 +29,8 @@ type Sink struct {
 	addr *net.TCPAddr
 	dir  string // when set, each message is also written there as NNNNNN.eml
 	mdir string // when set, each message is also delivered into this Maildir
+	// forget: keep From and To of each message, not its text (Options.Forget)
+	forget bool
 
 	mu        sync.Mutex
 	got       []Message
@@ -47,6 +49,11 @@ type Options struct {
 	// Maildir/tmp, then renamed), as a mail server delivers to a mailbox:
 	// point it at an IMAP server's Maildir for "relay → mailbox".
 	Maildir string
+	// Forget keeps only From and To of each message in memory (Messages'
+	// Data is nil): the text goes only to Dir or Maildir. For deliveries
+	// too large to hold, such as a benchmark's hundreds of megabytes,
+	// whose heap the recorded copies would otherwise fill.
+	Forget bool
 }
 
 // Start listens and serves in the background until Close.
@@ -65,7 +72,7 @@ func Start(o Options) (*Sink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtpsink: listen on %s: %w", o.Addr, err)
 	}
-	s := &Sink{addr: ln.Addr().(*net.TCPAddr), dir: o.Dir, mdir: o.Maildir, arrived: make(chan struct{}, 1)}
+	s := &Sink{addr: ln.Addr().(*net.TCPAddr), dir: o.Dir, mdir: o.Maildir, forget: o.Forget, arrived: make(chan struct{}, 1)}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
@@ -110,7 +117,11 @@ func (s *Sink) Arrived() <-chan struct{} { return s.arrived }
 
 func (s *Sink) store(m Message) error {
 	s.mu.Lock()
-	s.got = append(s.got, m)
+	kept := m
+	if s.forget {
+		kept.Data = nil
+	}
+	s.got = append(s.got, kept)
 	n := len(s.got)
 	s.mu.Unlock()
 	if s.dir != "" {

@@ -54,6 +54,32 @@ func TestMaildirReceivesEachMessage(t *testing.T) {
 	}
 }
 
+// TestForgetKeepsOnlyTheEnvelope: with Options.Forget the message lands
+// whole in the Maildir, and the sink holds its envelope, not its text.
+func TestForgetKeepsOnlyTheEnvelope(t *testing.T) {
+	md := filepath.Join(t.TempDir(), "Maildir")
+	s, err := Start(Options{Maildir: md, Forget: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	raw := []byte("From: a@example.com\r\nTo: b@example.com\r\nSubject: big\r\n\r\n" + strings.Repeat(strings.Repeat("x", 76)+"\r\n", 14000))
+	if err := send(s.Addr(), "a@example.com", []string{"b@example.com"}, bytes.NewReader(raw)); err != nil {
+		t.Fatal(err)
+	}
+	got := s.Messages()
+	if len(got) != 1 || got[0].From != "a@example.com" || len(got[0].To) != 1 || got[0].Data != nil {
+		t.Fatalf("recorded %+v", got)
+	}
+	entries, err := os.ReadDir(filepath.Join(md, "new"))
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("Maildir/new: %d files, %v", len(entries), err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(md, "new", entries[0].Name())); !bytes.Equal(b, raw) {
+		t.Fatalf("the delivered mail has %d bytes, want %d", len(b), len(raw))
+	}
+}
+
 // send delivers over plain SMTP (the sink offers no STARTTLS).
 func send(addr, from string, to []string, r *bytes.Reader) error {
 	c, err := smtp.Dial(addr)
