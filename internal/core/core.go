@@ -33,6 +33,7 @@ import (
 	"id06desk/internal/kiosk"
 	"id06desk/internal/kiosksync"
 	"id06desk/internal/mailsync"
+	"id06desk/internal/order"
 	"id06desk/internal/orders"
 	"id06desk/internal/outbox"
 	"id06desk/internal/paths"
@@ -237,8 +238,24 @@ func (a *App) kioskPaired(s *kiosksync.Service) {
 		a.Log.Error("the console's token keys cannot be read: its invitations are refused here", "err", err)
 	}
 	a.addTokenKeys(keys)
-	a.Registration.SetOffline(s, s)
+	a.Registration.SetOffline(sealThenSync{s, a.wakeSync}, s)
 	a.receiverPassword(s)
+}
+
+// sealThenSync is the kiosk's Confirm: the registration is sealed, then
+// the sync_mail job is woken so that it goes out at once when there is a
+// network, not at the next sync.poll_minutes.
+type sealThenSync struct {
+	*kiosksync.Service
+	wake func()
+}
+
+func (s sealThenSync) Seal(ctx context.Context, o order.Order, tok string) error {
+	if err := s.Service.Seal(ctx, o, tok); err != nil {
+		return err
+	}
+	s.wake()
+	return nil
 }
 
 // receiverPassword gives a kiosk paired for the console's own SMTP
@@ -278,8 +295,9 @@ func (a *App) SyncMailStatus(ctx context.Context) (any, error) {
 	return a.ConsoleMail.Status(ctx)
 }
 
-// wakeSync brings the sync_mail job's next round forward (a bundle came in
-// at the receiver: its acknowledgement should go soon).
+// wakeSync brings the sync_mail job's next round forward: a bundle came in
+// at the receiver (its acknowledgement should go soon), or the kiosk sealed
+// a registration (it should go out now).
 func (a *App) wakeSync() {
 	select {
 	case a.syncWake <- struct{}{}:

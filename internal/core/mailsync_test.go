@@ -463,3 +463,48 @@ func TestSyncMailboxBadInput(t *testing.T) {
 		t.Fatalf("the refused mails are not logged with their reasons: %+v", st.Mails)
 	}
 }
+
+// A registration confirmed at a running kiosk goes out at once: Confirm
+// wakes the sync_mail job, so the bundle mail reaches the relay within
+// seconds, not at the next sync.poll_minutes (5 here).
+func TestKioskConfirmMailsAtOnce(t *testing.T) {
+	s := newMailSite(t)
+	kioskRelay := relay(t, "")
+	s.set(s.console, map[string]string{"smtp.host": "127.0.0.1", "smtp.port": strconv.Itoa(closedPort(t)), "smtp.security": "none"})
+	p, err := s.console.ConsoleSync.Pair(s.ctx, "Gate C", "Kista", "gate-c@bygg.se")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.kiosk.KioskSync.Join(s.ctx, bytes.NewReader(p.File)); err != nil {
+		t.Fatal(err)
+	}
+	s.set(s.kiosk, map[string]string{"smtp.host": "127.0.0.1", "smtp.port": strconv.Itoa(kioskRelay.Port()), "smtp.security": "none",
+		"smtp.from": "gate-c@bygg.se", "sync.poll_minutes": "5"})
+	ids := s.invite(1)
+	s.kiosk.Start(s.ctx)
+	// The job's first round (at the start) finds nothing to send.
+	deadline := time.Now().Add(20 * time.Second)
+	for ran := false; !ran; {
+		for _, j := range s.kiosk.Jobs() {
+			ran = ran || (j.Name == core.JobSyncMail && j.Runs > 0)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the sync_mail job did not run at the start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := kioskRelay.Count(); n != 0 {
+		t.Fatalf("%d mails before any registration", n)
+	}
+	s.register(ids[0], "811218-9876")
+	select {
+	case <-kioskRelay.Arrived():
+	case <-time.After(20 * time.Second):
+		st, err := s.kiosk.KioskMail.Status(s.ctx)
+		t.Fatalf("the sealed registration was not mailed within 20 s of its Confirm: jobs %+v, mail %+v %v", s.kiosk.Jobs(), st, err)
+	}
+	m := kioskRelay.Messages()
+	if len(m) != 1 || len(m[0].To) != 1 || m[0].To[0] != "sync@bygg.se" {
+		t.Fatalf("mails %+v", m)
+	}
+}
