@@ -39,11 +39,7 @@ func TestOfflineSite(t *testing.T) {
 	file := func(name string) string { return filepath.Join(root, name) }
 	must := func(dir string, args ...string) string {
 		t.Helper()
-		r := runMain(t, "", append([]string{"--data-dir", dir}, args...)...)
-		if r.code != 0 {
-			t.Fatalf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
-		}
-		return r.stdout
+		return runIn(t, dir, args...)
 	}
 
 	must(console, "settings", "set", "company.name=Bygg & Söner AB", "company.notify_email=admin@bygg.se", "smtp.host=127.0.0.1",
@@ -81,33 +77,7 @@ func TestOfflineSite(t *testing.T) {
 	}
 	register := func(tok, first, pnr string) {
 		t.Helper()
-		for _, step := range []struct {
-			method, path string
-			body         any
-		}{
-			{"GET", "", nil},
-			{"PUT", "/method", map[string]string{"method": "manual"}},
-			{"PUT", "/personal", map[string]any{"firstName": first, "lastName": "Berg", "hasPersonnummer": true, "personnummer": pnr, "phone": "070-123 45 67"}},
-			{"PUT", "/delivery", map[string]any{"useCompany": true}},
-		} {
-			if code, m := c.call(step.method, "/api/register/"+tok+step.path, step.body); code != 200 {
-				t.Fatalf("%s %s: %d %v", step.method, step.path, code, m)
-			}
-		}
-		req, _ := http.NewRequest("POST", strings.TrimSuffix(p.url, "/")+"/api/register/"+tok+"/photo", bytes.NewReader(photo))
-		req.Header.Set("Content-Type", "image/jpeg")
-		resp, err := c.c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Fatalf("photo: %d %s", resp.StatusCode, b)
-		}
-		if code, m := c.call("POST", "/api/register/"+tok+"/confirm", nil); code != 200 {
-			t.Fatalf("confirm: %d %v", code, m)
-		}
+		registerAtKiosk(t, c, tok, first, pnr, photo)
 	}
 	// The first shows the QR code from the mail before any site pack: the
 	// kiosk checks the token with the console's key from the pairing file.
@@ -193,5 +163,49 @@ func TestOfflineSite(t *testing.T) {
 				t.Errorf("the kiosk's id06desk.db%s still holds personnummer %s", suffix, p.pnr)
 			}
 		}
+	}
+}
+
+// runIn runs a command on the data folder dir as main does and returns its
+// output; a non-zero exit fails the test.
+func runIn(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	r := runMain(t, "", append([]string{"--data-dir", dir}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+	}
+	return r.stdout
+}
+
+// registerAtKiosk registers one person at a running kiosk over HTTP as the
+// kiosk screen does, from the invitation token (the QR code) to Confirm.
+func registerAtKiosk(t *testing.T, c *client, tok, first, pnr string, photo []byte) {
+	t.Helper()
+	for _, step := range []struct {
+		method, path string
+		body         any
+	}{
+		{"GET", "", nil},
+		{"PUT", "/method", map[string]string{"method": "manual"}},
+		{"PUT", "/personal", map[string]any{"firstName": first, "lastName": "Berg", "hasPersonnummer": true, "personnummer": pnr, "phone": "070-123 45 67"}},
+		{"PUT", "/delivery", map[string]any{"useCompany": true}},
+	} {
+		if code, m := c.call(step.method, "/api/register/"+tok+step.path, step.body); code != 200 {
+			t.Fatalf("%s %s: %d %v", step.method, step.path, code, m)
+		}
+	}
+	req, _ := http.NewRequest("POST", strings.TrimSuffix(c.base, "/")+"/api/register/"+tok+"/photo", bytes.NewReader(photo))
+	req.Header.Set("Content-Type", "image/jpeg")
+	resp, err := c.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("photo: %d %s", resp.StatusCode, b)
+	}
+	if code, m := c.call("POST", "/api/register/"+tok+"/confirm", nil); code != 200 {
+		t.Fatalf("confirm: %d %v", code, m)
 	}
 }

@@ -24,6 +24,7 @@ import (
 type program struct {
 	url    string // http://127.0.0.1:PORT/
 	setup  string // the first-run setup token ("" when a password is set)
+	kiosk  string // serve --kiosk: the one-time link that makes a browser the kiosk's screen
 	stdout *syncBuffer
 	stderr *syncBuffer
 	cancel context.CancelFunc // the SIGTERM of the test
@@ -52,6 +53,9 @@ func startProgram(t *testing.T, args ...string) *program {
 			}
 			if m := regexp.MustCompile(`#/setup\?token=(\S+)`).FindStringSubmatch(line); m != nil {
 				p.setup = m[1]
+			}
+			if m := regexp.MustCompile(`^Registration kiosk .*: (http://\S+)`).FindStringSubmatch(line); m != nil {
+				p.kiosk = m[1]
 			}
 			// The last line serve prints: the setup link, or the kiosk link.
 			if p.setup != "" || strings.HasPrefix(line, "Registration kiosk") {
@@ -97,6 +101,7 @@ type client struct {
 	t    *testing.T
 	base string
 	c    *http.Client
+	hdr  http.Header // sent with every call (e.g. the kiosk's PIN ticket)
 }
 
 func (c *client) call(method, path string, body any) (int, map[string]any) {
@@ -109,6 +114,9 @@ func (c *client) call(method, path string, body any) (int, map[string]any) {
 	req, _ := http.NewRequest(method, strings.TrimSuffix(c.base, "/")+path, r)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range c.hdr {
+		req.Header[k] = v
 	}
 	resp, err := c.c.Do(req)
 	if err != nil {
