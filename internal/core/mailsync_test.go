@@ -470,7 +470,8 @@ func TestSyncMailboxBadInput(t *testing.T) {
 func TestKioskConfirmMailsAtOnce(t *testing.T) {
 	s := newMailSite(t)
 	kioskRelay := relay(t, "")
-	s.set(s.console, map[string]string{"smtp.host": "127.0.0.1", "smtp.port": strconv.Itoa(closedPort(t)), "smtp.security": "none"})
+	s.set(s.console, map[string]string{"smtp.host": "127.0.0.1", "smtp.port": strconv.Itoa(closedPort(t)), "smtp.security": "none",
+		"sync.transport": "imap"})
 	p, err := s.console.ConsoleSync.Pair(s.ctx, "Gate C", "Kista", "gate-c@bygg.se")
 	if err != nil {
 		t.Fatal(err)
