@@ -16,10 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-
 	"id06desk/internal/adminauth/adminauthtest"
+	"id06desk/internal/camera"
 	"id06desk/internal/httpapi"
 	"id06desk/internal/invite"
 	"id06desk/internal/kiosk"
@@ -47,17 +45,14 @@ func pngOfDataURL(t *testing.T, u string) image.Image {
 	return img
 }
 
+// decodeQRImage reads the code with the kiosk's own scanner.
 func decodeQRImage(t *testing.T, img image.Image) string {
 	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
+	text, ok := camera.Scanner{}.Scan(camera.Frame{Image: camera.YCbCr420(img)})
+	if !ok {
+		t.Fatal("the pairing QR does not decode with the kiosk's scanner")
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("the pairing QR does not decode: %v", err)
-	}
-	return res.GetText()
+	return text
 }
 
 // The console shows a not-yet-joined kiosk's pairing QR again (the admin
