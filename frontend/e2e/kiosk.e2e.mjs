@@ -405,7 +405,10 @@ describe('registration kiosk', () => {
         }
         return [...seen].map(Number);
       });
-      assert.ok(seqs.length >= 12, `at least 6 frames a second from the 10 fps test camera, got ${seqs.length} in 2 s`);
+      // Live, not a still: several frames in 2 s. The frame rate itself is
+      // measured by BenchmarkPreview640x480 (make bench), not here, where the
+      // machine may be busy with other tests.
+      assert.ok(seqs.length >= 4, `the preview changes: ${seqs.length} frames in 2 s from the 10 fps test camera`);
       assert.ok(seqs.at(-1) > seqs[0], `X-Frame-Seq increases: ${seqs.join(',')}`);
       assert.ok((await preview.evaluate((img) => img.naturalWidth)) > 0);
       const frame = await fetch(new URL('/api/kiosk/camera/frame.jpg?after=0&width=640', kiosk.baseURL), {
