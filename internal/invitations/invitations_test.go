@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
 	"image/png"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"net"
 	"net/mail"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,13 +141,15 @@ func TestInviteDeliversMailWithQRLink(t *testing.T) {
 	if !strings.Contains(strings.ReplaceAll(text, "\r\n", "\n"), "https://id06.bygg.se/#/register\n") || !strings.Contains(html, `href="https://id06.bygg.se/#/register"`) {
 		t.Errorf("the mail does not name the web code page:\n%s", text)
 	}
-	// A phone reads the mailed code (zbarimg), and so does the kiosk.
-	if text := qrtest.Decode(t, qr); text != created[0].Link {
-		t.Fatalf("QR says %q to zbarimg, want %q", text, created[0].Link)
-	}
-	img, err := png.Decode(bytes.NewReader(qr))
-	if err != nil {
+	// A phone reads the mailed code as the mail shows it (zbarimg), and so
+	// does the kiosk.
+	img := displayedQR(t, html, qr)
+	var shown bytes.Buffer
+	if err := png.Encode(&shown, img); err != nil {
 		t.Fatal(err)
+	}
+	if text := qrtest.Decode(t, shown.Bytes()); text != created[0].Link {
+		t.Fatalf("QR says %q to zbarimg, want %q", text, created[0].Link)
 	}
 	if text, ok := (camera.Scanner{}).Scan(camera.Frame{Image: camera.YCbCr420(img)}); !ok || text != created[0].Link {
 		t.Fatalf("the kiosk's scanner reads %q, %v; want %q", text, ok, created[0].Link)
@@ -171,6 +175,47 @@ func TestInviteDeliversMailWithQRLink(t *testing.T) {
 	if res, _ := f.worker.Flush(ctx); res.Sent != 0 || len(sk.Messages()) != 2 {
 		t.Fatal("mail sent twice")
 	}
+}
+
+// displayedQR is the mail's QR code as the HTML shows it: the inline image
+// (the bare module grid, 1-bit, a few hundred bytes) scaled to the <img>'s
+// width and height, which must be a whole number of pixels per module, with
+// crisp edges, on the mail's white background.
+func displayedQR(t *testing.T, html string, pic []byte) image.Image {
+	t.Helper()
+	m := regexp.MustCompile(`<img src="cid:[^"]+" width="(\d+)" height="(\d+)"[^>]*style="([^"]*)"`).FindStringSubmatch(html)
+	if m == nil || m[1] != m[2] {
+		t.Fatalf("no square <img> with width and height in the html:\n%s", html)
+	}
+	if !strings.Contains(m[3], "image-rendering:pixelated") {
+		t.Errorf("the QR code is not scaled with crisp edges: style %q", m[3])
+	}
+	if len(pic) > 1024 {
+		t.Errorf("inline QR image is %d bytes: want the bare module grid (under 1 KB)", len(pic))
+	}
+	grid, err := png.Decode(bytes.NewReader(pic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := grid.(*image.Paletted); !ok || len(p.Palette) != 2 {
+		t.Errorf("inline QR image is %T, want a two-colour paletted PNG", grid)
+	}
+	n := grid.Bounds().Dx()
+	side, _ := strconv.Atoi(m[1])
+	if grid.Bounds().Dy() != n || side%n != 0 || side > 288 || side < 200 {
+		t.Fatalf("grid %v shown at %d px: want a whole number of pixels per module, at most 288", grid.Bounds(), side)
+	}
+	k, margin := side/n, 16
+	out := image.NewGray(image.Rect(0, 0, side+2*margin, side+2*margin))
+	for i := range out.Pix {
+		out.Pix[i] = 0xFF
+	}
+	for y := range side {
+		for x := range side {
+			out.Set(margin+x, margin+y, grid.At(x/k, y/k))
+		}
+	}
+	return out
 }
 
 // walk returns the text part, html part and inline PNG of an invitation.

@@ -71,8 +71,8 @@ func Closed() []invite.Status {
 
 // MailStore is the durable mail queue with the invitations it serves.
 type MailStore interface {
-	ClaimDue(ctx context.Context, worker string, now time.Time, lease time.Duration, ignoreSchedule bool, afterID int64) (*outbox.Message, error)
-	FinishMail(ctx context.Context, id int64, worker string, r outbox.Outcome, fn func(inv *invite.Invitation) (invite.Change, error)) error
+	ClaimMails(ctx context.Context, worker string, now time.Time, lease time.Duration, ignoreSchedule bool, afterID int64, limit int) ([]*outbox.Message, error)
+	FinishMails(ctx context.Context, worker string, done []outbox.Done, fn func(d outbox.Done, inv *invite.Invitation) (invite.Change, error)) error
 	NextDue(ctx context.Context) (time.Time, bool, error)
 	OutboxCounts(ctx context.Context) (pending, failed int, lastError string, err error)
 }
@@ -86,25 +86,28 @@ func MailResults(st MailStore) outbox.Store { return mailResults{st} }
 
 type mailResults struct{ MailStore }
 
-func (m mailResults) MarkSent(ctx context.Context, id int64, worker, reply string) error {
-	return m.FinishMail(ctx, id, worker, outbox.Outcome{State: outbox.Sent, Reply: reply}, func(inv *invite.Invitation) (invite.Change, error) {
-		c := mailResult(inv, invite.StatusSent, invite.EventSent, "", reply)
+func (m mailResults) ClaimDue(ctx context.Context, worker string, now time.Time, lease time.Duration, ignoreSchedule bool, afterID int64, limit int) ([]*outbox.Message, error) {
+	return m.ClaimMails(ctx, worker, now, lease, ignoreSchedule, afterID, limit)
+}
+
+func (m mailResults) Record(ctx context.Context, worker string, done []outbox.Done) error {
+	return m.FinishMails(ctx, worker, done, mailRule)
+}
+
+// mailRule is what one mail's outcome does to its invitation.
+func mailRule(d outbox.Done, inv *invite.Invitation) (invite.Change, error) {
+	switch d.State {
+	case outbox.Sent:
+		c := mailResult(inv, invite.StatusSent, invite.EventSent, "", d.Reply)
 		c.Audit = append(c.Audit, audit.Entry{Action: audit.InvitationSent, Subject: inv.ID})
 		return c, nil
-	})
-}
-
-func (m mailResults) MarkRetry(ctx context.Context, id int64, worker, reason string, next time.Time) error {
-	return m.FinishMail(ctx, id, worker, outbox.Outcome{State: outbox.Retry, Reason: reason, Next: next}, func(inv *invite.Invitation) (invite.Change, error) {
-		inv.LastError = reason
-		return invite.Change{Events: []invite.Event{{Kind: invite.EventSendRetry, Detail: reason}}}, nil
-	})
-}
-
-func (m mailResults) MarkFailed(ctx context.Context, id int64, worker, reason string) error {
-	return m.FinishMail(ctx, id, worker, outbox.Outcome{State: outbox.Fail, Reason: reason}, func(inv *invite.Invitation) (invite.Change, error) {
-		return mailResult(inv, invite.StatusFailed, invite.EventSendFailed, reason, reason), nil
-	})
+	case outbox.Retry:
+		inv.LastError = d.Reason
+		return invite.Change{Events: []invite.Event{{Kind: invite.EventSendRetry, Detail: d.Reason}}}, nil
+	case outbox.Fail:
+		return mailResult(inv, invite.StatusFailed, invite.EventSendFailed, d.Reason, d.Reason), nil
+	}
+	return invite.Change{}, fmt.Errorf("mail %d: unknown outcome %q", d.ID, d.State)
 }
 
 // mailResult moves an invitation whose mail was handled, if it still waits

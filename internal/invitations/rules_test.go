@@ -54,11 +54,21 @@ func TestMailResults(t *testing.T) {
 		wantError  string
 		wantEvent  string
 	}{
-		{"sent", false, func(st outbox.Store, id int64) error { return st.MarkSent(ctx, id, "w", "250 ok") }, invite.StatusSent, "", "sent:250 ok"},
-		{"retry", false, func(st outbox.Store, id int64) error { return st.MarkRetry(ctx, id, "w", "busy", now.Add(time.Minute)) }, invite.StatusQueued, "busy", "send_retry:busy"},
-		{"failed", false, func(st outbox.Store, id int64) error { return st.MarkFailed(ctx, id, "w", "no such user") }, invite.StatusFailed, "no such user", "send_failed:no such user"},
-		{"sent after revoke", true, func(st outbox.Store, id int64) error { return st.MarkSent(ctx, id, "w", "250 ok") }, invite.StatusRevoked, "", "sent:250 ok"},
-		{"failed after revoke", true, func(st outbox.Store, id int64) error { return st.MarkFailed(ctx, id, "w", "no such user") }, invite.StatusRevoked, "", "send_failed:no such user"},
+		{"sent", false, func(st outbox.Store, id int64) error {
+			return st.Record(ctx, "w", []outbox.Done{{ID: id, Outcome: outbox.Outcome{State: outbox.Sent, Reply: "250 ok"}}})
+		}, invite.StatusSent, "", "sent:250 ok"},
+		{"retry", false, func(st outbox.Store, id int64) error {
+			return st.Record(ctx, "w", []outbox.Done{{ID: id, Outcome: outbox.Outcome{State: outbox.Retry, Reason: "busy", Next: now.Add(time.Minute)}}})
+		}, invite.StatusQueued, "busy", "send_retry:busy"},
+		{"failed", false, func(st outbox.Store, id int64) error {
+			return st.Record(ctx, "w", []outbox.Done{{ID: id, Outcome: outbox.Outcome{State: outbox.Fail, Reason: "no such user"}}})
+		}, invite.StatusFailed, "no such user", "send_failed:no such user"},
+		{"sent after revoke", true, func(st outbox.Store, id int64) error {
+			return st.Record(ctx, "w", []outbox.Done{{ID: id, Outcome: outbox.Outcome{State: outbox.Sent, Reply: "250 ok"}}})
+		}, invite.StatusRevoked, "", "sent:250 ok"},
+		{"failed after revoke", true, func(st outbox.Store, id int64) error {
+			return st.Record(ctx, "w", []outbox.Done{{ID: id, Outcome: outbox.Outcome{State: outbox.Fail, Reason: "no such user"}}})
+		}, invite.StatusRevoked, "", "send_failed:no such user"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,7 +9,9 @@ import (
 	"id06desk/internal/qr"
 )
 
-// QRSize is the width and height in pixels of the inline QR code image.
+// QRSize is the most pixels the inline QR code is shown at (width and
+// height); the image itself is the bare module grid (qr.Grid), shown at
+// qr.DisplaySize of its modules with crisp edges.
 const QRSize = qr.LinkSize
 
 // InvitationMail is everything an invitation mail says.
@@ -33,6 +35,7 @@ type invitationData struct {
 	Link, CodeURL, Code, Date   string
 	SenderName, SenderAddress   string
 	QRContentID                 string
+	QRSize                      int // display side in pixels, a whole number of pixels per module
 }
 
 var invitationSubject = map[string]*texttemplate.Template{
@@ -111,7 +114,7 @@ var invitationHTML = map[string]*htmltemplate.Template{
 <a href="{{.Link}}" style="display:inline-block;margin-top:8px;padding:12px 20px;background:#0b5394;color:#ffffff;text-decoration:none;border-radius:4px">Registrera dig</a></p>
 <p style="font-size:13px;color:#555555;word-break:break-all;overflow-wrap:anywhere">Fungerar inte knappen? Kopiera länken: {{.Link}}</p></li>
 <li><p>Visa QR-koden för registreringskiosken på arbetsplatsen:</p>
-<p><img src="cid:{{.QRContentID}}" width="288" height="288" alt="QR-kod för din registrering" style="display:block;max-width:100%;height:auto"></p></li>
+<p><img src="cid:{{.QRContentID}}" width="{{.QRSize}}" height="{{.QRSize}}" alt="QR-kod för din registrering" style="display:block;max-width:100%;height:auto;image-rendering:pixelated;image-rendering:crisp-edges;-ms-interpolation-mode:nearest-neighbor"></p></li>
 <li><p>Skriv in koden i registreringskiosken, eller på webbsidan <a href="{{.CodeURL}}" style="word-break:break-all;overflow-wrap:anywhere">{{.CodeURL}}</a>:<br>
 <strong style="font-family:Consolas,Menlo,monospace;font-size:20px;letter-spacing:2px">{{.Code}}</strong></p></li>
 </ol>
@@ -126,7 +129,7 @@ var invitationHTML = map[string]*htmltemplate.Template{
 <a href="{{.Link}}" style="display:inline-block;margin-top:8px;padding:12px 20px;background:#0b5394;color:#ffffff;text-decoration:none;border-radius:4px">Register</a></p>
 <p style="font-size:13px;color:#555555;word-break:break-all;overflow-wrap:anywhere">Button not working? Copy the link: {{.Link}}</p></li>
 <li><p>Show the QR code to the registration kiosk at the site:</p>
-<p><img src="cid:{{.QRContentID}}" width="288" height="288" alt="QR code for your registration" style="display:block;max-width:100%;height:auto"></p></li>
+<p><img src="cid:{{.QRContentID}}" width="{{.QRSize}}" height="{{.QRSize}}" alt="QR code for your registration" style="display:block;max-width:100%;height:auto;image-rendering:pixelated;image-rendering:crisp-edges;-ms-interpolation-mode:nearest-neighbor"></p></li>
 <li><p>Type the code at the registration kiosk, or on the web page <a href="{{.CodeURL}}" style="word-break:break-all;overflow-wrap:anywhere">{{.CodeURL}}</a>:<br>
 <strong style="font-family:Consolas,Menlo,monospace;font-size:20px;letter-spacing:2px">{{.Code}}</strong></p></li>
 </ol>
@@ -149,7 +152,9 @@ type htmlPage struct {
 // company and card type, say how to register (link, QR code at the kiosk, or
 // the short code at the kiosk or on the web code page) and until when. The
 // HTML fits a 360 px phone screen: the long fallback link breaks anywhere. The QR code of the link is an inline PNG
-// referenced from the HTML by Content-ID.
+// referenced from the HTML by Content-ID: its bare module grid, one pixel per
+// module, which the HTML scales up to a whole number of pixels per module
+// (about QRSize) with crisp edges.
 func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
 	if err := checkLang(in.Lang); err != nil {
 		return nil, err
@@ -183,10 +188,13 @@ func (r Renderer) RenderInvitation(in InvitationMail) (*Rendered, error) {
 		SenderAddress: in.SenderAddress,
 		QRContentID:   "qr." + id,
 	}
-	png, err := qr.Link(in.Link)
+	// The bare module grid, scaled by the HTML: a few hundred bytes, and a
+	// fraction of the work of drawing it at display size.
+	png, modules, err := qr.Grid(in.Link, qr.Medium)
 	if err != nil {
 		return nil, err
 	}
+	d.QRSize = qr.DisplaySize(modules)
 	return r.compose("invitation", envelope{
 		lang:          in.Lang,
 		senderName:    d.SenderName,

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"flag"
+	"fmt"
 	"image/png"
 	"io"
 	"mime"
@@ -273,11 +274,25 @@ func TestInvitationParsesBack(t *testing.T) {
 			if err != nil {
 				t.Fatalf("inline image is no PNG: %v", err)
 			}
-			if b := pic.Bounds(); b.Dx() != QRSize || b.Dy() != QRSize {
-				t.Errorf("QR image is %dx%d, want %dx%d", b.Dx(), b.Dy(), QRSize, QRSize)
+			// The bare module grid, shown at a whole number of pixels per
+			// module with crisp edges.
+			want, n, err := qr.Grid(in.Link, qr.Medium)
+			if err != nil || !bytes.Equal(img.body, want) {
+				t.Errorf("inline image is not qr.Grid of the link: %v", err)
 			}
-			if want, err := qr.Link(in.Link); err != nil || !bytes.Equal(img.body, want) {
-				t.Errorf("inline image is not qr.Link of the link (the console's QR): %v", err)
+			if b := pic.Bounds(); b.Dx() != n || b.Dy() != n {
+				t.Errorf("QR image is %dx%d, want the %d-module grid", b.Dx(), b.Dy(), n)
+			}
+			size := qr.DisplaySize(n)
+			if size > QRSize || !strings.Contains(hb, fmt.Sprintf(`width="%d" height="%d"`, size, size)) || !strings.Contains(hb, "image-rendering:pixelated") {
+				t.Errorf("the html does not show the grid at %d px with crisp edges", size)
+			}
+			// No line of the message is longer than 78 characters (RFC
+			// 5322 2.1.1): the long link is folded by the transfer encoding.
+			for i, line := range strings.Split(string(r.Message), "\r\n") {
+				if len(line) > 78 {
+					t.Errorf("line %d is %d characters: %q", i+1, len(line), line)
+				}
 			}
 		})
 	}

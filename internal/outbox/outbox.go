@@ -1,7 +1,7 @@
 // Package outbox delivers mails durably. Every mail is written to the store
-// before any attempt to send it; a Worker claims one message at a time
-// (so two senders on one data dir never send the same message), hands it to
-// the mail server, and records the result. Temporary failures are retried
+// before any attempt to send it; a Worker claims messages (so two senders on
+// one data dir never send the same message), hands them to the mail server,
+// and records the results. Temporary failures are retried
 // with exponential backoff, permanent ones stop and show their reason.
 package outbox
 
@@ -66,15 +66,21 @@ const (
 	Fail  State = "failed" // permanent failure, or out of attempts
 )
 
+// Done is the outcome of one claimed message.
+type Done struct {
+	ID int64
+	Outcome
+}
+
 // Store is the durable queue.
 type Store interface {
-	// ClaimDue claims the pending message with the lowest id above afterID
-	// that is due at now (any, when ignoreSchedule) and that no live claim
-	// holds; nil when there is none.
-	ClaimDue(ctx context.Context, worker string, now time.Time, lease time.Duration, ignoreSchedule bool, afterID int64) (*Message, error)
-	MarkSent(ctx context.Context, id int64, worker, reply string) error
-	MarkRetry(ctx context.Context, id int64, worker, reason string, next time.Time) error
-	MarkFailed(ctx context.Context, id int64, worker, reason string) error
+	// ClaimDue claims up to limit pending messages with the lowest ids above
+	// afterID that are due at now (any, when ignoreSchedule) and that no live
+	// claim holds, in ascending id order, in one transaction.
+	ClaimDue(ctx context.Context, worker string, now time.Time, lease time.Duration, ignoreSchedule bool, afterID int64, limit int) ([]*Message, error)
+	// Record writes the outcomes of claimed messages in one transaction; a
+	// message whose claim was lost is skipped and named in the error.
+	Record(ctx context.Context, worker string, done []Done) error
 	NextDue(ctx context.Context) (time.Time, bool, error)
 	OutboxCounts(ctx context.Context) (pending, failed int, lastError string, err error)
 }
@@ -84,6 +90,18 @@ type Store interface {
 type Sender interface {
 	Send(ctx context.Context, from string, to []string, msg []byte) (reply string, err error)
 	Classify(err error) (temporary bool, why Failure)
+}
+
+// Session is one connection to the mail server kept for several mails.
+type Session interface {
+	Send(ctx context.Context, from string, to []string, msg []byte) (reply string, err error)
+	Close() error
+}
+
+// Sessions is a Sender that can keep a connection for several mails: each
+// of the worker's deliverers then sends over its own Session.
+type Sessions interface {
+	NewSession() Session
 }
 
 // SenderSource returns the current sender, or nil when no mail server is
@@ -222,6 +240,14 @@ type Result struct {
 // (`id06desk outbox flush`).
 func (w *Worker) Flush(ctx context.Context) (Result, error) { return w.drain(ctx, true) }
 
+// claimBatch is how many messages one claim takes, and recordBatch the
+// most outcomes one transaction records: per-message transactions on the
+// one writer were the serial part of a large batch of mails.
+const (
+	claimBatch  = 32
+	recordBatch = 64
+)
+
 func (w *Worker) drain(ctx context.Context, ignoreSchedule bool) (Result, error) {
 	var res Result
 	sender, err := w.senders(ctx)
@@ -235,89 +261,107 @@ func (w *Worker) drain(ctx context.Context, ignoreSchedule bool) (Result, error)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
-	// One loop claims in ascending id order (so each message is tried at most
-	// once per drain); up to `connections` goroutines deliver, each over its
-	// own connection to the mail server.
-	claimed := make(chan *Message)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range w.connections {
-		wg.Go(func() {
-			for m := range claimed {
-				outcome, err := w.deliver(ctx, sender, m)
-				mu.Lock()
-				switch {
-				case err != nil:
-					cancel(err)
-				case outcome == sent:
+	// One loop claims batches in ascending id order (so each message is
+	// tried at most once per drain); up to `connections` goroutines deliver,
+	// each over its own connection to the mail server, kept for the whole
+	// drain when the sender can (Sessions); one recorder writes the outcomes,
+	// as many as have arrived per transaction. Outcomes are recorded even
+	// when ctx ends meanwhile: a sent mail that stayed unrecorded would be
+	// sent again.
+	claimed := make(chan *Message, claimBatch)
+	results := make(chan Done, recordBatch)
+	recorded := make(chan struct{})
+	go func() {
+		defer close(recorded)
+		record := context.WithoutCancel(ctx)
+		for d := range results {
+			batch := []Done{d}
+		more:
+			for len(batch) < recordBatch {
+				select {
+				case d, ok := <-results:
+					if !ok {
+						break more
+					}
+					batch = append(batch, d)
+				default:
+					break more
+				}
+			}
+			if err := w.store.Record(record, w.name, batch); err != nil {
+				cancel(fmt.Errorf("record mail results: %w", err))
+				continue
+			}
+			for _, d := range batch {
+				switch d.State {
+				case Sent:
 					res.Sent++
-				case outcome == retrying:
+				case Retry:
 					res.Retrying++
 				default:
 					res.Failed++
 				}
-				mu.Unlock()
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range w.connections {
+		wg.Go(func() {
+			send := sender.Send
+			if ss, ok := sender.(Sessions); ok {
+				s := ss.NewSession()
+				defer s.Close()
+				send = s.Send
+			}
+			for m := range claimed {
+				if ctx.Err() != nil {
+					continue // claimed but not tried: the lease runs out
+				}
+				results <- w.attempt(ctx, sender, send, m)
 			}
 		})
 	}
 	var after int64
 	for ctx.Err() == nil {
-		m, err := w.store.ClaimDue(ctx, w.name, w.now(), w.lease, ignoreSchedule, after)
+		ms, err := w.store.ClaimDue(ctx, w.name, w.now(), w.lease, ignoreSchedule, after, claimBatch)
 		if err != nil {
 			cancel(fmt.Errorf("claim mail: %w", err))
 			break
 		}
-		if m == nil {
+		if len(ms) == 0 {
 			break
 		}
-		after = m.ID
-		select {
-		case claimed <- m:
-		case <-ctx.Done():
+		after = ms[len(ms)-1].ID
+		for _, m := range ms {
+			claimed <- m
 		}
 	}
 	close(claimed)
 	wg.Wait()
+	close(results)
+	<-recorded
 	return res, context.Cause(ctx)
 }
 
-type outcome int
-
-const (
-	sent outcome = iota
-	retrying
-	failed
-)
-
-// deliver sends one claimed message and records the result; an error means
-// the result could not be recorded.
-func (w *Worker) deliver(ctx context.Context, sender Sender, m *Message) (outcome, error) {
+// attempt sends one claimed message and says what became of it.
+func (w *Worker) attempt(ctx context.Context, sender Sender, send func(context.Context, string, []string, []byte) (string, error), m *Message) Done {
 	sendCtx, cancel := context.WithTimeout(ctx, w.lease/2)
-	reply, err := sender.Send(sendCtx, m.From, m.Recipients(), m.Body)
+	reply, err := send(sendCtx, m.From, m.Recipients(), m.Body)
 	cancel()
 	if err == nil {
-		if err := w.store.MarkSent(ctx, m.ID, w.name, reply); err != nil {
-			return sent, fmt.Errorf("record sent mail: %w", err)
-		}
 		w.log.Info("mail sent", "outbox_id", m.ID, "kind", m.Kind)
-		return sent, nil
+		return Done{ID: m.ID, Outcome: Outcome{State: Sent, Reply: reply}}
 	}
 	temporary, why := sender.Classify(err)
 	reason := why.Encode()
 	attempts := m.Attempts + 1
 	if temporary && attempts < w.maxAttempts {
 		next := w.now().Add(w.backoff(attempts))
-		if err := w.store.MarkRetry(ctx, m.ID, w.name, reason, next); err != nil {
-			return retrying, fmt.Errorf("record retry: %w", err)
-		}
 		w.log.Warn("mail delayed", "outbox_id", m.ID, "attempt", attempts, "retry_at", next, "reason", why.Code, "detail", why.Detail)
-		return retrying, nil
-	}
-	if err := w.store.MarkFailed(ctx, m.ID, w.name, reason); err != nil {
-		return failed, fmt.Errorf("record failed mail: %w", err)
+		return Done{ID: m.ID, Outcome: Outcome{State: Retry, Reason: reason, Next: next}}
 	}
 	w.log.Warn("mail failed", "outbox_id", m.ID, "attempts", attempts, "reason", why.Code, "detail", why.Detail)
-	return failed, nil
+	return Done{ID: m.ID, Outcome: Outcome{State: Fail, Reason: reason}}
 }
 
 // backoff is base·2^(attempt-1), capped.

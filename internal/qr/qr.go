@@ -5,22 +5,11 @@ package qr
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-
-	qrcode "github.com/skip2/go-qrcode"
-)
-
-// Level is a QR code's error-correction level.
-type Level = qrcode.RecoveryLevel
-
-// The error-correction levels in use.
-const (
-	Low    Level = qrcode.Low
-	Medium Level = qrcode.Medium
+	"sync"
 )
 
 // LinkSize is the width and height in pixels of an invitation link's code.
@@ -36,30 +25,54 @@ func Link(link string) ([]byte, error) {
 // PNG draws data as a QR code in a two-colour PNG of size×size pixels (a
 // 4-module quiet zone, whole pixels per module, centred). If size is too
 // small for one pixel per module the image is as large as the code needs.
-// It builds the image from the module bitmap and encodes it at best speed:
-// the library's own PNG path costs more than the encoding of the code itself
-// on a large batch of mails.
 func PNG(data string, level Level, size int) ([]byte, error) {
-	if data == "" {
-		return nil, errors.New("QR code: no data")
-	}
-	q, err := qrcode.New(data, level)
+	c, err := Encode(data, level)
 	if err != nil {
-		return nil, fmt.Errorf("QR code: %w", err)
+		return nil, err
 	}
-	bits := q.Bitmap() // includes the quiet zone
-	n := len(bits)
+	n := c.Size + 2*QuietZone
 	scale := max(1, size/n)
 	side := max(size, n*scale)
-	pad := (side - n*scale) / 2
-	img := image.NewPaletted(image.Rect(0, 0, side, side), color.Palette{color.White, color.Black})
-	for y, row := range bits {
+	return c.png(side, scale, (side-n*scale)/2)
+}
+
+// QuietZone is the light border around a code, in modules.
+const QuietZone = 4
+
+// Grid draws data as the bare module grid: one pixel per module with the
+// quiet zone, a 1-bit paletted PNG of Modules×Modules pixels (a few hundred
+// bytes). A mail shows it scaled up with crisp edges (LinkHTMLSize); it is a
+// fraction of the work of a PNG drawn at display size.
+func Grid(data string, level Level) (img []byte, modules int, err error) {
+	c, err := Encode(data, level)
+	if err != nil {
+		return nil, 0, err
+	}
+	n := c.Size + 2*QuietZone
+	img, err = c.png(n, 1, 0)
+	return img, n, err
+}
+
+// DisplaySize is the side in pixels at which a grid of modules modules is
+// shown in place of a LinkSize image: the largest whole number of pixels per
+// module that fits, so every module is drawn as a square of equal size.
+func DisplaySize(modules int) int {
+	return modules * max(1, LinkSize/modules)
+}
+
+// png draws the code scale pixels per module, the quiet zone's top left
+// corner at (pad, pad), on a side×side canvas.
+func (c *Code) png(side, scale, pad int) ([]byte, error) {
+	img := image.NewPaletted(image.Rect(0, 0, side, side), palette)
+	off0 := pad + QuietZone*scale
+	for y := range c.Size {
+		row := c.Dark[y*c.Size : (y+1)*c.Size]
 		for x, dark := range row {
-			if !dark {
+			if dark == 0 {
 				continue
 			}
 			for dy := range scale {
-				off := img.PixOffset(pad+x*scale, pad+y*scale+dy)
+				off := img.PixOffset(off0+x*scale, off0+y*scale+dy)
 				for dx := range scale {
 					img.Pix[off+dx] = 1
 				}
@@ -67,9 +80,24 @@ func PNG(data string, level Level, size int) ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	enc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: encoders}
 	if err := enc.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("QR code: %w", err)
 	}
 	return buf.Bytes(), nil
 }
+
+var palette = color.Palette{color.White, color.Black}
+
+// encoders keeps PNG encoders' buffers and compressors between images: a
+// new flate compressor per image cost as much as drawing a small code.
+var encoders = &pool{}
+
+type pool struct{ p sync.Pool }
+
+func (p *pool) Get() *png.EncoderBuffer {
+	b, _ := p.p.Get().(*png.EncoderBuffer)
+	return b
+}
+
+func (p *pool) Put(b *png.EncoderBuffer) { p.p.Put(b) }

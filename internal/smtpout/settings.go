@@ -34,6 +34,9 @@ func (s Sender) Send(ctx context.Context, from string, to []string, msg []byte) 
 	return Send(ctx, s.Config, from, to, msg)
 }
 
+// NewSession implements outbox.Sessions: one connection for several mails.
+func (s Sender) NewSession() outbox.Session { return NewSession(s.Config) }
+
 // Classify implements outbox.Sender.
 func (Sender) Classify(err error) (bool, outbox.Failure) { return Classify(err) }
 

@@ -133,6 +133,52 @@ func (cfg Config) tlsConfig() *tls.Config {
 //
 // Every error is an *Error or wraps ErrConfig; pass it to Classify.
 func Send(ctx context.Context, cfg Config, from string, to []string, msg []byte) (string, error) {
+	s := NewSession(cfg)
+	defer s.Close()
+	return s.Send(ctx, from, to, msg)
+}
+
+// MaxMailsPerConnection is how many mails a Session sends over one
+// connection before it says QUIT and connects again (servers limit it).
+const MaxMailsPerConnection = 100
+
+// Session sends several mails over one connection to the mail server: it
+// connects on the first Send, says RSET after a refused mail, connects again
+// after a broken connection or MaxMailsPerConnection mails, and sends a mail
+// refused at MAIL FROM on a reused connection once more over a new one (a
+// server's limit of mails per connection). Not safe for concurrent use.
+type Session struct {
+	cfg  Config
+	c    *smtp.Client
+	conn net.Conn
+	sent int
+	addr string
+}
+
+// NewSession returns a Session that connects on its first Send.
+func NewSession(cfg Config) *Session { return &Session{cfg: cfg} }
+
+// Close says QUIT and closes the connection, if there is one.
+func (s *Session) Close() error {
+	if s.c == nil {
+		return nil
+	}
+	err := s.c.Quit()
+	s.drop()
+	return err
+}
+
+func (s *Session) drop() {
+	if s.c != nil {
+		s.c.Close()
+	}
+	s.c, s.conn, s.sent = nil, nil, 0
+}
+
+// Send delivers one mail like the function Send, over the session's
+// connection.
+func (s *Session) Send(ctx context.Context, from string, to []string, msg []byte) (string, error) {
+	cfg := s.cfg
 	if err := cfg.validate(); err != nil {
 		return "", err
 	}
@@ -145,17 +191,88 @@ func Send(ctx context.Context, cfg Config, from string, to []string, msg []byte)
 	if len(to) == 0 {
 		return "", fmt.Errorf("%w: no recipient", ErrConfig)
 	}
+	if s.c != nil && s.sent >= MaxMailsPerConnection {
+		s.Close()
+	}
+	reused := s.c != nil
+	reply, stage, err := s.send(ctx, from, to, msg)
+	if err != nil && reused && (stage == StageMail || stage == StageConnect) && ctx.Err() == nil {
+		// The server may have closed the idle connection or limit the mails
+		// per connection: once more over a fresh one.
+		s.drop()
+		reply, _, err = s.send(ctx, from, to, msg)
+	}
+	return reply, err
+}
+
+func (s *Session) fail(ctx context.Context, stage Stage, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		err = fmt.Errorf("%w (%v)", ctxErr, err)
+	}
+	return &Error{Stage: stage, Addr: s.addr, Err: err}
+}
+
+// send delivers one mail, connecting first when there is no connection.
+// After an error the connection is dropped, or reset when the server only
+// refused this mail.
+func (s *Session) send(ctx context.Context, from string, to []string, msg []byte) (string, Stage, error) {
+	if s.c == nil {
+		if stage, err := s.connect(ctx); err != nil {
+			return "", stage, err
+		}
+	}
+	// Cancelling ctx aborts whatever the client is waiting for.
+	conn := s.conn
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	failMail := func(stage Stage, err error) (string, Stage, error) {
+		var se *smtp.SMTPError
+		if errors.As(err, &se) && ctx.Err() == nil && s.c.Reset() == nil {
+			// The server refused this mail; the connection stays usable.
+		} else {
+			s.drop()
+		}
+		return "", stage, s.fail(ctx, stage, err)
+	}
+	var mailOpts *smtp.MailOptions
+	if !isASCII(from) || !allASCII(to) {
+		mailOpts = &smtp.MailOptions{UTF8: true}
+	}
+	if err := s.c.Mail(from, mailOpts); err != nil {
+		return failMail(StageMail, err)
+	}
+	for _, rcpt := range to {
+		if err := s.c.Rcpt(rcpt, nil); err != nil {
+			_, stage, e := failMail(StageRcpt, err)
+			e.(*Error).Recipient = rcpt
+			return "", stage, e
+		}
+	}
+	w, err := s.c.Data()
+	if err != nil {
+		return failMail(StageData, err)
+	}
+	if _, err := w.Write(msg); err != nil {
+		s.drop()
+		return "", StageData, s.fail(ctx, StageData, err)
+	}
+	resp, err := w.CloseWithResponse()
+	if err != nil {
+		return failMail(StageData, err)
+	}
+	s.sent++
+	return "250 " + resp.StatusText, "", nil
+}
+
+// connect opens the connection: TLS as configured, EHLO, AUTH.
+func (s *Session) connect(ctx context.Context) (Stage, error) {
+	cfg := s.cfg
 	timeout := cfg.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
-	fail := func(stage Stage, err error) error {
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w (%v)", ctxErr, err)
-		}
-		return &Error{Stage: stage, Addr: addr, Err: err}
-	}
+	s.addr = net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	fail := func(stage Stage, err error) (Stage, error) { return stage, s.fail(ctx, stage, err) }
 
 	dialCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -163,16 +280,16 @@ func Send(ctx context.Context, cfg Config, from string, to []string, msg []byte)
 	var conn net.Conn
 	var err error
 	if cfg.Security == SecurityTLS {
-		conn, err = (&tls.Dialer{NetDialer: dialer, Config: cfg.tlsConfig()}).DialContext(dialCtx, "tcp", addr)
+		conn, err = (&tls.Dialer{NetDialer: dialer, Config: cfg.tlsConfig()}).DialContext(dialCtx, "tcp", s.addr)
 	} else {
-		conn, err = dialer.DialContext(dialCtx, "tcp", addr)
+		conn, err = dialer.DialContext(dialCtx, "tcp", s.addr)
 	}
 	if err != nil {
 		stage := StageConnect
 		if isTLSError(err) {
 			stage = StageTLS
 		}
-		return "", fail(stage, err)
+		return fail(stage, err)
 	}
 	// Cancelling ctx aborts whatever the client is waiting for.
 	raw := conn
@@ -187,24 +304,24 @@ func Send(ctx context.Context, cfg Config, from string, to []string, msg []byte)
 	if cfg.Security == SecurityStartTLS {
 		c, err = smtp.NewClientStartTLS(conn, cfg.tlsConfig())
 		if err != nil {
+			raw.Close()
 			var se *smtp.SMTPError
 			var ne net.Error
 			switch {
 			case errors.As(err, &se):
-				return "", fail(StageHello, err)
+				return fail(StageHello, err)
 			case isTLSError(err):
-				return "", fail(StageTLS, err)
+				return fail(StageTLS, err)
 			case errors.As(err, &ne), errors.Is(err, net.ErrClosed), errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
-				return "", fail(StageHello, err)
+				return fail(StageHello, err)
 			default:
 				// go-smtp's plain "server doesn't support STARTTLS".
-				return "", fail(StageTLS, fmt.Errorf("%w (%v)", ErrNoStartTLS, err))
+				return fail(StageTLS, fmt.Errorf("%w (%v)", ErrNoStartTLS, err))
 			}
 		}
 	} else {
 		c = smtp.NewClient(conn)
 	}
-	defer c.Close()
 	c.CommandTimeout = timeout
 	c.SubmissionTimeout = timeout
 
@@ -213,11 +330,12 @@ func Send(ctx context.Context, cfg Config, from string, to []string, msg []byte)
 		helo = "localhost"
 	}
 	if err := c.Hello(helo); err != nil {
+		c.Close()
 		stage := StageHello
 		if isTLSError(err) {
 			stage = StageTLS
 		}
-		return "", fail(stage, err)
+		return fail(stage, err)
 	}
 
 	if cfg.Username != "" {
@@ -228,40 +346,16 @@ func Send(ctx context.Context, cfg Config, from string, to []string, msg []byte)
 		case c.SupportsAuth("LOGIN"):
 			mech = sasl.NewLoginClient(cfg.Username, cfg.Password)
 		default:
-			return "", fail(StageAuth, ErrNoAuthMechanism)
+			c.Close()
+			return fail(StageAuth, ErrNoAuthMechanism)
 		}
 		if err := c.Auth(mech); err != nil {
-			return "", fail(StageAuth, err)
+			c.Close()
+			return fail(StageAuth, err)
 		}
 	}
-
-	var mailOpts *smtp.MailOptions
-	if !isASCII(from) || !allASCII(to) {
-		mailOpts = &smtp.MailOptions{UTF8: true}
-	}
-	if err := c.Mail(from, mailOpts); err != nil {
-		return "", fail(StageMail, err)
-	}
-	for _, rcpt := range to {
-		if err := c.Rcpt(rcpt, nil); err != nil {
-			e := fail(StageRcpt, err).(*Error)
-			e.Recipient = rcpt
-			return "", e
-		}
-	}
-	w, err := c.Data()
-	if err != nil {
-		return "", fail(StageData, err)
-	}
-	if _, err := w.Write(msg); err != nil {
-		return "", fail(StageData, err)
-	}
-	resp, err := w.CloseWithResponse()
-	if err != nil {
-		return "", fail(StageData, err)
-	}
-	_ = c.Quit() // the message is accepted; a failing QUIT changes nothing
-	return "250 " + resp.StatusText, nil
+	s.c, s.conn, s.sent = c, raw, 0
+	return "", nil
 }
 
 // cappedConn limits every deadline set on the connection to max from now.

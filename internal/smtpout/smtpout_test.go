@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -23,6 +24,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"id06desk/internal/outbox"
+	"id06desk/internal/smtpsink"
 )
 
 // ---- a real go-smtp server for the tests ----
@@ -491,5 +493,73 @@ func TestClassifyDNS(t *testing.T) {
 	}
 	if tmp, reason := Classify(nil); tmp || !reason.IsZero() {
 		t.Error("Classify(nil) not empty")
+	}
+}
+
+// A Session sends several mails over one connection (one EHLO), and after
+// MaxMailsPerConnection it connects again.
+func TestSessionReusesOneConnection(t *testing.T) {
+	be := &backend{}
+	port := startServer(t, be, serverOpts{})
+	s := NewSession(config(port, SecurityNone))
+	for range MaxMailsPerConnection + 2 {
+		if _, err := s.Send(ctx(t), "", rcpts, testMsg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("QUIT: %v", err)
+	}
+	if n := len(be.deliveries()); n != MaxMailsPerConnection+2 {
+		t.Fatalf("%d mails delivered", n)
+	}
+	be.mu.Lock()
+	defer be.mu.Unlock()
+	if len(be.helo) != 2 {
+		t.Errorf("%d connections for %d mails, want 2", len(be.helo), MaxMailsPerConnection+2)
+	}
+}
+
+// A mail the server refuses leaves the session usable (RSET): the next mail
+// goes through; and a connection the server closed is opened again.
+func TestSessionAfterRefusedMailAndClosedConnection(t *testing.T) {
+	sk, err := smtpsink.Start(smtpsink.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession(config(sk.Port(), SecurityNone))
+	defer s.Close()
+	if _, err := s.Send(ctx(t), "", []string{"a@example.se"}, testMsg); err != nil {
+		t.Fatal(err)
+	}
+	sk.FailRcpt(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "user unknown"})
+	_, err = s.Send(ctx(t), "", []string{"b@example.se"}, testMsg)
+	var se *Error
+	if !errors.As(err, &se) || se.Stage != StageRcpt || se.Recipient != "b@example.se" {
+		t.Fatalf("refused mail: %v", err)
+	}
+	if _, err := s.Send(ctx(t), "", []string{"c@example.se"}, testMsg); err != nil {
+		t.Fatalf("after a refused mail: %v", err)
+	}
+	// The server goes away and comes back on the same port.
+	port := sk.Port()
+	sk.Close()
+	if _, err := s.Send(ctx(t), "", []string{"d@example.se"}, testMsg); err == nil {
+		t.Fatal("sent with the server down")
+	}
+	sk2, err := smtpsink.Start(smtpsink.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port)})
+	if err != nil {
+		t.Skipf("port %d taken again: %v", port, err)
+	}
+	defer sk2.Close()
+	if _, err := s.Send(ctx(t), "", []string{"e@example.se"}, testMsg); err != nil {
+		t.Fatalf("after the server came back: %v", err)
+	}
+	var to []string
+	for _, m := range append(sk.Messages(), sk2.Messages()...) {
+		to = append(to, m.To...)
+	}
+	if got := strings.Join(to, ","); got != "a@example.se,c@example.se,e@example.se" {
+		t.Errorf("delivered to %s", got)
 	}
 }

@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"id06desk/internal/invite"
@@ -32,96 +34,144 @@ func (db *DB) EnqueueMail(ctx context.Context, m *outbox.Message) error {
 	})
 }
 
-// ClaimDue implements outbox.Store.
+// ClaimDue claims the one pending message with the lowest id above afterID
+// that is due (see ClaimMails); nil when there is none.
 func (db *DB) ClaimDue(ctx context.Context, worker string, now time.Time, lease time.Duration, ignoreSchedule bool, afterID int64) (*outbox.Message, error) {
-	var m *outbox.Message
+	ms, err := db.ClaimMails(ctx, worker, now, lease, ignoreSchedule, afterID, 1)
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	return ms[0], nil
+}
+
+// ClaimMails claims, in one transaction, up to limit pending messages with
+// the lowest ids above afterID that are due at now (any, when
+// ignoreSchedule) and that no live claim holds, in ascending id order.
+func (db *DB) ClaimMails(ctx context.Context, worker string, now time.Time, lease time.Duration, ignoreSchedule bool, afterID int64, limit int) ([]*outbox.Message, error) {
+	var out []*outbox.Message
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
 		due := ms(now)
 		if ignoreSchedule {
 			due = 1<<62 - 1
 		}
-		row := tx.QueryRowContext(ctx, `UPDATE outbox SET claimed_by = ?, claimed_until = ?
-			WHERE id = (SELECT id FROM outbox INDEXED BY outbox_pending WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until < ? AND id > ?
-				ORDER BY id LIMIT 1)
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET claimed_by = ?, claimed_until = ?
+			WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_pending WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until < ? AND id > ?
+				ORDER BY id LIMIT ?)
 			RETURNING id, message_id, coalesce(invitation_id, ''), kind, mail_from, rcpt, body, attempts`,
-			worker, ms(now.Add(lease)), due, ms(now), afterID)
-		var c outbox.Message
-		err := row.Scan(&c.ID, &c.MessageID, &c.InvitationID, &c.Kind, &c.From, &c.To, &c.Body, &c.Attempts)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
+			worker, ms(now.Add(lease)), due, ms(now), afterID, max(limit, 1))
 		if err != nil {
 			return err
 		}
-		m = &c
-		return nil
+		defer rows.Close()
+		for rows.Next() {
+			var c outbox.Message
+			if err := rows.Scan(&c.ID, &c.MessageID, &c.InvitationID, &c.Kind, &c.From, &c.To, &c.Body, &c.Attempts); err != nil {
+				return err
+			}
+			out = append(out, &c)
+		}
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim mail: %w", err)
 	}
-	return m, nil
+	slices.SortFunc(out, func(a, b *outbox.Message) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
-// FinishMail records what happened to a claimed message; it fails if the
-// claim was lost (another sender took over after the lease ran out). For a
-// mail tied to an invitation, fn (the service's rule) sees the invitation
-// and decides what the result means for it; the invitation is written only
-// when fn changed it, its Change always. All in one transaction.
+// ErrClaimLost is returned (wrapped) for a result whose claim was lost:
+// another sender took the mail over after the lease ran out.
+var ErrClaimLost = errors.New("claim lost")
+
+// FinishMail records what happened to one claimed message (FinishMails).
 func (db *DB) FinishMail(ctx context.Context, id int64, worker string, r outbox.Outcome, fn func(inv *invite.Invitation) (invite.Change, error)) error {
-	return db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var invID string
-		err := tx.QueryRowContext(ctx, `SELECT coalesce(invitation_id, '') FROM outbox WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, worker).Scan(&invID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("mail %d: claim lost", id)
-		}
-		if err != nil {
-			return err
-		}
+	var rule func(outbox.Done, *invite.Invitation) (invite.Change, error)
+	if fn != nil {
+		rule = func(_ outbox.Done, inv *invite.Invitation) (invite.Change, error) { return fn(inv) }
+	}
+	return db.FinishMails(ctx, worker, []outbox.Done{{ID: id, Outcome: r}}, rule)
+}
+
+// FinishMails records what happened to claimed messages, all in one
+// transaction. A message whose claim was lost is left alone and named in
+// the error (ErrClaimLost); the others are recorded. For a mail tied to an
+// invitation, fn (the service's rule) sees the invitation and decides what
+// the result means for it; the invitation is written only when fn changed
+// it, its Change always.
+func (db *DB) FinishMails(ctx context.Context, worker string, done []outbox.Done, fn func(d outbox.Done, inv *invite.Invitation) (invite.Change, error)) error {
+	var lost []error
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		lost = lost[:0]
 		now := ms(db.now())
-		var q string
-		var args []any
-		switch r.State {
-		case outbox.Sent:
-			// A sync mail's body (sealed files, megabytes) is not kept once
-			// sent: the kiosk or console holds what it needs to send again.
-			q, args = `UPDATE outbox SET status = 'sent', sent_at = ?, server_reply = ?, claimed_by = '', claimed_until = 0, last_error = '', attempts = attempts + 1,
-				body = CASE WHEN kind LIKE 'sync\_%' ESCAPE '\' THEN x'' ELSE body END WHERE id = ?`,
-				[]any{now, r.Reply, id}
-		case outbox.Retry:
-			q, args = `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, claimed_by = '', claimed_until = 0 WHERE id = ?`,
-				[]any{ms(r.Next), r.Reason, id}
-		case outbox.Fail:
-			q, args = `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, claimed_by = '', claimed_until = 0 WHERE id = ?`,
-				[]any{r.Reason, id}
-		default:
-			return fmt.Errorf("mail %d: unknown outcome %q", id, r.State)
+		for _, d := range done {
+			if err := finishMail(ctx, tx, now, worker, d, fn); errors.Is(err, ErrClaimLost) {
+				lost = append(lost, err)
+			} else if err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return err
-		}
-		if invID == "" || fn == nil {
-			return nil
-		}
-		cur, err := invitationInTx(ctx, tx, invID)
-		if errors.Is(err, invite.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		next := cur
-		c, err := fn(&next)
-		if err != nil {
-			return err
-		}
-		if next != cur {
-			next.UpdatedAt = fromMS(now)
-			_, err = writeInvitation(ctx, tx, now, next, c)
-		} else {
-			_, err = writeChange(ctx, tx, now, invID, c)
-		}
-		return err
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return errors.Join(lost...)
+}
+
+func finishMail(ctx context.Context, tx *sql.Tx, now int64, worker string, d outbox.Done, fn func(d outbox.Done, inv *invite.Invitation) (invite.Change, error)) error {
+	id, r := d.ID, d.Outcome
+	var invID string
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(invitation_id, '') FROM outbox WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, worker).Scan(&invID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("mail %d: %w", id, ErrClaimLost)
+	}
+	if err != nil {
+		return err
+	}
+	var q string
+	var args []any
+	switch r.State {
+	case outbox.Sent:
+		// A sync mail's body (sealed files, megabytes) is not kept once
+		// sent: the kiosk or console holds what it needs to send again.
+		q, args = `UPDATE outbox SET status = 'sent', sent_at = ?, server_reply = ?, claimed_by = '', claimed_until = 0, last_error = '', attempts = attempts + 1,
+			body = CASE WHEN kind LIKE 'sync\_%' ESCAPE '\' THEN x'' ELSE body END WHERE id = ?`,
+			[]any{now, r.Reply, id}
+	case outbox.Retry:
+		q, args = `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, claimed_by = '', claimed_until = 0 WHERE id = ?`,
+			[]any{ms(r.Next), r.Reason, id}
+	case outbox.Fail:
+		q, args = `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, claimed_by = '', claimed_until = 0 WHERE id = ?`,
+			[]any{r.Reason, id}
+	default:
+		return fmt.Errorf("mail %d: unknown outcome %q", id, r.State)
+	}
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return err
+	}
+	if invID == "" || fn == nil {
+		return nil
+	}
+	cur, err := invitationInTx(ctx, tx, invID)
+	if errors.Is(err, invite.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	next := cur
+	c, err := fn(d, &next)
+	if err != nil {
+		return err
+	}
+	if next != cur {
+		next.UpdatedAt = fromMS(now)
+		_, err = writeInvitation(ctx, tx, now, next, c)
+	} else {
+		_, err = writeChange(ctx, tx, now, invID, c)
+	}
+	return err
 }
 
 // NextDue implements outbox.Store.
