@@ -102,7 +102,7 @@ func Check(jpegData []byte) Result {
 // known, the faces found in the whole source tell a cut-off head from a
 // photo without a face, and a second person cut in half from nobody.
 func CheckFramed(jpegData []byte, from Framing) Result {
-	img, err := decodeJPEG(jpegData)
+	img, err := decodeCard(jpegData)
 	if err != nil {
 		return Result{Problems: []Problem{Unreadable}}
 	}

@@ -21,6 +21,12 @@ func decodeCost(data []byte, f format, cfg image.Config) int64 {
 	switch f {
 	case formatJPEG:
 		decode = jpegCost(data, w, h)
+		if _, comps, ok := jpegFrame(data); turbo && ok && len(comps) != 4 {
+			// libjpeg-turbo at the reduced scale: its own memory and
+			// the RGBA it decodes into (CMYK goes to image/jpeg).
+			s := jpegScaled(int(w), int(h), sourceDenom(int(w), int(h)))
+			decode = turboMem(data, w, h) + 4*int64(s.X)*int64(s.Y)
+		}
 	case formatPNG:
 		bpp := int64(4)
 		switch cfg.ColorModel {
@@ -42,14 +48,10 @@ func decodeCost(data []byte, f format, cfg image.Config) int64 {
 	default:
 		decode = w * h * 16
 	}
-	// The Source (RGBA, at most SourceMaxSide a side), its turned copy, and
-	// the re-encoded source, luma plane and card photo beside it.
-	long := max(w, h)
-	sw, sh := w, h
-	if long > SourceMaxSide {
-		sw, sh = w*SourceMaxSide/long+1, h*SourceMaxSide/long+1
-	}
-	return decode + 4*sw*sh*3
+	// The Source (RGBA of sourceSize), its turned copy, and the re-encoded
+	// source, luma plane and card photo beside it.
+	s := sourceSize(int(w), int(h))
+	return decode + 4*int64(s.X)*int64(s.Y)*3
 }
 
 // jpegCost is the memory image/jpeg takes to decode a w×h JPEG: its planes,
@@ -61,6 +63,20 @@ func jpegCost(data []byte, w, h int64) int64 {
 	if !ok {
 		return w * h * (4 + 4*4 + 4)
 	}
+	samples := jpegSamples(comps, w, h)
+	cost := samples
+	if progressive {
+		cost += 4 * samples
+	}
+	if len(comps) == 4 {
+		cost += 4 * w * h // CMYK: converted into an image of its own
+	}
+	return cost
+}
+
+// jpegSamples is the number of samples of a w×h JPEG with these sampling
+// factors, in whole MCUs.
+func jpegSamples(comps [][2]int, w, h int64) int64 {
 	hmax, vmax := int64(1), int64(1)
 	for _, c := range comps {
 		hmax, vmax = max(hmax, int64(c[0])), max(vmax, int64(c[1]))
@@ -71,14 +87,7 @@ func jpegCost(data []byte, w, h int64) int64 {
 	for _, c := range comps {
 		samples += mcuX * int64(c[0]) * 8 * mcuY * int64(c[1]) * 8
 	}
-	cost := samples
-	if progressive {
-		cost += 4 * samples
-	}
-	if len(comps) == 4 {
-		cost += 4 * w * h // CMYK: converted into an image of its own
-	}
-	return cost
+	return samples
 }
 
 // jpegFrame reads the frame header (SOFn) of a JPEG: whether it is

@@ -22,7 +22,7 @@ const (
 	MaxPixels = 25_000_000
 	MaxSide   = 12000
 	// SourceMaxSide is the longest side of Source.Image; larger photos are
-	// scaled down on decode.
+	// scaled down on decode (see also SourceMinSide).
 	SourceMaxSide = 2400
 )
 
@@ -75,19 +75,31 @@ func Decode(r io.Reader, maxBytes int64) (*Source, error) {
 	return u.Decode()
 }
 
-// Upload is a photo read into memory whose header has been checked; no
-// pixel has been decoded yet.
+// Upload is a photo whose header has been read and checked; no pixel has
+// been decoded yet, and the rest of the file is read by Decode.
 type Upload struct {
-	data        []byte
+	data        []byte    // the file as far as read
+	rest        io.Reader // the rest of it (nil: all read)
+	maxBytes    int64
 	format      format
 	cfg         image.Config
 	orientation int
 }
 
-// Read reads a JPEG or PNG photo of at most maxBytes bytes and checks it
-// without decoding its pixels: the format by content, the dimensions from
-// the header (at most MaxSide a side and MaxPixels in all; upright, room for
-// a MinCropWidth×MinCropHeight crop).
+// Reading the header: in chunks of headerChunk bytes until the first scan
+// (JPEG) or IHDR (PNG), at most maxHeader bytes: the segments before a
+// JPEG's pixels (EXIF with its thumbnail, XMP, ICC) take tens of kilobytes.
+const (
+	headerChunk = 64 << 10
+	maxHeader   = 1 << 20
+)
+
+// Read reads the header of a JPEG or PNG photo of at most maxBytes bytes
+// and checks it without decoding any pixel or reading the rest of the file:
+// the format by content, the dimensions (at most MaxSide a side and
+// MaxPixels in all; upright, room for a MinCropWidth×MinCropHeight crop).
+// So a request waiting for its turn in the Budget holds kilobytes, not the
+// whole photo; Decode reads the rest from r, which must stay open till then.
 //
 // Errors: ErrTooLarge, ErrFormat, ErrDimensions, ErrTooSmall, or a read error
 // from r.
@@ -95,25 +107,19 @@ func Read(r io.Reader, maxBytes int64) (*Upload, error) {
 	if maxBytes <= 0 {
 		return nil, fmt.Errorf("photo: decode: byte limit %d is not positive", maxBytes)
 	}
-	limit := maxBytes
-	if limit < math.MaxInt64 {
-		limit++ // one byte more tells "exactly maxBytes" from "more"
+	u := &Upload{rest: r, maxBytes: maxBytes, orientation: 1}
+	for u.rest != nil && !headerRead(u.data) && len(u.data) < maxHeader {
+		if err := u.readMore(headerChunk); err != nil {
+			return nil, err
+		}
 	}
-	data, err := io.ReadAll(io.LimitReader(r, limit))
-	if err != nil {
-		return nil, fmt.Errorf("photo: read upload: %w", err)
-	}
-	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("photo: read upload: %w (limit %d bytes)", ErrTooLarge, maxBytes)
-	}
-
-	u := &Upload{data: data, format: sniff(data), orientation: 1}
-	switch u.format {
+	var err error
+	switch u.format = sniff(u.data); u.format {
 	case formatJPEG:
-		u.cfg, err = jpeg.DecodeConfig(bytes.NewReader(data))
-		u.orientation = exifOrientation(data)
+		u.cfg, err = jpeg.DecodeConfig(bytes.NewReader(u.data))
+		u.orientation = exifOrientation(u.data)
 	case formatPNG:
-		u.cfg, err = png.DecodeConfig(bytes.NewReader(data))
+		u.cfg, err = png.DecodeConfig(bytes.NewReader(u.data))
 	default:
 		return nil, fmt.Errorf("photo: decode: %w", ErrFormat)
 	}
@@ -129,6 +135,70 @@ func Read(r io.Reader, maxBytes int64) (*Upload, error) {
 	return u, nil
 }
 
+// readMore reads up to n more bytes of the file (all of it when n < 0),
+// refusing more than maxBytes in all.
+func (u *Upload) readMore(n int64) error {
+	limit := u.maxBytes + 1 - int64(len(u.data)) // one byte more tells "exactly maxBytes" from "more"
+	if n >= 0 {
+		limit = min(limit, n)
+	}
+	buf := bytes.NewBuffer(u.data)
+	got, err := buf.ReadFrom(io.LimitReader(u.rest, limit))
+	u.data = buf.Bytes()
+	if err != nil {
+		return fmt.Errorf("photo: read upload: %w", err)
+	}
+	if int64(len(u.data)) > u.maxBytes {
+		return fmt.Errorf("photo: read upload: %w (limit %d bytes)", ErrTooLarge, u.maxBytes)
+	}
+	if got < limit || n < 0 {
+		u.rest = nil // end of file
+	}
+	return nil
+}
+
+// headerRead reports whether b holds a JPEG's segments up to its first scan
+// or a PNG's IHDR, or cannot be either: enough to check the header.
+func headerRead(b []byte) bool {
+	if len(b) < 8 {
+		return false
+	}
+	switch sniff(b) {
+	case formatJPEG:
+		return jpegHeaderEnd(b)
+	case formatPNG:
+		return len(b) >= 33 // signature and IHDR
+	}
+	return true
+}
+
+// jpegHeaderEnd reports whether b holds a JPEG's marker segments up to the
+// first start of scan (or is damaged before it).
+func jpegHeaderEnd(b []byte) bool {
+	for i := 2; i+4 <= len(b); {
+		if b[i] != 0xFF {
+			return true // damaged: reading more will not help
+		}
+		m := b[i+1]
+		switch {
+		case m == 0xFF:
+			i++
+			continue
+		case m == 0x01 || (m >= 0xD0 && m <= 0xD8):
+			i += 2
+			continue
+		case m == 0xDA || m == 0xD9:
+			return true
+		}
+		n := int(b[i+2])<<8 | int(b[i+3])
+		if n < 2 {
+			return true
+		}
+		i += 2 + n
+	}
+	return false
+}
+
 // Size is the photo's size upright (after its EXIF orientation).
 func (u *Upload) Size() image.Point {
 	if u.orientation >= 5 { // 5–8 swap the axes
@@ -138,33 +208,49 @@ func (u *Upload) Size() image.Point {
 }
 
 // Cost estimates the bytes decoding the photo and working on its Source
-// take at their peak, from the header alone (see decodeCost).
+// take at their peak, from the header alone (see decodeCost), with the file
+// itself (its byte limit while not read in full).
 func (u *Upload) Cost() int64 {
-	return decodeCost(u.data, u.format, u.cfg)
+	file := int64(len(u.data))
+	if u.rest != nil {
+		file = u.maxBytes
+	}
+	return file + decodeCost(u.data, u.format, u.cfg)
 }
 
-// Decode decodes the pixels, applies the EXIF orientation, composites
-// transparent PNGs on white and scales the result to at most SourceMaxSide.
+// Decode reads the rest of the file, decodes the pixels at the Source's
+// size (sourceSize: a 12 MP JPEG at half size, in the DCT domain where the
+// build has libjpeg-turbo), applies the EXIF orientation and composites
+// transparent PNGs on white.
 //
-// Errors: ErrFormat.
+// Errors: ErrTooLarge, ErrFormat, or a read error.
 func (u *Upload) Decode() (*Source, error) {
-	var img image.Image
+	if u.rest != nil {
+		if err := u.readMore(-1); err != nil {
+			return nil, err
+		}
+	}
+	var rgba *image.RGBA
 	var err error
 	switch u.format {
 	case formatJPEG:
-		img, err = jpeg.Decode(bytes.NewReader(u.data))
+		rgba, err = decodeJPEGSource(u.data, u.cfg)
 	case formatPNG:
-		img, err = png.Decode(bytes.NewReader(u.data))
+		var img image.Image
+		if img, err = png.Decode(bytes.NewReader(u.data)); err == nil {
+			if b := img.Bounds(); b.Dx() != u.cfg.Width || b.Dy() != u.cfg.Height {
+				err = fmt.Errorf("size %v differs from the header", b.Size())
+			} else {
+				rgba = toSize(img, sourceSize(u.cfg.Width, u.cfg.Height))
+			}
+		}
 	default:
 		err = errors.New("unknown format")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("photo: decode pixels: %w: %w", ErrFormat, err)
 	}
-	if b := img.Bounds(); b.Dx() != u.cfg.Width || b.Dy() != u.cfg.Height {
-		return nil, fmt.Errorf("photo: decode pixels: %w: size %v differs from the header", ErrFormat, b.Size())
-	}
-	rgba := orient(fitRGBA(img, SourceMaxSide), u.orientation)
+	rgba = orient(rgba, u.orientation)
 	return &Source{Image: rgba, Size: rgba.Rect.Size()}, nil
 }
 

@@ -35,8 +35,12 @@ func pngHeader(w, h uint32) []byte {
 	return append(out, chunk("IEND", nil)...)
 }
 
-// countingReader serves n zero bytes and counts what was read.
-type countingReader struct{ n, read int64 }
+// countingReader serves head, then zero bytes up to n in all, and counts
+// what was read.
+type countingReader struct {
+	head    []byte
+	n, read int64
+}
 
 func (r *countingReader) Read(p []byte) (int, error) {
 	if r.read >= r.n {
@@ -44,6 +48,9 @@ func (r *countingReader) Read(p []byte) (int, error) {
 	}
 	k := min(int64(len(p)), r.n-r.read)
 	clear(p[:k])
+	if r.read < int64(len(r.head)) {
+		copy(p[:k], r.head[r.read:])
+	}
 	r.read += k
 	return int(k), nil
 }
@@ -104,13 +111,33 @@ func TestDecodeRefuses(t *testing.T) {
 }
 
 func TestDecodeTooLarge(t *testing.T) {
-	r := &countingReader{n: 12_000_000}
-	_, err := Decode(r, uploadLimit)
-	if !errors.Is(err, ErrTooLarge) {
+	// A JPEG header (up to its first scan) followed by 12 MB.
+	small := encodeJPEG(t, scaled(loadSample(t), 1.5), 90)
+	r := &countingReader{head: small[:len(small)/2], n: 12_000_000}
+	u, err := Read(r, uploadLimit)
+	if err != nil {
+		t.Fatalf("Read of a 12 MB JPEG: %v", err)
+	}
+	if r.read > maxHeader {
+		t.Errorf("Read read %d bytes, want the header only (at most %d)", r.read, maxHeader)
+	}
+	if c := u.Cost(); c < uploadLimit {
+		t.Errorf("cost %d before the file is read, want at least its limit %d", c, uploadLimit)
+	}
+	if _, err = u.Decode(); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("Decode of 12 MB = %v, want ErrTooLarge", err)
 	}
 	if r.read > uploadLimit+1 {
 		t.Errorf("read %d bytes, want at most the limit plus one (%d)", r.read, uploadLimit+1)
+	}
+
+	// Not an image: refused after the first chunk.
+	r = &countingReader{n: 12_000_000}
+	if _, err := Read(r, uploadLimit); !errors.Is(err, ErrFormat) {
+		t.Fatalf("Read of 12 MB of zeros = %v, want ErrFormat", err)
+	}
+	if r.read > headerChunk {
+		t.Errorf("read %d bytes of a file that is no image, want at most %d", r.read, headerChunk)
 	}
 
 	// Exactly at the limit is allowed.

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/jpeg"
 	"io"
 	"log/slog"
 	"runtime"
@@ -487,9 +486,8 @@ func (s *Service) UploadPhoto(ctx context.Context, tok string, r io.Reader, kios
 		}
 		srcJPEG := make(chan encoded, 1)
 		go func() {
-			var buf bytes.Buffer
-			err := jpeg.Encode(&buf, src.Image, &jpeg.Options{Quality: 90})
-			srcJPEG <- encoded{buf.Bytes(), err}
+			b, err := photo.EncodeJPEG(src.Image, 90)
+			srcJPEG <- encoded{b, err}
 		}()
 		var faces []image.Rectangle
 		for _, f := range photo.DetectFaces(src.Image) {

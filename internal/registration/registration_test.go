@@ -431,7 +431,8 @@ func TestPhotoRefusals(t *testing.T) {
 		}
 		return ""
 	}
-	big := append([]byte{0xFF, 0xD8, 0xFF}, make([]byte, 12<<20)...)
+	// A readable JPEG header, then 12 MB: refused while reading the rest.
+	big := append(sampleFile(t), make([]byte, 12<<20)...)
 	if _, err := f.reg.UploadPhoto(ctx, tok, bytes.NewReader(big), false); photoCode(err) != "photo_too_large" {
 		t.Errorf("12 MB: %v", err)
 	}
