@@ -432,7 +432,7 @@ func TestPhotoRefusals(t *testing.T) {
 		return ""
 	}
 	// A readable JPEG header, then 12 MB: refused while reading the rest.
-	big := append(sampleFile(t), make([]byte, 12<<20)...)
+	big := append(samplePhoto(t), make([]byte, 12<<20)...)
 	if _, err := f.reg.UploadPhoto(ctx, tok, bytes.NewReader(big), false); photoCode(err) != "photo_too_large" {
 		t.Errorf("12 MB: %v", err)
 	}
