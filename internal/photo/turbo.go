@@ -10,6 +10,7 @@ package photo
 #include <setjmp.h>
 #include <jpeglib.h>
 #include <jerror.h>
+#include <malloc.h>
 
 // libjpeg's default error_exit calls exit(): an error manager that jumps
 // back to the function that called into libjpeg instead, with the message.
@@ -65,6 +66,12 @@ static void id06_init_err(id06_err *e) {
 }
 
 enum { id06_ok = 0, id06_fail = 1, id06_unsupported = 2 };
+
+// id06_heap_in_use is the C heap's bytes in use (for the leak test).
+static long id06_heap_in_use(void) {
+	struct mallinfo2 m = mallinfo2();
+	return (long)m.uordblks;
+}
 
 // id06_decode decodes the JPEG data[0:n] scaled by 1/denom (1, 2, 4 or 8;
 // libjpeg scales in the DCT domain) into dst: RGBA rows of stride bytes,
@@ -169,7 +176,7 @@ static void id06_dest_term(j_compress_ptr c) {}
 // of this quality, 4:2:0, without a JFIF or any other metadata segment (as
 // image/jpeg writes it). On success *out holds *outlen bytes, malloc'ed: the
 // caller frees it; on an error nothing stays allocated.
-static int id06_encode(const unsigned char *src, int w, int h, int stride, int quality,
+static int id06_encode(const unsigned char *src, int w, int h, int stride, int quality, int progressive,
 		unsigned char **out, size_t *outlen, char *msg, int msglen) {
 	struct jpeg_compress_struct c;
 	id06_dest dest;
@@ -199,6 +206,9 @@ static int id06_encode(const unsigned char *src, int w, int h, int stride, int q
 	jpeg_set_quality(&c, quality, TRUE);
 	c.write_JFIF_header = FALSE;
 	c.dct_method = JDCT_ISLOW;
+	if (progressive) {
+		jpeg_simple_progression(&c);
+	}
 	jpeg_start_compress(&c, TRUE);
 	while (c.next_scanline < c.image_height) {
 		JSAMPROW row = (JSAMPROW)(src + (size_t)c.next_scanline * (size_t)stride);
@@ -252,6 +262,14 @@ func turboDecode(data []byte, w, h, denom int, maxMem int64) (*image.RGBA, error
 
 // turboEncode encodes img as a JPEG of this quality (4:2:0, no metadata).
 func turboEncode(img *image.RGBA, quality int) ([]byte, error) {
+	return turboEncodeMode(img, quality, false)
+}
+
+// cHeapInUse is the bytes malloc has handed out and not got back.
+func cHeapInUse() int64 { return int64(C.id06_heap_in_use()) }
+
+// turboEncodeMode is turboEncode, progressive (for tests) or baseline.
+func turboEncodeMode(img *image.RGBA, quality int, progressive bool) ([]byte, error) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	if w <= 0 || h <= 0 {
 		return nil, fmt.Errorf("encode %d×%d image", w, h)
@@ -260,11 +278,18 @@ func turboEncode(img *image.RGBA, quality int) ([]byte, error) {
 	var out *C.uchar
 	var n C.size_t
 	var msg [C.JMSG_LENGTH_MAX]C.char
-	rc := C.id06_encode((*C.uchar)(unsafe.Pointer(&pix[0])), C.int(w), C.int(h), C.int(img.Stride), C.int(quality),
+	rc := C.id06_encode((*C.uchar)(unsafe.Pointer(&pix[0])), C.int(w), C.int(h), C.int(img.Stride), C.int(quality), C.int(btoi(progressive)),
 		&out, &n, &msg[0], C.int(len(msg)))
 	if rc != C.id06_ok {
 		return nil, fmt.Errorf("libjpeg: %s", C.GoString(&msg[0]))
 	}
 	defer C.free(unsafe.Pointer(out))
 	return C.GoBytes(unsafe.Pointer(out), C.int(n)), nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
