@@ -13,7 +13,7 @@ BIN       := build/bin/id06desk
 # The end-to-end specs' binary: the app plus its test camera (-tags e2e).
 E2E_BIN   := build/bin/id06desk-e2e
 ADDR      ?= 127.0.0.1:8080
-APT_PKGS  := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium gcc libc6-dev pkg-config dovecot-imapd zbar-tools
+APT_PKGS  := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium gcc libc6-dev pkg-config dovecot-imapd zbar-tools libjpeg62-turbo-dev
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/public frontend/vite.config.ts frontend/svelte.config.js frontend/tsconfig.json -type f 2>/dev/null)
 GO_SRC    := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) $(shell find internal -name '*.sql' 2>/dev/null) go.mod go.sum build/appicon.png

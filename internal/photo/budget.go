@@ -16,7 +16,9 @@ var ErrBusy = errors.New("too many photos are being processed right now")
 
 // Budget bounds the memory that photo work takes across all requests: at
 // most Slots photos at once, and their estimated peak memory (Upload.Cost)
-// together at most Bytes. A photo that costs more than Bytes runs alone.
+// together at most Bytes. A photo that costs more than Bytes is refused
+// (ErrDimensions): it could never run beside anything, and waiting for the
+// whole budget would stall every other upload behind it.
 // Waiting requests queue first come, first served, for at most Wait; then
 // they get ErrBusy. A Budget is safe for concurrent use.
 type Budget struct {
@@ -48,17 +50,22 @@ func NewBudget(bytes int64, slots int, wait time.Duration) *Budget {
 	return &Budget{bytes: max(bytes, 1), slots: max(slots, 1), wait: wait}
 }
 
-// weight is what a photo of this cost reserves: at least an equal share of
-// the bytes (so no more than slots run at once), at most all of them (so any
-// photo can run alone).
+// weight is what a photo of this cost (at most the budget's bytes)
+// reserves: at least an equal share of the bytes, so no more than slots run
+// at once.
 func (b *Budget) weight(cost int64) int64 {
 	return min(max(cost, b.bytes/int64(b.slots)), b.bytes)
 }
 
 // Acquire reserves the memory for a photo of the given cost. It waits its
 // turn for at most the Budget's wait (ErrBusy) or until ctx is done (ctx's
-// error). Call release exactly once when the photo's work is done.
+// error). A cost larger than the whole budget is refused at once
+// (ErrDimensions). Call release exactly once when the photo's work is done.
 func (b *Budget) Acquire(ctx context.Context, cost int64) (release func(), err error) {
+	if cost > b.bytes {
+		return nil, fmt.Errorf("photo: decoding needs %d MB, more than the %d MB for all photos: %w",
+			cost>>20, b.bytes>>20, ErrDimensions)
+	}
 	n := b.weight(cost)
 	b.mu.Lock()
 	if b.waiters.Len() == 0 && b.fits(n) {
@@ -152,3 +159,14 @@ func (b *Budget) state() (running int, used int64, waiting int) {
 	defer b.mu.Unlock()
 	return b.running, b.used, b.waiters.Len()
 }
+
+// shared is the process's Budget (see SharedBudget).
+var shared = sync.OnceValue(func() *Budget {
+	return NewBudget(DefaultBudgetBytes, runtime.GOMAXPROCS(0), DefaultBudgetWait)
+})
+
+// SharedBudget is the process-wide Budget: DefaultBudgetBytes for as many
+// photos at once as there are cores, waiting at most DefaultBudgetWait. All
+// decoding that is given no Budget of its own shares it, so the bound holds
+// for the process, not per service.
+func SharedBudget() *Budget { return shared() }

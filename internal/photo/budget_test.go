@@ -91,8 +91,8 @@ func TestBudgetSlots(t *testing.T) {
 }
 
 // TestBudgetBytes: large photos take a share of the bytes that fits their
-// cost: two that together exceed the budget never run at once, and one
-// larger than the whole budget still runs, alone.
+// cost: two that together exceed the budget never run at once, one of the
+// whole budget runs alone, and one larger than the whole budget is refused.
 func TestBudgetBytes(t *testing.T) {
 	b := NewBudget(400, 8, time.Minute)
 	ctx := context.Background()
@@ -114,9 +114,16 @@ func TestBudgetBytes(t *testing.T) {
 	}
 	r1()
 	r2 := <-got
-	// Too large for the budget: waits for everything else, then runs.
+	// Too large for the whole budget: refused at once, nothing reserved.
+	if _, err := b.Acquire(ctx, 10_000); !errors.Is(err, ErrDimensions) {
+		t.Errorf("a photo costing 25 times the budget: %v, want ErrDimensions", err)
+	}
+	if running, used, waiting := b.state(); running != 1 || used != 250 || waiting != 0 {
+		t.Errorf("%d running with %d bytes, %d waiting, want the one of 250 alone", running, used, waiting)
+	}
+	// Exactly the whole budget: waits for everything else, then runs.
 	go func() {
-		r, err := b.Acquire(ctx, 10_000)
+		r, err := b.Acquire(ctx, 400)
 		if err != nil {
 			t.Error(err)
 		}
@@ -128,7 +135,6 @@ func TestBudgetBytes(t *testing.T) {
 	if running, used, _ := b.state(); running != 1 || used != 400 {
 		t.Errorf("%d running with %d bytes, want the large one alone with all 400", running, used)
 	}
-	r3()
 	r3() // a second release changes nothing
 	if running, used, _ := b.state(); running != 0 || used != 0 {
 		t.Errorf("%d running with %d bytes after release, want none", running, used)

@@ -12,7 +12,6 @@ import (
 	"image"
 	"io"
 	"log/slog"
-	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -71,8 +70,7 @@ type Config struct {
 	Sealer  Sealer
 	Adopter Adopter
 	// PhotoBudget bounds the memory photo decoding takes across all
-	// requests (nil: photo.DefaultBudgetBytes for as many photos at once as
-	// there are cores, waiting at most photo.DefaultBudgetWait).
+	// requests (nil: photo.SharedBudget, the process's).
 	PhotoBudget *photo.Budget
 }
 
@@ -133,7 +131,7 @@ func New(c Config) *Service {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
 	if c.PhotoBudget == nil {
-		c.PhotoBudget = photo.NewBudget(photo.DefaultBudgetBytes, runtime.GOMAXPROCS(0), photo.DefaultBudgetWait)
+		c.PhotoBudget = photo.SharedBudget()
 	}
 	if c.DefaultPublicURL == nil {
 		c.DefaultPublicURL = func() string { return "http://127.0.0.1:8080" }

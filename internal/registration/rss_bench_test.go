@@ -115,8 +115,10 @@ func TestRSSChild(t *testing.T) {
 		errs := make(chan error, len(toks))
 		for _, tok := range toks {
 			wg.Go(func() {
-				// Each upload has its own body, as each request has.
-				body := bytes.NewReader(bytes.Clone(data))
+				// Each upload reads its own body; the bytes not yet
+				// read are, as a request's, outside the heap (here one
+				// shared copy, there the socket's buffers).
+				body := bytes.NewReader(data)
 				s, err := f.reg.UploadPhoto(ctx, tok, body, false)
 				var pe *registration.PhotoError
 				switch {
