@@ -93,6 +93,7 @@ func (s *Server) kioskFrame(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("X-Frame-Seq", strconv.FormatUint(seq, 10))
 	writeJPEG(w, b)
+	s.previewOnce.Do(func() { s.cfg.Log.Info("camera preview started", "width", queryInt(r, "width", 640, 160, 1920)) })
 	return nil
 }
 

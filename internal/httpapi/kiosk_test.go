@@ -1,16 +1,21 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -151,4 +156,44 @@ func TestCameraIsNotPublicOutsideTheKiosk(t *testing.T) {
 			t.Errorf("%s without login outside kiosk mode: %d", p, resp.StatusCode)
 		}
 	}
+}
+
+// TestPreviewStartLoggedOnce: the first preview frame served is one log
+// line (the start-up benchmark's "live preview" signal), not one per frame.
+func TestPreviewStartLoggedOnce(t *testing.T) {
+	dir := t.TempDir()
+	_, st := testStation(t, dir)
+	var logged bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(lockedWriter{&mu, &logged}, nil))
+	api := httpapi.New(httpapi.Config{Mode: httpapi.ModeServe, Kiosk: true, DB: openDB(t), Station: st, Log: log})
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	c := kioskScreen(t, srv, api)
+	for range 3 {
+		r, err := c.Get(srv.URL + "/api/kiosk/camera/frame.jpg?width=320")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != 200 {
+			t.Fatalf("frame: %d", r.StatusCode)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n := strings.Count(logged.String(), `msg="camera preview started" width=320`); n != 1 {
+		t.Fatalf("%d 'camera preview started' lines, want 1:\n%s", n, logged.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -128,6 +128,10 @@ type Server struct {
 	paths       map[string]bool
 	table       []Route
 	readyMu     sync.Once
+	// previewOnce logs the first preview frame served: the kiosk's live
+	// picture is on its way to the screen (the start-up benchmark waits
+	// for this line).
+	previewOnce sync.Once
 	// kiosk is this start's kiosk secret (serve --kiosk only).
 	kiosk *kioskKey
 	// kioskAdmins is the kiosk's admin view opened with the PIN.
