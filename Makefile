@@ -134,8 +134,23 @@ test-smoke: $(BIN)
 	  rm -rf $$d $$d.log; \
 	done
 
+## bench: every benchmark once (each package's 1 s default), then the
+## start-up harness (internal/startup: 5 starts of each program under Xvfb,
+## then one 10 s idle each for memory), then one table of the targets in
+## internal/benchreport/targets.txt (a row a line): value, baseline, ratio,
+## target, met. The raw output stays in build/bin/bench.txt. Expect ~10-15
+## minutes on 2 cores; a benchmark that fails shows as "not run (failed)"
+## and make bench then exits 1.
+BENCH_OUT := build/bin/bench.txt
 bench: frontend/dist/index.html pigo-assets
-	@$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+	@mkdir -p build/bin
+	@{ $(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m $$($(GO) list ./... | grep -v '/internal/startup$$') || true; \
+	   $(GO) test -run '^$$' -bench 'Startup' -benchtime 5x -count 1 -timeout 15m ./internal/startup/ || true; \
+	   $(GO) test -run '^$$' -bench 'IdleMemory' -benchtime 1x -count 1 -timeout 15m ./internal/startup/ || true; \
+	 } 2>&1 | tee $(BENCH_OUT)
+	@echo
+	@$(GO) run ./internal/benchreport/cmd/benchreport -targets internal/benchreport/targets.txt $(BENCH_OUT)
+	@! grep -Eq '^(--- )?FAIL' $(BENCH_OUT) || { echo "Some benchmarks failed: see the table and $(BENCH_OUT)."; exit 1; }
 
 ## bench-nexus: only the 300-order Nexus batch (target < 3 s; peak-heap-MB
 ## far below photos-MB shows the photos stream into the zip). `make bench`
