@@ -245,6 +245,32 @@ func parentOf(pid int) (int, bool) {
 	return ppid, err == nil
 }
 
+// TreeCPU is the CPU time (user and system) pid and its descendants have
+// used so far, from /proc/PID/stat (in clock ticks of 1/100 s).
+func TreeCPU(pid int) time.Duration {
+	var ticks int64
+	for _, p := range append([]int{pid}, Descendants(pid)...) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p))
+		if err != nil {
+			continue
+		}
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			continue
+		}
+		// After the name: state ppid pgrp session tty tpgid flags minflt
+		// cminflt majflt cmajflt utime stime.
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + st
+	}
+	return time.Duration(ticks) * (time.Second / 100)
+}
+
 // Memory is a process tree's memory at one moment.
 type Memory struct {
 	// AppRSS is the resident set of the program's own process.

@@ -61,3 +61,21 @@ func TestWaitForFailsWhenTheProgramExits(t *testing.T) {
 		t.Fatalf("error %q lacks the output", got)
 	}
 }
+
+// TestTreeCPUCountsChildren: a child that spins shows in the tree's CPU
+// time; an idle tree's barely moves.
+func TestTreeCPUCountsChildren(t *testing.T) {
+	p, err := Start("/bin/sh", []string{"-c", "sh -c 'while :; do :; done' & echo started; wait"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Stop()
+	if _, err := p.WaitFor("started", 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	c0 := TreeCPU(p.Pid())
+	time.Sleep(500 * time.Millisecond)
+	if d := TreeCPU(p.Pid()) - c0; d < 50*time.Millisecond {
+		t.Fatalf("a spinning child used %s of CPU in 0.5 s", d)
+	}
+}

@@ -23,6 +23,10 @@ const tags = "desktop,production,webkit2_41"
 // and WebKit's start-up allocations to settle.
 const idle = 10 * time.Second
 
+// cpuWindow is the end of the idle time over which the tree's CPU use is
+// measured (idle-CPU-%: percent of one core).
+const cpuWindow = 5 * time.Second
+
 // readyLine and previewLine are what the programs log (see the package doc).
 const (
 	readyLine   = "user interface started"
@@ -234,7 +238,9 @@ func BenchmarkStartup(b *testing.B) {
 // for 10 s: app-RSS-MB is the program's own process, tree-RSS-MB the sum
 // over it and the processes it started (WebKit's web and network
 // processes), tree-PSS-MB the same with shared pages divided among them
-// (the tree's real footprint), procs the tree's size. Baseline is the
+// (the tree's real footprint), procs the tree's size, idle-CPU-% the
+// tree's CPU use over the last 5 s of the idle time (percent of one
+// core: an idle screen should cost next to nothing). Baseline is the
 // hello-world Wails app (testdata/helloworld) after the same start and
 // idle; Window, Kiosk (with a test camera, its preview running) and Serve
 // (`id06desk serve`, no window) are id06desk. Reported against the
@@ -248,13 +254,17 @@ func BenchmarkIdleMemory(b *testing.B) {
 		p := progs[name]
 		b.Run(name, func(b *testing.B) {
 			var sum Memory
+			var cpu time.Duration
 			for range b.N {
 				proc, _ := start(b, p, disp)
 				if _, err := proc.WaitFor(p.ready, 60*time.Second); err != nil {
 					proc.Stop()
 					b.Fatal(err)
 				}
-				time.Sleep(idle)
+				time.Sleep(idle - cpuWindow)
+				cpu0 := TreeCPU(proc.Pid())
+				time.Sleep(cpuWindow)
+				cpu += TreeCPU(proc.Pid()) - cpu0
 				m, err := TreeMemory(proc.Pid())
 				proc.Stop()
 				if err != nil {
@@ -272,6 +282,7 @@ func BenchmarkIdleMemory(b *testing.B) {
 			b.ReportMetric(mb(sum.TreeRSS)/n, "tree-RSS-MB")
 			b.ReportMetric(mb(sum.TreePSS)/n, "tree-PSS-MB")
 			b.ReportMetric(float64(sum.Procs)/n, "procs")
+			b.ReportMetric(100*cpu.Seconds()/cpuWindow.Seconds()/n, "idle-CPU-%")
 		})
 	}
 }
