@@ -135,8 +135,9 @@ test-smoke: $(BIN)
 	done
 
 ## bench: every benchmark once (each package's 1 s default), then the
-## start-up harness (internal/startup: 5 starts of each program under Xvfb,
-## then one 10 s idle each for memory), then one table of the targets in
+## start-up harness (internal/startup, under its own Xvfb: 1 + 5 rounds that
+## each start the hello-world app, the window and the kiosk in turn, ~2 min;
+## then one 10 s idle of each for memory, ~1.5 min), then one table of the targets in
 ## internal/benchreport/targets.txt (a row a line): value, baseline, ratio,
 ## target, met. The raw output stays in build/bin/bench.txt. Expect ~10-15
 ## minutes on 2 cores; a benchmark that fails shows as "not run (failed)"

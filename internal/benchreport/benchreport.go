@@ -34,6 +34,10 @@ type Target struct {
 	// Metric is the unit compared: sec/op (or ns/op), B/op, mails/s, fps,
 	// any b.ReportMetric unit.
 	Metric string
+	// BaselineMetric is the baseline's unit: Metric, unless the baseline
+	// is written name:metric (one benchmark that measures both in the same
+	// rounds, e.g. startup.Startup:baseline-ms).
+	BaselineMetric string
 	// Op is <=, <, >= or >; "" when the row is reported without a target.
 	Op string
 	// Limit is the bound: a ratio to the baseline when Ratio, else a
@@ -51,7 +55,8 @@ type Target struct {
 //
 //	benchmark | baseline | metric | target | why
 //
-// baseline "-" for none; target "<= 1.5x" or ">= 0.5x" (a ratio to the
+// baseline "-" for none, or name:metric to compare against another metric
+// (of the same or another benchmark); target "<= 1.5x" or ">= 0.5x" (a ratio to the
 // baseline), "< 0.05" or ">= 25" (a bound on the value itself, in the
 // metric's unit) or "-" (reported, no target). Blank lines and lines
 // starting with # are ignored.
@@ -74,6 +79,10 @@ func ParseTargets(r io.Reader) ([]Target, error) {
 		t := Target{Bench: f[0], Baseline: f[1], Metric: f[2], Text: f[3], Why: f[4], Line: n}
 		if t.Baseline == "-" {
 			t.Baseline = ""
+		}
+		t.BaselineMetric = t.Metric
+		if name, metric, ok := strings.Cut(t.Baseline, ":"); ok {
+			t.Baseline, t.BaselineMetric = name, metric
 		}
 		if t.Bench == "" || t.Metric == "" || t.Why == "" {
 			return nil, fmt.Errorf("targets line %d: benchmark, metric and why are required", n)
@@ -263,7 +272,7 @@ func Evaluate(targets []Target, res *Results) []Row {
 		row := Row{Target: t}
 		row.Value, row.HasValue = res.Median(t.Bench, t.Metric)
 		if t.Baseline != "" {
-			row.Base, row.HasBase = res.Median(t.Baseline, t.Metric)
+			row.Base, row.HasBase = res.Median(t.Baseline, t.BaselineMetric)
 		}
 		if row.HasValue && row.HasBase && row.Base != 0 {
 			row.RatioValue, row.HasRatio = row.Value/row.Base, true
@@ -272,7 +281,7 @@ func Evaluate(targets []Target, res *Results) []Row {
 		case !row.HasValue:
 			row.Verdict, row.Cause = NotRun, res.why(t.Bench, t.Metric)
 		case t.Ratio && !row.HasRatio:
-			row.Verdict, row.Cause = NotRun, "baseline "+res.why(t.Baseline, t.Metric)
+			row.Verdict, row.Cause = NotRun, "baseline "+res.why(t.Baseline, t.BaselineMetric)
 		case t.Op == "":
 			row.Verdict = Reported
 		default:
@@ -336,12 +345,15 @@ func WriteMarkdown(w io.Writer, rows []Row, res *Results) error {
 		base, value, baseValue, ratio := "–", "–", "–", "–"
 		if r.Baseline != "" {
 			base = r.Baseline
+			if r.BaselineMetric != r.Metric {
+				base += " (" + r.BaselineMetric + ")"
+			}
 		}
 		if r.HasValue {
 			value = formatValue(r.Value, r.Metric)
 		}
 		if r.HasBase {
-			baseValue = formatValue(r.Base, r.Metric)
+			baseValue = formatValue(r.Base, r.BaselineMetric)
 		}
 		if r.HasRatio {
 			ratio = formatNumber(r.RatioValue) + "×"

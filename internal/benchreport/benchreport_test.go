@@ -45,18 +45,18 @@ func TestVerdicts(t *testing.T) {
 		value   float64 // the median, in the row's metric
 	}
 	wants := []want{
-		{NotMet, (3741695957 + 4981731082) / (1281635760 + 1580547394.0), 4.3617},   // startup.Startup/Window: 3.05× > 1.5×
-		{Reported, (7576182745 + 7027125933) / (1281635760 + 1580547394.0), 7.3017}, // Kiosk: no target
-		{NotRun, 0, 0}, // IdleMemory skipped
+		{NotMet, 3145 / 2133.0, 3145},                       // window-ms against the same benchmark's baseline-ms: 1.47× > 1.4×
+		{Reported, 3028 / 2133.0, 3028},                     // kiosk-ms: no target
+		{NotRun, 0, 0},                                      // IdleMemory skipped
 		{Met, (30505 + 67432) / (21635 + 11238.0), 48968.5}, // Health ns/op 2.98× <= 3×, median of 2 in ns
-		{NotRun, 0, 0},                       // invitations failed
-		{Met, 420117 / 66011.0, 0.000420117}, // FirstPage < 50 ms
-		{NotMet, 61000000 / 66011.0, 0.061},  // Page100 61 ms
-		{NotRun, 0, 0},                       // Search not in the output
-		{Met, 0.66 / 0.51, 0.66},             // Batch300 < 3 s
-		{Met, 0, 14.2},                       // peak-heap-MB in the unit as reported (not benchfmt's tidied B)
-		{NotRun, 0, 0},                       // allocs/op not reported
-		{NotRun, 0, 48968.5e-9},              // baseline gone
+		{NotRun, 0, 0},                                      // invitations failed
+		{Met, 420117 / 66011.0, 0.000420117},                // FirstPage < 50 ms
+		{NotMet, 61000000 / 66011.0, 0.061},                 // Page100 61 ms
+		{NotRun, 0, 0},                                      // Search not in the output
+		{Met, 0.66 / 0.51, 0.66},                            // Batch300 < 3 s
+		{Met, 0, 14.2},                                      // peak-heap-MB in the unit as reported (not benchfmt's tidied B)
+		{NotRun, 0, 0},                                      // allocs/op not reported
+		{NotRun, 0, 48968.5e-9},                             // baseline gone
 	}
 	if len(rows) != len(wants) {
 		t.Fatalf("%d rows, want %d", len(rows), len(wants))
@@ -93,7 +93,7 @@ func TestMarkdownListsEveryRowAndTheRest(t *testing.T) {
 		t.Fatalf("no table header:\n%s", s)
 	}
 	for _, want := range []string{
-		"| startup.Startup/Window | startup.Startup/Baseline | sec/op | 4.36 s | 1.43 s | 3.05× | <= 1.5x | **no** | window start |",
+		"| startup.Startup | startup.Startup (baseline-ms) | window-ms | 3145 window-ms | 2133 baseline-ms | 1.47× | <= 1.4x | **no** | window start |",
 		"| startup.IdleMemory/Window | startup.IdleMemory/Baseline | tree-PSS-MB | – | – | – | – | not run (skipped) | skipped here |",
 		"| invitations.Invite1000/EndToEnd | invitations.Invite1000/RawSMTP | mails/s | – | – | – | >= 0.5x | not run (failed) | failed here |",
 		"| sqlite.List100k/FirstPage | sqlite.List100k/BaselinePage | sec/op | 420 µs | 66.0 µs | 6.36× | < 0.05 | yes | first page |",
