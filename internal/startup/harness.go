@@ -248,8 +248,15 @@ func parentOf(pid int) (int, bool) {
 // TreeCPU is the CPU time (user and system) pid and its descendants have
 // used so far, from /proc/PID/stat (in clock ticks of 1/100 s).
 func TreeCPU(pid int) time.Duration {
+	return cpuOf(append([]int{pid}, Descendants(pid)...))
+}
+
+// ProcCPU is the CPU time pid alone has used so far.
+func ProcCPU(pid int) time.Duration { return cpuOf([]int{pid}) }
+
+func cpuOf(pids []int) time.Duration {
 	var ticks int64
-	for _, p := range append([]int{pid}, Descendants(pid)...) {
+	for _, p := range pids {
 		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p))
 		if err != nil {
 			continue

@@ -262,7 +262,8 @@ func medianMS(d []time.Duration) float64 {
 // processes), tree-PSS-MB the same with shared pages divided among them
 // (the tree's real footprint), procs the tree's size, idle-CPU-% the
 // tree's CPU use over the last 5 s of the idle time (percent of one
-// core: an idle screen should cost next to nothing). Baseline is the
+// core: an idle screen should cost next to nothing), app-idle-CPU-% the
+// program's own process's share of it. Baseline is the
 // hello-world Wails app (testdata/helloworld) after the same start and
 // idle; Window, Kiosk (with a test camera, its preview running) and Serve
 // (`id06desk serve`, no window) are id06desk. Reported against the
@@ -276,7 +277,7 @@ func BenchmarkIdleMemory(b *testing.B) {
 		p := progs[name]
 		b.Run(name, func(b *testing.B) {
 			var sum Memory
-			var cpu time.Duration
+			var cpu, appCPU time.Duration
 			for range b.N {
 				proc, _ := start(b, p, disp)
 				if _, err := proc.WaitFor(p.ready, 60*time.Second); err != nil {
@@ -284,9 +285,10 @@ func BenchmarkIdleMemory(b *testing.B) {
 					b.Fatal(err)
 				}
 				time.Sleep(idle - cpuWindow)
-				cpu0 := TreeCPU(proc.Pid())
+				cpu0, app0 := TreeCPU(proc.Pid()), ProcCPU(proc.Pid())
 				time.Sleep(cpuWindow)
 				cpu += TreeCPU(proc.Pid()) - cpu0
+				appCPU += ProcCPU(proc.Pid()) - app0
 				m, err := TreeMemory(proc.Pid())
 				proc.Stop()
 				if err != nil {
@@ -305,6 +307,7 @@ func BenchmarkIdleMemory(b *testing.B) {
 			b.ReportMetric(mb(sum.TreePSS)/n, "tree-PSS-MB")
 			b.ReportMetric(float64(sum.Procs)/n, "procs")
 			b.ReportMetric(100*cpu.Seconds()/cpuWindow.Seconds()/n, "idle-CPU-%")
+			b.ReportMetric(100*appCPU.Seconds()/cpuWindow.Seconds()/n, "app-idle-CPU-%")
 		})
 	}
 }
