@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ADMIN_PASSWORD, startBackend } from './backend.mjs';
+import { ADMIN_PASSWORD, loginAsAdmin, startBackend } from './backend.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shots = path.join(here, 'screenshots');
@@ -224,6 +224,55 @@ describe('not found', () => {
       await page.getByRole('link', { name: 'Till startsidan' }).click();
       // Not logged in: home leads to the login page.
       await waitForHash(page, /^#\/login/);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('pages loaded on demand', () => {
+  test('the console starts without the kiosk and registration code; a page that cannot load says so and reloads', async () => {
+    const { context, page, problems } = await newPage();
+    const scripts = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    try {
+      await loginAsAdmin(page);
+      await page.getByRole('heading', { name: 'Inbjudningar', level: 1 }).waitFor();
+      const loaded = scripts.join(' ');
+      for (const chunk of ['RegisterToken', 'Kiosk-', 'Settings']) {
+        assert.ok(!loaded.includes(chunk), `the console's first page loaded ${chunk}: ${loaded}`);
+      }
+      // Settings' code cannot be fetched (an app replaced under an open
+      // window): the page says so in Swedish and offers to reload.
+      await page.route(/\/assets\/Settings-[^/]+\.js$/, (route) => route.abort());
+      await page.goto('/#/settings');
+      await page.getByRole('heading', { name: 'Sidan kunde inte laddas' }).waitFor();
+      await page.unroute(/\/assets\/Settings-[^/]+\.js$/);
+      await page.getByRole('button', { name: 'Ladda om' }).click();
+      await page.getByRole('heading', { name: 'Inställningar', level: 1 }).waitFor();
+      assert.ok(scripts.some((s) => s.includes('Settings')), 'the Settings chunk was loaded on demand');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a phone opening the registration page does not download the console', async () => {
+    const { context, page } = await newPage();
+    const scripts = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    try {
+      await page.goto('/#/register');
+      await page.locator('main h1').first().waitFor();
+      const loaded = scripts.join(' ');
+      assert.ok(loaded.includes('RegisterCode'), `the code page's chunk: ${loaded}`);
+      for (const chunk of ['Invitations', 'Settings', 'OrderDetail', 'Kiosks']) {
+        assert.ok(!loaded.includes(chunk), `the registration page loaded ${chunk}: ${loaded}`);
+      }
     } finally {
       await context.close();
     }
