@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -101,6 +102,50 @@ func TestStationScansPreviewsAndSurvivesUnplug(t *testing.T) {
 	defer unplug2()
 	if s := st.Rescan(ctx); s.State != kiosk.StateReady {
 		t.Fatalf("rescan %+v", s)
+	}
+	if _, _, err := st.Preview(ctx, 0, 320); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An unattended kiosk picks a camera plugged in again by itself: its
+// status, asked every few seconds by the screen, looks again once
+// ReopenEvery has passed — not before, and still says "unplugged" while
+// there is none.
+func TestStationFindsRepluggedCameraByItself(t *testing.T) {
+	label := "Kiosk test camera " + t.Name()
+	_, unplug := cameratest.RegisterStillImages(label, []image.Image{blank()}, 10)
+	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{Label: label, Width: 640, Height: 360} })
+	defer st.Close()
+	var mu sync.Mutex
+	now := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)
+	kiosk.SetNow(st, func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	ctx := context.Background()
+	if s := st.Status(ctx); s.State != kiosk.StateReady {
+		t.Fatalf("status %+v", s)
+	}
+	unplug()
+	deadline := time.Now().Add(5 * time.Second)
+	for st.Status(ctx).State != kiosk.StateUnplugged && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if s := st.Status(ctx); s.State != kiosk.StateUnplugged {
+		t.Fatalf("after unplug %+v", s)
+	}
+	advance(kiosk.ReopenEvery)
+	if s := st.Status(ctx); s.State != kiosk.StateUnplugged {
+		t.Fatalf("looked again with no camera: %+v, want still unplugged", s)
+	}
+	_, unplug2 := cameratest.RegisterStillImages(label, []image.Image{blank()}, 10)
+	defer unplug2()
+	advance(kiosk.ReopenEvery / 2)
+	if s := st.Status(ctx); s.State != kiosk.StateUnplugged {
+		t.Fatalf("looked again before ReopenEvery: %+v", s)
+	}
+	advance(kiosk.ReopenEvery / 2)
+	if s := st.Status(ctx); s.State != kiosk.StateReady {
+		t.Fatalf("the camera plugged in again is not picked up: %+v", s)
 	}
 	if _, _, err := st.Preview(ctx, 0, 320); err != nil {
 		t.Fatal(err)

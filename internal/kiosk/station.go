@@ -59,16 +59,24 @@ type Choice struct {
 	Width, Height int
 }
 
+// ReopenEvery is how often a station without a camera looks for one again
+// by itself, when asked for its status or a picture: an unattended kiosk
+// whose camera was unplugged and plugged in again shows the picture without
+// anyone tapping "Try again".
+const ReopenEvery = 30 * time.Second
+
 // Station owns the kiosk's camera. It opens the chosen camera when first
-// needed, and again only on Rescan after it failed, so a missing camera is
-// not searched for on every preview request.
+// needed; after that failed, again on Rescan or once ReopenEvery has passed,
+// so a missing camera is not searched for on every preview request.
 type Station struct {
 	choose func(ctx context.Context) Choice
+	now    func() time.Time
 
-	mu     sync.Mutex
-	cam    *camera.Camera
-	status Status
-	tried  bool
+	mu      sync.Mutex
+	cam     *camera.Camera
+	status  Status
+	tried   bool
+	triedAt time.Time
 
 	previewMu    sync.Mutex
 	previewSeq   uint64
@@ -78,7 +86,7 @@ type Station struct {
 
 // NewStation returns a station that opens the camera choose names.
 func NewStation(choose func(ctx context.Context) Choice) *Station {
-	return &Station{choose: choose}
+	return &Station{choose: choose, now: time.Now}
 }
 
 // current returns the streaming camera, opening it on first use.
@@ -90,10 +98,20 @@ func (s *Station) current(ctx context.Context) (*camera.Camera, error) {
 			_ = s.cam.Close()
 			s.cam = nil
 			s.status = Status{State: StateUnplugged}
+			s.triedAt = s.now()
 		}
 	}
-	if s.cam == nil && !s.tried {
+	switch {
+	case s.cam != nil:
+	case !s.tried:
 		s.open(ctx)
+	case s.now().Sub(s.triedAt) >= ReopenEvery:
+		was := s.status.State
+		camera.Rescan()
+		s.open(ctx)
+		if s.cam == nil && was == StateUnplugged && s.status.State == StateNone {
+			s.status.State = StateUnplugged // still unplugged, not "never had one"
+		}
 	}
 	if s.cam == nil {
 		return nil, &UnavailableError{State: s.status.State}
@@ -104,7 +122,7 @@ func (s *Station) current(ctx context.Context) (*camera.Camera, error) {
 // open opens the chosen camera (falling back to the default one when the
 // chosen label is not connected). Callers hold s.mu.
 func (s *Station) open(ctx context.Context) {
-	s.tried = true
+	s.tried, s.triedAt = true, s.now()
 	c := s.choose(ctx)
 	id := ""
 	for _, d := range camera.Devices() {
