@@ -143,6 +143,7 @@ func notForUsersFile(rel string) bool {
 		"internal/mail/",     // per-language mail templates, golden files per language
 		"internal/smtpsink/", // a development and test tool
 		"internal/bankid/cmd/",
+		"internal/icons/cmd/",            // a build tool of make package
 		"internal/bankid/bankidtest/",    // the test server of the BankID API
 		"internal/sqlite/",               // storage: SQL and stored values; what users see comes from domain errors
 		"internal/camera/",               // device names and driver errors, logged
