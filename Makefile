@@ -164,8 +164,9 @@ test-smoke: $(BIN)
 # it with its dependencies (--reinstall: also over an installed id06desk),
 # `id06desk --version` from PATH prints the package's version, the menu
 # entry passes desktop-file-validate, the icons are in the hicolor theme,
-# every library the binary links comes from a declared dependency, the
-# smoke test runs the installed binary; then apt-get removes
+# every library the binary links comes from a declared dependency,
+# `id06desk kiosk autostart on` names the installed program, the smoke
+# test runs the installed binary; then apt-get removes
 # it, files and all. As root, or with sudo. About a minute (apt-get and
 # three window starts), each step bounded by a timeout.
 test-package: deps-apt $(DEB)
@@ -192,6 +193,10 @@ test-package: deps-apt $(DEB)
 	  pkg=$$({ dpkg -S "$$real" 2>/dev/null || dpkg -S "$${real#/usr}"; } | head -1 | cut -d: -f1); \
 	  case ", $$deps," in *", $$pkg "*|*", $$pkg,"*) ;; *) echo "$$lib comes from $$pkg, which the package does not depend on ($$deps)"; exit 1 ;; esac; \
 	done; \
+	x=$$(mktemp -d); \
+	XDG_CONFIG_HOME=$$x id06desk kiosk autostart on >/dev/null; \
+	grep -qx 'Exec=id06desk --kiosk' $$x/autostart/id06desk-kiosk.desktop || { echo "kiosk autostart entry:"; cat $$x/autostart/id06desk-kiosk.desktop; exit 1; }; \
+	desktop-file-validate $$x/autostart/id06desk-kiosk.desktop; rm -rf $$x; \
 	$(call smoke,/usr/bin/id06desk); \
 	$(SUDO) timeout 120 env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq id06desk >/dev/null 2>&1 || { echo "apt-get remove id06desk failed"; exit 1; }; \
 	if dpkg-query -W -f='$${Status}' id06desk 2>/dev/null | grep -q ' installed'; then echo "id06desk is still installed"; exit 1; fi; \
