@@ -1,6 +1,6 @@
 // Package cli is id06desk's command line: the command tree (spf13/cobra),
 // the global flags, and the scripted commands (`settings`, `invite`,
-// `outbox`, `orders`, `keys`, `admin`). The commands follow the same rules
+// `outbox`, `orders`, `keys`, `admin`, `kiosk autostart`). The commands follow the same rules
 // as the UI because they call the same services: the App (internal/core)
 // opens them for the commands and runs the two hosts, the window and the
 // server (hosts.go).
@@ -121,6 +121,9 @@ type Host struct {
 	Icon []byte
 	// OpenWindow runs the Wails window (wails.Run) until it closes.
 	OpenWindow func(*options.App) error
+	// Executable is this program's path (default os.Executable): what
+	// `kiosk autostart on` has the login session run.
+	Executable func() (string, error)
 
 	// Open opens the data folder the globals name for a scripted command.
 	// It is called only after every flag is parsed; close releases it.
@@ -266,6 +269,7 @@ registration kiosk, full screen. Global flags work before or after the command.`
 		auditCommand(h, withServices),
 		pairCommand(h, withServices),
 		syncCommand(h, withServices),
+		kioskCommand(h, &g),
 	)
 	// --version works on every command: cobra handles it where Version is set.
 	var walk func(c *cobra.Command)

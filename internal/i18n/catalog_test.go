@@ -145,6 +145,7 @@ func notForUsersFile(rel string) bool {
 		"internal/bankid/cmd/",
 		"internal/benchreport/",          // make bench's table, for developers
 		"internal/startup/",              // the start-up benchmark's harness
+		"internal/icons/cmd/",            // a build tool of make package
 		"internal/bankid/bankidtest/",    // the test server of the BankID API
 		"internal/sqlite/",               // storage: SQL and stored values; what users see comes from domain errors
 		"internal/camera/",               // device names and driver errors, logged
