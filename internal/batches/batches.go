@@ -57,16 +57,16 @@ type Store interface {
 	OrderPhoto(ctx context.Context, id string) ([]byte, error)
 	// OrderPhotoHead returns the photo's first n bytes and its size.
 	OrderPhotoHead(ctx context.Context, id string, n int) ([]byte, int, error)
-	// CreateNexusBatches stores the batches and moves every one of their
-	// orders through fn, with entries, in one transaction.
-	CreateNexusBatches(ctx context.Context, batches []nexus.Batch, entries []audit.Entry, fn invite.OrderUpdate) error
+	// CreateNexusBatches stores the batches (with their MailCount),
+	// queues mails and moves every one of the batches' orders through fn,
+	// with entries, in one transaction.
+	CreateNexusBatches(ctx context.Context, batches []nexus.Batch, mails []*outbox.Message, entries []audit.Entry, fn invite.OrderUpdate) error
 	SetNexusBatchDelivery(ctx context.Context, b nexus.Batch) error
 	NexusBatch(ctx context.Context, id string) (nexus.Batch, error)
 	ListNexusBatches(ctx context.Context, q nexus.Query) (nexus.Page, error)
 	NexusBatchesWithFiles(ctx context.Context, before time.Time) ([]nexus.Batch, error)
 	NexusBatchFilesDeleted(ctx context.Context, id, actor string, action audit.Action) error
 	Audit(ctx context.Context, actor string, action audit.Action, subject, detail string) error
-	EnqueueMail(ctx context.Context, m *outbox.Message) error
 	// DeleteMails deletes delivered or failed mails of a kind written
 	// before a time, and clears them from the file.
 	DeleteMails(ctx context.Context, kind string, before time.Time) (int, error)
@@ -129,10 +129,13 @@ type Sent struct {
 	Files []string
 }
 
-// Send sends orders to Nexus as batches; see the package comment. The
-// orders move in one transaction before any file is written: when a
-// delivery then fails, the batches exist (the error says so) and can be
-// downloaded again.
+// Send sends orders to Nexus as batches; see the package comment. By mail,
+// the batches' mails are rendered first and queued in the transaction that
+// moves the orders: a batch exists with its mails or not at all (a crash
+// between the two left sent orders that no mail carried). To a folder, the
+// orders move in one transaction before any file is written: when saving
+// then fails, the batches exist (the error says so) and can be downloaded
+// again.
 func (s *Service) Send(ctx context.Context, r Request) ([]Sent, error) {
 	v, err := s.c.Settings(ctx)
 	if err != nil {
@@ -210,7 +213,18 @@ func (s *Service) Send(ctx context.Context, r Request) ([]Sent, error) {
 		entries = append(entries, audit.Entry{Actor: r.Actor, Action: ActionBatchCreated, Subject: b.ID,
 			Detail: fmt.Sprintf("%d orders, %s", len(b.OrderIDs), channel)})
 	}
-	err = s.c.Store.CreateNexusBatches(ctx, batches, entries, func(o *order.Order) (invite.Change, bool, error) {
+	var mails []*outbox.Message
+	if channel == nexus.ChannelMail {
+		for i := range batches {
+			m, err := s.batchMails(ctx, v, lang, batches[i], parts[i], photoBytes)
+			if err != nil {
+				return nil, err
+			}
+			batches[i].MailCount = len(m)
+			mails = append(mails, m...)
+		}
+	}
+	err = s.c.Store.CreateNexusBatches(ctx, batches, mails, entries, func(o *order.Order) (invite.Change, bool, error) {
 		if o.Status != order.StatusReady {
 			return invite.Change{}, false, notReady(*o)
 		}
@@ -226,14 +240,15 @@ func (s *Service) Send(ctx context.Context, r Request) ([]Sent, error) {
 	s.c.Log.Info("orders sent to Nexus", "batches", len(batches), "orders", len(orders), "channel", channel)
 
 	out := make([]Sent, 0, len(batches))
-	for i, b := range batches {
-		var sent Sent
-		var err error
-		if channel == nexus.ChannelMail {
-			sent, err = s.mailBatch(ctx, v, lang, b, parts[i], photoBytes)
-		} else {
-			sent, err = s.saveBatch(ctx, v, lang, folder, b, parts[i])
+	if channel == nexus.ChannelMail {
+		s.c.Wake()
+		for _, b := range batches {
+			out = append(out, Sent{Batch: b})
 		}
+		return out, nil
+	}
+	for i, b := range batches {
+		sent, err := s.saveBatch(ctx, v, lang, folder, b, parts[i])
 		if err != nil {
 			return out, &DeliveryError{BatchID: b.ID, Err: err}
 		}
@@ -401,21 +416,22 @@ func splitBySize(orders []order.Order, photoBytes map[string]int, budget int) []
 	return out
 }
 
-// mailBatch mails the batch through the outbox: one mail when it fits the
-// size limit (nexus.mail_max_mb), otherwise several, each with an import
-// zip of its own part (Nexus imports each as it is) and the part's
+// batchMails renders the batch's mails for the outbox: one mail when it
+// fits the size limit (nexus.mail_max_mb), otherwise several, each with an
+// import zip of its own part (Nexus imports each as it is) and the part's
 // summary. Attachments are base64 in the mail: 4 bytes for 3.
-func (s *Service) mailBatch(ctx context.Context, v settings.Values, lang string, b nexus.Batch, orders []order.Order, photoBytes map[string]int) (Sent, error) {
+func (s *Service) batchMails(ctx context.Context, v settings.Values, lang string, b nexus.Batch, orders []order.Order, photoBytes map[string]int) ([]*outbox.Message, error) {
 	limit := v.Int("nexus.mail_max_mb") << 20
 	budget := max(limit*3/4-mailOverhead, 1)
 	split := splitBySize(orders, photoBytes, budget)
 	senderName, from := v.Sender()
+	var out []*outbox.Message
 	for i, part := range split {
 		in := s.input(v, lang, b, part, i+1, len(split))
 		var zb bytes.Buffer
 		summary, err := nexusfile.Write(ctx, &zb, in, s.photos)
 		if err != nil {
-			return Sent{}, err
+			return nil, err
 		}
 		m, err := mail.Renderer{}.RenderNexusBatchMail(mail.NexusBatchMail{
 			Lang: lang, SenderName: senderName, SenderAddress: from, Recipient: b.MailedTo,
@@ -426,18 +442,11 @@ func (s *Service) mailBatch(ctx context.Context, v settings.Values, lang string,
 			},
 		})
 		if err != nil {
-			return Sent{}, err
+			return nil, err
 		}
-		if err := s.c.Store.EnqueueMail(ctx, &outbox.Message{MessageID: m.MessageID, Kind: MailKind, From: m.From, To: m.To, Body: m.Message}); err != nil {
-			return Sent{}, err
-		}
+		out = append(out, &outbox.Message{MessageID: m.MessageID, Kind: MailKind, From: m.From, To: m.To, Body: m.Message})
 	}
-	s.c.Wake()
-	b.MailCount = len(split)
-	if err := s.c.Store.SetNexusBatchDelivery(ctx, b); err != nil {
-		return Sent{}, err
-	}
-	return Sent{Batch: b}, nil
+	return out, nil
 }
 
 // Batch returns a batch with its order ids.

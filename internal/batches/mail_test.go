@@ -14,8 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"id06desk/internal/audit"
 	"id06desk/internal/batches"
+	"id06desk/internal/invite"
+	"id06desk/internal/nexus"
+	"id06desk/internal/outbox"
 	"id06desk/internal/smtpsink"
+	"id06desk/internal/sqlite"
 )
 
 type attachment struct {
@@ -193,5 +198,45 @@ func TestCleanupDeletesDeliveredBatchMails(t *testing.T) {
 	}
 	if inFile() {
 		t.Error("the delivered batch mail is still in the database file after nexus.file_days")
+	}
+}
+
+// crashAfterCommit is the store of an app that dies right after the
+// transaction that created the batches commits: what it does afterwards
+// never happens (its context ends).
+type crashAfterCommit struct {
+	*sqlite.DB
+	crash context.CancelFunc
+}
+
+func (c crashAfterCommit) CreateNexusBatches(ctx context.Context, b []nexus.Batch, mails []*outbox.Message, e []audit.Entry, fn invite.OrderUpdate) error {
+	err := c.DB.CreateNexusBatches(ctx, b, mails, e, fn)
+	c.crash()
+	return err
+}
+
+// A batch by mail exists with its mails or not at all: the mails are
+// queued in the transaction that moves its orders. Found by the crash
+// drill: an app killed after that transaction and before the mails were
+// queued left orders "sent to Nexus" in a batch no mail carried, and
+// nothing sent it later.
+func TestMailedBatchIsQueuedWithItsOrders(t *testing.T) {
+	f := newFixture(t, 0, map[string]string{"nexus.channel": "mail", "nexus.mail_to": "nexus@bygg.se", "nexus.mail_max_mb": "1"})
+	f.addOrders(t, manyOrders(12)...)
+	ctx, crash := context.WithCancel(context.Background())
+	defer crash()
+	svc := batches.New(batches.Config{Store: crashAfterCommit{f.db, crash}, Settings: f.st.Load, Now: func() time.Time { return f.now }})
+	svc.Send(ctx, batches.Request{Actor: "admin"}) // the app dies inside: its error is not the point
+	page, err := f.db.ListNexusBatches(context.Background(), nexus.Query{})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("batches %+v %v", page, err)
+	}
+	b := page.Items[0]
+	pending, _, _, err := f.db.OutboxCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.MailCount < 2 || pending != b.MailCount {
+		t.Fatalf("batch %s of %d orders: mail count %d, %d mails queued; want the same, at least 2 (1 MB parts)", b.ID, b.OrderCount, b.MailCount, pending)
 	}
 }

@@ -75,6 +75,8 @@ type MailStore interface {
 	FinishMails(ctx context.Context, worker string, done []outbox.Done, fn func(d outbox.Done, inv *invite.Invitation) (invite.Change, error)) error
 	NextDue(ctx context.Context) (time.Time, bool, error)
 	OutboxCounts(ctx context.Context) (pending, failed int, lastError string, err error)
+	ClaimHolders(ctx context.Context, now time.Time) ([]string, error)
+	ReleaseClaims(ctx context.Context, worker string) (int, error)
 }
 
 // MailResults is the outbox's store with the invitation's rules for mail

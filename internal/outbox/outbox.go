@@ -8,11 +8,14 @@ package outbox
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -83,6 +86,11 @@ type Store interface {
 	Record(ctx context.Context, worker string, done []Done) error
 	NextDue(ctx context.Context) (time.Time, bool, error)
 	OutboxCounts(ctx context.Context) (pending, failed int, lastError string, err error)
+	// ClaimHolders lists the workers holding a live claim at now.
+	ClaimHolders(ctx context.Context, now time.Time) ([]string, error)
+	// ReleaseClaims ends the claims a worker holds (its mails are due
+	// again at once); it returns how many there were.
+	ReleaseClaims(ctx context.Context, worker string) (int, error)
 }
 
 // Sender delivers one message; Classify says if an error is temporary and
@@ -156,12 +164,11 @@ func NewWorker(store Store, senders SenderSource, log *slog.Logger, opt Options)
 	if opt.Connections <= 0 {
 		opt.Connections = 4
 	}
-	host, _ := os.Hostname()
 	var rnd [4]byte
 	rand.Read(rnd[:])
 	return &Worker{
 		store: store, senders: senders, log: log, now: opt.Now,
-		name:  fmt.Sprintf("%s/%d/%x", host, os.Getpid(), rnd),
+		name:  fmt.Sprintf("%s/%d/%x", hostname(), os.Getpid(), rnd),
 		wake:  make(chan struct{}, 1),
 		lease: opt.Lease, maxAttempts: opt.MaxAttempts, baseDelay: opt.BaseDelay, maxDelay: opt.MaxDelay,
 		connections: opt.Connections,
@@ -258,6 +265,7 @@ func (w *Worker) drain(ctx context.Context, ignoreSchedule bool) (Result, error)
 		res.NotConfigured = true
 		return res, nil
 	}
+	w.releaseDead(ctx)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -371,4 +379,55 @@ func (w *Worker) backoff(attempt int) time.Duration {
 		d *= 2
 	}
 	return min(d, w.maxDelay)
+}
+
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
+}
+
+// releaseDead ends the claims of senders that no longer run: a process on
+// this machine (a worker's name is host/pid/random) that was killed or
+// crashed between its claim and its record. Its mails go now instead of
+// when the lease runs out (minutes after a restart). A claim of a running
+// process (`outbox flush` beside the app), of another machine, or of a
+// pid that a new process took meanwhile waits for its lease as before.
+// Errors only delay the mails: they are logged.
+func (w *Worker) releaseDead(ctx context.Context) {
+	holders, err := w.store.ClaimHolders(ctx, w.now())
+	if err != nil {
+		w.log.Warn("outbox: list mail claims", "err", err)
+		return
+	}
+	for _, h := range holders {
+		if h == w.name || !processGone(h) {
+			continue
+		}
+		n, err := w.store.ReleaseClaims(ctx, h)
+		if err != nil {
+			w.log.Warn("outbox: release the mail claims of a stopped sender", "worker", h, "err", err)
+			continue
+		}
+		if n > 0 {
+			w.log.Info("outbox: released the mail claims of a sender that stopped", "worker", h, "mails", n)
+		}
+	}
+}
+
+// processGone says that worker names a process of this machine that does
+// not run any more.
+func processGone(worker string) bool {
+	host, rest, ok := strings.Cut(worker, "/")
+	if !ok || host != hostname() {
+		return false
+	}
+	pidText, _, ok := strings.Cut(rest, "/")
+	if !ok {
+		return false
+	}
+	pid, err := strconv.Atoi(pidText)
+	if err != nil || pid <= 0 || pid == os.Getpid() {
+		return false
+	}
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/emersion/go-smtp"
 
@@ -31,6 +32,7 @@ type Sink struct {
 	mdir string // when set, each message is also delivered into this Maildir
 	// forget: keep From and To of each message, not its text (Options.Forget)
 	forget bool
+	delay  time.Duration
 
 	mu        sync.Mutex
 	got       []Message
@@ -54,6 +56,11 @@ type Options struct {
 	// too large to hold, such as a benchmark's hundreds of megabytes,
 	// whose heap the recorded copies would otherwise fill.
 	Forget bool
+	// Delay holds each message this long after its data arrived and
+	// before it is stored and answered with 250: a slow server, so that a
+	// sender killed meanwhile leaves a delivered mail it never heard of
+	// (the crash drill).
+	Delay time.Duration
 }
 
 // Start listens and serves in the background until Close.
@@ -72,7 +79,7 @@ func Start(o Options) (*Sink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtpsink: listen on %s: %w", o.Addr, err)
 	}
-	s := &Sink{addr: ln.Addr().(*net.TCPAddr), dir: o.Dir, mdir: o.Maildir, forget: o.Forget, arrived: make(chan struct{}, 1)}
+	s := &Sink{addr: ln.Addr().(*net.TCPAddr), dir: o.Dir, mdir: o.Maildir, forget: o.Forget, delay: o.Delay, arrived: make(chan struct{}, 1)}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
@@ -177,6 +184,7 @@ func (se *session) Data(r io.Reader) error {
 		return fmt.Errorf("smtpsink: read message: %w", err)
 	}
 	se.cur.Data = b
+	time.Sleep(se.sink.delay)
 	return se.sink.store(se.cur)
 }
 

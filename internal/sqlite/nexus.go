@@ -11,6 +11,7 @@ import (
 	"id06desk/internal/invite"
 	"id06desk/internal/nexus"
 	"id06desk/internal/order"
+	"id06desk/internal/outbox"
 )
 
 // CreateNexusBatches stores batches and moves each of their orders in one
@@ -18,22 +19,28 @@ import (
 // service's rule: ready → sent_to_nexus with the batch id, its timeline
 // event and audit line) by the same writer as every order change
 // (updateOrderInTx), then entries (the batches' own audit lines). When fn
-// refuses one order, nothing is stored. Two sends of the same orders
+// refuses one order, nothing is stored. The batches' mails (the mail
+// channel) are queued in the same transaction. Two sends of the same orders
 // serialise on the writer: the second sees them sent and is refused.
-func (db *DB) CreateNexusBatches(ctx context.Context, batches []nexus.Batch, entries []audit.Entry, fn invite.OrderUpdate) error {
+func (db *DB) CreateNexusBatches(ctx context.Context, batches []nexus.Batch, mails []*outbox.Message, entries []audit.Entry, fn invite.OrderUpdate) error {
 	var erased bool
 	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
 		erased = false
 		now := ms(db.now())
 		for _, b := range batches {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO nexus_batches(id, created_at, created_by, order_count, profile, channel, mailed_to)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, b.ID, ms(b.CreatedAt), b.CreatedBy, len(b.OrderIDs), b.Profile, b.Channel, b.MailedTo); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO nexus_batches(id, created_at, created_by, order_count, profile, channel, mailed_to, mail_count)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, b.ID, ms(b.CreatedAt), b.CreatedBy, len(b.OrderIDs), b.Profile, b.Channel, b.MailedTo, b.MailCount); err != nil {
 				return fmt.Errorf("batch %s: %w", b.ID, err)
 			}
 			for _, id := range b.OrderIDs {
 				if err := db.updateOrderInTx(ctx, tx, id, fn, &erased); err != nil {
 					return err
 				}
+			}
+		}
+		for _, m := range mails {
+			if err := enqueueMail(ctx, tx, now, m); err != nil {
+				return err
 			}
 		}
 		for _, e := range entries {

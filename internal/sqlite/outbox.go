@@ -187,6 +187,39 @@ func (db *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return fromMS(next.Int64), true, nil
 }
 
+// ClaimHolders lists the workers whose claim on a pending mail still
+// holds at now.
+func (db *DB) ClaimHolders(ctx context.Context, now time.Time) ([]string, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT DISTINCT claimed_by FROM outbox INDEXED BY outbox_pending
+		WHERE status = 'pending' AND claimed_until >= ? AND claimed_by != ''`, ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("mail claims: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			return nil, fmt.Errorf("mail claims: %w", err)
+		}
+		out = append(out, w)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("mail claims: %w", err)
+	}
+	return out, nil
+}
+
+// ReleaseClaims ends the claims worker holds on pending mails.
+func (db *DB) ReleaseClaims(ctx context.Context, worker string) (int, error) {
+	r, err := db.writer.ExecContext(ctx, `UPDATE outbox SET claimed_by = '', claimed_until = 0 WHERE status = 'pending' AND claimed_by = ?`, worker)
+	if err != nil {
+		return 0, fmt.Errorf("release mail claims: %w", err)
+	}
+	n, _ := r.RowsAffected()
+	return int(n), nil
+}
+
 // OutboxCounts implements outbox.Store.
 func (db *DB) OutboxCounts(ctx context.Context) (pending, failed int, lastError string, err error) {
 	err = db.reader.QueryRowContext(ctx, `SELECT
