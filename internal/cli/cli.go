@@ -24,6 +24,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 
 	"id06desk/internal/audit"
+	"id06desk/internal/backup"
 	"id06desk/internal/exports"
 	"id06desk/internal/housekeeping"
 	"id06desk/internal/invitations"
@@ -82,6 +83,8 @@ type Services struct {
 	ConsoleSync ConsoleSyncer
 	// KioskSync is the kiosk's side of sync (nil on a console).
 	KioskSync KioskSync
+	// Backup writes encrypted backups (backup).
+	Backup *backup.Service
 	// SyncRound runs one mail sync round (the kiosk's or the console's);
 	// SyncMail reports the mail transports. JSON-able results.
 	SyncRound func(ctx context.Context) (any, error)
@@ -270,6 +273,8 @@ registration kiosk, full screen. Global flags work before or after the command.`
 		pairCommand(h, withServices),
 		syncCommand(h, withServices),
 		kioskCommand(h, &g),
+		backupCommand(h, withServices),
+		restoreCommand(h, &g),
 	)
 	// --version works on every command: cobra handles it where Version is set.
 	var walk func(c *cobra.Command)

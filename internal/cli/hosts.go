@@ -38,7 +38,7 @@ func openServices(h Host) func(g Globals) (Services, func(), error) {
 		}
 		return Services{Settings: a.Settings, Invitations: a.Invitations, Outbox: a.Outbox, Orders: a.Orders, Batches: a.Batches, OrderStatus: a.Orders, Keys: a.Keys,
 			Admin: a.Auth, PIN: a.PIN, Audit: a.DB, Exports: a.Exports, Sweeper: a.DB, Retention: a.Retention,
-			ConsoleSync: a.ConsoleSync, KioskSync: KioskSyncOf(a.KioskSync), SyncRound: a.SyncNow, SyncMail: a.SyncMailStatus}, a.Close, nil
+			ConsoleSync: a.ConsoleSync, KioskSync: KioskSyncOf(a.KioskSync), SyncRound: a.SyncNow, SyncMail: a.SyncMailStatus, Backup: a.Backup}, a.Close, nil
 	}
 }
 

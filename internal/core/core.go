@@ -21,6 +21,7 @@ import (
 	"id06desk/internal/adminauth"
 	"id06desk/internal/applog"
 	"id06desk/internal/audit"
+	"id06desk/internal/backup"
 	"id06desk/internal/bankidconf"
 	"id06desk/internal/batches"
 	"id06desk/internal/consolesync"
@@ -61,6 +62,8 @@ const (
 
 	// JobSyncMail sends and collects sync mails (issue 14).
 	JobSyncMail = "sync_mail"
+	// JobBackup writes the scheduled encrypted backup (backup.schedule).
+	JobBackup = "backup"
 
 	HousekeepingEvery = time.Hour
 	SyncMailEvery     = 24 * time.Hour
@@ -83,6 +86,8 @@ type Options struct {
 	TestCamera string
 	// Version is the program's version, shown in /api/health.
 	Version string
+	// Now is the backup schedule's clock (tests); nil: time.Now.
+	Now func() time.Time
 }
 
 // App is the opened program.
@@ -113,6 +118,9 @@ type App struct {
 	// the one of the side this App is runs in the sync_mail job.
 	ConsoleMail *mailsync.Console
 	KioskMail   *mailsync.Kiosk
+	// Backup writes the encrypted backups (the backup job, Settings →
+	// Backup, `id06desk backup`).
+	Backup *backup.Service
 	// TestCamera switches the test camera's picture (nil unless
 	// Options.TestCamera).
 	TestCamera func(file string) error
@@ -226,6 +234,8 @@ func (a *App) open(ctx context.Context, o Options) error {
 	a.onClose(a.ConsoleMail.StopReceiver)
 	a.KioskMail = mailsync.NewKiosk(mailsync.KioskConfig{Sync: a.KioskSync, Store: db, Settings: st.Load, Outbox: a.Outbox, Log: log})
 	a.KioskSync.Hook()
+	a.Backup = backup.New(backup.Config{Source: db, Settings: st.Load, TempDir: p.Data,
+		StatusFile: BackupStatusFile(p), Now: o.Now, Log: log})
 	return a.registerJobs()
 }
 
@@ -358,6 +368,9 @@ func (a *App) addTokenKeys(keys []token.PublicKey) {
 	}
 }
 
+// BackupStatusFile keeps the last backup's result (<state>/backup.json).
+func BackupStatusFile(p paths.Paths) string { return filepath.Join(p.State, "backup.json") }
+
 // SyncKeyDir is where the sync keys of a console or kiosk live
 // (<config>/sync, 0700).
 func SyncKeyDir(p paths.Paths) string { return filepath.Join(p.Config, "sync") }
@@ -373,6 +386,10 @@ func (a *App) registerJobs() error {
 		func(ctx context.Context) error { return housekeeping.Round(ctx, hk) },
 		jobs.Sooner(func(ctx context.Context) time.Duration { return housekeeping.Wait(ctx, hk) }))
 	if err != nil {
+		return err
+	}
+	// The backup job looks at least every backup.Every whether one is due.
+	if err := a.jobs.Add(JobBackup, backup.Every, a.Backup.Round, jobs.Sooner(a.Backup.Wait)); err != nil {
 		return err
 	}
 	if err := a.jobs.Add(JobKioskPairing, KioskPairingEvery, a.KioskSync.Refresh); err != nil {

@@ -35,8 +35,8 @@ func TestOpenStartClose(t *testing.T) {
 		}
 		return out
 	}
-	if got := names(host); len(got) != 5 || got[0] != core.JobHousekeeping || got[1] != core.JobKioskPairing || got[2] != core.JobNexusFiles || got[3] != core.JobOutbox ||
-		got[4] != core.JobSyncMail {
+	if got := names(host); len(got) != 6 || got[0] != core.JobBackup || got[1] != core.JobHousekeeping || got[2] != core.JobKioskPairing || got[3] != core.JobNexusFiles ||
+		got[4] != core.JobOutbox || got[5] != core.JobSyncMail {
 		t.Fatalf("jobs %v", got)
 	}
 	for _, j := range host.Jobs() {

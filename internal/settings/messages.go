@@ -43,6 +43,12 @@ var (
 	msgListenAddress = i18n.Text{Code: "settings.listen_address",
 		SV: "Ange värd och port, till exempel :2525 (alla nätverkskort) eller 192.168.1.10:2525.",
 		EN: "Enter host and port, for example :2525 (every network interface) or 192.168.1.10:2525."}
+	msgPassphraseShort = i18n.Text{Code: "settings.passphrase_short",
+		SV: "Lösenfrasen är för kort: minst {min} tecken. Några ord i en mening är lätta att minnas och svåra att gissa.",
+		EN: "The passphrase is too short: at least {min} characters. A few words in a sentence are easy to remember and hard to guess."}
+	msgRecipient = i18n.Text{Code: "settings.age_recipient",
+		SV: "Ange en eller flera publika age-nycklar som börjar med age1 (från age-keygen); skilj flera åt med kommatecken.",
+		EN: "Enter one or more age public keys starting with age1 (from age-keygen); separate several with commas."}
 	msgOrgFormat = i18n.Text{Code: "org_number.format",
 		SV: "Ett organisationsnummer har 10 siffror och skrivs NNNNNN-NNNN, till exempel 556036-0793.",
 		EN: "An organisation number has 10 digits, written NNNNNN-NNNN, for example 556036-0793."}

@@ -32,8 +32,12 @@ func NewService(store Store, secretsDir string) *Service {
 	return &Service{store: store, secretsDir: secretsDir}
 }
 
-func (s *Service) secretPath(key string) string {
-	return filepath.Join(s.secretsDir, "secret-"+key)
+func (s *Service) secretPath(key string) string { return SecretFile(s.secretsDir, key) }
+
+// SecretFile is where the secret setting key is kept in the config folder
+// (0600): `id06desk restore` reads the backup passphrase there.
+func SecretFile(configDir, key string) string {
+	return filepath.Join(configDir, "secret-"+key)
 }
 
 // LoadStored returns the values kept in the database, without the secrets

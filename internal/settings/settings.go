@@ -4,12 +4,15 @@
 package settings
 
 import (
+	"errors"
 	"net"
 	"net/url"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+
+	"filippo.io/age"
 
 	"id06desk/internal/i18n"
 	"id06desk/internal/invite"
@@ -94,6 +97,13 @@ var Defs = []Def{
 	{Key: "sync.resend_hours", Kind: KindInt, Default: "24", Min: 1, Max: 720, Help: "Hours a kiosk waits for the console's acknowledgement before it mails a registration again"},
 	{Key: "sync.silence_hours", Kind: KindInt, Default: "48", Min: 1, Max: 720, Help: "Hours without mail from a kiosk before Kiosks & sync highlights it"},
 	{Key: "sync.silence_mail", Kind: KindChoice, Default: "off", Choices: []string{"off", "on"}, Help: "Also mail the admin (company.notify_email) once when a kiosk falls silent"},
+	{Key: "backup.folder", Kind: KindText, MaxLen: 1024, Help: "Folder encrypted backups of the database are written to (absolute path: a network share, a USB disk); empty: no scheduled backups"},
+	{Key: "backup.keep", Kind: KindInt, Default: "14", Min: 1, Max: 1000, Help: "How many backups to keep in the folder; older ones are deleted after a new one is written"},
+	{Key: "backup.schedule", Kind: KindChoice, Default: "daily", Choices: []string{"daily", "hourly", "off"}, Help: "When to back up: daily (at backup.hour, or as soon as the app runs if that was missed), hourly, or off (only \"Back up now\" and id06desk backup)"},
+	{Key: "backup.hour", Kind: KindInt, Default: "12", Min: 0, Max: 23, Help: "Hour of the day (0-23, this computer's time) of the daily backup"},
+	{Key: "backup.encryption", Kind: KindChoice, Default: "passphrase", Choices: []string{"passphrase", "recipient"}, Help: "Encrypt backups to a passphrase (backup.passphrase) or to an age public key (backup.recipient)"},
+	{Key: "backup.passphrase", Kind: KindSecret, MaxLen: 512, Help: "Passphrase backups are encrypted with (at least 10 characters; stored 0600, never shown): keep a copy elsewhere, without it no backup can be read"},
+	{Key: "backup.recipient", Kind: KindText, MaxLen: 2000, Help: "age public key(s) (age1..., comma-separated) backups are encrypted to; the admin keeps the private key"},
 }
 
 var byKey = func() map[string]Def {
@@ -200,7 +210,15 @@ func Normalize(key, value string) (string, error) {
 		}
 		return n, nil
 	}
-	if (key == "nexus.folder" || key == "sync.receiver.tls_cert" || key == "sync.receiver.tls_key") && !filepath.IsAbs(v) {
+	if key == "backup.passphrase" && len([]rune(v)) < MinBackupPassphrase {
+		return "", fieldError(key, msgPassphraseShort, "min", MinBackupPassphrase)
+	}
+	if key == "backup.recipient" {
+		if _, err := BackupRecipients(v); err != nil {
+			return "", fieldError(key, msgRecipient)
+		}
+	}
+	if (key == "nexus.folder" || key == "backup.folder" || key == "sync.receiver.tls_cert" || key == "sync.receiver.tls_key") && !filepath.IsAbs(v) {
 		return "", fieldError(key, msgAbsolutePath)
 	}
 	if key == "sync.receiver.listen" {
@@ -216,6 +234,19 @@ func Normalize(key, value string) (string, error) {
 		}
 	}
 	return v, nil
+}
+
+// MinBackupPassphrase is the shortest backup passphrase accepted.
+const MinBackupPassphrase = 10
+
+// BackupRecipients parses the backup.recipient setting: age public keys
+// (age1...), one per line or separated by commas or spaces.
+func BackupRecipients(v string) ([]age.Recipient, error) {
+	fields := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
+	if len(fields) == 0 {
+		return nil, errors.New("no age recipient")
+	}
+	return age.ParseRecipients(strings.NewReader(strings.Join(fields, "\n")))
 }
 
 // Keys lists every setting key, sorted.
