@@ -143,7 +143,7 @@ func restore(t *testing.T, file, db string, ids ...age.Identity) (backup.Restore
 		}
 		ids = []age.Identity{id}
 	}
-	return backup.Restore(context.Background(), backup.RestoreOptions{File: file, Identities: ids, Database: db})
+	return backup.Restore(context.Background(), backup.RestoreOptions{File: file, Identities: ids, Database: db, Check: sqlite.Inspect})
 }
 
 func mode(t *testing.T, file string) os.FileMode {

@@ -15,7 +15,6 @@ import (
 
 	"id06desk/internal/i18n"
 	"id06desk/internal/paths"
-	"id06desk/internal/sqlite"
 )
 
 // Restore's errors: errors.Is finds them under the i18n.Error that says
@@ -63,6 +62,10 @@ type RestoreOptions struct {
 	Database string
 	// Now names the current database kept aside (nil: time.Now).
 	Now func() time.Time
+	// Check checks the decrypted database and returns its schema version
+	// (sqlite.Inspect). Its errors are recognised by their methods:
+	// NewerSchema() (version, known int), NotID06() bool, Damaged() bool.
+	Check func(ctx context.Context, file string) (int, error)
 }
 
 // Restored says what Restore did.
@@ -82,6 +85,9 @@ func Restore(ctx context.Context, o RestoreOptions) (Restored, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Check == nil {
+		return Restored{}, errors.New("restore: no database check given")
+	}
 	if len(o.Identities) == 0 {
 		return Restored{}, i18n.Wrap(ErrNoIdentity, MsgNoIdentity)
 	}
@@ -96,14 +102,17 @@ func Restore(ctx context.Context, o RestoreOptions) (Restored, error) {
 			shred(tmp)
 		}
 	}()
-	v, err := sqlite.Inspect(ctx, tmp)
-	var newer *sqlite.NewerSchemaError
+	v, err := o.Check(ctx, tmp)
+	var newer interface{ NewerSchema() (int, int) }
+	var notID interface{ NotID06() bool }
+	var damaged interface{ Damaged() bool }
 	switch {
 	case errors.As(err, &newer):
-		return Restored{}, i18n.Wrap(fmt.Errorf("%w: %v", ErrNewer, err), MsgNewer, "version", newer.Version, "known", newer.Known)
-	case errors.Is(err, sqlite.ErrNotID06):
+		version, known := newer.NewerSchema()
+		return Restored{}, i18n.Wrap(fmt.Errorf("%w: %v", ErrNewer, err), MsgNewer, "version", version, "known", known)
+	case errors.As(err, &notID):
 		return Restored{}, i18n.Wrap(fmt.Errorf("%w: %v", ErrNotID06, err), MsgNotID06)
-	case errors.Is(err, sqlite.ErrCorrupt):
+	case errors.As(err, &damaged):
 		return Restored{}, i18n.Wrap(fmt.Errorf("%w: %v", ErrDamaged, err), MsgDamaged, "reason", err.Error())
 	case err != nil:
 		return Restored{}, fmt.Errorf("restore: check the backup: %w", err)

@@ -18,6 +18,7 @@ import (
 	"id06desk/internal/instancelock"
 	"id06desk/internal/paths"
 	"id06desk/internal/settings"
+	"id06desk/internal/sqlite"
 )
 
 // Messages of `backup` and `restore`.
@@ -158,7 +159,7 @@ func runRestore(ctx context.Context, h Host, g Globals, file, passFile, identity
 	if err != nil {
 		return sayError(err)
 	}
-	res, err := backup.Restore(ctx, backup.RestoreOptions{File: file, Identities: ids, Database: p.Database(), Now: time.Now})
+	res, err := backup.Restore(ctx, backup.RestoreOptions{File: file, Identities: ids, Database: p.Database(), Now: time.Now, Check: sqlite.Inspect})
 	if err != nil {
 		return sayError(err)
 	}

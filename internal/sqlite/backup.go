@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -42,12 +41,23 @@ func SchemaVersion() int {
 
 // ErrNotID06 is returned by Inspect for a SQLite file that is not an
 // id06desk database.
-var ErrNotID06 = errors.New("not an id06desk database")
+var ErrNotID06 error = notID06{}
+
+type notID06 struct{}
+
+func (notID06) Error() string { return "not an id06desk database" }
+
+// NotID06 lets callers that cannot import storage (the backup service)
+// recognise the error.
+func (notID06) NotID06() bool { return true }
 
 // NewerSchemaError says that a database was written by a newer id06desk.
 type NewerSchemaError struct {
 	Version, Known int
 }
+
+// NewerSchema lets callers that cannot import storage recognise the error.
+func (e *NewerSchemaError) NewerSchema() (version, known int) { return e.Version, e.Known }
 
 func (e *NewerSchemaError) Error() string {
 	return fmt.Sprintf("the database has schema version %d, newer than this id06desk knows (%d)", e.Version, e.Known)
@@ -63,6 +73,12 @@ func (e *IntegrityError) Error() string {
 }
 
 func (e *IntegrityError) Unwrap() error { return ErrCorrupt }
+
+// Damaged lets callers that cannot import storage recognise the error.
+func (e *IntegrityError) Damaged() bool { return true }
+
+// Damaged lets callers that cannot import storage recognise the error.
+func (e *CorruptError) Damaged() bool { return true }
 
 // Inspect checks a database file that is not in use (a restored backup)
 // and prepares it to be moved into place: SQLite opens it, PRAGMA
@@ -119,7 +135,7 @@ func Inspect(ctx context.Context, file string) (int, error) {
 	}
 	var v int
 	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrNotID06, err)
+		return 0, ErrNotID06
 	}
 	if known := SchemaVersion(); v > known {
 		return v, &NewerSchemaError{Version: v, Known: known}
