@@ -80,6 +80,9 @@ type Result struct {
 	// ("" when it succeeded); Code is its message code.
 	Error string `json:"error,omitempty"`
 	Code  string `json:"code,omitempty"`
+	// Reason is the system's own words of the failure, if any ("no such
+	// file or directory"), for the UI to show under its sentence.
+	Reason string `json:"reason,omitempty"`
 	// Took is how long it took.
 	TookMS int64 `json:"tookMs"`
 }
@@ -221,7 +224,7 @@ func (s *Service) BackUp(ctx context.Context, o Options) (Result, error) {
 		res.Error = err.Error()
 		var ie *i18n.Error
 		if errors.As(err, &ie) {
-			res.Code = ie.Msg.Code()
+			res.Code, res.Reason = ie.Msg.Code(), ie.Msg.Params["reason"]
 		}
 		s.cfg.Log.Error("backup failed", "err", err)
 	} else {
@@ -242,10 +245,6 @@ func (s *Service) write(ctx context.Context, o Options, now time.Time) (string, 
 	if err != nil {
 		return "", 0, err
 	}
-	key, err := Key(v, o.Passphrase)
-	if err != nil {
-		return "", 0, err
-	}
 	out := o.Out
 	folder := filepath.Dir(out)
 	if out == "" {
@@ -253,6 +252,12 @@ func (s *Service) write(ctx context.Context, o Options, now time.Time) (string, 
 		if folder == "" {
 			return "", 0, i18n.Wrap(ErrNotConfigured, MsgNotConfigured)
 		}
+	}
+	key, err := Key(v, o.Passphrase)
+	if err != nil {
+		return "", 0, err
+	}
+	if o.Out == "" {
 		out = filepath.Join(folder, Prefix+now.UTC().Format(stamp)+Suffix)
 		for i := 2; exists(out); i++ { // two in one second
 			out = filepath.Join(folder, fmt.Sprintf("%s%s-%d%s", Prefix, now.UTC().Format(stamp), i, Suffix))

@@ -491,7 +491,7 @@ func (a *App) API(o APIOptions) *httpapi.Server {
 		Registration: a.Registration, Orders: a.Orders, Batches: a.Batches, Keys: a.Keys,
 		Station: a.Station, PIN: a.PIN, OnKioskExit: o.OnKioskExit, TestCamera: a.TestCamera, BankID: a.BankID,
 		Jobs: a.Jobs, Exports: a.Exports, WindowUser: windowUser(), ConsoleSync: a.ConsoleSync, KioskSync: a.KioskSync,
-		ConsoleMail: a.ConsoleMail, KioskMail: a.KioskMail,
+		ConsoleMail: a.ConsoleMail, KioskMail: a.KioskMail, Backup: a.Backup,
 	}
 	if o.Mode == httpapi.ModeServe {
 		// Inside the window the desktop user is the admin: no login.

@@ -94,6 +94,10 @@ const (
 	// CodeSyncRefused: a sync file (a kiosk's bundle) was refused; the
 	// message says why, details.reason is the refusal's own code.
 	CodeSyncRefused Code = "sync_refused"
+
+	// CodeBackupFailed: the backup could not be written; the message has
+	// the system's words for why (details.reason too).
+	CodeBackupFailed Code = "backup_failed"
 )
 
 // Error is the one error type of the API: a code for programs and a message
@@ -180,7 +184,7 @@ func status(c Code) int {
 		return http.StatusTooManyRequests
 	case CodeUnavailable, CodeCameraUnavailable, CodeBankIDFailed, CodePhotoBusy:
 		return http.StatusServiceUnavailable
-	case CodeMailFailed:
+	case CodeMailFailed, CodeBackupFailed:
 		return http.StatusBadGateway
 	default:
 		return http.StatusInternalServerError

@@ -115,6 +115,8 @@ type Config struct {
 	// ConsoleMail and KioskMail: sync by mail (issue 14); nil: no routes.
 	ConsoleMail ConsoleMail
 	KioskMail   KioskMail
+	// Backup writes the encrypted backups (nil: no backup routes).
+	Backup BackupService
 	// WindowUser names the desktop user in the audit log (ModeWindow);
 	// "" : "desktop".
 	WindowUser string
@@ -179,6 +181,7 @@ func (s *Server) routes() {
 	s.bankIDRoutes()
 	s.syncConsoleRoutes()
 	s.syncMailRoutes()
+	s.backupRoutes()
 	if s.cfg.Keys != nil {
 		s.handle("GET /api/keys", admin, s.listKeys)
 		s.handle("POST /api/keys/rotate", admin, s.rotateKey)

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"id06desk/internal/backup"
 	"id06desk/internal/exports"
 	"log/slog"
 	"maps"
@@ -193,6 +194,7 @@ func (s *stack) everything(t *testing.T) httpapi.Config {
 	t.Cleanup(cm.StopReceiver)
 	cfg.ConsoleMail = cm
 	cfg.KioskMail = mailsync.NewKiosk(mailsync.KioskConfig{Sync: ks, Store: s.db, Settings: s.st.Load, Outbox: s.mail})
+	cfg.Backup = backup.New(backup.Config{Source: s.db, Settings: s.st.Load, TempDir: s.dir, StatusFile: filepath.Join(s.dir, "backup.json")})
 	return cfg
 }
 

@@ -1469,6 +1469,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The backups: the last attempt, the last good backup, the next scheduled one and a warning (Settings → Backup). The settings themselves are backup.* in /api/settings */
+        get: operations["getBackup"];
+        put?: never;
+        /** Write an encrypted backup now to backup.folder (Back up now); answers with the new status */
+        post: operations["backupNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1477,7 +1495,7 @@ export interface components {
          * @description The stable, machine-readable error code. The HTTP status follows from it (see the responses of each operation); the UI maps it to its own Swedish and English text.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "rate_limited" | "invalid_password" | "no_password" | "unavailable" | "not_configured" | "mail_failed" | "internal" | "unsupported_media_type" | "wrong_host" | "kiosk_only" | "setup_invalid" | "setup_expired" | "setup_done" | "setup_not_local" | "weak_password" | "link_unavailable" | "invalid_link" | "invitation_expired" | "invitation_revoked" | "invitation_superseded" | "already_registered" | "incomplete" | "photo_format" | "photo_dimensions" | "photo_too_small" | "photo_resolution" | "photo_busy" | "camera_unavailable" | "invalid_pin" | "no_pin" | "bankid_failed" | "nexus_not_ready" | "nexus_photo" | "nothing_ready" | "nexus_purged" | "nexus_delivery_failed" | "sync_refused";
+        ErrorCode: "bad_request" | "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "rate_limited" | "invalid_password" | "no_password" | "unavailable" | "not_configured" | "mail_failed" | "internal" | "unsupported_media_type" | "wrong_host" | "kiosk_only" | "setup_invalid" | "setup_expired" | "setup_done" | "setup_not_local" | "weak_password" | "link_unavailable" | "invalid_link" | "invitation_expired" | "invitation_revoked" | "invitation_superseded" | "already_registered" | "incomplete" | "photo_format" | "photo_dimensions" | "photo_too_small" | "photo_resolution" | "photo_busy" | "camera_unavailable" | "invalid_pin" | "no_pin" | "bankid_failed" | "nexus_not_ready" | "nexus_photo" | "nothing_ready" | "nexus_purged" | "nexus_delivery_failed" | "sync_refused" | "backup_failed";
         /** @description The one error shape of the API. */
         Error: {
             code: components["schemas"]["ErrorCode"];
@@ -2569,6 +2587,38 @@ export interface components {
             values: {
                 [key: string]: string;
             };
+        };
+        /** @description One backup attempt */
+        BackupResult: {
+            /** Format: date-time */
+            time: string;
+            /** @description The backup written (full path) */
+            file?: string;
+            /** @description Its size in bytes */
+            size?: number;
+            /** @description Why it failed, with the operating system's words */
+            error?: string;
+            /** @description The failure's message code (backup.write_failed, backup.no_folder, ...) */
+            code?: string;
+            /** @description The operating system's own words for the failure (no such file or directory, no space left on device) */
+            reason?: string;
+            tookMs: number;
+        };
+        BackupStatus: {
+            /** @description A folder and a key are set: the schedule backs up */
+            configured: boolean;
+            /**
+             * @description none: no backup yet; stale: the last good one is older than a day; failed: the last attempt failed
+             * @enum {string}
+             */
+            warning: "" | "none" | "stale" | "failed";
+            /**
+             * Format: date-time
+             * @description When the schedule backs up next
+             */
+            next: string | null;
+            last: components["schemas"]["BackupResult"] | null;
+            lastGood: components["schemas"]["BackupResult"] | null;
         };
     };
     responses: never;
@@ -5630,6 +5680,64 @@ export interface operations {
                 };
             };
             /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, kiosk_only, bad_request, unsupported_media_type. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupStatus"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    backupNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupStatus"];
+                };
+            };
+            /** @description An error. Codes this operation may answer with (besides internal, unavailable, wrong_host, method_not_allowed): unauthorized, forbidden, unsupported_media_type, too_large, bad_request, not_configured (no folder, or no passphrase or recipient), backup_failed (details.reason: the system's words). */
             default: {
                 headers: {
                     [name: string]: unknown;
