@@ -10,6 +10,7 @@ const names: Record<string, MessageKey> = {
   nexus_files: 'settings.about.job.nexus_files',
   kiosk_pairing: 'settings.about.job.kiosk_pairing',
   sync_mail: 'settings.about.job.sync_mail',
+  backup: 'settings.about.job.backup',
 };
 
 /** The text key naming a job; null for a job this UI does not know yet (show its name). */

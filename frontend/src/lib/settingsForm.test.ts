@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedValues, nexusFieldShown, pinProblem, sectionOf, splitFieldErrors, syncFieldShown } from './settingsForm';
+import { backupFieldShown, changedValues, nexusFieldShown, pinProblem, sectionOf, splitFieldErrors, syncFieldShown } from './settingsForm';
 import type { SettingDef } from '../api/settings';
 
 const defs: SettingDef[] = [
@@ -102,5 +102,24 @@ describe('syncFieldShown', () => {
   it('puts the sync keys in their own section', () => {
     expect(sectionOf('sync.imap.host')).toBe('sync');
     expect(sectionOf('sync.transport')).toBe('sync');
+  });
+});
+
+describe('Settings → Backup', () => {
+  it('has its own section', () => {
+    expect(sectionOf('backup.folder')).toBe('backup');
+    expect(sectionOf('backup.passphrase')).toBe('backup');
+  });
+  it('shows the passphrase or the public key as the encryption says, the hour only daily', () => {
+    const v = { 'backup.encryption': 'passphrase', 'backup.schedule': 'daily' };
+    expect(backupFieldShown('backup.passphrase', v)).toBe(true);
+    expect(backupFieldShown('backup.recipient', v)).toBe(false);
+    expect(backupFieldShown('backup.hour', v)).toBe(true);
+    const r = { 'backup.encryption': 'recipient', 'backup.schedule': 'hourly' };
+    expect(backupFieldShown('backup.passphrase', r)).toBe(false);
+    expect(backupFieldShown('backup.recipient', r)).toBe(true);
+    expect(backupFieldShown('backup.hour', r)).toBe(false);
+    expect(backupFieldShown('backup.folder', r)).toBe(true);
+    expect(backupFieldShown('backup.passphrase', {})).toBe(true); // the default
   });
 });

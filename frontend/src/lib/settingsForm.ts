@@ -45,13 +45,14 @@ export function changedValues(
   return out;
 }
 
-export type SettingsSection = 'company' | 'email' | 'kiosk' | 'bankid' | 'nexus' | 'sync';
+export type SettingsSection = 'company' | 'email' | 'kiosk' | 'bankid' | 'nexus' | 'sync' | 'backup';
 
 /** Which settings section a key belongs to. */
 export function sectionOf(key: string): SettingsSection {
   if (key.startsWith('smtp.')) return 'email';
   if (key.startsWith('nexus.')) return 'nexus';
   if (key.startsWith('sync.')) return 'sync';
+  if (key.startsWith('backup.')) return 'backup';
   if (key.startsWith('kiosk.') || key.startsWith('camera.')) return 'kiosk';
   if (key.startsWith('bankid.')) return 'bankid';
   return 'company';
@@ -100,5 +101,18 @@ export function syncFieldShown(key: string, values: Record<string, string>): boo
   const transport = values['sync.transport'] || 'file';
   if (key.startsWith('sync.imap.')) return transport === 'imap';
   if (key.startsWith('sync.receiver.')) return transport === 'receiver';
+  return true;
+}
+
+/**
+ * Whether a field of Settings → Backup applies to the values as edited:
+ * the passphrase or the public key, as the encryption says; the hour only
+ * for the daily schedule.
+ */
+export function backupFieldShown(key: string, values: Record<string, string>): boolean {
+  const encryption = values['backup.encryption'] || 'passphrase';
+  if (key === 'backup.passphrase') return encryption === 'passphrase';
+  if (key === 'backup.recipient') return encryption === 'recipient';
+  if (key === 'backup.hour') return (values['backup.schedule'] || 'daily') === 'daily';
   return true;
 }
