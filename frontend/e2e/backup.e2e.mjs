@@ -9,9 +9,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { adminCookie, cli, startBackend } from './backend.mjs';
-import { CHROMIUM, LAUNCH_ARGS, STEP_TIMEOUT, keepFailure, shots } from './support.mjs';
+import { adminBrowser, keepFailure, shots } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 let backend;
@@ -26,13 +25,7 @@ before(async () => {
   folder = fs.mkdtempSync(path.join(os.tmpdir(), 'id06desk-backups-'));
   backend = await startBackend({ settings: { 'company.name': 'Bygg AB' } });
   const cookie = await adminCookie(backend.baseURL);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 30_000, args: LAUNCH_ARGS });
-  context = await browser.newContext({ baseURL: backend.baseURL, viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  const [name, value] = cookie.split('=');
-  await context.addCookies([{ name, value, domain: new URL(backend.baseURL).hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
-  page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  ({ browser, context, page } = await adminBrowser(backend.baseURL, cookie, problems));
 });
 
 after(async () => {

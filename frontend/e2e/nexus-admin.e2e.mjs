@@ -9,9 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { adminCookie, startBackend } from './backend.mjs';
-import { CHROMIUM, LAUNCH_ARGS, STEP_TIMEOUT, consoleAPI, keepFailure, shots, waitForHash } from './support.mjs';
+import { STEP_TIMEOUT, adminBrowser, consoleAPI, keepFailure, shots, waitForHash } from './support.mjs';
 
 let backend;
 let browser;
@@ -28,13 +27,7 @@ before(async () => {
   backend = await startBackend({ smtp: true, settings: { 'company.name': 'Bygg AB' } });
   cookie = await adminCookie(backend.baseURL);
   console_ = consoleAPI(backend.baseURL, cookie);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 30_000, args: LAUNCH_ARGS });
-  context = await browser.newContext({ baseURL: backend.baseURL, viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  const [name, value] = cookie.split('=');
-  await context.addCookies([{ name, value, domain: new URL(backend.baseURL).hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
-  page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  ({ browser, context, page } = await adminBrowser(backend.baseURL, cookie, problems, { acceptDownloads: true }));
 });
 
 after(async () => {

@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: Chromium's launch, the screenshot folder,
 // waiting for the address and for images, the invitation link from the
 // sink's mail, and a face photo big enough for a card.
+import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -180,4 +181,20 @@ export async function kioskPIN(page, pin) {
   await pad.waitFor();
   for (const d of pin) await pad.locator(`[data-pin-key="${d}"]`).click();
   return pad;
+}
+
+/**
+ * Chromium with one 1280×800 page signed in as the admin by cookie (from
+ * backend.mjs adminCookie). Page errors are pushed to problems. Extra
+ * context options (acceptDownloads, locale, …) go in contextOptions.
+ */
+export async function adminBrowser(baseURL, cookie, problems, contextOptions = {}) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 30_000, args: LAUNCH_ARGS });
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, ...contextOptions });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const [name, value] = cookie.split('=');
+  await context.addCookies([{ name, value, domain: new URL(baseURL).hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  return { browser, context, page };
 }
