@@ -208,7 +208,7 @@ func TestServeWholeProgram(t *testing.T) {
 				ran++
 			}
 		}
-		if code == 200 && len(jobs) == 5 && ran == 5 {
+		if code == 200 && len(jobs) == 6 && ran == 6 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -216,9 +216,11 @@ func TestServeWholeProgram(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if jobs[0].(map[string]any)["name"] != "housekeeping" || jobs[1].(map[string]any)["name"] != "kiosk_pairing" ||
-		jobs[2].(map[string]any)["name"] != "nexus_files" || jobs[3].(map[string]any)["name"] != "outbox" ||
-		jobs[4].(map[string]any)["name"] != "sync_mail" {
+	names := []string{}
+	for _, j := range jobs {
+		names = append(names, j.(map[string]any)["name"].(string))
+	}
+	if strings.Join(names, ",") != "backup,housekeeping,kiosk_pairing,nexus_files,outbox,sync_mail" {
 		t.Fatalf("jobs %v", jobs)
 	}
 
