@@ -153,3 +153,24 @@ func TestLimitSuppressesRepeatsAndSumsThemUp(t *testing.T) {
 		t.Fatalf("summary of a quiet key:\n%s", buf.String())
 	}
 }
+
+// Redact masks e-mail local parts and personnummer-shaped numbers in every
+// kind of value a record may carry, and leaves other numbers alone.
+func TestRedactMasksAddressesAndPersonnummer(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(applog.Redact(slog.NewTextHandler(&buf, nil))).With("to", "anna.berg@bygg.se")
+	log.Warn("mail failed", "detail", "550 5.1.1 <karl-erik.o'hara+id06@mail.example.se>: user unknown",
+		"err", fmt.Errorf("check 19811218-9876 and 811218-9876, 198112189876, 8112189876, 811278+9876"),
+		slog.Group("g", "who", "x.y@z.se"), "ms", int64(1796000000000), "n", "bytes 1048576000, at 2026-12-05T10:00:00Z, id 20261205")
+	out := buf.String()
+	for _, leak := range []string{"anna.berg", "karl-erik", "o'hara", "x.y@", "9876"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("%q in %s", leak, out)
+		}
+	}
+	for _, kept := range []string{"…@bygg.se", "…@mail.example.se", "[personnummer]", "1796000000000", "1048576000", "2026-12-05T10:00:00Z", "20261205", "550 5.1.1"} {
+		if !strings.Contains(out, kept) {
+			t.Errorf("%q missing from %s", kept, out)
+		}
+	}
+}

@@ -45,7 +45,8 @@ type Options struct {
 
 // Open opens (or creates) the log file at path, mode 0600 even if it
 // existed with another mode, and returns a logger writing text records to
-// the file and to also (when not nil). Close the returned closer at exit.
+// the file and to also (when not nil), redacted (Redact) and with floods
+// limited (Limit). Close the returned closer at exit.
 func Open(path string, also io.Writer, o Options) (*slog.Logger, io.Closer, error) {
 	f, err := OpenFile(path, o.MaxMB, o.Backups)
 	if err != nil {
@@ -59,7 +60,7 @@ func Open(path string, also io.Writer, o Options) (*slog.Logger, io.Closer, erro
 	if level == nil {
 		level = slog.LevelInfo
 	}
-	h := Limit(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}), o.Burst, o.Window)
+	h := Limit(Redact(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})), o.Burst, o.Window)
 	return slog.New(h), f, nil
 }
 
