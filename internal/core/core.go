@@ -181,7 +181,7 @@ func (a *App) open(ctx context.Context, o Options) error {
 	a.onClose(func() { logFile.Close() })
 	a.Log = log
 
-	db, err := sqlite.Open(ctx, p.Database(), sqlite.Options{Log: log})
+	db, err := sqlite.Open(ctx, p.Database(), sqlite.Options{Log: log, Program: o.Version})
 	if err != nil {
 		return err
 	}
