@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,24 +42,34 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+var codeRE = regexp.MustCompile(`^[0-9A-Z]{10}$`)
+
 // personalForms are the ways a value may appear in a log: as typed, and
 // with spaces, dashes and a leading + taken out (a personnummer with and
-// without dash or century, a phone number in any of its spellings).
+// without dash or century, a phone number in any of its spellings, an
+// invitation code with its dash).
 func personalForms(values ...string) []string {
 	var out []string
 	for _, v := range values {
 		out = append(out, v)
+		if codeRE.MatchString(v) { // an invitation code as shown: XXXXX-XXXXX
+			out = append(out, v[:5]+"-"+v[5:])
+		}
 		digits := strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
 				return r
 			}
 			return -1
 		}, v)
-		if len(digits) >= 6 && len(digits) > len(v)/2 {
-			out = append(out, digits)
-			if len(digits) >= 9 {
-				out = append(out, digits[len(digits)-9:]) // 070… as +4670…, a pnr without century
-			}
+		if len(digits) < 6 || len(digits) <= len(v)/2 {
+			continue
+		}
+		out = append(out, digits)
+		if len(digits) >= 9 {
+			out = append(out, digits[len(digits)-9:]) // 070… as +4670…
+		}
+		if len(digits) == 12 { // a personnummer with its century
+			out = append(out, digits[2:], digits[2:8]+"-"+digits[8:], digits[:8]+"-"+digits[8:])
 		}
 	}
 	return out
@@ -164,6 +176,15 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	if _, err := a.Batches.Send(ctx, batches.Request{Actor: "admin", Lang: "sv", Folder: t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
+	stored, err := a.DB.PersonalValues(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range append([]string{"198112189876", first, last, email, refusedEmail, "+46709182736"}, secrets...) {
+		if !slices.Contains(stored, want) && !slices.Contains(stored, strings.ReplaceAll(want, "-", "")) { // a code is stored without its dash
+			t.Fatalf("PersonalValues misses %q: %q", want, stored)
+		}
+	}
 	a.Close()
 
 	file, err := os.ReadFile(core.LogFile(a.Paths))
@@ -174,7 +195,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	if !strings.Contains(logs["log file"], "mail failed") && !strings.Contains(logs["log file"], "mail delayed") {
 		t.Fatalf("the refused mail was not logged, so the test checks nothing:\n%s", file)
 	}
-	needles := append(personalForms(pnr, badPnr, phone), first, last, "Fjallstrom",
+	needles := append(personalForms(append(stored, pnr, badPnr, phone)...), "Fjallstrom",
 		strings.Split(email, "@")[0], strings.Split(refusedEmail, "@")[0])
 	needles = append(needles, secrets...)
 	for name, text := range logs {
