@@ -171,8 +171,11 @@ func Main(ctx context.Context, h Host, args []string) int {
 		return ExitUsage
 	}
 	if sv, en, ok := messageOf(err); ok {
-		// A message for people exists in both languages: say it in both.
-		fmt.Fprintf(h.Stderr, "id06desk: %s\nid06desk: %s\n", en, sv)
+		// A message for people: in the locale's language.
+		if cliLang() == i18n.SV {
+			en = sv
+		}
+		fmt.Fprintf(h.Stderr, "id06desk: %s\n", en)
 		return ExitError
 	}
 	fmt.Fprintf(h.Stderr, "id06desk: %v\n", err)
