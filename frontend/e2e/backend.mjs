@@ -25,6 +25,17 @@
 // First run: startBackend({ adminPassword: false }) sets no admin password,
 // so serve prints its one-time setup link; backend.stdout() is what it
 // printed so far.
+//
+// No personal data in the logs: stop() reads what the backend logged (its
+// stderr and the log files in <dataDir>/state) once it has ended and
+// throws if any personal value appears there: every one the data folder
+// stores (`id06desk personal-data`: the invitations' e-mail addresses,
+// names, tokens and codes, the orders' and drafts' names, personnummer,
+// phone numbers), PERSONAL_DATA below (what specs type that is refused or
+// never stored), and what a spec registers with registerPersonalData() or
+// backend.personalData(). Each in the spellings it could be logged in
+// (personalForms). Stop several backends with stopAll() so that one
+// failing check does not leave the others running.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +53,99 @@ export async function loginAsAdmin(page) {
   await page.getByRole('button', { name: 'Logga in' }).click();
   await page.waitForFunction(() => location.hash === '#/invitations');
 }
+/**
+ * Personal data the specs type that the data folder may not hold (refused
+ * as wrong, or typed at a kiosk, which keeps no personal data once a
+ * registration is sealed).
+ */
+export const PERSONAL_DATA = [
+  '19811218-9876', '19811218-9875', '900101-0017', '811218-9876',
+  '070-123 45 67', '070-765 43 21', 'Märta', 'Åberg', 'Greta', 'Siv', 'Skärm', 'Bodil',
+];
+const registered = new Set(PERSONAL_DATA);
+
+/** Registers personal values every backend's logs are checked for. */
+export function registerPersonalData(...values) {
+  for (const v of values) if (v) registered.add(String(v));
+}
+
+/**
+ * The spellings a value may be logged in: as given; an e-mail address's
+ * local part; each word of a name; digits only, the last 9 digits (070… as +4670…), a
+ * personnummer without century and with or without its dash; an invitation
+ * code with and without its dash.
+ */
+export function personalForms(value) {
+  const v = String(value).trim();
+  const out = new Set([v]);
+  const at = v.indexOf('@');
+  if (at > 0) out.add(v.slice(0, at));
+  if (/^[\p{L}' -]+$/u.test(v)) for (const w of v.split(/\s+/)) out.add(w); // "Anna Berg": each name
+  const digits = v.replace(/\D/g, '');
+  if (digits.length >= 6 && digits.length > v.replace(/\s/g, '').length / 2) {
+    out.add(digits);
+    if (digits.length >= 9) out.add(digits.slice(-9));
+    if (digits.length === 11 && digits.startsWith('46')) out.add(`0${digits.slice(2)}`); // +4670… as 070…
+    if (digits.length === 12) {
+      const short = digits.slice(2);
+      out.add(short).add(`${short.slice(0, 6)}-${short.slice(6)}`).add(`${digits.slice(0, 8)}-${digits.slice(8)}`);
+    }
+    if (digits.length === 10) out.add(`${digits.slice(0, 6)}-${digits.slice(6)}`);
+  }
+  const code = v.replace(/-/g, '');
+  if (/^[0-9A-Z]{10}$/.test(code)) out.add(code).add(`${code.slice(0, 5)}-${code.slice(5)}`);
+  return [...out].filter((f) => f.length >= 2);
+}
+
+const escapeRE = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The personal values (and where) found in the logs: [] when none. */
+export function personalDataIn(logs, values) {
+  const found = [];
+  for (const value of new Set(values)) {
+    for (const form of personalForms(value)) {
+      // Whole words only: "Bo" is a name, "Booting" is not.
+      const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRE(form)}(?![\\p{L}\\p{N}])`, 'u');
+      for (const [where, text] of Object.entries(logs)) {
+        const m = re.exec(text);
+        if (m) {
+          const line = text.slice(text.lastIndexOf('\n', m.index) + 1, text.indexOf('\n', m.index) >>> 0 || undefined);
+          found.push(`${JSON.stringify(form)} (of ${JSON.stringify(value)}) in ${where}: ${line}`);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** Reads what a stopped backend logged: its stderr and every id06desk*.log in <dataDir>/state. */
+export function backendLogs(dataDir, stderr) {
+  const logs = { stderr };
+  const state = path.join(dataDir, 'state');
+  if (fs.existsSync(state)) {
+    for (const f of fs.readdirSync(state)) {
+      if (/^id06desk.*\.log$/.test(f)) logs[`state/${f}`] = fs.readFileSync(path.join(state, f), 'utf8');
+    }
+  }
+  return logs;
+}
+
+/** Throws if a stopped backend's logs hold personal data. */
+export function checkLogsForPersonalData(dataDir, stderr, extra = []) {
+  const stored = JSON.parse(cli(dataDir, ['personal-data']));
+  const logs = backendLogs(dataDir, stderr);
+  if (!Object.keys(logs).some((k) => k.startsWith('state/'))) throw new Error(`no log file in ${path.join(dataDir, 'state')}: the personal-data check read nothing`);
+  const found = personalDataIn(logs, [...stored, ...registered, ...extra]);
+  if (found.length > 0) throw new Error(`personal data in the logs of the backend on ${dataDir}:\n  ${found.join('\n  ')}`);
+}
+
+/** Stops every backend (and stub) given, then throws the first failure. */
+export async function stopAll(...handles) {
+  const results = await Promise.allSettled(handles.map((h) => h?.stop()));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 const URL_RE = /http:\/\/127\.0\.0\.1:\d+\//;
 const KIOSK_RE = /^Registration kiosk[^\n]*?(http:\/\/\S+\/api\/kiosk\/open\?key=\S+)\r?\n/m;
 const START_TIMEOUT_MS = 20_000;
@@ -77,6 +181,7 @@ export async function startBackend({
   settings = null,
   pin = null,
   adminPassword = true,
+  refuseRcpt = null,
 } = {}) {
   const bin = binaryPath();
   const dataDir = reuseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'id06desk-e2e-'));
@@ -90,7 +195,7 @@ export async function startBackend({
     const values = { ...(settings ?? {}) };
     if (smtp && kiosk) {
       // No admin API in kiosk mode: the sink first, then the CLI.
-      mail = await startSink(path.join(dataDir, 'sink'));
+      mail = await startSink(path.join(dataDir, 'sink'), { refuse: refuseRcpt });
       Object.assign(values, { 'smtp.host': '127.0.0.1', 'smtp.port': String(mail.port), 'smtp.security': 'none', 'smtp.from': E2E_SENDER });
     }
     if (Object.keys(values).length > 0) cli(dataDir, ['settings', 'set', ...Object.entries(values).map(([k, v]) => `${k}=${v}`)]);
@@ -143,6 +248,8 @@ export async function startBackend({
     throw e;
   });
 
+  const personal = [];
+  let stopped = false;
   async function stop() {
     await mail?.stop();
     if (child.exitCode === null && child.signalCode === null) {
@@ -153,12 +260,18 @@ export async function startBackend({
         await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
       }
     }
-    removeDir();
+    if (stopped) return;
+    stopped = true;
+    try {
+      if (fs.existsSync(dataDir)) checkLogsForPersonalData(dataDir, log, personal);
+    } finally {
+      removeDir();
+    }
   }
 
   if (smtp && !kiosk) {
     try {
-      mail = await startSink(path.join(dataDir, 'sink'));
+      mail = await startSink(path.join(dataDir, 'sink'), { refuse: refuseRcpt });
       await configureSmtp(baseURL, mail.port);
     } catch (e) {
       await stop();
@@ -166,19 +279,23 @@ export async function startBackend({
     }
   }
 
-  return { baseURL, kioskURL, dataDir, stop, stderr: () => log, stdout: () => buf, mail, exited };
+  /** Adds personal values this backend's logs are checked for. */
+  const personalData = (...values) => personal.push(...values.filter(Boolean).map(String));
+  return { baseURL, kioskURL, dataDir, stop, stderr: () => log, stdout: () => buf, mail, exited, personalData };
 }
 
 /**
  * Starts the recording SMTP server (internal/smtpsink/cmd/smtpsink) on
- * 127.0.0.1:0; each accepted message lands in dir as NNNNNN.eml.
+ * 127.0.0.1:0; each accepted message lands in dir as NNNNNN.eml. refuse: a
+ * regular expression of recipients it refuses (550 5.1.1 <address>: …);
+ * startBackend({ smtp: true, refuseRcpt }) passes it on.
  */
-export async function startSink(dir) {
+export async function startSink(dir, { refuse = null } = {}) {
   const bin = process.env.ID06DESK_SMTPSINK_BIN
     ? path.resolve(process.env.ID06DESK_SMTPSINK_BIN)
     : path.resolve(frontendDir, '../build/bin/smtpsink');
   if (!fs.existsSync(bin)) throw new Error(`smtpsink not found at ${bin}: run "make test-e2e", or set ID06DESK_SMTPSINK_BIN.`);
-  const child = spawn(bin, ['--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['--dir', dir, ...(refuse ? ['--refuse', refuse] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let err = '';
   child.stderr.setEncoding('utf8');

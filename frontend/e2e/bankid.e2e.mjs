@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { adminCookie, startBackend, startBankIDStub, loginAsAdmin } from './backend.mjs';
+import { adminCookie, startBackend, startBankIDStub, loginAsAdmin, stopAll } from './backend.mjs';
 import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, TOKEN_RE, waitForHash, imageLoaded, keepFailure, tokenFromMail, phonePhoto } from './support.mjs';
 
 // pigo's passport-style sample, copied by `make pigo-assets` (part of `make build`).
@@ -79,9 +79,11 @@ before(async () => {
 after(async () => {
   await admin?.context.close().catch(() => {});
   await browser?.close().catch(() => {});
-  await backend?.stop();
-  await stub?.stop();
-  if (stubDir) fs.rmSync(stubDir, { recursive: true, force: true });
+  try {
+    await stopAll(backend, stub);
+  } finally {
+    if (stubDir) fs.rmSync(stubDir, { recursive: true, force: true });
+  }
 });
 
 /** An admin API call with the admin's cookie; fails the test on a non-2xx answer. */

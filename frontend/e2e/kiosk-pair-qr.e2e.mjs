@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { adminCookie, cli, startBackend } from './backend.mjs';
+import { adminCookie, cli, startBackend, stopAll } from './backend.mjs';
 import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, waitForHash, keepFailure, kioskScreenAPI, assertSyncViewFits, kioskPIN } from './support.mjs';
 
 const PIN = '2468';
@@ -54,8 +54,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
-  await kiosk?.stop();
-  await consoleApp?.stop();
+  await stopAll(kiosk, consoleApp);
   if (cameraDir) fs.rmSync(cameraDir, { recursive: true, force: true });
   assert.deepEqual(problems, []);
 });

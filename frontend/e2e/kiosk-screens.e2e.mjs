@@ -25,7 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { cli, startBackend, startBankIDStub } from './backend.mjs';
+import { cli, startBackend, startBankIDStub, stopAll } from './backend.mjs';
 import { shots, FACE_PHOTO, CHROMIUM, STEP_TIMEOUT, LAUNCH_ARGS, waitForHash, imageLoaded, keepFailure } from './support.mjs';
 
 const COMPANY = 'E2E Skärm Bygg AB';
@@ -136,9 +136,11 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
-  await kiosk?.stop();
-  await stub?.stop();
-  for (const dir of [dataDir, cameraDir, stubDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    await stopAll(kiosk, stub);
+  } finally {
+    for (const dir of [dataDir, cameraDir, stubDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 async function api(method, url) {

@@ -1,17 +1,20 @@
 // Package applog is id06desk's log: a text log to a file that stays
-// owner-only and is rotated by size, behind a handler that suppresses floods
-// of the same record (anyone who can reach `serve` can cause log records).
+// owner-only and is rotated by size (gopkg.in/natefinch/lumberjack.v2),
+// behind a handler that suppresses floods of the same record (anyone who
+// can reach `serve` can cause log records).
 package applog
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
 	"os"
-	"sync"
+	"path/filepath"
+	"regexp"
 	"time"
+
+	"gopkg.in/natefinch/lumberjack.v2"
 )
 
 // FileMode is the mode of the log file and its rotated copies.
@@ -19,18 +22,19 @@ const FileMode fs.FileMode = 0o600
 
 // Defaults.
 const (
-	DefaultMaxBytes = 10 << 20
-	DefaultBackups  = 3
-	DefaultBurst    = 20
-	DefaultWindow   = time.Minute
+	DefaultMaxMB   = 10
+	DefaultBackups = 3
+	DefaultBurst   = 20
+	DefaultWindow  = time.Minute
 )
 
 // Options configure Open; zero values take the defaults.
 type Options struct {
-	// MaxBytes is the size at which the file is rotated: id06desk.log
-	// becomes id06desk.log.1 (.1 becomes .2, …) and a new file starts.
-	MaxBytes int64
-	// Backups is how many rotated files are kept.
+	// MaxMB is the size in megabytes at which the file is rotated:
+	// id06desk.log is renamed id06desk-<UTC time>.log and a new file
+	// starts.
+	MaxMB int
+	// Backups is how many rotated files are kept; older ones are deleted.
 	Backups int
 	// Burst records with the same level and message are written per
 	// Window; the rest are counted and summed up in one record.
@@ -41,9 +45,10 @@ type Options struct {
 
 // Open opens (or creates) the log file at path, mode 0600 even if it
 // existed with another mode, and returns a logger writing text records to
-// the file and to also (when not nil). Close the returned closer at exit.
+// the file and to also (when not nil), redacted (Redact) and with floods
+// limited (Limit). Close the returned closer at exit.
 func Open(path string, also io.Writer, o Options) (*slog.Logger, io.Closer, error) {
-	f, err := OpenFile(path, o.MaxBytes, o.Backups)
+	f, err := OpenFile(path, o.MaxMB, o.Backups)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -55,99 +60,69 @@ func Open(path string, also io.Writer, o Options) (*slog.Logger, io.Closer, erro
 	if level == nil {
 		level = slog.LevelInfo
 	}
-	h := Limit(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}), o.Burst, o.Window)
+	h := Limit(Redact(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})), o.Burst, o.Window)
 	return slog.New(h), f, nil
 }
 
-// File is a log file rotated by size. Safe for concurrent use.
-type File struct {
-	path    string
-	max     int64
-	backups int
+// legacyBackup matches the rotated copies of releases before lumberjack
+// (id06desk.log.1, .2, …), which lumberjack would never delete.
+var legacyBackup = regexp.MustCompile(`^\.[0-9]+$`)
 
-	mu   sync.Mutex
-	f    *os.File
-	size int64
-}
-
-// OpenFile opens path for appending with mode 0600 (an existing file is
-// tightened to 0600), rotating when it would grow past maxBytes and keeping
-// backups rotated files.
-func OpenFile(path string, maxBytes int64, backups int) (*File, error) {
-	if maxBytes <= 0 {
-		maxBytes = DefaultMaxBytes
+// OpenFile returns a writer appending to path and rotating it when it
+// would grow past maxMB megabytes, keeping backups rotated files.
+//
+// lumberjack creates a missing file 0600 and gives every later file the
+// mode of the one it replaces (the rotated copy keeps its own), so an
+// existing file is tightened to 0600 here first: from then on the file
+// and all its copies stay owner-only. The file is opened here, not at the
+// first record, so that a folder that cannot be written is reported at
+// start-up.
+func OpenFile(path string, maxMB, backups int) (io.WriteCloser, error) {
+	if maxMB <= 0 {
+		maxMB = DefaultMaxMB
 	}
 	if backups <= 0 {
 		backups = DefaultBackups
 	}
-	l := &File{path: path, max: maxBytes, backups: backups}
-	if err := l.open(); err != nil {
+	if err := tighten(path); err != nil {
 		return nil, err
+	}
+	removeLegacyBackups(path)
+	l := &lumberjack.Logger{Filename: path, MaxSize: maxMB, MaxBackups: backups}
+	if _, err := l.Write(nil); err != nil {
+		return nil, fmt.Errorf("open log: %w", err)
 	}
 	return l, nil
 }
 
-func (l *File) open() error {
-	f, err := os.OpenFile(l.path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, FileMode)
-	if err != nil {
-		return fmt.Errorf("open log: %w", err)
+// tighten sets an existing log file (and rotated copies left by an older
+// release or another umask) to 0600.
+func tighten(path string) error {
+	matches, _ := filepath.Glob(globFor(path))
+	for _, name := range append([]string{path}, matches...) {
+		if err := os.Chmod(name, FileMode); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("open log: %w", err)
+		}
 	}
-	// O_CREATE's mode applies only to a new file.
-	if err := f.Chmod(FileMode); err != nil {
-		f.Close()
-		return fmt.Errorf("open log: %w", err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return fmt.Errorf("open log: %w", err)
-	}
-	l.f, l.size = f, st.Size()
 	return nil
 }
 
-// Write appends p, rotating first if p would take the file past its size.
-func (l *File) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.f == nil {
-		return 0, errors.New("log file is closed")
+// globFor matches lumberjack's backups of path: name-<time>.ext.
+func globFor(path string) string {
+	ext := filepath.Ext(path)
+	return path[:len(path)-len(ext)] + "-*" + ext
+}
+
+func removeLegacyBackups(path string) {
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return
 	}
-	if l.size > 0 && l.size+int64(len(p)) > l.max {
-		if err := l.rotate(); err != nil {
-			return 0, err
+	base := filepath.Base(path)
+	for _, e := range entries {
+		n := e.Name()
+		if len(n) > len(base) && n[:len(base)] == base && legacyBackup.MatchString(n[len(base):]) {
+			os.Remove(filepath.Join(filepath.Dir(path), n))
 		}
 	}
-	n, err := l.f.Write(p)
-	l.size += int64(n)
-	return n, err
-}
-
-// rotate shifts path.N-1 → path.N … path → path.1 (the oldest falls off)
-// and starts a new file.
-func (l *File) rotate() error {
-	if err := l.f.Close(); err != nil {
-		return fmt.Errorf("rotate log: %w", err)
-	}
-	l.f = nil
-	os.Remove(fmt.Sprintf("%s.%d", l.path, l.backups))
-	for i := l.backups - 1; i >= 1; i-- {
-		os.Rename(fmt.Sprintf("%s.%d", l.path, i), fmt.Sprintf("%s.%d", l.path, i+1))
-	}
-	if err := os.Rename(l.path, l.path+".1"); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("rotate log: %w", err)
-	}
-	return l.open()
-}
-
-// Close closes the file.
-func (l *File) Close() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.f == nil {
-		return nil
-	}
-	err := l.f.Close()
-	l.f = nil
-	return err
 }

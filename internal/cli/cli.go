@@ -27,6 +27,7 @@ import (
 	"id06desk/internal/backup"
 	"id06desk/internal/exports"
 	"id06desk/internal/housekeeping"
+	"id06desk/internal/i18n"
 	"id06desk/internal/invitations"
 	"id06desk/internal/outbox"
 	"id06desk/internal/settings"
@@ -169,8 +170,30 @@ func Main(ctx context.Context, h Host, args []string) int {
 		fmt.Fprintf(h.Stderr, "id06desk: %s\nRun '%s --help' for usage.\n", usageMessage(err), cmd.CommandPath())
 		return ExitUsage
 	}
+	if sv, en, ok := messageOf(err); ok {
+		// A message for people: in the locale's language.
+		if cliLang() == i18n.SV {
+			en = sv
+		}
+		fmt.Fprintf(h.Stderr, "id06desk: %s\n", en)
+		return ExitError
+	}
 	fmt.Fprintf(h.Stderr, "id06desk: %v\n", err)
 	return ExitError
+}
+
+// messageOf returns the Swedish and English message an error carries for
+// people (a Msg method, or an i18n.Error), if any.
+func messageOf(err error) (sv, en string, ok bool) {
+	var m interface{ Msg() i18n.Message }
+	if errors.As(err, &m) {
+		return m.Msg().In(i18n.SV), m.Msg().In(i18n.EN), true
+	}
+	var ie *i18n.Error
+	if errors.As(err, &ie) {
+		return ie.Msg.In(i18n.SV), ie.Msg.In(i18n.EN), true
+	}
+	return "", "", false
 }
 
 // Run runs the command line and returns its error (ErrUsage for a wrong
@@ -276,6 +299,9 @@ registration kiosk, full screen. Global flags work before or after the command.`
 		backupCommand(h, withServices),
 		restoreCommand(h, &g),
 	)
+	for _, c := range extraCommands {
+		root.AddCommand(c(h, &g))
+	}
 	// --version works on every command: cobra handles it where Version is set.
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
@@ -291,6 +317,9 @@ registration kiosk, full screen. Global flags work before or after the command.`
 	walk(root)
 	return root
 }
+
+// extraCommands are commands only some builds have (build tags).
+var extraCommands []func(h Host, g *Globals) *cobra.Command
 
 type servicesRunner = func(fn func(ctx context.Context, s Services, args []string) error) func(*cobra.Command, []string) error
 

@@ -60,6 +60,17 @@ func runWindow(h Host) func(ctx context.Context, g Globals) error {
 		}
 		a, err := openApp(h, g, true)
 		if err != nil {
+			// Started from the menu, nobody reads stderr: say it in a
+			// window too (Main prints it as well, and exits 1).
+			if !g.Smoke && h.OpenWindow != nil {
+				sv, en, ok := messageOf(err)
+				if !ok {
+					sv, en = err.Error(), err.Error()
+				}
+				if werr := h.OpenWindow(app.ErrorWindow(sv, en, h.Icon)); werr != nil {
+					return errors.Join(err, fmt.Errorf("window: %w", werr))
+				}
+			}
 			return err
 		}
 		defer a.Close()

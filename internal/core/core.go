@@ -80,6 +80,8 @@ type Options struct {
 	Lock bool
 	// LogTo also receives the log (the hosts' stderr); nil: the file only.
 	LogTo io.Writer
+	// LogLevel is the lowest level logged; nil: info.
+	LogLevel slog.Leveler
 	// TestCamera plays the pictures in this folder as the camera (e2e).
 	// The shipped binary (-tags production) has no test camera and fails to
 	// open with one; the end-to-end binary is built with -tags e2e.
@@ -136,6 +138,10 @@ type App struct {
 	closers   []func()
 }
 
+// LogFile is the log's path: id06desk.log in the state folder; its rotated
+// copies are id06desk-<UTC time>.log beside it.
+func LogFile(p paths.Paths) string { return filepath.Join(p.State, "id06desk.log") }
+
 // Open resolves and creates the folders, takes the lock when asked, opens
 // the log and the database and builds the services. The jobs are
 // registered but not started. Close releases everything.
@@ -168,14 +174,14 @@ func (a *App) open(ctx context.Context, o Options) error {
 	if logTo == nil {
 		logTo = io.Discard
 	}
-	log, logFile, err := applog.Open(filepath.Join(p.State, "id06desk.log"), logTo, applog.Options{})
+	log, logFile, err := applog.Open(LogFile(p), logTo, applog.Options{Level: o.LogLevel})
 	if err != nil {
 		return &paths.DirError{Path: p.State, Err: err}
 	}
 	a.onClose(func() { logFile.Close() })
 	a.Log = log
 
-	db, err := sqlite.Open(ctx, p.Database(), sqlite.Options{Log: log})
+	db, err := sqlite.Open(ctx, p.Database(), sqlite.Options{Log: log, Program: o.Version})
 	if err != nil {
 		return err
 	}

@@ -430,6 +430,19 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// pageOf is a UI route without what follows the page's name: a route may
+// carry a registration token (#/register/<token>), a setup token
+// (#/setup?token=…) or an id, none of which belongs in the log.
+func pageOf(route string) string {
+	route, _, _ = strings.Cut(route, "?")
+	rest, ok := strings.CutPrefix(route, "#/")
+	if !ok {
+		return "#/"
+	}
+	name, _, _ := strings.Cut(rest, "/")
+	return "#/" + name
+}
+
 func (s *Server) uiReady(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Route string `json:"route"`
@@ -438,7 +451,7 @@ func (s *Server) uiReady(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.readyMu.Do(func() {
-		s.cfg.Log.Info("user interface started", "route", in.Route)
+		s.cfg.Log.Info("user interface started", "route", pageOf(in.Route))
 		if s.cfg.OnUIReady != nil {
 			s.cfg.OnUIReady(in.Route)
 		}

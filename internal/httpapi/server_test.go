@@ -1,9 +1,11 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -260,5 +262,32 @@ func TestUIReadyOnce(t *testing.T) {
 	}
 	if calls != 1 {
 		t.Fatalf("OnUIReady called %d times", calls)
+	}
+}
+
+// The first page's route is logged by its name only: a registration or
+// setup token in it stays out of the log.
+func TestUIReadyLogsThePageNotItsToken(t *testing.T) {
+	for route, want := range map[string]string{
+		"#/register/v1.SECRETtoken.sig": "route=#/register\n",
+		"#/setup?token=SECRETsetup":     "route=#/setup\n",
+		"#/orders/SECRET-id":            "route=#/orders\n",
+		"#/":                            "route=#/\n",
+		"SECRET":                        "route=#/\n",
+	} {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		api := httpapi.New(httpapi.Config{Mode: httpapi.ModeWindow, DB: db, Log: slog.New(slog.NewTextHandler(&buf, nil))})
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/api/ui-ready", strings.NewReader(`{"route":"`+route+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		api.ServeHTTP(rec, req)
+		db.Close()
+		if rec.Code != 204 || !strings.HasSuffix(buf.String(), want) || strings.Contains(buf.String(), "SECRET") {
+			t.Errorf("%s: %d, logged %q, want %q", route, rec.Code, buf.String(), want)
+		}
 	}
 }

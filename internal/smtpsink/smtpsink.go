@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"time"
 
@@ -37,6 +38,7 @@ type Sink struct {
 	mu        sync.Mutex
 	got       []Message
 	rcptFails []*smtp.SMTPError
+	refuse    *regexp.Regexp
 	arrived   chan struct{}
 }
 
@@ -61,6 +63,9 @@ type Options struct {
 	// sender killed meanwhile leaves a delivered mail it never heard of
 	// (the crash drill).
 	Delay time.Duration
+	// Refuse, when set, answers RCPT for a matching address with 550 5.1.1
+	// and the address, as many mail servers word it.
+	Refuse *regexp.Regexp
 }
 
 // Start listens and serves in the background until Close.
@@ -79,7 +84,7 @@ func Start(o Options) (*Sink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtpsink: listen on %s: %w", o.Addr, err)
 	}
-	s := &Sink{addr: ln.Addr().(*net.TCPAddr), dir: o.Dir, mdir: o.Maildir, forget: o.Forget, delay: o.Delay, arrived: make(chan struct{}, 1)}
+	s := &Sink{addr: ln.Addr().(*net.TCPAddr), dir: o.Dir, mdir: o.Maildir, forget: o.Forget, delay: o.Delay, refuse: o.Refuse, arrived: make(chan struct{}, 1)}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
@@ -173,6 +178,10 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 		e := s.rcptFails[0]
 		s.rcptFails = s.rcptFails[1:]
 		return e
+	}
+	if s.refuse != nil && s.refuse.MatchString(to) {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+			Message: "<" + to + ">: Recipient address rejected: User unknown in virtual mailbox table"}
 	}
 	se.cur.To = append(se.cur.To, to)
 	return nil

@@ -49,6 +49,8 @@ type DB struct {
 	// walDirty is set when personal data was deleted but the write-ahead
 	// log could not be cleared yet; the next erase or sweep tries again.
 	walDirty atomic.Bool
+	// program is the program's version (Options.Program).
+	program string
 }
 
 // Options tune Open; the zero value is fine.
@@ -61,6 +63,9 @@ type Options struct {
 	// Log receives what cannot be returned to a caller (a write-ahead log
 	// that could not be cleared after a deletion). Nil: discarded.
 	Log *slog.Logger
+	// Program is the program's version, named in the message that refuses
+	// a database of a newer release (NewerError).
+	Program string
 }
 
 // ErrCorrupt is returned when the file is not a usable SQLite database.
@@ -111,6 +116,11 @@ func Open(ctx context.Context, file string, opt Options) (*DB, error) {
 	if opt.BusyTimeout == 0 {
 		opt.BusyTimeout = 5 * time.Second
 	}
+	// A newer release's database is refused before anything here could
+	// write to it (the mode, the journal mode, a migration).
+	if err := refuseNewer(ctx, file, opt); err != nil {
+		return nil, err
+	}
 	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", file, err)
@@ -138,7 +148,7 @@ func Open(ctx context.Context, file string, opt Options) (*DB, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	db := &DB{Path: file, writer: writer, reader: reader, now: opt.Now, log: opt.Log}
+	db := &DB{Path: file, writer: writer, reader: reader, now: opt.Now, log: opt.Log, program: opt.Program}
 	if err := db.check(ctx, opt.BusyTimeout); err != nil {
 		db.Close()
 		return nil, err
@@ -277,8 +287,19 @@ func (db *DB) migrate(ctx context.Context) error {
 	) STRICT`); err != nil {
 		return fmt.Errorf("create migrations table in %s: %w", db.Path, err)
 	}
+	known := ms[len(ms)-1].version
 	for _, m := range ms {
 		err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+			// Forward only: a version this build does not know means a
+			// newer release has been here (refuseNewer checked before the
+			// open; this catches one that migrated since).
+			var have int
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+				return err
+			}
+			if have > known {
+				return &NewerError{Path: db.Path, Version: have, Known: known, Program: db.program}
+			}
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
 				return err
@@ -293,6 +314,10 @@ func (db *DB) migrate(ctx context.Context) error {
 				m.version, m.name, db.now().UnixMilli())
 			return err
 		})
+		var newer *NewerError
+		if errors.As(err, &newer) {
+			return err
+		}
 		if err != nil {
 			return fmt.Errorf("apply migration %s: %w", m.name, err)
 		}
