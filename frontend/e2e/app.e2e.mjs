@@ -110,8 +110,9 @@ describe('admin console (serve mode)', () => {
       assert.match(await page.getByTestId('about-job-nexus_files').textContent(), /Nexus/);
       assert.match(await page.getByTestId('about-job-kiosk_pairing').textContent(), /parkoppling/);
       assert.match(await page.getByTestId('about-job-sync_mail').textContent(), /Synk via e-post/);
+      assert.match(await page.getByTestId('about-job-backup').textContent(), /Säkerhetskopiering/);
       const jobs = (await (await page.request.get('/api/jobs', { timeout: STEP_TIMEOUT })).json()).jobs;
-      assert.deepEqual(jobs.map((j) => j.name), ['housekeeping', 'kiosk_pairing', 'nexus_files', 'outbox', 'sync_mail']);
+      assert.deepEqual(jobs.map((j) => j.name), ['backup', 'housekeeping', 'kiosk_pairing', 'nexus_files', 'outbox', 'sync_mail']);
       assert.ok(jobs.every((j) => j.lastRun), JSON.stringify(jobs));
 
       // Signing keys: one at first; rotating (after confirming) adds one
