@@ -152,6 +152,26 @@ func TestStationFindsRepluggedCameraByItself(t *testing.T) {
 	}
 }
 
+// The request that opens the camera may be gone by then (the kiosk page
+// closed or navigated away): the camera opens all the same. Before, the
+// cancelled open left the station "not working" until someone tapped Try
+// again (found by the kiosk-screens e2e once pages loaded on demand).
+func TestStationOpensForACancelledRequest(t *testing.T) {
+	label := "Kiosk test camera " + t.Name()
+	_, unplug := cameratest.RegisterStillImages(label, []image.Image{blank()}, 10)
+	defer unplug()
+	st := kiosk.NewStation(func(context.Context) kiosk.Choice { return kiosk.Choice{Label: label, Width: 640, Height: 360} })
+	defer st.Close()
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	if s := st.Status(gone); s.State != kiosk.StateReady {
+		t.Fatalf("status for a cancelled request %+v, want ready", s)
+	}
+	if _, _, err := st.Preview(context.Background(), 0, 320); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestScanWithoutCodeEndsWithContext(t *testing.T) {
 	label := "Blank camera " + t.Name()
 	_, unplug := cameratest.RegisterStillImages(label, []image.Image{blank()}, 10)

@@ -130,7 +130,10 @@ func (s *Station) open(ctx context.Context) {
 			id = d.ID
 		}
 	}
-	octx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	// Not the caller's context: the request that happens to open the camera
+	// may be cancelled (a page closed or navigating away) while the camera
+	// starts, and that must not leave the station "not working".
+	octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	cam, err := camera.Open(octx, id, c.Width, c.Height)
 	switch {
