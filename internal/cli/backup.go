@@ -40,12 +40,13 @@ var (
 		EN: "Passphrase of the backup: "}
 )
 
-// cliLang is the language of the command line's messages: Swedish when
-// the locale (LC_ALL, LC_MESSAGES, LANG) says so, else English.
+// cliLang is the language of the command line's messages: that of the
+// locale (LC_ALL, LC_MESSAGES, LANG, the first one set), Swedish for sv_*,
+// else English.
 func cliLang() i18n.Lang {
 	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		if v := os.Getenv(k); v != "" {
-			if strings.HasPrefix(v, "sv") {
+			if strings.HasPrefix(strings.ToLower(v), "sv") {
 				return i18n.SV
 			}
 			return i18n.EN

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -39,20 +38,6 @@ var (
 		EN: "Autostart is turned off in the desktop's startup applications ({path}). Turn it on again with: id06desk kiosk autostart on"}
 )
 
-// terminalLang is the language of the user's locale (LC_ALL, LC_MESSAGES,
-// LANG, the first one set): Swedish for sv_*, else English.
-func terminalLang() i18n.Lang {
-	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := os.Getenv(k); v != "" {
-			if strings.HasPrefix(strings.ToLower(v), "sv") {
-				return i18n.SV
-			}
-			return i18n.EN
-		}
-	}
-	return i18n.EN
-}
-
 // kioskCommand sets a site PC up as a registration kiosk. It does not open
 // the data folder.
 func kioskCommand(h Host, g *Globals) *cobra.Command {
@@ -79,7 +64,7 @@ Running "on" or "off" twice is harmless.`,
 }
 
 func kioskAutostart(h Host, g Globals, what string, stdout io.Writer) error {
-	lang := terminalLang()
+	lang := cliLang()
 	say := func(t i18n.Text, params ...any) { fmt.Fprintln(stdout, t.With(params...).In(lang)) }
 	switch what {
 	case "on":
