@@ -104,6 +104,8 @@ describe('kiosk sync admin view', () => {
       await page.getByTestId('kmail-smtp-password').fill('hemligt');
       await page.getByTestId('kiosk-mail-save').click();
       await page.getByTestId('kiosk-sync-message').filter({ hasText: 'Sparat.' }).waitFor();
+      // A relay without a sender: the status says what to fill in, not just "Av".
+      assert.equal((await page.getByTestId('kiosk-mail-sending').textContent()).trim(), 'Av: fyll i Avsändare');
       // The password is never shown again: the field is empty, "(sparat)" beside it.
       assert.equal(await page.getByTestId('kmail-smtp-password').inputValue(), '');
       assert.equal(await page.getByTestId('kmail-smtp-password').getAttribute('placeholder'), '(sparat)');

@@ -100,10 +100,21 @@ describe('Kiosks & sync (console)', () => {
       const st = await res.json();
       assert.equal(st.values['sync.transport'], 'imap');
       assert.equal(st.values['sync.imap.host'], '127.0.0.1');
-      // Nobody listens on port 1: ok false, the sentence and the server's words.
+      // No user name yet: the setting's own sentence, and no "server's
+      // words", since no server was asked.
       await page.getByTestId('sync-test-run').click();
       const answer = page.getByTestId('sync-test-result');
       await answer.waitFor();
+      assert.match(await answer.textContent(), /Inget IMAP-användarnamn är ifyllt/);
+      assert.doesNotMatch(await answer.textContent(), /Serverns svar/);
+      await page.getByLabel('IMAP-användare').fill('id06-sync@bygg.se');
+      await page.getByRole('button', { name: 'Spara', exact: true }).click();
+      await page.getByTestId('settings-saved').waitFor();
+      // Nobody listens on port 1: ok false, the sentence and the words of
+      // the connection attempt.
+      await page.getByTestId('sync-test-run').click();
+      await page.waitForFunction(() => !document.querySelector('[data-testid="sync-test-result"]')?.textContent?.includes('användarnamn'));
+      assert.match(await answer.textContent(), /anslutningen nekades/);
       assert.ok((await answer.textContent()).trim().length > 20, await answer.textContent());
       assert.match(await answer.getAttribute('class'), /notice-error/);
       assert.match(await answer.textContent(), /\. Serverns svar: /);

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http/httptest"
 	"path/filepath"
@@ -120,6 +121,11 @@ func TestSyncMailKioskRoutes(t *testing.T) {
 	vals := m["values"].(map[string]any)
 	if code != 200 || vals["smtp.host"] != "relay.bygg.se" || vals["sync.imap.host"] != "imap.bygg.se" || strings.Contains(vals["smtp.password"].(string), "hemligt") || vals["smtp.password"] == "" {
 		t.Fatalf("put: %d %v", code, m)
+	}
+	// Begun but unfinished: the relay has its host and sender but the
+	// kiosk is not paired (no sync address), the mailbox has no user.
+	if got := fmt.Sprint(m["missing"]); got != "[syncAddress sync.imap.username]" || m["sendConfigured"] != false || m["collectConfigured"] != true {
+		t.Fatalf("missing after a half-filled put: %s, send %v, collect %v", got, m["sendConfigured"], m["collectConfigured"])
 	}
 	// Another key: 400, and nothing of the request is stored.
 	code, m = put(map[string]string{"smtp.host": "other.bygg.se", "company.name": "Evil AB"})

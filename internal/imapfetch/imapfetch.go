@@ -286,8 +286,11 @@ func Check(ctx context.Context, c Config) error {
 
 // normalized fills in the defaults and checks the settings.
 func (c Config) normalized() (Config, error) {
-	bad := func(format string, args ...any) (Config, error) {
-		return c, &Error{Kind: ErrConfig, Code: FailConfig, Op: "settings", Detail: fmt.Sprintf(format, args...)}
+	// A setting's own fault is said by its code's sentence; Op names it
+	// for the log. Detail stays empty: no server was asked, so there are
+	// no server's words to show.
+	bad := func(code, format string, args ...any) (Config, error) {
+		return c, &Error{Kind: ErrConfig, Code: code, Op: "settings: " + fmt.Sprintf(format, args...)}
 	}
 	c.Host = strings.TrimSpace(c.Host)
 	c.Security = strings.ToLower(strings.TrimSpace(c.Security))
@@ -298,14 +301,13 @@ func (c Config) normalized() (Config, error) {
 	case SecurityTLS, SecuritySTARTTLS:
 	case SecurityNone:
 		if !isLoopback(c.Host) {
-			return c, &Error{Kind: ErrConfig, Code: FailPlainNotLoopback, Op: "settings",
-				Detail: fmt.Sprintf("security none with host %q", c.Host)}
+			return bad(FailPlainNotLoopback, "security none with host %q", c.Host)
 		}
 	default:
-		return bad("security %q: want tls, starttls or none", c.Security)
+		return bad(FailConfig, "security %q: want tls, starttls or none", c.Security)
 	}
 	if c.Host == "" {
-		return bad("no host")
+		return bad(FailNoHost, "no host")
 	}
 	if c.Port == 0 {
 		c.Port = 143
@@ -314,10 +316,10 @@ func (c Config) normalized() (Config, error) {
 		}
 	}
 	if c.Port < 1 || c.Port > 65535 {
-		return bad("port %d", c.Port)
+		return bad(FailBadPort, "port %d", c.Port)
 	}
 	if c.Username == "" {
-		return bad("no user name")
+		return bad(FailNoUser, "no user name")
 	}
 	if c.Mailbox == "" {
 		c.Mailbox = DefaultMailbox
@@ -329,7 +331,7 @@ func (c Config) normalized() (Config, error) {
 		c.Refused = DefaultRefused
 	}
 	if strings.EqualFold(c.Processed, c.Mailbox) || strings.EqualFold(c.Refused, c.Mailbox) {
-		return bad("processed/refused folder equals mailbox %q", c.Mailbox)
+		return bad(FailFolderIsMailbox, "processed/refused folder equals mailbox %q", c.Mailbox)
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout

@@ -366,15 +366,22 @@ func TestSettingsAreChecked(t *testing.T) {
 	}{
 		{imapfetch.Config{Host: "imap.example.com", Security: "none", Username: "u"}, imapfetch.FailPlainNotLoopback},
 		{imapfetch.Config{Host: "10.0.0.1", Security: "none", Username: "u"}, imapfetch.FailPlainNotLoopback},
-		{imapfetch.Config{Host: "", Username: "u"}, imapfetch.FailConfig},
-		{imapfetch.Config{Host: "127.0.0.1", Username: ""}, imapfetch.FailConfig},
+		{imapfetch.Config{Host: "", Username: "u"}, imapfetch.FailNoHost},
+		{imapfetch.Config{Host: "127.0.0.1", Username: ""}, imapfetch.FailNoUser},
+		{imapfetch.Config{Host: "127.0.0.1", Username: "u", Port: 70000}, imapfetch.FailBadPort},
 		{imapfetch.Config{Host: "127.0.0.1", Username: "u", Security: "ssl3"}, imapfetch.FailConfig},
-		{imapfetch.Config{Host: "127.0.0.1", Username: "u", Processed: "INBOX"}, imapfetch.FailConfig},
+		{imapfetch.Config{Host: "127.0.0.1", Username: "u", Processed: "INBOX"}, imapfetch.FailFolderIsMailbox},
 	} {
 		err := imapfetch.Check(context.Background(), tc.cfg)
 		var e *imapfetch.Error
 		if !errors.Is(err, imapfetch.ErrConfig) || !errors.As(err, &e) || e.Code != tc.code {
 			t.Errorf("%+v: %v, want %s", tc.cfg, err, tc.code)
+			continue
+		}
+		// No server was asked: nothing may be shown as the server's words,
+		// and the sentence is the code's own in both languages.
+		if msg, detail := imapfetch.Explain(err); detail != "" || msg.Code() != tc.code {
+			t.Errorf("%+v: Explain = %q, %q; want the code's sentence and no detail", tc.cfg, msg.Code(), detail)
 		}
 	}
 }

@@ -6,6 +6,10 @@ import "id06desk/internal/i18n"
 // Swedish and English (FailureText); the UI shows it with Error.Detail.
 const (
 	FailConfig               = "imap_config"                 // the settings are incomplete or invalid
+	FailNoHost               = "imap_no_host"                // no server named
+	FailNoUser               = "imap_no_user"                // no user name
+	FailBadPort              = "imap_bad_port"               // a port outside 1–65535
+	FailFolderIsMailbox      = "imap_folder_is_mailbox"      // processed/refused folder is the mailbox read
 	FailPlainNotLoopback     = "imap_plain_not_loopback"     // security none with a host that is not this computer
 	FailHostNotFound         = "imap_host_not_found"         // the host name does not exist
 	FailDNS                  = "imap_dns_failed"             // the name could not be looked up now
@@ -51,6 +55,18 @@ var failureTexts = map[string]i18n.Text{
 	FailConfig: {Code: FailConfig,
 		SV: "IMAP-inställningarna är ofullständiga. Fyll i server, användarnamn och lösenord i Inställningar → Synk.",
 		EN: "The IMAP settings are incomplete. Fill in the host, user name and password in Settings → Sync."},
+	FailNoHost: {Code: FailNoHost,
+		SV: "Ingen IMAP-server är ifylld. Skriv in serverns namn, till exempel imap.företaget.se, i Inställningar → Synk.",
+		EN: "No IMAP server is filled in. Enter the server's name, for example imap.company.com, in Settings → Sync."},
+	FailNoUser: {Code: FailNoUser,
+		SV: "Inget IMAP-användarnamn är ifyllt. Skriv in brevlådans användarnamn (ofta hela e-postadressen) i Inställningar → Synk.",
+		EN: "No IMAP user name is filled in. Enter the mailbox's user name (often the whole e-mail address) in Settings → Sync."},
+	FailBadPort: {Code: FailBadPort,
+		SV: "IMAP-porten måste vara ett tal mellan 1 och 65535 (oftast 993 för tls, 143 för starttls).",
+		EN: "The IMAP port must be a number from 1 to 65535 (usually 993 for tls, 143 for starttls)."},
+	FailFolderIsMailbox: {Code: FailFolderIsMailbox,
+		SV: "Mapparna för hanterade och avvisade mejl får inte vara samma som mappen som läses.",
+		EN: "The folders for processed and refused mail must not be the folder that is read."},
 	FailPlainNotLoopback: {Code: FailPlainNotLoopback,
 		SV: "Okrypterad IMAP tillåts bara mot en server på den här datorn. Välj säkerhet ”tls” eller ”starttls”.",
 		EN: "Unencrypted IMAP is allowed only with a server on this computer. Choose security \"tls\" or \"starttls\"."},

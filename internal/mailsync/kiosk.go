@@ -238,14 +238,20 @@ func (k *Kiosk) collect(ctx context.Context, vals settings.Values, res *KioskRou
 
 // KioskStatus is the kiosk's mail transport for its admin view.
 type KioskStatus struct {
-	SendConfigured    bool      `json:"sendConfigured"`
-	CollectConfigured bool      `json:"collectConfigured"`
-	SyncAddress       string    `json:"syncAddress,omitempty"`
-	LastRoundAt       time.Time `json:"lastRoundAt,omitzero"`
-	LastQueuedAt      time.Time `json:"lastQueuedAt,omitzero"`
-	LastQueuedCount   int       `json:"lastQueuedCount"`
-	LastCollectAt     time.Time `json:"lastCollectAt,omitzero"`
-	LastPackMailAt    time.Time `json:"lastPackMailAt,omitzero"`
+	SendConfigured    bool   `json:"sendConfigured"`
+	CollectConfigured bool   `json:"collectConfigured"`
+	SyncAddress       string `json:"syncAddress,omitempty"`
+	// Missing names what a half-filled transport still needs: the
+	// settings keys left empty (smtp.host, smtp.from, sync.imap.host,
+	// sync.imap.username) and "syncAddress" when the relay is set but the
+	// pairing names no sync address (the console takes bundles by file).
+	// A transport nobody began to fill in is simply off.
+	Missing         []string  `json:"missing,omitempty"`
+	LastRoundAt     time.Time `json:"lastRoundAt,omitzero"`
+	LastQueuedAt    time.Time `json:"lastQueuedAt,omitzero"`
+	LastQueuedCount int       `json:"lastQueuedCount"`
+	LastCollectAt   time.Time `json:"lastCollectAt,omitzero"`
+	LastPackMailAt  time.Time `json:"lastPackMailAt,omitzero"`
 	// Outbox: mails waiting to be sent (bundles among them) and the last
 	// failure, with the server's words.
 	OutboxPending int             `json:"outboxPending"`
@@ -272,6 +278,7 @@ func (k *Kiosk) Status(ctx context.Context) (*KioskStatus, error) {
 	_, relay := smtpout.ConfigFrom(vals)
 	out.SendConfigured = relay && out.SyncAddress != ""
 	_, out.CollectConfigured = IMAPConfig(vals)
+	out.Missing = missingSettings(vals, relay, out.SyncAddress)
 	if st.ErrorCode != "" {
 		out.Problem = &Problem{Code: st.ErrorCode, SV: st.ErrorSV, EN: st.ErrorEN}
 	}
@@ -286,4 +293,30 @@ func (k *Kiosk) Status(ctx context.Context) (*KioskStatus, error) {
 		}
 	}
 	return out, nil
+}
+
+// missingSettings lists what a begun but unfinished transport lacks (see
+// KioskStatus.Missing).
+func missingSettings(vals settings.Values, relay bool, syncAddress string) []string {
+	var missing []string
+	need := func(keys ...string) {
+		begun := false
+		for _, k := range keys {
+			begun = begun || vals.Get(k) != ""
+		}
+		if !begun {
+			return
+		}
+		for _, k := range keys {
+			if vals.Get(k) == "" {
+				missing = append(missing, k)
+			}
+		}
+	}
+	need("smtp.host", "smtp.from")
+	if relay && syncAddress == "" {
+		missing = append(missing, "syncAddress")
+	}
+	need("sync.imap.host", "sync.imap.username")
+	return missing
 }

@@ -2563,6 +2563,8 @@ export interface components {
             collectConfigured: boolean;
             /** @description The console's sync address (from the pairing). */
             syncAddress?: string;
+            /** @description What a half-filled transport still needs: settings keys left empty, and syncAddress when the relay is set but the pairing names no sync address. A transport nobody began to fill in is simply off. */
+            missing?: ("smtp.host" | "smtp.from" | "syncAddress" | "sync.imap.host" | "sync.imap.username")[];
             /** Format: date-time */
             lastRoundAt?: string;
             /** Format: date-time */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ageOf, baseName, defaultFolder, mailChanges, mailFormValues, showServerSentence, skewMinutes } from './kioskSync';
-import { dictionaries } from './i18n';
+import { ageOf, baseName, defaultFolder, mailChanges, mailFormValues, missingText, showServerSentence, skewMinutes } from './kioskSync';
+import { dictionaries, translate, type MessageKey, type Params } from './i18n';
 
 describe('kiosk sync helpers', () => {
   it('says how long ago in minutes, hours or days', () => {
@@ -64,5 +64,23 @@ describe('kiosk mail form', () => {
     expect(mailChanges(server, f)).toEqual({ 'smtp.host': 'relay2.bygg.se', 'sync.imap.password': 'hemligt' });
     f['smtp.port'] = '';
     expect(mailChanges(server, f)['smtp.port']).toBe('');
+  });
+});
+
+describe('kiosk mail status', () => {
+  const sv = (key: MessageKey, params?: Params) => translate('sv', key, params);
+  const en = (key: MessageKey, params?: Params) => translate('en', key, params);
+  it('names the fields a half-filled relay or mailbox lacks, in the form’s own words', () => {
+    expect(missingText(['smtp.from'], 'send', sv)).toBe('Av: fyll i Avsändare');
+    expect(missingText(['smtp.host', 'smtp.from'], 'send', en)).toBe('Off: fill in Server, Sender');
+    expect(missingText(['smtp.from', 'sync.imap.username'], 'collect', sv)).toBe('Av: fyll i Användare');
+  });
+  it('says when the office takes bundles by USB only', () => {
+    expect(missingText(['syncAddress'], 'send', sv)).toMatch(/USB-minne/);
+    expect(missingText(['syncAddress', 'sync.imap.host'], 'collect', en)).toBe('Off: fill in Server');
+  });
+  it('is empty when nothing was begun', () => {
+    expect(missingText(undefined, 'send', sv)).toBe('');
+    expect(missingText(['sync.imap.host'], 'send', sv)).toBe('');
   });
 });

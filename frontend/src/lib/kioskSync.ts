@@ -1,5 +1,6 @@
 // Pure helpers of the kiosk's sync view (components/kiosk/KioskSyncAdmin).
 import type { ExportFolder } from '../api/kioskSync';
+import type { MessageKey, Params } from './i18n';
 
 /** The plural key base and count for how long ago something happened. */
 export function ageOf(seconds: number): { base: string; count: number } {
@@ -58,4 +59,13 @@ export function mailChanges(original: Record<string, string>, edited: Record<str
     if (v.trim() !== (original[k] ?? '')) out[k] = v.trim();
   }
   return out;
+}
+
+/** What a half-filled mail transport lacks (KioskMail.missing), as the translation to show beside "Off", or '' when nothing was begun. */
+export function missingText(missing: readonly string[] | undefined, side: 'send' | 'collect', t: (key: MessageKey, params?: Params) => string): string {
+  const keys = (missing ?? []).filter((k) => (side === 'send' ? k.startsWith('smtp.') || k === 'syncAddress' : k.startsWith('sync.imap.')));
+  if (keys.length === 0) return '';
+  if (keys.includes('syncAddress')) return t('kioskSync.mail.noSyncAddress');
+  const fields = keys.map((k) => t(`kioskSync.mail.${k.slice(k.lastIndexOf('.') + 1)}` as MessageKey)).join(', ');
+  return t('kioskSync.mail.offMissing', { fields });
 }
