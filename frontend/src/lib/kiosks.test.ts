@@ -28,6 +28,9 @@ describe('importCounts', () => {
       { key: 'refused', n: 1 },
     ]);
   });
+  it('shows nothing for a bundle without registrations', () => {
+    expect(importCounts({ applied: 0, already: 0, conflicts: 0, refused: 0 })).toEqual([]);
+  });
   it('warns on conflicts and refusals only', () => {
     expect(importTone({ conflicts: 0, refused: 0 })).toBe('ok');
     expect(importTone({ conflicts: 1, refused: 0 })).toBe('warn');

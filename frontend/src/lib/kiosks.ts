@@ -16,7 +16,7 @@ export function bundleFile(files: ArrayLike<File> | null | undefined): File | nu
   return files[0];
 }
 
-/** The counts of an import worth showing, in a fixed order, zeros left out (applied always shown). */
+/** The counts of an import worth showing, in a fixed order, zeros left out (applied always shown); none for a bundle with no registrations (a kiosk's first, or one exported with nothing pending). */
 export function importCounts(r: Pick<SyncImportResult, 'applied' | 'already' | 'conflicts' | 'refused'>): { key: 'applied' | 'already' | 'conflicts' | 'refused'; n: number }[] {
   const all = [
     { key: 'applied' as const, n: r.applied },
@@ -24,6 +24,7 @@ export function importCounts(r: Pick<SyncImportResult, 'applied' | 'already' | '
     { key: 'conflicts' as const, n: r.conflicts },
     { key: 'refused' as const, n: r.refused },
   ];
+  if (all.every((c) => c.n === 0)) return [];
   return all.filter((c) => c.key === 'applied' || c.n > 0);
 }
 
