@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"id06desk/internal/i18n"
 	"id06desk/internal/mailsync"
 )
 
@@ -79,8 +80,17 @@ func printRound(w io.Writer, r any) {
 
 func printProblems(w io.Writer, ps []mailsync.Problem) {
 	for _, p := range ps {
-		fmt.Fprintf(w, "problem: %s\n", p.EN)
+		fmt.Fprintf(w, "problem: %s\n", problemIn(p))
 	}
+}
+
+// problemIn is a problem's sentence in the locale's language (cliLang),
+// the other language when that one is missing.
+func problemIn(p mailsync.Problem) string {
+	if cliLang() == i18n.SV && p.SV != "" || p.EN == "" {
+		return p.SV
+	}
+	return p.EN
 }
 
 func when(t time.Time) string {
@@ -102,7 +112,7 @@ func printMailStatus(w io.Writer, m any) {
 			fmt.Fprintf(w, "last send error: %s %s\n", m.OutboxError.Code, m.OutboxError.Detail)
 		}
 		if m.Problem != nil {
-			fmt.Fprintf(w, "last problem: %s\n", m.Problem.EN)
+			fmt.Fprintf(w, "last problem: %s\n", problemIn(*m.Problem))
 		}
 	case *mailsync.ConsoleStatus:
 		fmt.Fprintf(w, "mail: transport %s, sync address %s, mailbox %s", m.Transport, orNone(m.SyncAddress), onOff(m.IMAPConfigured))
@@ -127,7 +137,7 @@ func printMailStatus(w io.Writer, m any) {
 		for _, e := range m.Mails {
 			line := fmt.Sprintf("  mail %s via %s %s: %s", when(e.At), e.Via, e.KioskName, e.Verdict)
 			if e.Problem != nil {
-				line += " — " + e.Problem.EN
+				line += " — " + problemIn(*e.Problem)
 			}
 			fmt.Fprintln(w, line)
 		}
