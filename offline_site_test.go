@@ -118,9 +118,18 @@ func TestOfflineSite(t *testing.T) {
 	must(console, "sync", "import", file("bundle1.id06"))
 	must(console, "outbox", "flush")
 	orders := func() int {
-		var list []any
+		var list []struct {
+			Where string `json:"registeredWhere"`
+			Kiosk string `json:"registeredKiosk"`
+		}
 		if err := json.Unmarshal([]byte(must(console, "orders", "list", "--json")), &list); err != nil {
 			t.Fatal(err)
+		}
+		// Each says where it was registered: at the kiosk, by its name.
+		for _, o := range list {
+			if o.Where != "kiosk" || o.Kiosk != "Bygget Norr" {
+				t.Errorf("order registered at %q %q, want the kiosk Bygget Norr", o.Where, o.Kiosk)
+			}
 		}
 		return len(list)
 	}

@@ -40,6 +40,7 @@ type orderLine struct {
 	IdentityCheck   string       `json:"identityCheck"`
 	RegisteredAt    time.Time    `json:"registeredAt"`
 	RegisteredWhere string       `json:"registeredWhere"`
+	RegisteredKiosk string       `json:"registeredKiosk,omitempty"`
 }
 
 func ordersCommand(h Host, with servicesRunner) *cobra.Command {
@@ -129,7 +130,8 @@ func listOrders(ctx context.Context, s Services, st order.Status, asJSON bool, s
 		}
 		for _, o := range p.Items {
 			lines = append(lines, orderLine{ID: o.ID, Name: o.FirstName + " " + o.LastName, Email: o.Email, CardType: o.CardType,
-				Industry: o.Industry, Status: o.Status, IdentityCheck: o.IdentityCheck, RegisteredAt: o.RegisteredAt, RegisteredWhere: o.RegisteredWhere})
+				Industry: o.Industry, Status: o.Status, IdentityCheck: o.IdentityCheck, RegisteredAt: o.RegisteredAt, RegisteredWhere: o.RegisteredWhere,
+				RegisteredKiosk: o.RegisteredKiosk})
 		}
 		if page*p.PageSize >= p.Total {
 			break
@@ -150,8 +152,12 @@ func listOrders(ctx context.Context, s Services, st order.Status, asJSON bool, s
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tEMAIL\tCARD TYPE\tSTATUS\tIDENTITY CHECK\tREGISTERED")
 	for _, l := range lines {
+		where := l.RegisteredWhere
+		if l.RegisteredKiosk != "" {
+			where += " " + l.RegisteredKiosk
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s (%s)\n", l.ID, l.Name, l.Email, l.CardType, l.Status, l.IdentityCheck,
-			l.RegisteredAt.Local().Format("2006-01-02 15:04"), l.RegisteredWhere)
+			l.RegisteredAt.Local().Format("2006-01-02 15:04"), where)
 	}
 	return tw.Flush()
 }

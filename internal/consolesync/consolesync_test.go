@@ -12,6 +12,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
+	"mime/quotedprintable"
 	"os"
 	"path/filepath"
 	"testing"
@@ -282,9 +283,19 @@ func TestImportExactlyOnceAndSitePack(t *testing.T) {
 		t.Fatalf("state %+v", st)
 	}
 	o, err := f.db.OrderOf(ctx, id1)
-	if err != nil || o.Status != order.StatusReady || o.RegisteredWhere != order.WhereKiosk || o.ID != regs[0].ID ||
+	if err != nil || o.Status != order.StatusReady || o.RegisteredWhere != order.WhereKiosk || o.RegisteredKiosk != "Entrén" || o.ID != regs[0].ID ||
 		!o.RegisteredAt.Equal(regs[0].RegisteredAt) || o.Delivery.Address.Street != "Storgatan 1" {
 		t.Fatalf("order %+v %v", o, err)
+	}
+	// The admin's mail says which kiosk it came from.
+	var body []byte
+	if err := f.db.Reader().QueryRow(`SELECT body FROM outbox WHERE kind = 'order_ready' LIMIT 1`).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	// Both parts are quoted-printable: read the whole message through it.
+	if text, _ := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(body))); !bytes.Contains(text, []byte("registreringskiosken Entrén")) &&
+		!bytes.Contains(text, []byte("registration kiosk Entrén")) {
+		t.Fatalf("the ready mail does not name the kiosk:\n%s", text)
 	}
 	if n := f.auditCount(t, "sync.registration_imported"); n != 2 {
 		t.Fatalf("%d imported audit lines", n)
@@ -376,7 +387,9 @@ func TestConflictWebThenKiosk(t *testing.T) {
 		t.Fatal(err)
 	}
 	o, err := f.db.GetOrder(ctx, web.ID)
-	if err != nil || o.FirstName != "Åsa" || o.Delivery.Address.Street != "Storgatan 1" {
+	// ... and says where and when that was: at the kiosk, by its name.
+	if err != nil || o.FirstName != "Åsa" || o.Delivery.Address.Street != "Storgatan 1" ||
+		o.RegisteredWhere != order.WhereKiosk || o.RegisteredKiosk != ks[0].Name || o.RegisteredKiosk == "" {
 		t.Fatalf("order after keeping the kiosk's: %+v %v", o, err)
 	}
 	var held int

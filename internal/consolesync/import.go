@@ -284,7 +284,7 @@ func (s *Service) apply(ctx context.Context, k pairing.Kiosk, vals settings.Valu
 	if !ok {
 		return refuse(msgRegData.With("seq", seq))
 	}
-	in.Thumb = it.thumb
+	in.Thumb, in.Kiosk = it.thumb, k.Name
 	existing, err := s.c.Store.OrderOf(ctx, inv.ID)
 	switch {
 	case err == nil && existing.ID == reg.ID:

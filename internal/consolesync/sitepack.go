@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"id06desk/internal/audit"
 	"id06desk/internal/i18n"
@@ -218,9 +219,15 @@ func (s *Service) replaceOrder(ctx context.Context, c pairing.HeldConflict) erro
 		p := in.Personal
 		o.FirstName, o.LastName, o.Personnummer, o.BirthDate = p.FirstName, p.LastName, p.Personnummer, p.BirthDate
 		o.Nationality, o.IDNumber, o.Phone, o.Delivery = p.Nationality, p.IDNumber, p.Phone, in.Delivery
+		o.IdentityMethod, o.IdentityCheck, o.IdentityCheckedAt = in.Method, order.CheckPendingPartner, time.Time{}
+		if in.Method == order.MethodBankID {
+			o.IdentityCheck = order.CheckBankID
+		}
 		if in.IdentityCheck != "" {
 			o.IdentityCheck, o.IdentityCheckedAt = in.IdentityCheck, in.IdentityCheckedAt
 		}
+		// The order is now the kiosk's registration: where and when it was made.
+		o.RegisteredAt, o.RegisteredWhere, o.RegisteredKiosk = in.RegisteredAt.UTC(), order.WhereKiosk, c.KioskName
 		o.Photo, o.Thumb = c.Photo, thumb
 		return invite.Change{Audit: []audit.Entry{{Action: audit.OrderEdited, Subject: o.ID, Detail: "replaced by kiosk:" + c.KioskName}}}, true, nil
 	})

@@ -39,7 +39,7 @@ var InvitationColumns = []string{"id", "code", "email", "name", "card_type", "in
 var (
 	OrderColumns = []string{"id", "invitation_id", "status", "first_name", "last_name", "email", "phone", "nationality",
 		"card_type", "industry", "language", "identity_method", "identity_check", "identity_checked_at",
-		"registered_at", "registered_where", "updated_at", "purged_at"}
+		"registered_at", "registered_where", "registered_kiosk", "updated_at", "purged_at"}
 	OrderIdentityColumns = []string{"personnummer", "birth_date", "id_number"}
 )
 
@@ -89,7 +89,7 @@ func (s *Service) Orders(ctx context.Context, w io.Writer, q order.ListQuery, wi
 	err = s.store.EachOrder(ctx, q, func(o order.Order) error {
 		cells := []string{o.ID, o.InvitationID, string(o.Status), o.FirstName, o.LastName, o.Email, o.Phone, o.Nationality,
 			o.CardType, o.Industry, o.Language, o.IdentityMethod, o.IdentityCheck, Time(o.IdentityCheckedAt),
-			Time(o.RegisteredAt), o.RegisteredWhere, Time(o.UpdatedAt), Time(o.PurgedAt)}
+			Time(o.RegisteredAt), o.RegisteredWhere, o.RegisteredKiosk, Time(o.UpdatedAt), Time(o.PurgedAt)}
 		if withIdentity {
 			cells = append(cells, o.Personnummer, o.BirthDate, o.IDNumber)
 		}

@@ -47,18 +47,20 @@ func (s *Server) orderRoutes() {
 // OrderJSON is an order as the console shows it. Detail adds the personal
 // identity fields; the list leaves them out.
 type OrderJSON struct {
-	ID                string          `json:"id"`
-	InvitationID      string          `json:"invitationId"`
-	FirstName         string          `json:"firstName"`
-	LastName          string          `json:"lastName"`
-	Email             string          `json:"email"`
-	CardType          string          `json:"cardType"`
-	Industry          string          `json:"industry"`
-	Status            order.Status    `json:"status"`
-	IdentityMethod    string          `json:"identityMethod"`
-	IdentityCheck     string          `json:"identityCheck"`
-	RegisteredAt      time.Time       `json:"registeredAt"`
-	RegisteredWhere   string          `json:"registeredWhere"`
+	ID              string       `json:"id"`
+	InvitationID    string       `json:"invitationId"`
+	FirstName       string       `json:"firstName"`
+	LastName        string       `json:"lastName"`
+	Email           string       `json:"email"`
+	CardType        string       `json:"cardType"`
+	Industry        string       `json:"industry"`
+	Status          order.Status `json:"status"`
+	IdentityMethod  string       `json:"identityMethod"`
+	IdentityCheck   string       `json:"identityCheck"`
+	RegisteredAt    time.Time    `json:"registeredAt"`
+	RegisteredWhere string       `json:"registeredWhere"`
+	// RegisteredKiosk is the paired kiosk whose bundle brought it.
+	RegisteredKiosk   string          `json:"registeredKiosk,omitempty"`
 	Personnummer      string          `json:"personnummer,omitempty"`
 	BirthDate         string          `json:"birthDate,omitempty"`
 	Nationality       string          `json:"nationality,omitempty"`
@@ -80,7 +82,7 @@ type OrderJSON struct {
 func OrderToJSON(o order.Order, detail bool) OrderJSON {
 	j := OrderJSON{ID: o.ID, InvitationID: o.InvitationID, FirstName: o.FirstName, LastName: o.LastName, Email: o.Email,
 		CardType: o.CardType, Industry: o.Industry, Status: o.Status, IdentityMethod: o.IdentityMethod, IdentityCheck: o.IdentityCheck,
-		RegisteredAt: o.RegisteredAt, RegisteredWhere: o.RegisteredWhere,
+		RegisteredAt: o.RegisteredAt, RegisteredWhere: o.RegisteredWhere, RegisteredKiosk: o.RegisteredKiosk,
 		NameMismatch: o.NameDiffers(), InvitationName: o.InvitationName, NexusBatchID: o.NexusBatchID}
 	if detail {
 		j.Personnummer, j.BirthDate, j.Nationality, j.IDNumber = o.Personnummer, o.BirthDate, o.Nationality, o.IDNumber

@@ -22,6 +22,7 @@ type OrderReadyMail struct {
 	CardType        string   // display name, e.g. "ID06-kort med RFID"
 	Industry        string   // display name, optional
 	Where           string   // "web" (the registration link) or "kiosk" (the registration kiosk)
+	Kiosk           string   // the paired kiosk's name when a bundle brought the registration; optional
 	IdentityMethod  string   // "manual" (pending at PartnerName) or "bankid" (verified)
 	PartnerName     string   // e.g. "Sistec"; required for "manual"
 	RegisteredAt    time.Time
@@ -44,6 +45,9 @@ var registeredWhere = map[string]map[string]string{
 	"sv": {"web": "via registreringslänken", "kiosk": "i registreringskiosken"},
 	"en": {"web": "via the registration link", "kiosk": "at the registration kiosk"},
 }
+
+// registeredAtKiosk is registeredWhere's kiosk with the paired kiosk's name.
+var registeredAtKiosk = map[string]string{"sv": "i registreringskiosken %s", "en": "at the registration kiosk %s"}
 
 var orderReadySubject = map[string]*texttemplate.Template{
 	"sv": texttemplate.Must(texttemplate.New("").Parse(`Beställning klar att skicka till Nexus: {{.Cardholder}} ({{.CardType}})`)),
@@ -139,6 +143,9 @@ func (r Renderer) RenderOrderReady(in OrderReadyMail) (*Rendered, error) {
 	where, ok := registeredWhere[in.Lang][in.Where]
 	if !ok {
 		return nil, fmt.Errorf("%w: registered at %q (want web or kiosk)", ErrInput, in.Where)
+	}
+	if name := oneLine(in.Kiosk); name != "" && in.Where == "kiosk" {
+		where = fmt.Sprintf(registeredAtKiosk[in.Lang], name)
 	}
 	if err := checkIdentityMethod(in.IdentityMethod); err != nil {
 		return nil, err

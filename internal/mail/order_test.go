@@ -139,3 +139,31 @@ func TestOrderReadyOneRecipient(t *testing.T) {
 		t.Fatal("Rendered.Recipients shares the caller's slice")
 	}
 }
+
+// A registration a paired kiosk's bundle brought names that kiosk in both
+// alternatives and both languages (issue 13: "registered at: kiosk NAME"),
+// escaped in the HTML; the web ignores a stray kiosk name.
+func TestOrderReadyNamesTheKiosk(t *testing.T) {
+	for _, tc := range []struct{ lang, want, html string }{
+		{"sv", "i registreringskiosken Bygget <Norr>, 3 november 2026", "i registreringskiosken Bygget &lt;Norr&gt;, 3 november 2026"},
+		{"en", "at the registration kiosk Bygget <Norr>, 3 November 2026", "at the registration kiosk Bygget &lt;Norr&gt;, 3 November 2026"},
+	} {
+		in := orderReady(tc.lang, identityManual)
+		in.Kiosk = "Bygget <Norr>"
+		r, err := RenderOrderReady(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, text, html := parseAlternative(t, r, in.MessageIDDomain)
+		if !strings.Contains(text, tc.want) || !strings.Contains(html, tc.html) {
+			t.Errorf("%s: the kiosk's name is missing:\n%s\n%s", tc.lang, text, html)
+		}
+		in.Where = "web"
+		if r, err = RenderOrderReady(in); err != nil {
+			t.Fatal(err)
+		}
+		if _, text, _ := parseAlternative(t, r, in.MessageIDDomain); strings.Contains(text, "Norr") {
+			t.Errorf("%s: a web registration names a kiosk:\n%s", tc.lang, text)
+		}
+	}
+}

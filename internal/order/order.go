@@ -72,7 +72,10 @@ type Order struct {
 	IdentityCheckedAt time.Time
 	RegisteredAt      time.Time
 	RegisteredWhere   string
-	UpdatedAt         time.Time
+	// RegisteredKiosk is the name of the paired kiosk whose bundle brought
+	// the registration ("" for the web and the console's own kiosk).
+	RegisteredKiosk string
+	UpdatedAt       time.Time
 	// PurgedAt is when the retention time emptied the personal data and
 	// photos (zero while they are kept).
 	PurgedAt time.Time

@@ -174,6 +174,8 @@ type OrderInput struct {
 	Thumb        []byte
 	RegisteredAt time.Time
 	Where        string // order.WhereWeb or order.WhereKiosk
+	// Kiosk is the paired kiosk's name for a registration a bundle brought.
+	Kiosk string
 	// ID is the order's id; "" draws a new one. The import uses the
 	// registration's id, so a registration applied before is recognised.
 	ID string
@@ -227,7 +229,7 @@ func (s *Service) buildOrder(vals settings.Values, in OrderInput) (order.Order, 
 		Email: inv.Email, Phone: p.Phone, CardType: inv.CardType, Industry: inv.Industry, Language: inv.Language,
 		Delivery: in.Delivery, Photo: in.Card, Thumb: thumb,
 		IdentityMethod: in.Method, IdentityCheck: order.CheckPendingPartner,
-		RegisteredAt: in.RegisteredAt.UTC(), RegisteredWhere: in.Where,
+		RegisteredAt: in.RegisteredAt.UTC(), RegisteredWhere: in.Where, RegisteredKiosk: in.Kiosk,
 	}
 	if in.Method == order.MethodBankID {
 		o.IdentityCheck = order.CheckBankID
@@ -282,7 +284,7 @@ func (s *Service) orderMails(ctx context.Context, o order.Order, vals settings.V
 	r, err := s.c.Renderer.RenderOrderReady(mail.OrderReadyMail{
 		Lang: adminLang, CompanyName: company, SenderName: sender, SenderAddress: from, Recipients: notify,
 		CardholderName: o.FirstName + " " + o.LastName, CardholderEmail: o.Email, CardType: card, Industry: industry,
-		Where: o.RegisteredWhere, IdentityMethod: o.IdentityMethod, PartnerName: partner.Name, RegisteredAt: o.RegisteredAt,
+		Where: o.RegisteredWhere, Kiosk: o.RegisteredKiosk, IdentityMethod: o.IdentityMethod, PartnerName: partner.Name, RegisteredAt: o.RegisteredAt,
 		OrderLink: vals.PublicURL(s.c.DefaultPublicURL()) + "/#/orders/" + o.ID,
 	})
 	if err != nil {

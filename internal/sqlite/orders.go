@@ -187,10 +187,10 @@ func (db *DB) CreateOrder(ctx context.Context, o order.Order, fn func(inv *invit
 		now := ms(db.now())
 		if _, err := tx.ExecContext(ctx, `INSERT INTO orders(id, invitation_id, status, first_name, last_name, personnummer, birth_date, nationality,
 			id_number, email, phone, card_type, industry, language, delivery, identity_method, identity_check, identity_checked_at,
-			registered_at, registered_where, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			registered_at, registered_where, registered_kiosk, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, o.InvitationID, string(o.Status), o.FirstName, o.LastName, o.Personnummer, o.BirthDate, o.Nationality,
 			o.IDNumber, o.Email, o.Phone, o.CardType, o.Industry, o.Language, string(delivery),
-			o.IdentityMethod, o.IdentityCheck, nullTime(o.IdentityCheckedAt), ms(o.RegisteredAt), o.RegisteredWhere, now); err != nil {
+			o.IdentityMethod, o.IdentityCheck, nullTime(o.IdentityCheckedAt), ms(o.RegisteredAt), o.RegisteredWhere, o.RegisteredKiosk, now); err != nil {
 			if isUniqueViolation(err) {
 				return order.ErrAlreadyRegistered
 			}
@@ -252,7 +252,7 @@ func (db *DB) GetOrder(ctx context.Context, id string) (order.Order, error) {
 }
 
 const orderCols = `id, invitation_id, status, first_name, last_name, personnummer, birth_date, nationality, id_number, email, phone,
-	card_type, industry, language, delivery, cost_centre, identity_method, identity_check, identity_checked_at, registered_at, registered_where, updated_at, purged_at,
+	card_type, industry, language, delivery, cost_centre, identity_method, identity_check, identity_checked_at, registered_at, registered_where, registered_kiosk, updated_at, purged_at,
 	reopen_reason, reopen_note, coalesce(nexus_batch_id, ''), coalesce((SELECT i.name FROM invitations i WHERE i.id = orders.invitation_id), '')`
 
 // scanOrder reads orderCols, then extra columns into extra.
@@ -263,7 +263,7 @@ func scanOrder(s scanner, extra ...any) (order.Order, error) {
 	var reg, upd int64
 	err := s.Scan(append([]any{&o.ID, &o.InvitationID, &st, &o.FirstName, &o.LastName, &o.Personnummer, &o.BirthDate, &o.Nationality, &o.IDNumber,
 		&o.Email, &o.Phone, &o.CardType, &o.Industry, &o.Language, &delivery, &o.CostCentre, &o.IdentityMethod, &o.IdentityCheck, &checked,
-		&reg, &o.RegisteredWhere, &upd, &purged, &reason, &o.ReopenNote, &o.NexusBatchID, &o.InvitationName}, extra...)...)
+		&reg, &o.RegisteredWhere, &o.RegisteredKiosk, &upd, &purged, &reason, &o.ReopenNote, &o.NexusBatchID, &o.InvitationName}, extra...)...)
 	if err != nil {
 		return o, err
 	}
@@ -502,10 +502,12 @@ func (db *DB) updateOrderInTx(ctx context.Context, tx *sql.Tx, id string, fn inv
 	}
 	now := ms(db.now())
 	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status = ?, first_name = ?, last_name = ?, personnummer = ?, birth_date = ?,
-		nationality = ?, id_number = ?, phone = ?, delivery = ?, cost_centre = ?, identity_check = ?, identity_checked_at = ?,
+		nationality = ?, id_number = ?, phone = ?, delivery = ?, cost_centre = ?, identity_method = ?, identity_check = ?, identity_checked_at = ?,
+		registered_at = ?, registered_where = ?, registered_kiosk = ?,
 		reopen_reason = ?, reopen_note = ?, nexus_batch_id = ?, updated_at = ? WHERE id = ?`,
 		string(o.Status), o.FirstName, o.LastName, o.Personnummer, o.BirthDate, o.Nationality, o.IDNumber, o.Phone, string(delivery),
-		o.CostCentre, o.IdentityCheck, nullTime(o.IdentityCheckedAt), string(o.ReopenReason), o.ReopenNote, nullString(o.NexusBatchID), now, id); err != nil {
+		o.CostCentre, o.IdentityMethod, o.IdentityCheck, nullTime(o.IdentityCheckedAt), ms(o.RegisteredAt), o.RegisteredWhere, o.RegisteredKiosk,
+		string(o.ReopenReason), o.ReopenNote, nullString(o.NexusBatchID), now, id); err != nil {
 		return err
 	}
 	// The photos are not loaded: set, they replace the stored ones.

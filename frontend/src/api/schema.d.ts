@@ -1786,6 +1786,8 @@ export interface components {
             registeredAt: string;
             /** @enum {string} */
             registeredWhere: "web" | "kiosk";
+            /** @description The paired kiosk whose bundle brought the registration (its name when imported); absent for the web and the console's own kiosk. */
+            registeredKiosk?: string;
             /** @description The name on the order is not the name the admin gave the invitation. */
             nameMismatch: boolean;
             /** @description The invitation's name ("" when it had none). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chipStatuses, DEFAULT_PARTNER, fullName, identityBadge, nameMismatchKey, partnerNameFromSettings, totalCount, whereKey } from './orders';
+import { chipStatuses, DEFAULT_PARTNER, fullName, identityBadge, nameMismatchKey, partnerNameFromSettings, totalCount, whereKey, whereText } from './orders';
 import { translate } from './i18n';
 
 describe('identityBadge', () => {
@@ -44,6 +44,9 @@ describe('small helpers', () => {
     expect(fullName({ firstName: '', lastName: '' })).toBe('');
     expect(translate('sv', whereKey('kiosk'))).toBe('Kiosk');
     expect(translate('en', whereKey('web'))).toBe('Web');
+    expect(whereText('sv', { registeredWhere: 'kiosk', registeredKiosk: 'Bygget Norr' })).toBe('Kiosk Bygget Norr');
+    expect(whereText('en', { registeredWhere: 'kiosk' })).toBe('Kiosk');
+    expect(whereText('en', { registeredWhere: 'web', registeredKiosk: 'stray' })).toBe('Web');
   });
 });
 

@@ -42,6 +42,12 @@ export function whereKey(where: string): MessageKey {
   return where === 'kiosk' ? 'orders.where.kiosk' : 'orders.where.web';
 }
 
+/** Where an order was registered, with the paired kiosk's name when a bundle brought it ("Kiosk Bygget Norr"). */
+export function whereText(locale: Locale, o: Pick<OrderItem, 'registeredWhere' | 'registeredKiosk'>): string {
+  if (o.registeredWhere === 'kiosk' && o.registeredKiosk) return translate(locale, 'orders.where.kioskNamed', { name: o.registeredKiosk });
+  return translate(locale, whereKey(o.registeredWhere));
+}
+
 export function fullName(o: Pick<OrderItem, 'firstName' | 'lastName'>): string {
   return `${o.firstName} ${o.lastName}`.trim();
 }
