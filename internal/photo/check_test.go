@@ -259,4 +259,12 @@ func TestThumbnail(t *testing.T) {
 	if _, err := Thumbnail([]byte("GIF89a"), 140); !errors.Is(err, ErrFormat) {
 		t.Errorf("Thumbnail of a GIF = %v, want ErrFormat", err)
 	}
+	// A thumbnail is decoded at a reduced scale, yet a damaged photo is
+	// still refused: cut in its scan data, or a byte of it flipped into a
+	// marker.
+	for _, cut := range []int{len(card) / 3, len(card) * 2 / 3, len(card) - 10} {
+		if _, err := Thumbnail(card[:cut], 140); err == nil {
+			t.Errorf("Thumbnail of the photo cut at %d of %d bytes succeeded", cut, len(card))
+		}
+	}
 }
