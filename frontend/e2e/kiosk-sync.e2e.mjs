@@ -224,4 +224,32 @@ describe('kiosk sync admin view', () => {
       await context.close();
     }
   });
+
+  test('a kiosk with no PIN says how to set one, and the pad still fits the screen', async () => {
+    const bare = await startBackend({ kiosk: true }); // no --pin: a site PC just paired
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+    context.setDefaultTimeout(STEP_TIMEOUT);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    try {
+      await page.goto(bare.kioskURL);
+      await waitForHash(page, /^#\/kiosk$/);
+      const pad = await kioskPIN(page, '1234');
+      await page.getByTestId('pin-sync').click();
+      await page.getByTestId('pin-error').filter({ hasText: 'Ingen PIN-kod är inställd. Ställ in en med kommandot ”id06desk admin pin”' }).waitFor();
+      // The sentence, the pad and the buttons all on the 800 px screen, nothing to scroll.
+      const m = await pad.evaluate((d) => {
+        const r = d.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, scroll: d.scrollHeight - d.clientHeight, h: innerHeight };
+      });
+      assert.ok(m.top >= 0 && m.bottom <= m.h && m.scroll <= 1, `the PIN pad fits: ${JSON.stringify(m)}`);
+      assert.ok(await page.getByTestId('pin-submit').isVisible());
+      await page.screenshot({ path: path.join(shots, 'kiosk-no-pin.png') });
+    } catch (e) {
+      await keepFailure(page, 'kiosk-no-pin', e);
+    } finally {
+      await context.close();
+      await bare.stop();
+    }
+  });
 });

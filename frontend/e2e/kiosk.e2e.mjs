@@ -707,7 +707,7 @@ describe('registration kiosk', () => {
         await page.waitForTimeout(ms);
         await page.mouse.up();
       };
-      const dialog = page.getByRole('dialog', { name: 'Lämna kioskläget' });
+      const dialog = page.getByRole('dialog', { name: 'Administratör' });
       await hold(1000);
       assert.equal(await dialog.isVisible(), false, 'a short press does nothing');
       await hold(3300);
