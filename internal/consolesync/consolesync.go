@@ -286,6 +286,12 @@ func (s *Service) pairingOf(ctx context.Context, k pairing.Kiosk, cons pairing.C
 	for key, v := range MailSetup(vals, k) {
 		kioskSettings[key] = v
 	}
+	// A receiver with STARTTLS: the kiosk pins its certificate.
+	if vals.Get("sync.receiver.tls_cert") != "" {
+		if err := receiverPinSetting(vals, kioskSettings); err != nil {
+			return nil, err
+		}
+	}
 	var secret syncwire.Secret
 	copy(secret[:], k.Secret)
 	p := &syncwire.Pairing{

@@ -67,6 +67,10 @@ func (s *Service) ImportFrom(ctx context.Context, r io.Reader, kioskID string) (
 		Kind: syncwire.KindBundle, Me: cons.ID, Console: cons.ID, Identity: keys, TempDir: s.c.TempDir, MaxBytes: s.c.MaxBundleBytes,
 		SenderKey: func(h syncwire.Header) (ed25519.PublicKey, error) {
 			if kioskID != "" && h.Sender != kioskID {
+				// The refusal is the logged-in kiosk's: its login was used.
+				if login, err := s.c.Store.Kiosk(ctx, kioskID); err == nil {
+					k = &login
+				}
 				return nil, i18n.Wrap(fmt.Errorf("%w: sent with kiosk %s's login", syncwire.ErrUnknownSender, kioskID), msgOtherLogin)
 			}
 			found, err := s.c.Store.Kiosk(ctx, h.Sender)

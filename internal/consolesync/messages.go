@@ -29,6 +29,15 @@ var (
 	msgOtherLogin = i18n.Text{Code: "sync.other_login",
 		SV: "Paketet kom med en annan kiosks inloggning och togs inte emot.",
 		EN: "The bundle came with another kiosk's login and was not taken."}
+	msgLoginRevoked = i18n.Text{Code: "sync.receiver_login_revoked",
+		SV: "Kiosken {name} försökte logga in på konsolens mottagare, men dess parkoppling återkallades {at}: inloggningen nekades och inget togs emot.",
+		EN: "Kiosk {name} tried to log in to the console's receiver, but its pairing was revoked {at}: the login was refused and nothing was taken."}
+	msgLoginWrong = i18n.Text{Code: "sync.receiver_login_wrong",
+		SV: "Någon loggade in på konsolens mottagare som kiosken {name} med fel lösenord: inloggningen nekades. Parkoppla kiosken igen om den inte kan skicka.",
+		EN: "Someone logged in to the console's receiver as kiosk {name} with the wrong password: the login was refused. Pair the kiosk again if it cannot send."}
+	msgReceiverCert = i18n.Text{Code: "sync.receiver_cert",
+		SV: "Mottagarens certifikat ({file}) kan inte läsas, så kiosken kan inte få dess fingeravtryck. Kontrollera sync.receiver.tls_cert i Inställningar → Synk.",
+		EN: "The receiver's certificate ({file}) cannot be read, so the kiosk cannot get its fingerprint. Check sync.receiver.tls_cert in Settings → Sync."}
 	msgMailAddress = i18n.Text{Code: "sync.kiosk_mail",
 		SV: "”{address}” är ingen giltig e-postadress för kioskens brevlåda.",
 		EN: "“{address}” is not a valid e-mail address for the kiosk's mailbox."}

@@ -94,6 +94,16 @@ func (s *Service) packContent(ctx context.Context, k pairing.Kiosk) (*packConten
 	if err != nil {
 		return nil, err
 	}
+	// The receiver's certificate as it is now: a kiosk paired before it
+	// changed learns the new one here (an unreadable one is left out: the
+	// receiver does not run then, and acks must still go).
+	vals, err := s.c.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := receiverPinSetting(vals, set); err != nil {
+		s.c.Log.Warn("site pack without the receiver's certificate", "err", err)
+	}
 	now := s.c.Now().UTC()
 	invs := []syncwire.Invitation{}
 	var revoked []string

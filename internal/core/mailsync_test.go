@@ -3,6 +3,16 @@ package core_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"database/sql"
+	"encoding/hex"
+	"encoding/pem"
+	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,13 +21,18 @@ import (
 	"testing"
 	"time"
 
+	gosmtp "github.com/emersion/go-smtp"
+
+	"id06desk/internal/audit"
 	"id06desk/internal/core"
 	"id06desk/internal/imapfetch/dovecottest"
 	"id06desk/internal/invitations"
 	"id06desk/internal/mailsync"
 	"id06desk/internal/order"
+	"id06desk/internal/pairing"
 	"id06desk/internal/photo/phototest"
 	"id06desk/internal/registration"
+	"id06desk/internal/smtpout"
 	"id06desk/internal/smtpsink"
 )
 
@@ -74,7 +89,13 @@ func smtpSettings(port int) map[string]string {
 // register runs a registration at the kiosk from the mail's QR token and
 // confirms it (sealed).
 func (s *mailSite) register(id, pn string) {
-	t, ctx, r := s.t, s.ctx, s.kiosk.Registration
+	s.t.Helper()
+	s.registerAt(s.kiosk, id, pn)
+}
+
+// registerAt is register at another kiosk.
+func (s *mailSite) registerAt(k *core.App, id, pn string) {
+	t, ctx, r := s.t, s.ctx, k.Registration
 	t.Helper()
 	d, err := s.console.Invitations.Get(ctx, id)
 	if err != nil {
@@ -296,18 +317,25 @@ func TestOfflineSiteByMail(t *testing.T) {
 	}
 }
 
-// The same round through the console's own SMTP receiver: the kiosk's
-// pairing points its relay at the console and its password comes from the
-// pairing secret.
+// The same round through the console's own SMTP receiver (issue 14): the
+// kiosk's pairing points its relay at the console's receiver, its login is
+// its id and a password derived from the pairing secret, and site packs
+// come back to its own mailbox as with sync.transport imap. The kiosk
+// registers three people while the receiver is down; when it comes up the
+// bundle is taken (three ready orders, three admin mails, three receipts),
+// the acknowledging pack reaches the kiosk by its mailbox and nothing is
+// left pending. The same bundle mail delivered again changes nothing.
 func TestOfflineSiteByReceiver(t *testing.T) {
 	s := newMailSite(t)
+	kioskBox := dovecottest.Start(t)
+	consoleRelay := relay(t, kioskBox.Maildir()) // the console's relay delivers to the kiosk's mailbox
 	port := closedPort(t)
-	s.set(s.console, map[string]string{"sync.transport": "receiver", "sync.receiver.listen": "127.0.0.1:" + strconv.Itoa(port),
-		"sync.receiver.host": "127.0.0.1"})
-	if _, err := s.console.SyncNow(s.ctx); err != nil {
-		t.Fatal(err)
-	}
-	p, err := s.console.ConsoleSync.Pair(s.ctx, "Gate B", "Solna", "")
+	cset := smtpSettings(consoleRelay.Port())
+	cset["sync.transport"], cset["sync.receiver.listen"], cset["sync.receiver.host"] = "receiver", "127.0.0.1:"+strconv.Itoa(port), "127.0.0.1"
+	// The kiosks' mailboxes are on this IMAP server.
+	cset["sync.imap.host"], cset["sync.imap.port"], cset["sync.imap.security"] = kioskBox.Host, strconv.Itoa(kioskBox.Port), "none"
+	s.set(s.console, cset)
+	p, err := s.console.ConsoleSync.Pair(s.ctx, "Gate B", "Solna", "gate-b@bygg.se")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,28 +343,351 @@ func TestOfflineSiteByReceiver(t *testing.T) {
 		t.Fatal(err)
 	}
 	kv, _ := s.kiosk.Settings.Load(s.ctx)
-	if kv.Get("smtp.host") != "127.0.0.1" || kv.Get("smtp.port") != strconv.Itoa(port) || kv.Get("smtp.password") == "" {
-		t.Fatalf("the kiosk's relay is not the receiver: %q:%q", kv.Get("smtp.host"), kv.Get("smtp.port"))
+	if kv.Get("smtp.host") != "127.0.0.1" || kv.Get("smtp.port") != strconv.Itoa(port) || kv.Get("smtp.security") != "none" ||
+		kv.Get("smtp.username") != p.Kiosk.ID || kv.Get("smtp.password") == "" || kv.Get("sync.imap.username") != "gate-b@bygg.se" {
+		t.Fatalf("the kiosk's relay is not the receiver: %q:%q as %q, mailbox %q", kv.Get("smtp.host"), kv.Get("smtp.port"),
+			kv.Get("smtp.username"), kv.Get("sync.imap.username"))
 	}
-	// The console's job starts the receiver; here, a round.
+	// The kiosk's mailbox login is typed in at the kiosk.
+	s.set(s.kiosk, map[string]string{"sync.imap.username": kioskBox.User, "sync.imap.password": kioskBox.Password})
+
+	// The receiver is down: the console's sync job has not started it.
+	ids := s.invite(3)
+	s.flush(s.console) // the invitations
+	invited := consoleRelay.Count()
+	pns := []string{"811218-9876", "900101-0017", "640823-3234"}
+	for i, id := range ids {
+		s.register(id, pns[i])
+	}
+	if r, err := s.kiosk.KioskMail.Round(s.ctx); err != nil || r.BundlesQueued != 1 || r.Registrations != 3 {
+		t.Fatalf("kiosk round: %+v %v", r, err)
+	}
+	raw := queuedBundleMail(t, s.kiosk)
+	s.flush(s.kiosk)
+	if st, err := s.kiosk.KioskMail.Status(s.ctx); err != nil || st.OutboxPending != 1 || st.OutboxError == nil ||
+		st.OutboxError.Code != "connection_refused" {
+		t.Fatalf("kiosk mail status while the receiver is down: %+v %v", st, err)
+	}
+	if got := s.orders(ids); got != 0 {
+		t.Fatalf("%d orders while the receiver is down", got)
+	}
+
+	// It comes up (the console's sync job keeps it; here, a call).
 	if err := s.console.ConsoleMail.KeepReceiver(s.ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	if st := s.console.ConsoleMail.Receiver(); !st.Running {
 		t.Fatalf("receiver: %+v", st)
 	}
+	s.flush(s.kiosk)
+	if got := s.orders(ids); got != 3 {
+		t.Fatalf("%d ready orders after the receiver took the bundle, want 3", got)
+	}
+	if st, _ := s.kiosk.KioskMail.Status(s.ctx); st.OutboxPending != 0 || st.OutboxFailed != 0 {
+		t.Fatalf("kiosk outbox after sending to the receiver: %+v", st)
+	}
+
+	// The console mails the acknowledging pack, the admin mails and the
+	// receipts through its relay.
+	cr, err := s.console.ConsoleMail.Round(s.ctx)
+	if err != nil || cr.PacksQueued != 1 || len(cr.Problems) != 0 {
+		t.Fatalf("console round: %+v %v", cr, err)
+	}
+	s.flush(s.console)
+	admin, receipts := 0, 0
+	for _, m := range consoleRelay.Messages()[invited:] {
+		switch {
+		case len(m.To) == 1 && m.To[0] == "admin@bygg.se":
+			admin++
+		case len(m.To) == 1 && strings.HasPrefix(m.To[0], "person"):
+			receipts++
+		}
+	}
+	if admin != 3 || receipts != 3 {
+		t.Fatalf("%d admin mails and %d receipts, want 3 and 3", admin, receipts)
+	}
+	relayed := consoleRelay.Count()
+
+	kr, err := s.kiosk.KioskMail.Round(s.ctx)
+	if err != nil || kr.PacksApplied != 1 {
+		t.Fatalf("kiosk collect: %+v %v", kr, err)
+	}
+	if n := s.kioskPending(); n != 0 {
+		t.Fatalf("kiosk pending %d after the acknowledging pack", n)
+	}
+
+	// The same bundle mail again, with the kiosk's login (a resend after
+	// a lost acknowledgement): taken, and still 3 orders.
+	kv, _ = s.kiosk.Settings.Load(s.ctx)
+	cfg, _ := smtpout.ConfigFrom(kv)
+	if _, err := smtpout.Send(s.ctx, cfg, "", []string{"sync@bygg.se"}, raw); err != nil {
+		t.Fatalf("the same bundle mail again: %v", err)
+	}
+	if got := s.orders(ids); got != 3 {
+		t.Fatalf("%d orders after the same mail again", got)
+	}
+	// Nothing changed for the kiosk: no new pack.
+	if cr, err = s.console.ConsoleMail.Round(s.ctx); err != nil || cr.PacksQueued != 0 {
+		t.Fatalf("a pack was mailed though nothing changed: %+v %v", cr, err)
+	}
+	s.flush(s.console)
+	if n := consoleRelay.Count(); n != relayed {
+		t.Fatalf("%d mails relayed after the same bundle again, want %d", n, relayed)
+	}
+}
+
+// queuedBundleMail is the bundle mail waiting in a kiosk's outbox, as it
+// goes out (the outbox drops a sync mail's body once sent).
+func queuedBundleMail(t *testing.T, a *core.App) []byte {
+	t.Helper()
+	db, err := sql.Open("sqlite", a.DB.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var raw []byte
+	if err := db.QueryRow(`SELECT body FROM outbox WHERE kind = 'sync_bundle' AND length(body) > 0`).Scan(&raw); err != nil {
+		t.Fatalf("the bundle mail in the kiosk's outbox: %v", err)
+	}
+	return raw
+}
+
+// selfSigned writes a new self-signed certificate for 127.0.0.1 and its
+// key, as a site console would make one, and returns its SHA-256.
+func selfSigned(t *testing.T, certFile, keyFile string) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	tmpl := &x509.Certificate{SerialNumber: serial, Subject: pkix.Name{CommonName: "console.bygg.local"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"console.bygg.local"}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(der)
+	return hex.EncodeToString(sum[:])
+}
+
+// The receiver with a certificate (issue 14): it offers STARTTLS, the
+// pairing tells the kiosk to use it and pins the certificate (a site
+// console's is self-signed; the kiosk trusts only the system's CAs
+// otherwise), and the kiosk sends over TLS. A certificate renewed after
+// pairing is refused with a sentence that says what to do; the next site
+// pack carries the new fingerprint and the waiting mail goes out.
+func TestReceiverStartTLSPinned(t *testing.T) {
+	s := newMailSite(t)
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "receiver.pem"), filepath.Join(dir, "receiver.key")
+	pin := selfSigned(t, certFile, keyFile)
+	addr := "127.0.0.1:" + strconv.Itoa(closedPort(t))
+	s.set(s.console, map[string]string{"sync.transport": "receiver", "sync.receiver.listen": addr, "sync.receiver.host": "127.0.0.1",
+		"sync.receiver.tls_cert": certFile, "sync.receiver.tls_key": keyFile})
+	if err := s.console.ConsoleMail.KeepReceiver(s.ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	// It offers STARTTLS.
+	c, err := gosmtp.Dial(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Hello("kiosk"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := c.Extension("STARTTLS"); !ok {
+		t.Fatal("the receiver with a certificate does not offer STARTTLS")
+	}
+	c.Close()
+
+	p, err := s.console.ConsoleSync.Pair(s.ctx, "Gate E", "Solna", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.kiosk.KioskSync.Join(s.ctx, bytes.NewReader(p.File)); err != nil {
+		t.Fatal(err)
+	}
+	kv, _ := s.kiosk.Settings.Load(s.ctx)
+	if kv.Get("smtp.security") != "starttls" || kv.Get("smtp.tls_pin") != pin {
+		t.Fatalf("the pairing's TLS: security %q, pin %q (want %s)", kv.Get("smtp.security"), kv.Get("smtp.tls_pin"), pin)
+	}
+
 	ids := s.invite(2)
 	s.register(ids[0], "811218-9876")
+	if r, err := s.kiosk.KioskMail.Round(s.ctx); err != nil || r.BundlesQueued != 1 {
+		t.Fatalf("kiosk round: %+v %v", r, err)
+	}
+	s.flush(s.kiosk)
+	if st, _ := s.kiosk.KioskMail.Status(s.ctx); st.OutboxPending != 0 || st.OutboxFailed != 0 {
+		t.Fatalf("kiosk outbox after sending over STARTTLS: %+v %+v", st, st.OutboxError)
+	}
+	if got := s.orders(ids[:1]); got != 1 {
+		t.Fatalf("%d orders after the mail over STARTTLS", got)
+	}
+	// The receiver saw the kiosk log in over TLS.
+	logged, err := os.ReadFile(core.LogFile(s.console.Paths))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsLogin := false
+	for _, line := range strings.Split(string(logged), "\n") {
+		tlsLogin = tlsLogin || (strings.Contains(line, "msg=login") && strings.Contains(line, "sender="+p.Kiosk.ID) && strings.Contains(line, "tls=true"))
+	}
+	if !tlsLogin {
+		t.Fatalf("no login over TLS in the console's log:\n%s", logged)
+	}
+
+	// The certificate is renewed in the same files: the receiver takes it
+	// up, the kiosk refuses it and says what to do.
+	pin2 := selfSigned(t, certFile, keyFile)
+	if err := s.console.ConsoleMail.KeepReceiver(s.ctx, nil); err != nil {
+		t.Fatal(err)
+	}
 	s.register(ids[1], "900101-0017")
 	if r, err := s.kiosk.KioskMail.Round(s.ctx); err != nil || r.BundlesQueued != 1 {
 		t.Fatalf("kiosk round: %+v %v", r, err)
 	}
 	s.flush(s.kiosk)
-	if got := s.orders(ids); got != 2 {
-		t.Fatalf("%d orders after the receiver took the bundle", got)
+	st, err := s.kiosk.KioskMail.Status(s.ctx)
+	if err != nil || st.OutboxPending != 1 || st.OutboxError == nil || st.OutboxError.Code != "cert_pin_mismatch" ||
+		!strings.Contains(st.OutboxError.Detail, pin2) {
+		t.Fatalf("kiosk mail status with the renewed certificate: %+v %+v %v", st, st.OutboxError, err)
 	}
-	if st, _ := s.kiosk.KioskMail.Status(s.ctx); st.OutboxPending != 0 || st.OutboxFailed != 0 {
-		t.Fatalf("kiosk outbox after sending to the receiver: %+v", st)
+	if st.Problem == nil || st.Problem.Code != "cert_pin_mismatch" || !strings.Contains(st.Problem.SV, "parkoppla kiosken igen") ||
+		!strings.Contains(st.Problem.EN, "new site pack") {
+		t.Fatalf("the kiosk does not say what to do: %+v", st.Problem)
+	}
+	if got := s.orders(ids[1:]); got != 0 {
+		t.Fatalf("%d orders through a certificate the kiosk did not pin", got)
+	}
+
+	// A new site pack (here by file) carries the new fingerprint; the
+	// waiting mail then goes out.
+	pack, err := s.console.ConsoleSync.SitePack(s.ctx, "Gate E")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.kiosk.KioskSync.ApplySitePack(s.ctx, bytes.NewReader(pack.File)); err != nil {
+		t.Fatal(err)
+	}
+	if kv, _ := s.kiosk.Settings.Load(s.ctx); kv.Get("smtp.tls_pin") != pin2 {
+		t.Fatalf("the site pack's pin %q, want %s", kv.Get("smtp.tls_pin"), pin2)
+	}
+	s.flush(s.kiosk)
+	if got := s.orders(ids[1:]); got != 1 {
+		st, _ := s.kiosk.KioskMail.Status(s.ctx)
+		t.Fatalf("%d orders after the site pack with the new fingerprint: %+v %+v", got, st, st.OutboxError)
+	}
+}
+
+// AUTH per kiosk at the receiver (issue 14): a bundle sent with another
+// kiosk's login and the login of a revoked kiosk are refused, and each is
+// on Kiosks & sync's refusals and in the audit log under the kiosk whose
+// login it was.
+func TestReceiverRefusesOtherAndRevokedLogins(t *testing.T) {
+	s := newMailSite(t)
+	addr := "127.0.0.1:" + strconv.Itoa(closedPort(t))
+	s.set(s.console, map[string]string{"sync.transport": "receiver", "sync.receiver.listen": addr, "sync.receiver.host": "127.0.0.1"})
+	if err := s.console.ConsoleMail.KeepReceiver(s.ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	other, err := core.Open(s.ctx, core.Options{DataDir: filepath.Join(t.TempDir(), "kiosk2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(other.Close)
+	pf, err := s.console.ConsoleSync.Pair(s.ctx, "Gate F", "Solna", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := s.console.ConsoleSync.Pair(s.ctx, "Gate G", "Solna", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.kiosk.KioskSync.Join(s.ctx, bytes.NewReader(pf.File)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.KioskSync.Join(s.ctx, bytes.NewReader(pg.File)); err != nil {
+		t.Fatal(err)
+	}
+	ids := s.invite(2)
+	refusals := func(code string) []pairing.Refusal {
+		t.Helper()
+		all, err := s.console.ConsoleSync.Refusals(s.ctx, "", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []pairing.Refusal
+		for _, r := range all {
+			if r.Code == code {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	audited := func(code string) []audit.Entry {
+		t.Helper()
+		pg, err := s.console.DB.ListAudit(s.ctx, audit.Query{Actions: []audit.Action{audit.SyncMailRefused}, Text: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pg.Items
+	}
+
+	// Gate G mails its bundle with Gate F's login.
+	fv, _ := s.kiosk.Settings.Load(s.ctx)
+	s.set(other, map[string]string{"smtp.username": fv.Get("smtp.username"), "smtp.password": fv.Get("smtp.password")})
+	s.registerAt(other, ids[0], "811218-9876")
+	if r, err := other.KioskMail.Round(s.ctx); err != nil || r.BundlesQueued != 1 {
+		t.Fatalf("Gate G's round: %+v %v", r, err)
+	}
+	s.flush(other)
+	if ob, err := other.Outbox.Status(s.ctx); err != nil || ob.Failed != 1 || ob.LastError.Code != "message_refused" {
+		t.Fatalf("Gate G's outbox: %+v %v", ob, err)
+	}
+	if got := s.orders(ids[:1]); got != 0 {
+		t.Fatalf("%d orders from a bundle with another kiosk's login", got)
+	}
+	if r := refusals("sync.other_login"); len(r) != 1 || r[0].KioskID != pf.Kiosk.ID || r[0].SV == "" || r[0].EN == "" {
+		t.Fatalf("the refusal of the bundle with Gate F's login: %+v", r)
+	}
+	if a := audited("sync.other_login"); len(a) != 1 || a[0].Subject != pf.Kiosk.ID {
+		t.Fatalf("audit of the bundle with Gate F's login: %+v", a)
+	}
+
+	// Gate F is revoked: its login is refused.
+	if _, err := s.console.ConsoleSync.Revoke(s.ctx, "Gate F"); err != nil {
+		t.Fatal(err)
+	}
+	s.register(ids[1], "900101-0017")
+	if r, err := s.kiosk.KioskMail.Round(s.ctx); err != nil || r.BundlesQueued != 1 {
+		t.Fatalf("Gate F's round: %+v %v", r, err)
+	}
+	s.flush(s.kiosk)
+	if ob, err := s.kiosk.Outbox.Status(s.ctx); err != nil || ob.Failed != 1 || ob.LastError.Code != "auth_failed" {
+		t.Fatalf("the revoked kiosk's outbox: %+v %v", ob, err)
+	}
+	if got := s.orders(ids[1:]); got != 0 {
+		t.Fatalf("%d orders from a revoked kiosk", got)
+	}
+	if r := refusals("sync.receiver_login_revoked"); len(r) != 1 || r[0].KioskID != pf.Kiosk.ID || !strings.Contains(r[0].EN, "Gate F") {
+		t.Fatalf("the refusal of the revoked kiosk's login: %+v", r)
+	}
+	if a := audited("sync.receiver_login_revoked"); len(a) != 1 || a[0].Subject != pf.Kiosk.ID {
+		t.Fatalf("audit of the revoked kiosk's login: %+v", a)
 	}
 }
 

@@ -200,6 +200,11 @@ func (c *Console) deliver(ctx context.Context, via pairing.Via, from, msgID, sub
 		}
 		return nil
 	}))
+	if d.kioskID == "" {
+		// Nothing in the mail named a kiosk (another kiosk's bundle): the
+		// one that logged in to the receiver, if any.
+		d.kioskID = from
+	}
 	d.outcome = outcome(refusal, transient)
 	entry := pairing.MailLog{At: c.c.Now().UTC(), Via: via, MessageID: msgID, Subject: subject, KioskID: d.kioskID}
 	switch d.outcome.Verdict {

@@ -290,6 +290,12 @@ func (k *Kiosk) Status(ctx context.Context) (*KioskStatus, error) {
 		out.OutboxPending, out.OutboxFailed = ob.Pending, ob.Failed
 		if !ob.LastError.IsZero() {
 			out.OutboxError = &ob.LastError
+			if ob.LastError.Code == smtpout.FailCertPin && ob.Pending+ob.Failed > 0 {
+				// The receiver's certificate changed: what to do, in
+				// the admin's words (the outbox error is the detail).
+				m := smtpout.FailureText(smtpout.FailCertPin)
+				out.Problem = &Problem{Code: m.Code, SV: m.SV, EN: m.EN}
+			}
 		}
 	}
 	return out, nil

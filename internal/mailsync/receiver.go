@@ -2,13 +2,13 @@ package mailsync
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
+	"time"
 
+	"id06desk/internal/consolesync"
 	"id06desk/internal/syncmail"
 )
 
@@ -45,8 +45,11 @@ func (c *Console) KeepReceiver(ctx context.Context, onDelivered func()) error {
 	}
 	want := ""
 	if vals.Get("sync.transport") == "receiver" {
-		want = fmt.Sprintf("%s|%s|%s|%d", vals.Get("sync.receiver.listen"), vals.Get("sync.receiver.tls_cert"),
-			vals.Get("sync.receiver.tls_key"), MaxMailBytes(vals))
+		// The certificate's fingerprint too: a certificate renewed in
+		// the same file is taken up within a round.
+		pin, _ := consolesync.ReceiverPin(vals)
+		want = fmt.Sprintf("%s|%s|%s|%s|%d", vals.Get("sync.receiver.listen"), vals.Get("sync.receiver.tls_cert"),
+			vals.Get("sync.receiver.tls_key"), pin, MaxMailBytes(vals))
 	}
 	c.recvMu.Lock()
 	defer c.recvMu.Unlock()
@@ -105,16 +108,10 @@ func (c *Console) StopReceiver() {
 	c.recvKey = ""
 }
 
-// authKiosk checks a kiosk's receiver credentials: its id and the password
-// derived from its pairing secret, whose hash the console kept.
+// authKiosk checks a kiosk's receiver credentials (consolesync's
+// ReceiverLogin, which records a refused kiosk's login).
 func (c *Console) authKiosk(username, password string) (string, bool) {
-	k, err := c.c.Store.Kiosk(context.Background(), username)
-	if err != nil || k.Revoked() || len(k.SMTPAuthHash) != sha256.Size {
-		return "", false
-	}
-	sum := sha256.Sum256([]byte(password))
-	if subtle.ConstantTimeCompare(sum[:], k.SMTPAuthHash) != 1 {
-		return "", false
-	}
-	return k.ID, true
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return c.c.Sync.ReceiverLogin(ctx, username, password)
 }

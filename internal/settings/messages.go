@@ -43,6 +43,9 @@ var (
 	msgListenAddress = i18n.Text{Code: "settings.listen_address",
 		SV: "Ange värd och port, till exempel :2525 (alla nätverkskort) eller 192.168.1.10:2525.",
 		EN: "Enter host and port, for example :2525 (every network interface) or 192.168.1.10:2525."}
+	msgPin = i18n.Text{Code: "settings.tls_pin",
+		SV: "Ange certifikatets SHA-256-fingeravtryck: 64 hexadecimala tecken (kolon får stå emellan), till exempel från openssl x509 -fingerprint -sha256.",
+		EN: "Enter the certificate's SHA-256 fingerprint: 64 hexadecimal digits (colons allowed between them), for example from openssl x509 -fingerprint -sha256."}
 	msgPassphraseShort = i18n.Text{Code: "settings.passphrase_short",
 		SV: "Lösenfrasen är för kort: minst {min} tecken. Några ord i en mening är lätta att minnas och svåra att gissa.",
 		EN: "The passphrase is too short: at least {min} characters. A few words in a sentence are easy to remember and hard to guess."}

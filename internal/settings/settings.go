@@ -4,6 +4,7 @@
 package settings
 
 import (
+	"encoding/hex"
 	"errors"
 	"net"
 	"net/url"
@@ -80,6 +81,7 @@ var Defs = []Def{
 	{Key: "smtp.username", Kind: KindText, MaxLen: 254, Help: "User name for AUTH (empty: no AUTH)"},
 	{Key: "smtp.password", Kind: KindSecret, MaxLen: 512, Help: "Password for AUTH (stored 0600, never shown)"},
 	{Key: "smtp.from", Kind: KindEmail, Help: "Sender address of all mails"},
+	{Key: "smtp.tls_pin", Kind: KindText, MaxLen: 120, Help: "SHA-256 fingerprint of the mail server's certificate, trusted even when self-signed (a kiosk: set by its pairing and site packs for the console's own receiver); empty: only certificates the system trusts"},
 	{Key: "sync.transport", Kind: KindChoice, Default: "file", Choices: []string{"file", "imap", "receiver"}, Help: "How kiosk bundles reach this console besides files: file (USB only), imap (collected from a mailbox), receiver (this console's own SMTP receiver)"},
 	{Key: "sync.address", Kind: KindEmail, Help: "Address kiosks mail their bundles to (the mailbox read over IMAP, or any address at the receiver); on a kiosk: from its pairing"},
 	{Key: "sync.imap.host", Kind: KindText, MaxLen: 253, Help: "IMAP server host name (the mailbox bundles or site packs are collected from)"},
@@ -227,6 +229,13 @@ func Normalize(key, value string) (string, error) {
 			return "", fieldError(key, msgListenAddress)
 		}
 	}
+	if key == "smtp.tls_pin" {
+		pin, ok := NormalizePin(v)
+		if !ok {
+			return "", fieldError(key, msgPin)
+		}
+		v = pin
+	}
 	if key == "company.address.country" {
 		v = strings.ToUpper(v)
 		if len(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z' {
@@ -234,6 +243,24 @@ func Normalize(key, value string) (string, error) {
 		}
 	}
 	return v, nil
+}
+
+// NormalizePin reads a certificate's SHA-256 fingerprint as people copy
+// it (openssl's "AB:CD:…", with or without a "sha256:" prefix, any case)
+// and returns it as 64 lower-case hex digits; ok is false when it is not one.
+func NormalizePin(v string) (pin string, ok bool) {
+	v = strings.TrimSpace(v)
+	if len(v) >= 7 && strings.EqualFold(v[:7], "sha256:") {
+		v = v[7:]
+	}
+	v = strings.ToLower(strings.NewReplacer(":", "", " ", "").Replace(v))
+	if len(v) != 64 {
+		return "", false
+	}
+	if _, err := hex.DecodeString(v); err != nil {
+		return "", false
+	}
+	return v, true
 }
 
 // MinBackupPassphrase is the shortest backup passphrase accepted.

@@ -41,6 +41,11 @@ func TestNormalize(t *testing.T) {
 		{"receiver listen bad port", "sync.receiver.listen", ":99999", "", "host and port"},
 		{"receiver cert relative", "sync.receiver.tls_cert", "cert.pem", "", "full path"},
 		{"transport", "sync.transport", "IMAP", "imap", ""},
+		{"pin", "smtp.tls_pin", "f4bc1f00d551bcbe1af7d5138f88f3362c9f91934aa6d4343db3e99df52eae05", "f4bc1f00d551bcbe1af7d5138f88f3362c9f91934aa6d4343db3e99df52eae05", ""},
+		{"pin as openssl shows it", "smtp.tls_pin", "F4:BC:1F:00:D5:51:BC:BE:1A:F7:D5:13:8F:88:F3:36:2C:9F:91:93:4A:A6:D4:34:3D:B3:E9:9D:F5:2E:AE:05", "f4bc1f00d551bcbe1af7d5138f88f3362c9f91934aa6d4343db3e99df52eae05", ""},
+		{"pin with prefix", "smtp.tls_pin", "SHA256:F4BC1F00D551BCBE1AF7D5138F88F3362C9F91934AA6D4343DB3E99DF52EAE05", "f4bc1f00d551bcbe1af7d5138f88f3362c9f91934aa6d4343db3e99df52eae05", ""},
+		{"pin short", "smtp.tls_pin", "f4bc1f00d551bcbe1af7d5138f88f3362c9f91934aa6d4343db3e99df52eae", "", "SHA-256 fingerprint"},
+		{"pin not hex", "smtp.tls_pin", "f4bc1f00d551bcbe1af7d5138f88f3362c9f91934aa6d4343db3e99df52eae0g", "", "SHA-256 fingerprint"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

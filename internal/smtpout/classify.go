@@ -56,6 +56,10 @@ func Classify(err error) (temporary bool, why outbox.Failure) {
 		return fail(false, FailNoStartTLS, at(rootMessage(err)))
 	case errors.Is(err, ErrNoAuthMechanism):
 		return fail(false, FailNoAuthMechanism, at(rootMessage(err)))
+	case errors.Is(err, ErrCertPinMismatch):
+		// Temporary: a new pin (a site pack) is all it takes, and the
+		// mail then goes out at the next try without anyone resending it.
+		return fail(true, FailCertPin, at(innerMessage(err, ErrCertPinMismatch)))
 	}
 
 	// Certificates and TLS.
@@ -144,7 +148,7 @@ func isTLSError(err error) bool {
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalidErr x509.CertificateInvalidError
-	return errors.As(err, &recordErr) || errors.As(err, &alert) || errors.As(err, &verifyErr) ||
+	return errors.Is(err, ErrCertPinMismatch) || errors.As(err, &recordErr) || errors.As(err, &alert) || errors.As(err, &verifyErr) ||
 		errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &invalidErr) ||
 		strings.Contains(err.Error(), "tls: ")
 }

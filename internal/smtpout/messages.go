@@ -13,6 +13,7 @@ const (
 	FailCertHostname         = "cert_hostname"          // the certificate is for another name
 	FailCertUnknownAuthority = "cert_unknown_authority" // self-signed or a private CA
 	FailCertInvalid          = "cert_invalid"           // expired or otherwise invalid certificate
+	FailCertPin              = "cert_pin_mismatch"      // not the pinned certificate (the console's receiver changed it)
 	FailNotTLS               = "not_tls"                // security tls, the server speaks plain text
 	FailTLS                  = "tls_failed"             // the TLS handshake failed
 	FailAuthFailed           = "auth_failed"            // wrong user name or password
@@ -64,6 +65,9 @@ var failureTexts = map[string]i18n.Text{
 	FailCertUnknownAuthority: {Code: FailCertUnknownAuthority,
 		SV: "E-postserverns certifikat är inte betrott: det är utfärdat av en okänd utfärdare (självsignerat eller en egen CA). Installera CA:n på den här datorn eller använd serverns publika namn.",
 		EN: "The mail server's certificate is not trusted: it is signed by an unknown authority (self-signed or a private CA). Install the CA on this computer or use the server's public name."},
+	FailCertPin: {Code: FailCertPin,
+		SV: "Konsolens mottagare har ett annat certifikat än det kiosken parkopplades med, så kiosken skickar ingenting dit. Skicka ett nytt platspaket till kiosken från Kiosker & synk (det har det nya certifikatets fingeravtryck), eller parkoppla kiosken igen.",
+		EN: "The console's receiver has another certificate than the one this kiosk was paired with, so the kiosk sends nothing to it. Send the kiosk a new site pack from Kiosks & sync (it carries the new certificate's fingerprint), or pair the kiosk again."},
 	FailCertInvalid: {Code: FailCertInvalid,
 		SV: "E-postserverns certifikat är inte giltigt (till exempel utgånget).",
 		EN: "The mail server's certificate is not valid (for example, it has expired)."},

@@ -21,7 +21,7 @@ func ConfigFrom(v settings.Values) (cfg Config, ok bool) {
 	cfg = Config{
 		Host: v.Get("smtp.host"), Port: v.Int("smtp.port"), Security: v.Get("smtp.security"),
 		Username: v.Get("smtp.username"), Password: v.Get("smtp.password"), From: v.Get("smtp.from"),
-		Timeout: 30 * time.Second,
+		Timeout: 30 * time.Second, TLSPin: v.Get("smtp.tls_pin"),
 	}
 	return cfg, cfg.Host != "" && cfg.From != ""
 }

@@ -6,7 +6,11 @@ package smtpout
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +48,12 @@ type Config struct {
 	// TLSConfig overrides the TLS settings (e.g. RootCAs in tests). Its
 	// ServerName defaults to Host.
 	TLSConfig *tls.Config
+	// TLSPin, when set, is the SHA-256 of the server certificate's DER
+	// (64 lower-case hex digits, settings.NormalizePin): a certificate
+	// with that fingerprint is trusted even self-signed (the console's own
+	// receiver, pinned by the kiosk's pairing). Another certificate must
+	// verify as usual, else the handshake fails with ErrCertPinMismatch.
+	TLSPin string
 }
 
 // Errors for problems found before or outside the SMTP dialogue. They are
@@ -52,6 +62,9 @@ var (
 	ErrConfig          = errors.New("smtpout: invalid mail server settings")
 	ErrNoStartTLS      = errors.New("smtpout: the mail server does not offer STARTTLS")
 	ErrNoAuthMechanism = errors.New("smtpout: the mail server offers neither AUTH PLAIN nor AUTH LOGIN")
+	// ErrCertPinMismatch: the server's certificate is neither the pinned
+	// one (Config.TLSPin) nor trusted by the system.
+	ErrCertPinMismatch = errors.New("smtpout: the server's certificate is not the pinned one")
 )
 
 // Stage names the step of the SMTP dialogue an error happened in.
@@ -117,7 +130,36 @@ func (cfg Config) tlsConfig() *tls.Config {
 	if c.MinVersion == 0 {
 		c.MinVersion = tls.VersionTLS12
 	}
+	if cfg.TLSPin != "" {
+		// Go verifies nothing itself; VerifyConnection accepts the pinned
+		// certificate, else does the usual verification.
+		roots, name := c.RootCAs, c.ServerName
+		c.InsecureSkipVerify = true
+		c.VerifyConnection = func(cs tls.ConnectionState) error { return verifyPinned(cs, cfg.TLSPin, roots, name) }
+	}
 	return c
+}
+
+// verifyPinned accepts the server's certificate when its SHA-256 is pin,
+// or when it verifies against roots (nil: the system's) for name.
+func verifyPinned(cs tls.ConnectionState, pin string, roots *x509.CertPool, name string) error {
+	if len(cs.PeerCertificates) == 0 {
+		return fmt.Errorf("%w: the server sent no certificate", ErrCertPinMismatch)
+	}
+	leaf := cs.PeerCertificates[0]
+	sum := sha256.Sum256(leaf.Raw)
+	got := hex.EncodeToString(sum[:])
+	if subtle.ConstantTimeCompare([]byte(got), []byte(pin)) == 1 {
+		return nil
+	}
+	inter := x509.NewCertPool()
+	for _, c := range cs.PeerCertificates[1:] {
+		inter.AddCert(c)
+	}
+	if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: name}); err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: its SHA-256 fingerprint is %s, the pinned one %s", ErrCertPinMismatch, got, pin)
 }
 
 // Send delivers msg (CRLF line endings, headers included) to the recipients

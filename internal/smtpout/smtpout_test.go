@@ -6,9 +6,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -561,5 +563,51 @@ func TestSessionAfterRefusedMailAndClosedConnection(t *testing.T) {
 	}
 	if got := strings.Join(to, ","); got != "a@example.se,c@example.se,e@example.se" {
 		t.Errorf("delivered to %s", got)
+	}
+}
+
+// A pinned certificate (the console's own receiver, self-signed) is
+// trusted by its SHA-256 alone, over STARTTLS and implicit TLS; another
+// certificate that the system does not trust fails with
+// cert_pin_mismatch, naming both fingerprints; one the roots trust still
+// passes (a CA-signed receiver certificate renewed since pairing).
+func TestPinnedCertificate(t *testing.T) {
+	srvTLS, pool := selfSigned(t)
+	sum := sha256.Sum256(srvTLS.Certificates[0].Certificate[0])
+	pin := hex.EncodeToString(sum[:])
+	other := strings.Repeat("ab", 32)
+	for _, implicit := range []bool{false, true} {
+		security := map[bool]string{false: SecurityStartTLS, true: SecurityTLS}[implicit]
+		t.Run(security, func(t *testing.T) {
+			be := &backend{}
+			port := startServer(t, be, serverOpts{tls: srvTLS, implicit: implicit})
+			cfg := config(port, security)
+
+			cfg.TLSPin = other
+			_, err := Send(ctx(t), cfg, "", rcpts, testMsg)
+			tmp, reason := Classify(err)
+			if !errors.Is(err, ErrCertPinMismatch) || !tmp || reason.Code != FailCertPin ||
+				!strings.Contains(reason.Detail, pin) || !strings.Contains(reason.Detail, other) {
+				t.Fatalf("another pin: err=%v temporary=%v reason=%+v", err, tmp, reason)
+			}
+			if n := len(be.deliveries()); n != 0 {
+				t.Fatalf("%d mails delivered to a certificate that is not the pinned one", n)
+			}
+			if txt := FailureText(reason.Code); txt.SV == "" || txt.EN == "" || txt == msgFailUnknown {
+				t.Fatalf("no sentence for %s", reason.Code)
+			}
+
+			cfg.TLSPin = pin
+			if _, err := Send(ctx(t), cfg, "", rcpts, testMsg); err != nil {
+				t.Fatal(err)
+			}
+			assertDelivered(t, be, true, "")
+
+			// Not the pinned one, but trusted by the roots: taken.
+			cfg.TLSPin, cfg.TLSConfig = other, &tls.Config{RootCAs: pool}
+			if _, err := Send(ctx(t), cfg, "", rcpts, testMsg); err != nil {
+				t.Fatalf("a trusted certificate with another pin: %v", err)
+			}
+		})
 	}
 }
