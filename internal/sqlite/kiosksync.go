@@ -357,6 +357,14 @@ func upsertSiteInvitation(ctx context.Context, tx *sql.Tx, now int64, inv invite
 			string(invite.StatusSent), inv.ID, string(invite.StatusExpired)); err != nil {
 			return 0, err
 		}
+	} else {
+		// Registered (or revoked) here, listed by a pack the console made
+		// before it heard: only the short code is taken, so that typing it
+		// says "already registered" rather than "no such code" (an
+		// invitation adopted from its QR code had a placeholder code).
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET code = ? WHERE id = ?`, inv.Code, inv.ID); err != nil {
+			return 0, fmt.Errorf("store invitation %s: %w", inv.ID, err)
+		}
 	}
 	return int(n), nil
 }
