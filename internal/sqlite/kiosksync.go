@@ -26,12 +26,14 @@ func kioskState(ctx context.Context, q interface {
 }) (kioskstate.KioskSyncState, error) {
 	var s kioskstate.KioskSyncState
 	var keys string
-	var exportAt, appliedAt, consoleTime sql.NullInt64
+	var exportAt, appliedAt, consoleTime, refusedAt sql.NullInt64
 	var first, viaMail int
+	r := &s.PackRefusal
 	err := q.QueryRowContext(ctx, `SELECT kiosk_id, token_keys, next_reg_seq, next_bundle_seq, last_export_at, last_export_seq,
-		last_export_count, pack_seq, pack_applied_at, pack_console_time, first_acked, pack_via_mail FROM kiosk_sync WHERE id = 1`).Scan(
+		last_export_count, pack_seq, pack_applied_at, pack_console_time, first_acked, pack_via_mail,
+		pack_refused_at, pack_refused_seq, pack_refused_code, pack_refused_sv, pack_refused_en FROM kiosk_sync WHERE id = 1`).Scan(
 		&s.KioskID, &keys, &s.NextRegSeq, &s.NextBundleSeq, &exportAt, &s.LastExportSeq, &s.LastExportCount,
-		&s.PackSeq, &appliedAt, &consoleTime, &first, &viaMail)
+		&s.PackSeq, &appliedAt, &consoleTime, &first, &viaMail, &refusedAt, &r.Seq, &r.Code, &r.SV, &r.EN)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, kioskstate.ErrKioskNotPaired
 	}
@@ -47,6 +49,9 @@ func kioskState(ctx context.Context, q interface {
 	}
 	if consoleTime.Valid {
 		s.PackConsoleTime = fromMS(consoleTime.Int64)
+	}
+	if refusedAt.Valid {
+		r.At = fromMS(refusedAt.Int64)
 	}
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM kiosk_outbound`).Scan(&s.Pending); err != nil {
 		return s, fmt.Errorf("count sealed registrations: %w", err)
@@ -326,6 +331,23 @@ func (db *DB) ApplyKioskSitePack(ctx context.Context, p kioskstate.KioskSitePack
 	// Sealed rows, revoked drafts: zeroed in the file and out of the log.
 	db.erase(ctx)
 	return res, nil
+}
+
+// RecordSitePackRefusal keeps a refused site pack as the kiosk's last
+// refusal and writes its audit line, in one transaction (only the audit
+// line when the kiosk has no sync row).
+func (db *DB) RecordSitePackRefusal(ctx context.Context, r kioskstate.PackRefusal, e audit.Entry) error {
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE kiosk_sync SET pack_refused_at = ?, pack_refused_seq = ?, pack_refused_code = ?,
+			pack_refused_sv = ?, pack_refused_en = ? WHERE id = 1`, ms(r.At), r.Seq, r.Code, r.SV, r.EN); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, ms(db.now()), e)
+	})
+	if err != nil {
+		return fmt.Errorf("record a refused site pack: %w", err)
+	}
+	return nil
 }
 
 // upsertSiteInvitation inserts an invitation of a site pack or refreshes
