@@ -32,7 +32,7 @@ func (f *fixture) as(k *kioskSide, fn func()) {
 }
 
 // The same invitation registered at two kiosks (each had it offline: from
-// the QR code or a site pack) is held as a conflict for the admin, never
+// the QR code or a site pack; by hand at one, with BankID at the other) is held as a conflict for the admin, never
 // dropped; resolving it either way leaves exactly one order for the
 // invitation with the kept registration's data, the other registration's
 // copy gone from the database file, and both kiosks' acknowledgements
@@ -71,6 +71,7 @@ func sameInvitationAtTwoKiosks(t *testing.T, keep string) {
 		atExit.FirstName, atExit.LastName, atExit.Personnummer = "Bo", "Ek", "198112189876"
 		atExit.RegisteredAt = f.now.Add(-30 * time.Minute)
 		atExit.Delivery = syncwire.Delivery{Address: syncwire.Address{Name: "Bo Ek", Street: "Byggvägen 3", PostalCode: "123 45", City: "Solna"}}
+		atExit.IdentityMethod, atExit.IdentityCheck, atExit.IdentityCheckedAt = order.MethodBankID, order.CheckBankID, atExit.RegisteredAt
 		res, err := f.sync.Import(ctx, bytes.NewReader(f.bundle(t, []syncwire.Registration{atExit}, [][]byte{exitPhoto})))
 		if err != nil || res.Conflicts != 1 || res.Applied != 0 || res.Refused != 0 {
 			t.Fatalf("the exit's bundle: %+v %v", res, err)
@@ -135,7 +136,8 @@ func sameInvitationAtTwoKiosks(t *testing.T, keep string) {
 	switch keep {
 	case pairing.KeepExisting:
 		if o.FirstName != "Åsa" || o.Personnummer != "199001011239" || !bytes.Equal(o.Photo, gatePhoto) || o.Delivery.Address.Street != "Storgatan 1" ||
-			!o.RegisteredAt.Equal(atGate.RegisteredAt) {
+			!o.RegisteredAt.Equal(atGate.RegisteredAt) || o.RegisteredKiosk != "Entrén" || o.IdentityMethod != order.MethodManual ||
+			o.IdentityCheck != order.CheckPendingPartner {
 			t.Fatalf("order after keeping the existing one: %+v", o)
 		}
 		if onDisk("198112189876") {
@@ -143,7 +145,9 @@ func sameInvitationAtTwoKiosks(t *testing.T, keep string) {
 		}
 	case pairing.KeepKiosk:
 		if o.FirstName != "Bo" || o.LastName != "Ek" || o.Personnummer != "198112189876" || !bytes.Equal(o.Photo, exitPhoto) ||
-			o.Delivery.UseCompany || o.Delivery.Address.Street != "Byggvägen 3" || o.Status != order.StatusReady {
+			o.Delivery.UseCompany || o.Delivery.Address.Street != "Byggvägen 3" || o.Status != order.StatusReady ||
+			!o.RegisteredAt.Equal(atExit.RegisteredAt) || o.RegisteredWhere != order.WhereKiosk || o.RegisteredKiosk != "Utgången" ||
+			o.IdentityMethod != order.MethodBankID || o.IdentityCheck != order.CheckBankID || !o.IdentityCheckedAt.Equal(atExit.RegisteredAt) {
 			t.Fatalf("order after keeping the kiosk's: %+v", o)
 		}
 	}
