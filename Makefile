@@ -117,6 +117,7 @@ lint: pigo-assets
 
 test-go: frontend/dist/index.html pigo-assets
 	@$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_TEST)
 
 test-frontend: deps-npm
 	@cd frontend && npx vitest run --reporter=dot
@@ -230,17 +231,21 @@ bench: frontend/dist/index.html pigo-assets
 bench-nexus:
 	@$(GO) test -run '^$$' -bench 'Batch300' -benchmem -benchtime 3x -count 1 ./internal/batches/
 
-## fuzz: each parser of the sync files and sync mails for FUZZTIME (make
-## test runs only their seed corpora, as plain tests). New failing inputs are
-## kept in internal/<package>/testdata/fuzz/ and then run by make test.
-## Minimizing a new input is capped at 5 s: the default minute stalls a 60 s
-## run.
-FUZZTIME ?= 60s
+## fuzz: each parser of the sync files and sync mails for FUZZTIME
+## executions, one fuzzer per `go test` (Go fuzzes one target at a time).
+## make test runs the same for FUZZTIME_TEST executions (a few seconds
+## each, on top of the seed corpora its plain tests run). New failing
+## inputs are kept in internal/<package>/testdata/fuzz/ and then run by make
+## test. A count, not a duration: with -fuzztime 60s a run can end in
+## "context deadline exceeded" with no crasher (golang/go#75804).
+## Minimizing a new input is capped at 5 s: the default minute stalls a run.
+FUZZTIME ?= 200000x
+FUZZTIME_TEST ?= 300x
 FUZZ_TARGETS := syncwire:FuzzOpenEnvelope syncwire:FuzzBundleReader syncwire:FuzzSitePack syncwire:FuzzPairing syncmail:FuzzFiles
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; f=$${t#*:}; \
-	  echo "Fuzzing $$pkg $$f for $(FUZZTIME)"; \
+	  echo "Fuzzing $$pkg $$f (-fuzztime $(FUZZTIME))"; \
 	  $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./internal/$$pkg/ || exit 1; \
 	done
 

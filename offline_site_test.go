@@ -105,6 +105,23 @@ func TestOfflineSite(t *testing.T) {
 		t.Fatalf("code lookup at the kiosk: %d %v", code, m)
 	}
 	register(tok, "Bo", people[1].pnr)
+	// The first registered before pack 1, which the console made before it
+	// had her registration, so it still lists her invitation as open: the
+	// kiosk refuses it as already registered, by the QR and by the code.
+	alreadyRegistered := func(how string, code int, m map[string]any) {
+		t.Helper()
+		e, _ := m["error"].(map[string]any)
+		if code == 200 || e["code"] != "already_registered" {
+			t.Fatalf("the first's invitation %s after pack 1: %d %v", how, code, m)
+		}
+	}
+	code, m = c.call("GET", "/api/register/"+people[0].token, nil)
+	alreadyRegistered("by QR", code, m)
+	if code, m = c.call("POST", "/api/register/lookup", map[string]string{"code": people[0].code}); code != 200 || m["token"] != people[0].token {
+		t.Fatalf("the first's code after pack 1: %d %v", code, m)
+	}
+	code, m = c.call("GET", "/api/register/"+people[0].token, nil)
+	alreadyRegistered("by code", code, m)
 	// The third was revoked before the pack: refused at the kiosk.
 	if code, m := c.call("GET", "/api/register/"+people[2].token, nil); code == 200 {
 		t.Fatalf("a revoked invitation opens at the kiosk: %v", m)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"id06desk/internal/i18n"
 	"id06desk/internal/kiosksync"
 )
 
@@ -114,6 +115,13 @@ func (k kioskStatus) String() string {
 	} else {
 		fmt.Fprintf(&b, "last site pack: %d, applied %s (%s ago)", st.SitePackSeq, when(st.SitePackAppliedAt),
 			(time.Duration(st.SitePackAgeSeconds) * time.Second).Round(time.Minute))
+	}
+	if r := st.SitePackRefusal; r != nil {
+		why := r.EN
+		if cliLang() == i18n.SV {
+			why = r.SV
+		}
+		fmt.Fprintf(&b, "\nlast site pack refused on %s: %s", when(r.At), why)
 	}
 	if st.AwaitingFirstAck {
 		b.WriteString("\nno bundle acknowledged yet: export, then import the console's next site pack")

@@ -84,7 +84,12 @@ func TestKioskSyncCommands(t *testing.T) {
 		st.SitePackSeq != 1 || st.LastExportSeq != 1 || st.Pending != 0 {
 		t.Fatalf("status --json: %q %v", out, err)
 	}
-	if out, _, err = run(s, "sync", "status"); err != nil || !strings.Contains(out, "pending registrations: 0") || !strings.Contains(out, "last site pack: 1") {
+	// The pack imported twice: the second is the last refusal.
+	if r := st.SitePackRefusal; r == nil || r.Code != "sync.stale" || r.Seq != 1 || r.SV == "" || r.EN == "" {
+		t.Fatalf("status --json: the refused pack %+v", r)
+	}
+	if out, _, err = run(s, "sync", "status"); err != nil || !strings.Contains(out, "pending registrations: 0") || !strings.Contains(out, "last site pack: 1") ||
+		!strings.Contains(out, "last site pack refused on") || (!strings.Contains(out, st.SitePackRefusal.EN) && !strings.Contains(out, st.SitePackRefusal.SV)) {
 		t.Fatalf("status: %q %v", out, err)
 	}
 }

@@ -401,8 +401,12 @@ func TestConflictWebThenKiosk(t *testing.T) {
 	}
 }
 
-// TestBadInput: each bad input is refused with a sentence, changes nothing,
-// and is recorded (refusals list and audit log).
+// TestBadInput: each bad input of issue 13 is refused with a sentence in
+// Swedish and English, changes nothing else, and is visible in both places:
+// the refusals Kiosks & sync lists (Service.Refusals) and the audit log (by
+// its code). A file refused whole changes nothing; a registration refused in
+// a bundle that was read is recorded as received (so the kiosk's next pack
+// acknowledges it) and makes no order, mail or conflict.
 func TestBadInput(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -417,112 +421,129 @@ func TestBadInput(t *testing.T) {
 	}
 	flipped := bytes.Clone(good)
 	flipped[len(flipped)/2] ^= 0x01
+	// An unpaired kiosk: paired with another console (g), its bundle
+	// addressed to g, then to f's console, which never paired it.
+	g := newFixture(t)
+	g.pairKiosk(t, "Kiosk")
+	unpaired := g.bundle(t, []syncwire.Registration{g.registration(1, id, tok)}, [][]byte{ph})
+	g.pair.ConsoleID, g.pair.ConsoleKeys, g.seq = f.pair.ConsoleID, f.pair.ConsoleKeys, 0
+	unpairedHere := g.bundle(t, []syncwire.Registration{g.registration(1, id, tok)}, [][]byte{ph})
 
-	cases := []struct {
-		name string
-		data func() []byte
-		want error
-	}{
-		{"flipped byte", func() []byte { return flipped }, syncwire.ErrTampered},
-		{"truncated", func() []byte { return good[:len(good)-100] }, syncwire.ErrTruncated},
-		{"empty", func() []byte { return nil }, syncwire.ErrEmpty},
-		{"too large", func() []byte { return append(bytes.Clone(good), make([]byte, 8<<20)...) }, syncwire.ErrTooLarge},
-		{"another console", func() []byte {
-			return f.bundleAs(t, 1, "console-other", other.Public().AgeRecipient, []syncwire.Registration{f.registration(1, id, tok)}, [][]byte{ph})
-		}, syncwire.ErrWrongRecipient},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			before, nref := f.state(t), len(f.refusals(t))
-			_, err := f.sync.Import(ctx, bytes.NewReader(c.data()))
-			wantRefusal(t, err, c.want)
-			if got := f.state(t); got != before {
-				t.Fatalf("state %+v, want %+v", got, before)
-			}
-			if n := len(f.refusals(t)); n != nref+1 {
-				t.Fatalf("%d refusals, want %d", n, nref+1)
-			}
-		})
-	}
-	if n := f.auditCount(t, "sync.file_refused"); n != len(cases) {
-		t.Fatalf("%d audit lines, want %d", n, len(cases))
-	}
-
-	// An unpaired kiosk: keys the console never paired.
-	t.Run("unpaired", func(t *testing.T) {
-		g := newFixture(t)
-		g.pairKiosk(t, "Kiosk")
-		data := g.bundle(t, []syncwire.Registration{g.registration(1, id, tok)}, [][]byte{ph})
-		// f's console never paired g's kiosk (and g's console is another).
-		before := f.state(t)
-		_, err := f.sync.Import(ctx, bytes.NewReader(data))
-		wantRefusal(t, err, syncwire.ErrWrongRecipient)
-		// Addressed to f's console, by a kiosk f never paired.
-		g.pair.ConsoleID = f.pair.ConsoleID
-		g.pair.ConsoleKeys = f.pair.ConsoleKeys
-		g.seq = 0
-		_, err = f.sync.Import(ctx, bytes.NewReader(g.bundle(t, []syncwire.Registration{g.registration(1, id, tok)}, [][]byte{ph})))
-		wantRefusal(t, err, syncwire.ErrUnknownSender)
-		if got := f.state(t); got != before {
-			t.Fatalf("state %+v", got)
-		}
-	})
-
-	// A registration whose invitation was revoked before it was
-	// registered, and one whose photo is a decompression bomb: refused one
-	// by one, the good one applied.
-	t.Run("registrations", func(t *testing.T) {
-		if res, err := f.sync.Import(ctx, bytes.NewReader(good)); err != nil || res.Applied != 1 {
-			t.Fatalf("the good bundle: %+v %v", res, err)
-		}
+	// A registration whose invitation was revoked before it was registered,
+	// and one whose photo is a decompression bomb.
+	var refusedReg syncwire.Registration
+	revokedBefore := func(t *testing.T) []byte {
 		id2, tok2 := f.invite(t, "b@example.se")
-		id3, tok3 := f.invite(t, "c@example.se")
-		id4, tok4 := f.invite(t, "d@example.se")
-		r2 := f.registration(2, id2, tok2)
+		refusedReg = f.registration(0, id2, tok2)
 		if err := f.inv.Revoke(ctx, "admin", id2); err != nil {
 			t.Fatal(err)
 		}
-		r2.RegisteredAt = f.now.Add(time.Minute)
-		r3 := f.registration(3, id3, tok3)
-		r1 := f.registration(4, id4, tok4)
-		before := f.state(t)
-		res, err := f.sync.Import(ctx, bytes.NewReader(f.bundle(t, []syncwire.Registration{r2, r3, r1}, [][]byte{ph, bombPhoto(t), ph})))
-		if err != nil || res.Refused != 2 || res.Applied != 1 || len(res.Refusals) != 2 {
-			t.Fatalf("import %+v %v", res, err)
-		}
-		if c := res.Refusals[0].Msg.Code(); c != "sync.reg.revoked_before" {
-			t.Fatalf("refusal %s", c)
-		}
-		if c := res.Refusals[1].Msg.Code(); c != "sync.reg.photo" {
-			t.Fatalf("refusal %s", c)
-		}
-		if got := f.state(t); got.orders != before.orders+1 {
-			t.Fatalf("state %+v", got)
-		}
-		if n := f.auditCount(t, "sync.registration_refused"); n != 2 {
-			t.Fatalf("%d audit lines", n)
-		}
-		if _, err := f.db.OrderOf(ctx, id2); !errors.Is(err, order.ErrNotFound) {
-			t.Fatalf("order of the revoked invitation: %v", err)
-		}
-	})
+		f.now = f.now.Add(2 * time.Hour) // registered after the revocation
+		refusedReg.RegisteredAt = f.now.Add(-time.Minute)
+		refusedReg.Seq = f.seq + 1
+		return f.bundle(t, []syncwire.Registration{refusedReg}, [][]byte{ph})
+	}
+	bomb := func(t *testing.T) []byte {
+		id3, tok3 := f.invite(t, "c@example.se")
+		refusedReg = f.registration(f.seq+1, id3, tok3)
+		return f.bundle(t, []syncwire.Registration{refusedReg}, [][]byte{bombPhoto(t)})
+	}
 
-	// Revoked kiosk: its bundles are refused, visibly.
-	t.Run("revoked", func(t *testing.T) {
-		if _, err := f.sync.Revoke(ctx, "Entrén"); err != nil {
-			t.Fatal(err)
-		}
-		before := f.state(t)
-		_, err := f.sync.Import(ctx, bytes.NewReader(f.bundle(t, nil, nil)))
-		wantRefusal(t, err, consolesync.ErrRevoked)
-		if got := f.state(t); got != before {
-			t.Fatalf("state %+v", got)
-		}
-		rs := f.refusals(t)
-		if rs[0].Code != "sync.kiosk_revoked" || rs[0].KioskName != "Entrén" || rs[0].SV == "" || rs[0].EN == "" {
-			t.Fatalf("refusal %+v", rs[0])
-		}
-	})
+	cases := []struct {
+		name  string
+		setup func(t *testing.T)
+		data  func(t *testing.T) []byte
+		want  error  // a file refused whole; nil: one registration refused
+		code  string // the refusal's code
+		kiosk string // the kiosk the refusal names ("": not known)
+	}{
+		{name: "flipped byte", data: func(*testing.T) []byte { return flipped }, want: syncwire.ErrTampered, code: "sync.tampered"},
+		{name: "truncated", data: func(*testing.T) []byte { return good[:len(good)-100] }, want: syncwire.ErrTruncated, code: "sync.truncated"},
+		{name: "empty", data: func(*testing.T) []byte { return nil }, want: syncwire.ErrEmpty, code: "sync.empty"},
+		{name: "over the size limit", data: func(*testing.T) []byte { return append(bytes.Clone(good), make([]byte, 8<<20)...) },
+			want: syncwire.ErrTooLarge, code: "sync.too_large"},
+		{name: "another console", data: func(t *testing.T) []byte {
+			return f.bundleAs(t, 1, "console-other", other.Public().AgeRecipient, []syncwire.Registration{f.registration(1, id, tok)}, [][]byte{ph})
+		}, want: syncwire.ErrWrongRecipient, code: "sync.wrong_recipient"},
+		{name: "unpaired kiosk, for its own console", data: func(*testing.T) []byte { return unpaired },
+			want: syncwire.ErrWrongRecipient, code: "sync.wrong_recipient"},
+		{name: "unpaired kiosk, for this console", data: func(*testing.T) []byte { return unpairedHere },
+			want: syncwire.ErrUnknownSender, code: "sync.unknown_sender"},
+		{name: "replayed", setup: func(t *testing.T) {
+			if res, err := f.sync.Import(ctx, bytes.NewReader(good)); err != nil || res.Applied != 1 {
+				t.Fatalf("the good bundle: %+v %v", res, err)
+			}
+		}, data: func(*testing.T) []byte { return good }, want: consolesync.ErrReplayed, code: "sync.replayed", kiosk: "Entrén"},
+		{name: "invitation revoked before registration", data: revokedBefore, code: "sync.reg.revoked_before", kiosk: "Entrén"},
+		{name: "decompression bomb photo", data: bomb, code: "sync.reg.photo", kiosk: "Entrén"},
+		// Last: the kiosk stays revoked.
+		{name: "revoked kiosk", setup: func(t *testing.T) {
+			if _, err := f.sync.Revoke(ctx, "Entrén"); err != nil {
+				t.Fatal(err)
+			}
+		}, data: func(t *testing.T) []byte { return f.bundle(t, nil, nil) }, want: consolesync.ErrRevoked, code: "sync.kiosk_revoked", kiosk: "Entrén"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.setup != nil {
+				c.setup(t)
+			}
+			data := c.data(t)
+			action := "sync.file_refused"
+			if c.want == nil {
+				action = "sync.registration_refused"
+			}
+			before, nref, naudit := f.state(t), len(f.refusals(t)), f.auditCount(t, action)
+			res, err := f.sync.Import(ctx, bytes.NewReader(data))
+			var sv, en string
+			if c.want != nil {
+				wantRefusal(t, err, c.want)
+				var ie *i18n.Error
+				errors.As(err, &ie)
+				sv, en = ie.Msg.In(i18n.SV), ie.Msg.In(i18n.EN)
+				if got := f.state(t); got != before {
+					t.Fatalf("state %+v, want %+v", got, before)
+				}
+			} else {
+				if err != nil || res.Refused != 1 || res.Applied != 0 || len(res.Refusals) != 1 || res.Refusals[0].Msg.Code() != c.code {
+					t.Fatalf("import %+v %v", res, err)
+				}
+				sv, en = res.Refusals[0].Msg.In(i18n.SV), res.Refusals[0].Msg.In(i18n.EN)
+				want := before
+				want.received++
+				want.bundles++
+				if got := f.state(t); got != want {
+					t.Fatalf("state %+v, want %+v (no order, mail or conflict)", got, want)
+				}
+				if _, err := f.db.OrderOf(ctx, refusedReg.InvitationID); !errors.Is(err, order.ErrNotFound) {
+					t.Fatalf("order of the refused registration: %v", err)
+				}
+			}
+			// On Kiosks & sync: the newest refusal, with both sentences.
+			rs := f.refusals(t)
+			if len(rs) != nref+1 {
+				t.Fatalf("%d refusals, want %d", len(rs), nref+1)
+			}
+			r := rs[0]
+			if r.Code != c.code || r.SV != sv || r.EN != en || r.SV == "" || r.EN == "" || r.SV == r.EN || !r.At.Equal(f.now) {
+				t.Fatalf("refusal %+v, want %s with its sentences %q / %q", r, c.code, sv, en)
+			}
+			if c.kiosk != "" && r.KioskName != c.kiosk {
+				t.Fatalf("refusal names kiosk %q, want %q", r.KioskName, c.kiosk)
+			}
+			if c.want == nil && r.RegistrationID != refusedReg.ID {
+				t.Fatalf("refusal of registration %q, want %q", r.RegistrationID, refusedReg.ID)
+			}
+			// In the audit log: one line more, naming the refusal's code.
+			if n := f.auditCount(t, action); n != naudit+1 {
+				t.Fatalf("%d %s audit lines, want %d", n, action, naudit+1)
+			}
+			var detail string
+			if err := f.db.Reader().QueryRow(`SELECT detail FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1`, action).Scan(&detail); err != nil || detail != c.code {
+				t.Fatalf("audit line %q %v, want %s", detail, err, c.code)
+			}
+		})
+	}
 }
 
 func wantRefusal(t *testing.T, err, target error) {

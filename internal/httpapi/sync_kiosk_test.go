@@ -141,6 +141,11 @@ func TestKioskSyncAPI(t *testing.T) {
 	if resp.StatusCode != 409 || errCode(m) != "conflict" || !strings.Contains(m["error"].(map[string]any)["message"].(string), "older than the one already applied") {
 		t.Fatalf("stale pack: %d %v", resp.StatusCode, m)
 	}
+	// The kiosk's admin view shows why the last pack was refused.
+	resp, m = kioskCall(t, e, "GET", "/api/kiosk/sync", ticket, "", nil)
+	if ref, _ := m["sitePackRefusal"].(map[string]any); resp.StatusCode != 200 || ref["code"] != "sync.stale" || ref["sv"] == "" || ref["en"] == "" || ref["at"] == nil {
+		t.Fatalf("status after a stale pack: %d %v", resp.StatusCode, m)
+	}
 
 	// Export: an offered folder only; the file is 0600.
 	outside := filepath.Join(dir, "elsewhere")

@@ -27,6 +27,16 @@ type KioskSyncState struct {
 	PackViaMail     bool      // that pack came by mail (it may have waited)
 	FirstAcked      bool
 	Pending         int // sealed registrations not yet acknowledged
+	// PackRefusal is the last site pack refused (zero At: none).
+	PackRefusal PackRefusal
+}
+
+// PackRefusal is a site pack the kiosk refused: when, its number (0 when it
+// could not be read) and why, with the sentence in both languages.
+type PackRefusal struct {
+	At           time.Time
+	Seq          uint64
+	Code, SV, EN string
 }
 
 // KioskPairing is what a join stores in the database.

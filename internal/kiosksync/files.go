@@ -51,13 +51,15 @@ func (s *Service) applyPack(ctx context.Context, r io.Reader, viaMail bool) (*Ap
 	var ie *i18n.Error
 	if err != nil && errors.As(err, &ie) && !errors.Is(err, ErrNotPaired) {
 		// A refused pack is recorded (nothing else changed): the admin
-		// sees on the kiosk why a pack did not apply.
+		// sees on the kiosk why a pack did not apply (Status's
+		// SitePackRefusal), and the audit log has it.
 		subject := ""
 		if seq > 0 {
 			subject = strconv.FormatUint(seq, 10)
 		}
-		if aerr := s.c.Store.Audit(ctx, "", audit.SyncSitePackRefused, subject, ie.Msg.Code()); aerr != nil {
-			s.c.Log.Error("record a refused site pack", "err", aerr)
+		r := kioskstate.PackRefusal{At: s.c.Now().UTC(), Seq: seq, Code: ie.Msg.Code(), SV: ie.Msg.In(i18n.SV), EN: ie.Msg.In(i18n.EN)}
+		if rerr := s.c.Store.RecordSitePackRefusal(ctx, r, audit.Entry{Action: audit.SyncSitePackRefused, Subject: subject, Detail: r.Code}); rerr != nil {
+			s.c.Log.Error("record a refused site pack", "err", rerr)
 		}
 		s.c.Log.Warn("site pack refused", "code", ie.Msg.Code(), "err", err)
 	}
@@ -302,6 +304,21 @@ type Status struct {
 	// gone back since.
 	ClockSkewSeconds int64 `json:"clockSkewSeconds"`
 	ClockWarning     bool  `json:"clockWarning"`
+	// SitePackRefusal is the last site pack the kiosk refused (older than
+	// the one applied, for another kiosk, damaged …); nil when none was.
+	// It stays after a later pack applied: compare At with
+	// SitePackAppliedAt.
+	SitePackRefusal *SitePackRefusal `json:"sitePackRefusal,omitempty"`
+}
+
+// SitePackRefusal is a refused site pack: when, its number (0 when it could
+// not be read) and why, as a code and its sentence in Swedish and English.
+type SitePackRefusal struct {
+	At   time.Time `json:"at"`
+	Seq  uint64    `json:"seq,omitempty"`
+	Code string    `json:"code"`
+	SV   string    `json:"sv"`
+	EN   string    `json:"en"`
 }
 
 // Status reports the kiosk's sync status; Paired false on a console.
@@ -323,6 +340,9 @@ func (s *Service) Status(ctx context.Context) (*Status, error) {
 	out := &Status{Paired: true, KioskID: p.KioskID, KioskName: p.KioskName, Site: p.Site, ConsoleName: p.ConsoleName,
 		PairedAt: p.PairedAt, Pending: st.Pending, AwaitingFirstAck: awaiting,
 		LastExportAt: st.LastExportAt, LastExportSeq: st.LastExportSeq, LastExportCount: st.LastExportCount}
+	if r := st.PackRefusal; !r.At.IsZero() {
+		out.SitePackRefusal = &SitePackRefusal{At: r.At, Seq: r.Seq, Code: r.Code, SV: r.SV, EN: r.EN}
+	}
 	if st.PackSeq > 0 {
 		now := s.c.Now()
 		out.SitePackSeq, out.SitePackAppliedAt, out.ConsoleTime = st.PackSeq, st.PackAppliedAt, st.PackConsoleTime

@@ -62,6 +62,9 @@ type Store interface {
 	SealedForMail(ctx context.Context, resendBefore time.Time) ([]kioskstate.SealedRef, error)
 	RecordKioskExport(ctx context.Context, bundleSeq uint64, count int, at time.Time, e audit.Entry) error
 	ApplyKioskSitePack(ctx context.Context, p kioskstate.KioskSitePack, check func(applied uint64) error) (kioskstate.SitePackResult, error)
+	// RecordSitePackRefusal keeps a refused pack as the last refusal, with
+	// its audit line.
+	RecordSitePackRefusal(ctx context.Context, r kioskstate.PackRefusal, e audit.Entry) error
 	UnpairKiosk(ctx context.Context, check func(pending int) error, e audit.Entry) (int, error)
 	Audit(ctx context.Context, actor string, action audit.Action, subject, detail string) error
 }

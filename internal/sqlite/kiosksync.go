@@ -26,12 +26,14 @@ func kioskState(ctx context.Context, q interface {
 }) (kioskstate.KioskSyncState, error) {
 	var s kioskstate.KioskSyncState
 	var keys string
-	var exportAt, appliedAt, consoleTime sql.NullInt64
+	var exportAt, appliedAt, consoleTime, refusedAt sql.NullInt64
 	var first, viaMail int
+	r := &s.PackRefusal
 	err := q.QueryRowContext(ctx, `SELECT kiosk_id, token_keys, next_reg_seq, next_bundle_seq, last_export_at, last_export_seq,
-		last_export_count, pack_seq, pack_applied_at, pack_console_time, first_acked, pack_via_mail FROM kiosk_sync WHERE id = 1`).Scan(
+		last_export_count, pack_seq, pack_applied_at, pack_console_time, first_acked, pack_via_mail,
+		pack_refused_at, pack_refused_seq, pack_refused_code, pack_refused_sv, pack_refused_en FROM kiosk_sync WHERE id = 1`).Scan(
 		&s.KioskID, &keys, &s.NextRegSeq, &s.NextBundleSeq, &exportAt, &s.LastExportSeq, &s.LastExportCount,
-		&s.PackSeq, &appliedAt, &consoleTime, &first, &viaMail)
+		&s.PackSeq, &appliedAt, &consoleTime, &first, &viaMail, &refusedAt, &r.Seq, &r.Code, &r.SV, &r.EN)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, kioskstate.ErrKioskNotPaired
 	}
@@ -47,6 +49,9 @@ func kioskState(ctx context.Context, q interface {
 	}
 	if consoleTime.Valid {
 		s.PackConsoleTime = fromMS(consoleTime.Int64)
+	}
+	if refusedAt.Valid {
+		r.At = fromMS(refusedAt.Int64)
 	}
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM kiosk_outbound`).Scan(&s.Pending); err != nil {
 		return s, fmt.Errorf("count sealed registrations: %w", err)
@@ -328,6 +333,23 @@ func (db *DB) ApplyKioskSitePack(ctx context.Context, p kioskstate.KioskSitePack
 	return res, nil
 }
 
+// RecordSitePackRefusal keeps a refused site pack as the kiosk's last
+// refusal and writes its audit line, in one transaction (only the audit
+// line when the kiosk has no sync row).
+func (db *DB) RecordSitePackRefusal(ctx context.Context, r kioskstate.PackRefusal, e audit.Entry) error {
+	err := db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE kiosk_sync SET pack_refused_at = ?, pack_refused_seq = ?, pack_refused_code = ?,
+			pack_refused_sv = ?, pack_refused_en = ? WHERE id = 1`, ms(r.At), r.Seq, r.Code, r.SV, r.EN); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, ms(db.now()), e)
+	})
+	if err != nil {
+		return fmt.Errorf("record a refused site pack: %w", err)
+	}
+	return nil
+}
+
 // upsertSiteInvitation inserts an invitation of a site pack or refreshes
 // the local copy (code, link, expiry, card type); a local status past sent
 // (opened, registered, revoked) is kept.
@@ -356,6 +378,14 @@ func upsertSiteInvitation(ctx context.Context, tx *sql.Tx, now int64, inv invite
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ? WHERE id = ? AND status = ?`,
 			string(invite.StatusSent), inv.ID, string(invite.StatusExpired)); err != nil {
 			return 0, err
+		}
+	} else {
+		// Registered (or revoked) here, listed by a pack the console made
+		// before it heard: only the short code is taken, so that typing it
+		// says "already registered" rather than "no such code" (an
+		// invitation adopted from its QR code had a placeholder code).
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET code = ? WHERE id = ?`, inv.Code, inv.ID); err != nil {
+			return 0, fmt.Errorf("store invitation %s: %w", inv.ID, err)
 		}
 	}
 	return int(n), nil

@@ -2361,7 +2361,21 @@ export interface components {
             consoleTime?: string;
             clockSkewSeconds: number;
             clockWarning: boolean;
+            sitePackRefusal?: components["schemas"]["KioskSitePackRefusal"];
             folders: components["schemas"]["KioskExportFolder"][];
+        };
+        /** @description The last site pack the kiosk refused (older than the one applied, for another kiosk, damaged); absent when none was. It stays after a later pack applied: compare at with sitePackAppliedAt. */
+        KioskSitePackRefusal: {
+            /** Format: date-time */
+            at: string;
+            /** @description The pack's number; absent when it could not be read */
+            seq?: number;
+            /** @description The refusal's code, e.g. sync.stale, sync.wrong_recipient, sync.tampered */
+            code: string;
+            /** @description Why, in Swedish */
+            sv: string;
+            /** @description Why, in English */
+            en: string;
         };
         KioskExportInput: {
             folder: string;
