@@ -96,6 +96,15 @@ describe('kiosk sync admin view', () => {
       await page.getByTestId('kiosk-sync-message').filter({ hasText: 'Sparade 0 registreringar i id06desk-Grind-A-bundle-1.id06sync' }).waitFor();
       await page.screenshot({ path: path.join(shots, 'kiosk-sync-paired.png') });
 
+      // A damaged site pack: refused with its sentence, and the status keeps
+      // saying so (a kiosk left alone shows why its invitations are old).
+      const junk = Buffer.from(fs.readFileSync(PAIRING));
+      junk[junk.length >> 1] ^= 1;
+      await page.getByTestId('kiosk-sync-import-file').setInputFiles({ name: 'sitepack.id06sync', mimeType: 'application/octet-stream', buffer: junk });
+      await page.getByTestId('kiosk-sync-error').filter({ hasText: /\S/ }).waitFor();
+      await page.getByTestId('kiosk-sync-pack-refused').filter({ hasText: 'Ett platspaket nekades' }).waitFor();
+      await assertSyncViewFits(page);
+
       // The Mail view: the status, the relay saved, Sync now answers.
       await page.getByTestId('kiosk-sync-view-mail').click();
       await page.getByTestId('kiosk-mail').waitFor();

@@ -126,7 +126,10 @@ func (k kioskStatus) String() string {
 	if st.AwaitingFirstAck {
 		b.WriteString("\nno bundle acknowledged yet: export, then import the console's next site pack")
 	}
-	if st.ClockWarning {
+	if st.ClockWentBack {
+		fmt.Fprintf(&b, "\nWARNING: this computer's clock shows a time before the last site pack was applied (%s); set the clock (offline expiry checks depend on it)",
+			when(st.SitePackAppliedAt))
+	} else if st.ClockWarning {
 		fmt.Fprintf(&b, "\nWARNING: this computer's clock differed from the console's by %s at the last site pack; set the clock (offline expiry checks depend on it)",
 			(time.Duration(st.ClockSkewSeconds) * time.Second).Abs())
 	}

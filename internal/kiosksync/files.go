@@ -304,6 +304,10 @@ type Status struct {
 	// gone back since.
 	ClockSkewSeconds int64 `json:"clockSkewSeconds"`
 	ClockWarning     bool  `json:"clockWarning"`
+	// ClockWentBack: the clock now shows a time before the last pack was
+	// applied (set back since, or a dead CMOS battery): part of
+	// ClockWarning, said apart because the skew at the pack was fine.
+	ClockWentBack bool `json:"clockWentBack"`
 	// SitePackRefusal is the last site pack the kiosk refused (older than
 	// the one applied, for another kiosk, damaged …); nil when none was.
 	// It stays after a later pack applied: compare At with
@@ -353,11 +357,12 @@ func (s *Service) Status(ctx context.Context) (*Status, error) {
 		// pack soon after it is written).
 		skew := st.PackAppliedAt.Sub(st.PackConsoleTime)
 		out.ClockSkewSeconds = int64(skew / time.Second)
-		out.ClockWarning = skew > ClockTolerance || skew < -ClockTolerance || now.Before(st.PackAppliedAt.Add(-time.Minute))
+		out.ClockWentBack = now.Before(st.PackAppliedAt.Add(-time.Minute))
+		out.ClockWarning = skew > ClockTolerance || skew < -ClockTolerance || out.ClockWentBack
 		if st.PackViaMail {
 			// A pack by mail may have waited in the mailbox for days: a
 			// kiosk clock ahead cannot be told from it, one behind can.
-			out.ClockWarning = skew < -ClockTolerance || now.Before(st.PackAppliedAt.Add(-time.Minute))
+			out.ClockWarning = skew < -ClockTolerance || out.ClockWentBack
 		}
 	}
 	return out, nil

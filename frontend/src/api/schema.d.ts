@@ -2361,6 +2361,8 @@ export interface components {
             consoleTime?: string;
             clockSkewSeconds: number;
             clockWarning: boolean;
+            /** @description The clock now shows a time before the last site pack was applied (part of clockWarning). */
+            clockWentBack: boolean;
             sitePackRefusal?: components["schemas"]["KioskSitePackRefusal"];
             folders: components["schemas"]["KioskExportFolder"][];
         };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOf, baseName, defaultFolder, mailChanges, mailFormValues, missingText, showServerSentence, skewMinutes } from './kioskSync';
+import { ageOf, baseName, defaultFolder, mailChanges, mailFormValues, missingText, packRefusalToShow, showServerSentence, skewMinutes } from './kioskSync';
 import { dictionaries, translate, type MessageKey, type Params } from './i18n';
 
 describe('kiosk sync helpers', () => {
@@ -82,5 +82,17 @@ describe('kiosk mail status', () => {
   it('is empty when nothing was begun', () => {
     expect(missingText(undefined, 'send', sv)).toBe('');
     expect(missingText(['sync.imap.host'], 'send', sv)).toBe('');
+  });
+});
+
+describe('refused site pack', () => {
+  const r = { at: '2026-12-05T10:00:00Z', seq: 3, code: 'sync.stale_pack', sv: 'Äldre.', en: 'Older.' };
+  it('shows a refusal newer than the last pack applied, or with none applied', () => {
+    expect(packRefusalToShow({ sitePackRefusal: r })).toBe(r);
+    expect(packRefusalToShow({ sitePackRefusal: r, sitePackAppliedAt: '2026-12-05T09:00:00Z' })).toBe(r);
+  });
+  it('hides one a later pack made up for, and shows nothing without one', () => {
+    expect(packRefusalToShow({ sitePackRefusal: r, sitePackAppliedAt: '2026-12-05T11:00:00Z' })).toBeNull();
+    expect(packRefusalToShow({ sitePackAppliedAt: '2026-12-05T11:00:00Z' })).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 // Pure helpers of the kiosk's sync view (components/kiosk/KioskSyncAdmin).
-import type { ExportFolder } from '../api/kioskSync';
+import type { ExportFolder, KioskSync } from '../api/kioskSync';
 import type { MessageKey, Params } from './i18n';
 
 /** The plural key base and count for how long ago something happened. */
@@ -68,4 +68,12 @@ export function missingText(missing: readonly string[] | undefined, side: 'send'
   if (keys.includes('syncAddress')) return t('kioskSync.mail.noSyncAddress');
   const fields = keys.map((k) => t(`kioskSync.mail.${k.slice(k.lastIndexOf('.') + 1)}` as MessageKey)).join(', ');
   return t('kioskSync.mail.offMissing', { fields });
+}
+
+/** The last refused site pack worth showing: one refused after the last pack that applied (or with none applied), else null. */
+export function packRefusalToShow(st: Pick<KioskSync, 'sitePackRefusal' | 'sitePackAppliedAt'>): NonNullable<KioskSync['sitePackRefusal']> | null {
+  const r = st.sitePackRefusal;
+  if (!r) return null;
+  if (st.sitePackAppliedAt && Date.parse(st.sitePackAppliedAt) > Date.parse(r.at)) return null;
+  return r;
 }

@@ -43,6 +43,9 @@ export const sv = {
   'kioskSync.noPack': 'Inget inläst ännu',
   'kioskSync.firstAck':
     'Kontoret har inte bekräftat något paket ännu. Exportera och läs in kontorets nästa platspaket.',
+  'kioskSync.clockBack':
+    'Kioskens klocka visar en tid före det senaste platspaketet (inläst {when}). Ställ klockan: inbjudningarnas giltighet kontrolleras med den.',
+  'kioskSync.packRefused': 'Ett platspaket nekades {when}: {reason}',
   'kioskSync.clockWarning':
     'Kioskens klocka gick {minutes} minuter fel jämfört med kontorets vid senaste platspaketet. Ställ klockan: inbjudningarnas giltighet kontrolleras med den.',
   'kioskSync.export.title': 'Exportera till USB',
@@ -148,6 +151,9 @@ export const en: Record<keyof typeof sv, string> = {
   'kioskSync.lastPackValue': 'Number {seq}, applied {when} ({age} ago)',
   'kioskSync.noPack': 'None applied yet',
   'kioskSync.firstAck': 'The office has not acknowledged a bundle yet. Export, then import the office’s next site pack.',
+  'kioskSync.clockBack':
+    'The kiosk’s clock shows a time before the last site pack (applied {when}). Set the clock: invitations’ expiry is checked with it.',
+  'kioskSync.packRefused': 'A site pack was refused {when}: {reason}',
   'kioskSync.clockWarning':
     'The kiosk’s clock was {minutes} minutes off the office’s at the last site pack. Set the clock: invitations’ expiry is checked with it.',
   'kioskSync.export.title': 'Export to USB',
