@@ -2,11 +2,14 @@ package core_test
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"id06desk/internal/imapfetch/dovecottest"
+	"id06desk/internal/invitations"
 	"id06desk/internal/invite"
 	"id06desk/internal/mailsync"
 	"id06desk/internal/order"
@@ -194,5 +197,120 @@ func TestSitePackMailedWhenSomethingChanged(t *testing.T) {
 			t.Fatalf("kiosk %s: %+v", k.ID, k)
 		}
 	}
-	_ = strconv.Itoa
+}
+
+// A backlog of registrations with photos is split into bundle mails that
+// each, as the relay received it (headers and base64 body), stay under
+// sync.mail_max_mb; the console makes an order of each registration.
+func TestBundleMailsStayUnderTheSizeLimit(t *testing.T) {
+	s := newMailSite(t)
+	syncBox := dovecottest.Start(t)
+	kioskRelay := relay(t, syncBox.Maildir())
+	cset := imapSettings(syncBox)
+	cset["sync.transport"] = "imap"
+	s.set(s.console, cset)
+	s.pairByMail("Gate S", "")
+	kset := smtpSettings(kioskRelay.Port())
+	kset["sync.mail_max_mb"] = "1"
+	s.set(s.kiosk, kset)
+	const limit = 1 << 20
+
+	// Registrations until they are more than a mail's worth.
+	var ids []string
+	var total int64
+	for n := 0; total < limit*3/2 && n < 30; n++ {
+		created, err := s.console.Invitations.Create(s.ctx, "admin",
+			[]invitations.Row{{Email: fmt.Sprintf("worker%d@example.se", n), CardType: "id06-rfid"}}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := created[0].ID
+		s.register(id, pnr(n))
+		ids = append(ids, id)
+		refs, err := s.kiosk.DB.SealedForMail(s.ctx, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		total = 0
+		for _, r := range refs {
+			total += r.Size
+		}
+	}
+	if total < limit*3/2 {
+		t.Fatalf("%d registrations are only %d bytes", len(ids), total)
+	}
+	r, err := s.kiosk.KioskMail.Round(s.ctx)
+	if err != nil || r.BundlesQueued < 2 || r.Registrations != len(ids) || len(r.Problems) != 0 {
+		t.Fatalf("kiosk round: %+v %v", r, err)
+	}
+	s.flush(s.kiosk)
+	msgs := kioskRelay.Messages()
+	if len(msgs) != r.BundlesQueued {
+		t.Fatalf("%d mails reached the relay, %d queued", len(msgs), r.BundlesQueued)
+	}
+	for i, m := range msgs {
+		t.Logf("mail %d: %d bytes", i, len(m.Data))
+		if len(m.Data) >= limit {
+			t.Errorf("mail %d is %d bytes, over sync.mail_max_mb (%d)", i, len(m.Data), limit)
+		}
+	}
+	cr, err := s.console.ConsoleMail.Round(s.ctx)
+	if err != nil || cr.BundlesImported != len(msgs) || cr.Applied != len(ids) || cr.MailsRefused != 0 {
+		t.Fatalf("console round: %+v %v", cr, err)
+	}
+	if got, all := s.orders(ids), s.allOrders(); got != len(ids) || all != len(ids) {
+		t.Fatalf("%d ready orders (%d in all), want %d", got, all, len(ids))
+	}
+}
+
+// A registration that alone makes a mail over the limit is mailed on its
+// own and the round says so, in both languages, instead of going over in
+// silence.
+func TestBundleMailOverTheLimitIsAProblem(t *testing.T) {
+	s := newMailSite(t)
+	sink := relay(t, "")
+	s.set(s.console, map[string]string{"sync.transport": "imap"})
+	s.pairByMail("Gate L", "")
+	s.set(s.kiosk, smtpSettings(sink.Port()))
+	ids := s.invite(1)
+	s.register(ids[0], "811218-9876")
+	refs, err := s.kiosk.DB.SealedForMail(s.ctx, time.Now())
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("sealed %v %v", refs, err)
+	}
+	// A limit below the registration (the setting's minimum, 1 MB, is
+	// more than a registration with a card photo).
+	limit := refs[0].Size / 2
+	k := mailsync.NewKiosk(mailsync.KioskConfig{Sync: s.kiosk.KioskSync, Store: s.kiosk.DB, Settings: s.kiosk.Settings.Load,
+		Outbox: s.kiosk.Outbox, MaxMailBytes: limit})
+	r, err := k.Round(s.ctx)
+	if err != nil || r.BundlesQueued != 1 || len(r.Problems) != 1 || r.Problems[0].Code != "sync.mail.too_large" {
+		t.Fatalf("kiosk round: %+v %v", r, err)
+	}
+	p := r.Problems[0]
+	if !strings.Contains(p.SV, "mer än gränsen") || !strings.Contains(p.EN, "more than the sync mail limit") ||
+		!strings.Contains(p.SV, ",") || strings.Contains(p.SV, "{") || strings.Contains(p.EN, "{") {
+		t.Fatalf("problem %+v", p)
+	}
+	st, err := s.kiosk.KioskMail.Status(s.ctx)
+	if err != nil || st.Problem == nil || st.Problem.Code != "sync.mail.too_large" {
+		t.Fatalf("kiosk mail status: %+v %v", st, err)
+	}
+	s.flush(s.kiosk)
+	if n := sink.Count(); n != 1 || int64(len(sink.Messages()[0].Data)) <= limit {
+		t.Fatalf("%d mails sent", n)
+	}
+}
+
+// pnr is the n:th of some valid personnummer.
+func pnr(n int) string {
+	// 19900101-nnnC: a valid Luhn check digit for each serial.
+	serial := fmt.Sprintf("%03d", 100+n)
+	digits := "900101" + serial
+	sum := 0
+	for i, c := range digits {
+		d := int(c-'0') * (2 - i%2)
+		sum += d/10 + d%10
+	}
+	return "900101-" + serial + strconv.Itoa((10-sum%10)%10)
 }
