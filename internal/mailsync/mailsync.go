@@ -16,6 +16,7 @@ import (
 	"id06desk/internal/i18n"
 	"id06desk/internal/imapfetch"
 	"id06desk/internal/outbox"
+	"id06desk/internal/pairing"
 	"id06desk/internal/settings"
 )
 
@@ -85,11 +86,19 @@ var (
 	msgTooLarge = i18n.Text{Code: "sync.mail.too_large",
 		SV: "Paket {seq} har en registrering som ensam gör ett mejl på {size}, mer än gränsen för synkmejl ({max}, sync.mail_max_mb). Det skickas ändå, för sig; vägrar e-postservern ta emot det, höj gränsen eller ta paketet till kontoret med USB.",
 		EN: "Bundle {seq} holds a registration that alone makes a {size} mail, more than the sync mail limit ({max}, sync.mail_max_mb). It is sent anyway, on its own; if the mail server refuses it, raise the limit or take the bundle to the office by USB."}
+	msgPackNotSent = i18n.Text{Code: "sync.mail.pack_not_sent",
+		SV: "Sajtpaketet till {address} har inte skickats: {reason}",
+		EN: "The site pack to {address} has not been sent: {reason}"}
 	msgMB        = i18n.Text{Code: "sync.mail.mb", SV: "{whole},{tenth} MB", EN: "{whole}.{tenth} MB"}
 	msgTransient = i18n.Text{Code: "sync.mail.transient",
 		SV: "Mejlet kunde inte hanteras just nu ({error}); det ligger kvar och prövas igen.",
 		EN: "The mail could not be handled just now ({error}); it stays and is tried again."}
 )
+
+// stored is p as the kiosk's last mail problem.
+func (p Problem) stored() pairing.MailProblem {
+	return pairing.MailProblem{Code: p.Code, SV: p.SV, EN: p.EN}
+}
 
 // megabytes is n bytes in MB with one decimal, rounded up, written with
 // each language's decimal mark.
