@@ -2481,8 +2481,8 @@ export interface components {
              * @description When it was last heard from (zero time: never).
              */
             lastContactAt: string;
-            /** @description The last failure of a mail to it (server words). */
-            lastMailError?: string;
+            /** @description The last problem with its mail, in both languages with the server's words: a site pack mail the relay refused (or that waits for a retry after a failure), else the last mail from it that was refused or a pack that could not be made. */
+            lastMailError?: components["schemas"]["SyncMailProblem"];
             /** @description Not heard from for longer than sync.silence_hours. */
             silent: boolean;
             /** @description Site pack mails to it not sent yet. */
