@@ -421,3 +421,62 @@ func TestKioskLastMailErrorInBothLanguages(t *testing.T) {
 		t.Fatalf("last mail error %+v", p)
 	}
 }
+
+// The sync mailbox's connection drops in the middle of a round with real
+// bundle mails in it: the round says so; the next round takes the rest.
+// Each registration becomes exactly one order, every mail ends in the
+// processed folder, none is lost or imported twice.
+func TestSyncMailboxDropsMidFetch(t *testing.T) {
+	s := newMailSite(t)
+	syncBox := dovecottest.Start(t)
+	kioskRelay := relay(t, syncBox.Maildir())
+	cset := imapSettings(syncBox)
+	cset["sync.transport"] = "imap"
+	s.set(s.console, cset)
+	s.pairByMail("Gate Z", "")
+	s.set(s.kiosk, smtpSettings(kioskRelay.Port()))
+	// Three bundle mails, one registration each.
+	ids := s.invite(3)
+	for i, id := range ids {
+		s.register(id, []string{"811218-9876", "900101-0017", "640823-3234"}[i])
+		if r, err := s.kiosk.KioskMail.Round(s.ctx); err != nil || r.BundlesQueued != 1 {
+			t.Fatalf("kiosk round %d: %+v %v", i, r, err)
+		}
+		s.flush(s.kiosk)
+	}
+	msgs := kioskRelay.Messages()
+	if len(msgs) != 3 || len(syncBox.Folder("INBOX")) != 3 {
+		t.Fatalf("%d bundle mails sent, %d in the mailbox", len(msgs), len(syncBox.Folder("INBOX")))
+	}
+	// Cut in the middle of the second mail's body.
+	cut := int64(len(msgs[0].Data) + len(msgs[1].Data)/2)
+	proxy := dovecottest.NewCutProxy(t, syncBox.Addr(), cut)
+	s.set(s.console, map[string]string{"sync.imap.port": strconv.Itoa(proxy.Port())})
+	first, err := s.console.ConsoleMail.Round(s.ctx)
+	if err != nil || len(first.Problems) != 1 || proxy.Cuts() != 1 {
+		t.Fatalf("round with the connection cut: %+v %v (cuts %d)", first, err, proxy.Cuts())
+	}
+	moved := len(syncBox.Folder("id06desk-processed"))
+	if moved == 3 || first.Applied > 2 {
+		t.Fatalf("everything was taken before the cut at %d: %+v", cut, first)
+	}
+	t.Logf("cut at %d: %d applied, %d moved, problem %q", cut, first.Applied, moved, first.Problems[0].EN)
+
+	s.set(s.console, map[string]string{"sync.imap.port": strconv.Itoa(syncBox.Port)})
+	second, err := s.console.ConsoleMail.Round(s.ctx)
+	if err != nil || len(second.Problems) != 0 || second.MailsRefused != 0 || second.MailsSeen != 3-moved {
+		t.Fatalf("round after the cut: %+v %v", second, err)
+	}
+	if first.Applied+second.Applied != 3 {
+		t.Fatalf("applied %d + %d, want 3", first.Applied, second.Applied)
+	}
+	if got, all := s.orders(ids), s.allOrders(); got != 3 || all != 3 {
+		t.Fatalf("%d ready orders (%d in all), want 3", got, all)
+	}
+	if n, p := len(syncBox.Folder("INBOX")), len(syncBox.Folder("id06desk-processed")); n != 0 || p != 3 {
+		t.Fatalf("inbox %d, processed %d", n, p)
+	}
+	if r := syncBox.Folder("id06desk-refused"); len(r) != 0 {
+		t.Fatalf("%d mails refused", len(r))
+	}
+}
