@@ -3,6 +3,7 @@ package core_test
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -478,5 +479,26 @@ func TestSyncMailboxDropsMidFetch(t *testing.T) {
 	}
 	if r := syncBox.Folder("id06desk-refused"); len(r) != 0 {
 		t.Fatalf("%d mails refused", len(r))
+	}
+}
+
+// The receiver that cannot start says why in both languages (Kiosks &
+// sync shows it in the UI's language).
+func TestReceiverProblemInBothLanguages(t *testing.T) {
+	s := newMailSite(t)
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { taken.Close() })
+	s.set(s.console, map[string]string{"sync.transport": "receiver", "sync.receiver.listen": taken.Addr().String()})
+	if err := s.console.ConsoleMail.KeepReceiver(s.ctx, nil); err == nil {
+		t.Fatal("the receiver started on a port in use")
+	}
+	st := s.console.ConsoleMail.Receiver()
+	p := st.Problem
+	if st.Running || p == nil || p.Code != "sync.receiver.listen" || !strings.Contains(p.SV, "Synkmottagaren kan inte lyssna på "+taken.Addr().String()) ||
+		!strings.Contains(p.EN, "The sync receiver cannot listen on") {
+		t.Fatalf("receiver state %+v %+v", st, p)
 	}
 }

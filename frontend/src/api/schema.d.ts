@@ -2443,6 +2443,8 @@ export interface components {
             addr?: string;
             /** @description Why it is not running (server words). */
             error?: string;
+            /** @description Why it is not running, in both languages (with the system's words). */
+            problem?: components["schemas"]["SyncMailProblem"];
         };
         /** @description What one mail round on the console did. */
         ConsoleMailRound: {
