@@ -130,8 +130,8 @@ func printMailStatus(w io.Writer, m any) {
 			}
 			fmt.Fprintf(w, "  kiosk %s: mailbox %s, last mail %s, last site pack mailed %s, %d waiting%s\n",
 				k.ID, orNone(k.MailAddress), when(k.LastMailAt), when(k.LastPackMailedAt), k.PacksWaiting, silent)
-			if k.LastMailError != "" {
-				fmt.Fprintf(w, "    last error: %s\n", k.LastMailError)
+			if k.LastMailError != nil {
+				fmt.Fprintf(w, "    last error: %s\n", problemIn(*k.LastMailError))
 			}
 		}
 		for _, e := range m.Mails {

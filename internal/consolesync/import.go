@@ -55,7 +55,10 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (*Result, error) {
 
 // ImportFrom is Import of a bundle that must come from the kiosk kioskID
 // (the one that logged in to the console's SMTP receiver): another kiosk's
-// bundle is refused before anything is read.
+// bundle is refused before anything is read. A file refused whole from a
+// kiosk that is known (revoked, replayed, damaged after its header) comes
+// with a Result naming only that kiosk, so that the refusal can be shown
+// as its problem.
 func (s *Service) ImportFrom(ctx context.Context, r io.Reader, kioskID string) (*Result, error) {
 	cons, keys, err := s.console(ctx, false)
 	if err != nil {
@@ -98,7 +101,7 @@ func (s *Service) ImportFrom(ctx context.Context, r io.Reader, kioskID string) (
 	})
 	if err != nil {
 		s.recordFileRefusal(ctx, k, 0, err)
-		return nil, err
+		return refusedFrom(k), err
 	}
 	defer env.Close()
 	h := env.Header
@@ -108,7 +111,7 @@ func (s *Service) ImportFrom(ctx context.Context, r io.Reader, kioskID string) (
 	} else if seen {
 		err := i18n.Wrap(ErrReplayed, msgReplayed, "seq", strconv.FormatUint(h.Seq, 10), "name", kiosk.Name, "at", fmtTime(b.ImportedAt))
 		s.recordFileRefusal(ctx, &kiosk, h.Seq, err)
-		return nil, err
+		return refusedFrom(&kiosk), err
 	}
 	if kiosk.SignPub == nil {
 		// The first bundle proved the pairing secret: from now on the
@@ -126,7 +129,7 @@ func (s *Service) ImportFrom(ctx context.Context, r io.Reader, kioskID string) (
 	br, err := syncwire.ReadBundle(env, keys)
 	if err != nil {
 		s.recordFileRefusal(ctx, &kiosk, h.Seq, err)
-		return nil, err
+		return refusedFrom(&kiosk), err
 	}
 	vals, err := s.c.Settings(ctx)
 	if err != nil {
@@ -159,6 +162,15 @@ func (s *Service) ImportFrom(ctx context.Context, r io.Reader, kioskID string) (
 	s.c.Log.Info("bundle imported", "kiosk", kiosk.Name, "seq", h.Seq, "applied", res.Applied, "already", res.Already,
 		"conflicts", res.Conflicts, "refused", res.Refused)
 	return res, nil
+}
+
+// refusedFrom is the Result of a file refused whole: the kiosk that sent
+// it, when known, else nil.
+func refusedFrom(k *pairing.Kiosk) *Result {
+	if k == nil {
+		return nil
+	}
+	return &Result{KioskID: k.ID, KioskName: k.Name}
 }
 
 // recordFileRefusal records a refused file (k nil when the sender is not

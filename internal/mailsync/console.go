@@ -36,6 +36,9 @@ type ConsoleStore interface {
 	// PendingMailsByRecipient counts a kind's mails not sent yet, by
 	// recipient (the site packs waiting for each kiosk).
 	PendingMailsByRecipient(ctx context.Context, kind string) (map[string]int, error)
+	// LastMailFailures is why the latest mail of a kind to each
+	// recipient has not gone out (a site pack the relay refused).
+	LastMailFailures(ctx context.Context, kind string) (map[string]outbox.Failure, error)
 }
 
 // ConsoleConfig wires a Console.
@@ -225,7 +228,7 @@ func (c *Console) deliver(ctx context.Context, via pairing.Via, from, msgID, sub
 	}
 	if d.rejected && d.kioskID != "" {
 		if _, err := c.c.Store.UpdateKiosk(ctx, d.kioskID, func(k *pairing.Kiosk) ([]audit.Entry, error) {
-			k.LastMailError = d.problem.EN
+			k.LastMailError = d.problem.stored()
 			return []audit.Entry{{Action: audit.SyncMailRefused, Subject: k.ID, Detail: d.problem.Code}}, nil
 		}); err != nil {
 			c.c.Log.Error("record a refused sync mail", "err", err)
@@ -273,7 +276,7 @@ func (c *Console) sendPacks(ctx context.Context, vals settings.Values, res *Cons
 			c.c.Log.Warn("site pack mail not queued", "kiosk", k.Name, "err", err)
 			p := problemOf(err)
 			if _, uerr := c.c.Store.UpdateKiosk(ctx, k.ID, func(k *pairing.Kiosk) ([]audit.Entry, error) {
-				k.LastMailError = p.EN
+				k.LastMailError = p.stored()
 				return nil, nil
 			}); uerr != nil {
 				return uerr
@@ -402,7 +405,11 @@ type KioskMail struct {
 	LastPackMailedAt  time.Time `json:"lastPackMailedAt,omitzero"`
 	LastPackMailedSeq uint64    `json:"lastPackMailedSeq,omitempty"`
 	LastContactAt     time.Time `json:"lastContactAt"`
-	LastMailError     string    `json:"lastMailError,omitempty"`
+	// LastMailError is the last problem with its mail: a site pack mail
+	// the relay refused (or that waits for a retry after a failure), else
+	// the last mail from it that was refused or a pack that could not be
+	// made. Cleared by a mail from it that was taken.
+	LastMailError *Problem `json:"lastMailError,omitempty"`
 	// Silent: not heard from for longer than sync.silence_hours.
 	Silent bool `json:"silent"`
 	// PacksWaiting: site pack mails to it not sent yet (the outbox).
@@ -458,16 +465,26 @@ func (c *Console) Status(ctx context.Context) (*ConsoleStatus, error) {
 	if err != nil {
 		return nil, err
 	}
+	failed, err := c.c.Store.LastMailFailures(ctx, KindSitePack)
+	if err != nil {
+		return nil, err
+	}
 	kiosks, err := c.c.Store.ListKiosks(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := c.c.Now()
 	for _, k := range kiosks {
-		out.Kiosks = append(out.Kiosks, KioskMail{ID: k.ID, MailAddress: k.MailAddress, LastMailAt: k.LastMailAt,
+		km := KioskMail{ID: k.ID, MailAddress: k.MailAddress, LastMailAt: k.LastMailAt,
 			LastPackMailedAt: k.LastPackMailedAt, LastPackMailedSeq: k.LastPackMailedSeq, LastContactAt: LastContact(k),
-			LastMailError: k.LastMailError, Silent: Silent(vals, k, now), PacksWaiting: waiting[k.MailAddress],
-			ReceiverLogin: len(k.SMTPAuthHash) > 0})
+			Silent: Silent(vals, k, now), PacksWaiting: waiting[k.MailAddress], ReceiverLogin: len(k.SMTPAuthHash) > 0}
+		if f, ok := failed[k.MailAddress]; ok && k.MailAddress != "" {
+			p := packNotSent(k.MailAddress, f)
+			km.LastMailError = &p
+		} else if !k.LastMailError.IsZero() {
+			km.LastMailError = &Problem{Code: k.LastMailError.Code, SV: k.LastMailError.SV, EN: k.LastMailError.EN}
+		}
+		out.Kiosks = append(out.Kiosks, km)
 	}
 	mails, err := c.c.Store.ListSyncMail(ctx, 50)
 	if err != nil {
@@ -482,6 +499,17 @@ func (c *Console) Status(ctx context.Context) (*ConsoleStatus, error) {
 		out.Mails = append(out.Mails, e)
 	}
 	return out, nil
+}
+
+// packNotSent is a site pack mail that has not gone out, with the relay's
+// words.
+func packNotSent(address string, f outbox.Failure) Problem {
+	p := problemWith(msgPackNotSent.With("address", address, "reason", smtpout.FailureMessage(f)))
+	if f.Detail != "" {
+		p.SV += " (" + f.Detail + ")"
+		p.EN += " (" + f.Detail + ")"
+	}
+	return p
 }
 
 // Test checks the IMAP settings: connect, TLS, log in, open the folder.

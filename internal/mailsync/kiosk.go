@@ -46,6 +46,9 @@ type KioskConfig struct {
 		Status(ctx context.Context) (outbox.Status, error)
 	}
 	Collect Collector // nil: imapfetch.Collect
+	// MaxMailBytes overrides sync.mail_max_mb, the largest mail sent
+	// (tests: a limit below the setting's 1 MB minimum); 0: the setting.
+	MaxMailBytes int64
 	// TLS overrides the IMAP connection's TLS settings (tests).
 	TLS *tls.Config
 	Now func() time.Time
@@ -160,7 +163,11 @@ func (k *Kiosk) send(ctx context.Context, vals settings.Values, p *kiosksync.Pai
 	res.SendConfigured = true
 	now := k.c.Now()
 	resend := time.Duration(vals.Int("sync.resend_hours")) * time.Hour
-	err := k.c.Sync.BundlesForMail(ctx, MaxFileBytes(vals), now.Add(-resend), func(b kiosksync.MailBundle) error {
+	maxMail := MaxSentMailBytes(vals)
+	if k.c.MaxMailBytes > 0 {
+		maxMail = k.c.MaxMailBytes
+	}
+	err := k.c.Sync.BundlesForMail(ctx, fileBudget(maxMail), now.Add(-resend), func(b kiosksync.MailBundle) error {
 		id, err := mail.MessageIDFor(smtpCfg.From)
 		if err != nil {
 			return err
@@ -170,6 +177,13 @@ func (k *Kiosk) send(ctx context.Context, vals settings.Values, p *kiosksync.Pai
 			Files: []syncmail.File{{Name: kiosksync.BundleFileName(p.KioskName, b.Seq), Data: b.Data}}})
 		if err != nil {
 			return fmt.Errorf("compose the bundle mail: %w", err)
+		}
+		if size := int64(len(raw)); size > maxMail {
+			// One registration larger than the limit (the bundles are
+			// split so that no other mail is): it goes on its own, and
+			// the round says so rather than going over in silence.
+			res.Problems = append(res.Problems, problemWith(msgTooLarge.With("seq", b.Seq, "size", megabytes(size), "max", megabytes(maxMail))))
+			k.c.Log.Warn("bundle mail over the size limit", "seq", b.Seq, "bytes", size, "max", maxMail)
 		}
 		if err := k.c.Store.EnqueueMail(ctx, &outbox.Message{MessageID: id, Kind: KindBundle, From: smtpCfg.From, To: to, Body: raw}); err != nil {
 			return err

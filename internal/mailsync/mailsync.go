@@ -16,6 +16,7 @@ import (
 	"id06desk/internal/i18n"
 	"id06desk/internal/imapfetch"
 	"id06desk/internal/outbox"
+	"id06desk/internal/pairing"
 	"id06desk/internal/settings"
 )
 
@@ -49,7 +50,13 @@ func IMAPConfig(v settings.Values) (c imapfetch.Config, ok bool) {
 // MaxFileBytes is the largest sync file a mail carries: sync.mail_max_mb
 // is the whole mail, and base64 makes a file 4/3 larger (with line ends,
 // 1.37×), so a file gets 72 % of it.
-func MaxFileBytes(v settings.Values) int64 { return int64(v.Int("sync.mail_max_mb")) << 20 * 72 / 100 }
+func MaxFileBytes(v settings.Values) int64 { return fileBudget(MaxSentMailBytes(v)) }
+
+// fileBudget is the largest file a mail of at most mailBytes carries.
+func fileBudget(mailBytes int64) int64 { return mailBytes * 72 / 100 }
+
+// MaxSentMailBytes is the largest sync mail sent: sync.mail_max_mb.
+func MaxSentMailBytes(v settings.Values) int64 { return int64(v.Int("sync.mail_max_mb")) << 20 }
 
 // maxTakenFileBytes and MaxMailBytes are what the console and a kiosk
 // take: twice and three times the limit, so that the other side may have
@@ -76,10 +83,34 @@ var (
 	msgNoMailbox = i18n.Text{Code: "sync.mail.no_mailbox",
 		SV: "Ingen IMAP-server är inställd: fyll i Inställningar → Synk (sync.imap.host).",
 		EN: "No IMAP server is set up: fill in Settings → Sync (sync.imap.host)."}
+	msgTooLarge = i18n.Text{Code: "sync.mail.too_large",
+		SV: "Paket {seq} har en registrering som ensam gör ett mejl på {size}, mer än gränsen för synkmejl ({max}, sync.mail_max_mb). Det skickas ändå, för sig; vägrar e-postservern ta emot det, höj gränsen eller ta paketet till kontoret med USB.",
+		EN: "Bundle {seq} holds a registration that alone makes a {size} mail, more than the sync mail limit ({max}, sync.mail_max_mb). It is sent anyway, on its own; if the mail server refuses it, raise the limit or take the bundle to the office by USB."}
+	msgPackNotSent = i18n.Text{Code: "sync.mail.pack_not_sent",
+		SV: "Sajtpaketet till {address} har inte skickats: {reason}",
+		EN: "The site pack to {address} has not been sent: {reason}"}
+	msgMB        = i18n.Text{Code: "sync.mail.mb", SV: "{whole},{tenth} MB", EN: "{whole}.{tenth} MB"}
 	msgTransient = i18n.Text{Code: "sync.mail.transient",
 		SV: "Mejlet kunde inte hanteras just nu ({error}); det ligger kvar och prövas igen.",
 		EN: "The mail could not be handled just now ({error}); it stays and is tried again."}
 )
+
+// stored is p as the kiosk's last mail problem.
+func (p Problem) stored() pairing.MailProblem {
+	return pairing.MailProblem{Code: p.Code, SV: p.SV, EN: p.EN}
+}
+
+// megabytes is n bytes in MB with one decimal, rounded up, written with
+// each language's decimal mark.
+func megabytes(n int64) i18n.Message {
+	tenths := (n*10 + 1<<20 - 1) >> 20
+	return msgMB.With("whole", tenths/10, "tenth", tenths%10)
+}
+
+// problemWith is a message as shown.
+func problemWith(m i18n.Message) Problem {
+	return Problem{Code: m.Code(), SV: m.In(i18n.SV), EN: m.In(i18n.EN)}
+}
 
 // problemOf is err as shown: its sentence, or a generic one with the
 // error's own words (no personal data is in these errors).

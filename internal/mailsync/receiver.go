@@ -9,7 +9,17 @@ import (
 	"time"
 
 	"id06desk/internal/consolesync"
+	"id06desk/internal/i18n"
 	"id06desk/internal/syncmail"
+)
+
+var (
+	msgReceiverCert = i18n.Text{Code: "sync.receiver.cert",
+		SV: "Mottagarens certifikat kunde inte läsas ({error}). Kontrollera sync.receiver.tls_cert och sync.receiver.tls_key.",
+		EN: "The receiver's certificate could not be read ({error}). Check sync.receiver.tls_cert and sync.receiver.tls_key."}
+	msgReceiverListen = i18n.Text{Code: "sync.receiver.listen",
+		SV: "Synkmottagaren kan inte lyssna på {addr} ({error}). Porten kan vara upptagen eller adressen fel (sync.receiver.listen).",
+		EN: "The sync receiver cannot listen on {addr} ({error}). The port may be in use or the address wrong (sync.receiver.listen)."}
 )
 
 // ReceiverState is the console's SMTP receiver as shown.
@@ -17,6 +27,8 @@ type ReceiverState struct {
 	Running bool   `json:"running"`
 	Addr    string `json:"addr,omitempty"`
 	Error   string `json:"error,omitempty"`
+	// Problem is Error as shown, in both languages.
+	Problem *Problem `json:"problem,omitempty"`
 }
 
 // Receiver reports the receiver's state.
@@ -29,6 +41,8 @@ func (c *Console) Receiver() ReceiverState {
 	}
 	if c.recvErr != nil {
 		st.Error = c.recvErr.Error()
+		p := problemOf(c.recvErr)
+		st.Problem = &p
 	}
 	return st
 }
@@ -69,7 +83,7 @@ func (c *Console) KeepReceiver(ctx context.Context, onDelivered func()) error {
 	if cert := vals.Get("sync.receiver.tls_cert"); cert != "" {
 		pair, err := tls.LoadX509KeyPair(cert, vals.Get("sync.receiver.tls_key"))
 		if err != nil {
-			c.recvErr = fmt.Errorf("the receiver's certificate: %w", err)
+			c.recvErr = i18n.Wrap(fmt.Errorf("the receiver's certificate: %w", err), msgReceiverCert, "error", err.Error())
 			c.recvKey = "" // try again next round
 			return c.recvErr
 		}
@@ -88,7 +102,8 @@ func (c *Console) KeepReceiver(ctx context.Context, onDelivered func()) error {
 		},
 	})
 	if err != nil {
-		c.recvErr = fmt.Errorf("the sync receiver cannot listen on %s: %w", vals.Get("sync.receiver.listen"), err)
+		c.recvErr = i18n.Wrap(fmt.Errorf("the sync receiver cannot listen on %s: %w", vals.Get("sync.receiver.listen"), err),
+			msgReceiverListen, "addr", vals.Get("sync.receiver.listen"), "error", err.Error())
 		c.recvKey = ""
 		return c.recvErr
 	}

@@ -53,14 +53,25 @@ type Kiosk struct {
 	LastMailAt        time.Time // the last bundle mail received from it
 	LastPackMailedAt  time.Time // the last site pack queued to its mailbox
 	LastPackMailedSeq uint64
-	PackDigest        []byte // what that pack carried (not its number or time)
-	LastMailError     string // the last mail problem with this kiosk, as shown
+	PackDigest        []byte      // what that pack carried (not its number or time)
+	LastMailError     MailProblem // the last mail problem with this kiosk, as shown
 	SilenceMailedAt   time.Time
 
 	// Counted when listed.
 	Refusals         int
 	PendingConflicts int
 }
+
+// MailProblem is a mail problem with a kiosk as shown: a stable code and
+// the sentence in Swedish and English (with the server's words, if any).
+type MailProblem struct {
+	Code string `json:"code"`
+	SV   string `json:"sv"`
+	EN   string `json:"en"`
+}
+
+// IsZero reports whether p holds no problem.
+func (p MailProblem) IsZero() bool { return p == MailProblem{} }
 
 // Revoked reports whether the kiosk's pairing was revoked.
 func (k Kiosk) Revoked() bool { return !k.RevokedAt.IsZero() }

@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"id06desk/internal/audit"
 	"id06desk/internal/pairing"
@@ -61,19 +63,44 @@ func scanKiosk(s scanner) (pairing.Kiosk, error) {
 	var revoked, keysAt, lastAt, lastMail, lastPack, silence sql.NullInt64
 	var age sql.NullString
 	var next, lastSeq, packSeq int64
+	var mailErr string
 	if err := s.Scan(&k.ID, &k.Name, &k.Site, &paired, &revoked, &k.Secret, &k.SecretHash, &k.SignPub, &age, &keysAt,
 		&next, &lastSeq, &lastAt, &k.Received,
-		&k.MailAddress, &k.SMTPAuthHash, &lastMail, &lastPack, &packSeq, &k.PackDigest, &k.LastMailError, &silence,
+		&k.MailAddress, &k.SMTPAuthHash, &lastMail, &lastPack, &packSeq, &k.PackDigest, &mailErr, &silence,
 		&k.Refusals, &k.PendingConflicts); err != nil {
 		return k, err
 	}
 	k.LastMailAt, k.LastPackMailedAt, k.SilenceMailedAt = nullableTime(lastMail), nullableTime(lastPack), nullableTime(silence)
 	k.LastPackMailedSeq = uint64(packSeq)
+	k.LastMailError = parseMailProblem(mailErr)
 	k.PairedAt = fromMS(paired)
 	k.RevokedAt, k.KeysAt, k.LastBundleAt = nullableTime(revoked), nullableTime(keysAt), nullableTime(lastAt)
 	k.AgeRecipient = age.String
 	k.NextPackSeq, k.LastBundleSeq = uint64(next), uint64(lastSeq)
 	return k, nil
+}
+
+// encodeMailProblem is the stored form of a kiosk's last mail problem
+// (sync_kiosks.last_mail_error): JSON, "" for none.
+func encodeMailProblem(p pairing.MailProblem) string {
+	if p.IsZero() {
+		return ""
+	}
+	b, _ := json.Marshal(p)
+	return string(b)
+}
+
+// parseMailProblem reads what encodeMailProblem stored. Text stored by
+// older versions (an English sentence) is shown as it is in both languages.
+func parseMailProblem(s string) pairing.MailProblem {
+	if s == "" {
+		return pairing.MailProblem{}
+	}
+	var p pairing.MailProblem
+	if strings.HasPrefix(s, "{") && json.Unmarshal([]byte(s), &p) == nil && p.Code != "" {
+		return p
+	}
+	return pairing.MailProblem{Code: "sync.mail.earlier", SV: s, EN: s}
 }
 
 // CreateKiosk stores a newly paired kiosk and its audit line;
@@ -162,7 +189,7 @@ func (db *DB) UpdateKiosk(ctx context.Context, id string, fn func(k *pairing.Kio
 			pack_digest = ?, last_mail_error = ?, silence_mailed_at = ? WHERE id = ?`,
 			nullTime(k.RevokedAt), k.Secret, k.SignPub, nullString(k.AgeRecipient), nullTime(k.KeysAt), int64(k.NextPackSeq),
 			k.MailAddress, k.SMTPAuthHash, nullTime(k.LastMailAt), nullTime(k.LastPackMailedAt), int64(k.LastPackMailedSeq),
-			k.PackDigest, k.LastMailError, nullTime(k.SilenceMailedAt), id); err != nil {
+			k.PackDigest, encodeMailProblem(k.LastMailError), nullTime(k.SilenceMailedAt), id); err != nil {
 			return err
 		}
 		now := ms(db.now())

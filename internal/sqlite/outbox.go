@@ -266,3 +266,26 @@ func (db *DB) PendingMailsByRecipient(ctx context.Context, kind string) (map[str
 	}
 	return out, rows.Err()
 }
+
+// LastMailFailures is, by recipient, why the latest mail of a kind to it
+// has not gone out: its failure when it failed for good or waits for a
+// retry after one, none when it was sent or has not been tried yet (the
+// site pack to each kiosk whose relay refused it, issue 14).
+func (db *DB) LastMailFailures(ctx context.Context, kind string) (map[string]outbox.Failure, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT o.rcpt, o.last_error FROM outbox o
+		WHERE o.id = (SELECT max(id) FROM outbox l WHERE l.kind = o.kind AND l.rcpt = o.rcpt)
+		AND o.kind = ? AND o.status != 'sent' AND o.last_error != ''`, kind)
+	if err != nil {
+		return nil, fmt.Errorf("list failed mails: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]outbox.Failure{}
+	for rows.Next() {
+		var rcpt, last string
+		if err := rows.Scan(&rcpt, &last); err != nil {
+			return nil, fmt.Errorf("list failed mails: %w", err)
+		}
+		out[rcpt] = outbox.ParseFailure(last)
+	}
+	return out, rows.Err()
+}

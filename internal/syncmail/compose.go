@@ -334,31 +334,3 @@ func EncodedSize(n int64) int64 {
 	lines := (n + 56) / 57
 	return (n+2)/3*4 + 2*lines + partHeaders
 }
-
-// Split groups attachments of the given sizes (decoded bytes, in order)
-// into mails of at most limit bytes each, counted with EncodedSize plus 2
-// KiB for the mail's headers and text. An attachment that alone is over
-// the limit goes in a mail of its own (the caller decides whether to send
-// it). It returns the indexes of sizes per mail, in order.
-func Split(sizes []int64, limit int64) [][]int {
-	const mailOverhead = 2048
-	var out [][]int
-	var cur []int
-	var total int64
-	for i, n := range sizes {
-		e := EncodedSize(n)
-		if len(cur) > 0 && total+e > limit {
-			out = append(out, cur)
-			cur, total = nil, 0
-		}
-		if len(cur) == 0 {
-			total = mailOverhead
-		}
-		cur = append(cur, i)
-		total += e
-	}
-	if len(cur) > 0 {
-		out = append(out, cur)
-	}
-	return out
-}

@@ -373,19 +373,8 @@ func TestFilesOtherMailers(t *testing.T) {
 	}
 }
 
-func TestSplit(t *testing.T) {
-	mb := int64(1 << 20)
-	got := Split([]int64{3 * mb, 3 * mb, 3 * mb, 20 * mb, 1000}, 10*mb)
-	want := [][]int{{0, 1}, {2}, {3}, {4}}
-	if len(got) != len(want) {
-		t.Fatalf("got %v, want %v", got, want)
-	}
-	for i := range got {
-		if len(got[i]) != len(want[i]) || got[i][0] != want[i][0] {
-			t.Fatalf("got %v, want %v", got, want)
-		}
-	}
-	// EncodedSize matches what Compose writes.
+// EncodedSize matches what Compose writes.
+func TestEncodedSize(t *testing.T) {
 	f := newFixture(t)
 	data := f.bundle(t, 1, 1, 100_000)
 	one, _ := Compose(bundleMail(File{Name: "b", Data: data}))

@@ -2459,6 +2459,8 @@ export interface components {
             addr?: string;
             /** @description Why it is not running (server words). */
             error?: string;
+            /** @description Why it is not running, in both languages (with the system's words). */
+            problem?: components["schemas"]["SyncMailProblem"];
         };
         /** @description What one mail round on the console did. */
         ConsoleMailRound: {
@@ -2497,8 +2499,8 @@ export interface components {
              * @description When it was last heard from (zero time: never).
              */
             lastContactAt: string;
-            /** @description The last failure of a mail to it (server words). */
-            lastMailError?: string;
+            /** @description The last problem with its mail, in both languages with the server's words: a site pack mail the relay refused (or that waits for a retry after a failure), else the last mail from it that was refused or a pack that could not be made. */
+            lastMailError?: components["schemas"]["SyncMailProblem"];
             /** @description Not heard from for longer than sync.silence_hours. */
             silent: boolean;
             /** @description Site pack mails to it not sent yet. */

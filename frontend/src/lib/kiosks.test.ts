@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundleFile, importCounts, importTone, kioskState, mailByKiosk, problemText, roundCounts, when } from './kiosks';
+import { bundleFile, importCounts, importTone, kioskState, mailByKiosk, mailErrorText, problemText, roundCounts, when } from './kiosks';
 
 describe('kioskState', () => {
   it('tells revoked, joined and waiting apart', () => {
@@ -66,5 +66,18 @@ describe('sync by mail', () => {
     const p = { code: 'x', sv: 'Fel', en: 'Wrong' };
     expect(problemText(p, 'sv')).toBe('Fel');
     expect(problemText(p, 'en')).toBe('Wrong');
+  });
+  it('shows a kiosk’s last mail error in the UI’s language, nothing when there is none', () => {
+    const km = {
+      lastMailError: {
+        code: 'sync.mail.pack_not_sent',
+        sv: 'Sajtpaketet till gate@bygg.se har inte skickats: mottagaren nekades (550 5.1.1)',
+        en: 'The site pack to gate@bygg.se has not been sent: the recipient was refused (550 5.1.1)',
+      },
+    };
+    expect(mailErrorText(km, 'sv')).toBe(km.lastMailError.sv);
+    expect(mailErrorText(km, 'en')).toBe(km.lastMailError.en);
+    expect(mailErrorText({}, 'sv')).toBe('');
+    expect(mailErrorText({ lastMailError: undefined }, 'en')).toBe('');
   });
 });

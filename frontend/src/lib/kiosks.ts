@@ -59,3 +59,8 @@ export function roundCounts(r: Pick<ConsoleMailRound, RoundCount>): { key: Round
 export function problemText(p: SyncMailProblem, locale: string): string {
   return locale === 'en' ? p.en : p.sv;
 }
+
+/** A kiosk's last mail error in the UI's language; '' when it has none. */
+export function mailErrorText(km: Pick<ConsoleMailKiosk, 'lastMailError'>, locale: string): string {
+  return km.lastMailError ? problemText(km.lastMailError, locale) : '';
+}
