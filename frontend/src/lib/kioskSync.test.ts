@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOf, baseName, defaultFolder, mailChanges, mailFormValues, missingText, showServerSentence, sitePackAppliedText, skewMinutes } from './kioskSync';
+import { ageOf, baseName, defaultFolder, lastPackText, mailChanges, mailFormValues, missingText, showServerSentence, sitePackAppliedText, skewMinutes } from './kioskSync';
 import { dictionaries, translate, translatePlural, type MessageKey, type Params } from './i18n';
 
 describe('kiosk sync helpers', () => {
@@ -96,6 +96,13 @@ describe('counts on the kiosk sync view and Kiosks & sync', () => {
     expect(sitePackAppliedText(two, tIn('sv'), tpIn('sv'))).toBe('Platspaket 3 inläst: 2 inbjudningar, 2 återkallade, 2 registreringar bekräftade och raderade.');
     expect(sitePackAppliedText({ ...one, revoked: 0 }, tIn('en'), tpIn('en'))).toBe('Site pack 2 applied: 1 invitation, 0 revoked, 1 registration acknowledged and deleted.');
     expect(sitePackAppliedText(two, tIn('en'), tpIn('en'))).toBe('Site pack 3 applied: 2 invitations, 2 revoked, 2 registrations acknowledged and deleted.');
+  });
+
+  it('says a site pack applied less than a minute ago was applied "nyss", not "0 minuter sedan"', () => {
+    expect(lastPackText(3, '5 dec. 06:20', 20, tIn('sv'), tpIn('sv'))).toBe('Nummer 3, inläst 5 dec. 06:20 (nyss)');
+    expect(lastPackText(3, '5 Dec 06:20', 20, tIn('en'), tpIn('en'))).toBe('Number 3, applied 5 Dec 06:20 (just now)');
+    expect(lastPackText(3, '5 dec. 06:20', 61, tIn('sv'), tpIn('sv'))).toBe('Nummer 3, inläst 5 dec. 06:20 (1 minut sedan)');
+    expect(lastPackText(3, '5 dec. 06:20', 2 * 3600, tIn('sv'), tpIn('sv'))).toBe('Nummer 3, inläst 5 dec. 06:20 (2 timmar sedan)');
   });
 
   it('says "Sparade 1 registrering", and 0 and 2 in the plural', () => {

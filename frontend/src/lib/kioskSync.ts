@@ -62,6 +62,23 @@ export function mailChanges(original: Record<string, string>, edited: Record<str
 }
 
 /**
+ * The last site pack in the status: "Nummer 3, inläst 5 dec. 06:20 (2
+ * timmar sedan)", and "(nyss)" within its first minute instead of "(0
+ * minuter sedan)".
+ */
+export function lastPackText(
+  seq: number,
+  when: string,
+  ageSeconds: number,
+  t: (key: MessageKey, params?: Params) => string,
+  tp: (base: string, count: number) => string,
+): string {
+  const age = ageOf(ageSeconds);
+  if (age.count === 0) return t('kioskSync.lastPackValueNow', { seq, when });
+  return t('kioskSync.lastPackValue', { seq, when, age: tp(age.base, age.count) });
+}
+
+/**
  * What the kiosk says after a site pack was applied: "Site pack 3 applied:
  * 1 invitation, 1 revoked, 2 registrations acknowledged and deleted." Each
  * count in its own plural form (tp), not "1 invitations".

@@ -43,6 +43,7 @@ export const sv = {
   'kioskSync.never': 'Aldrig',
   'kioskSync.lastPack': 'Senaste platspaket',
   'kioskSync.lastPackValue': 'Nummer {seq}, inläst {when} ({age} sedan)',
+  'kioskSync.lastPackValueNow': 'Nummer {seq}, inläst {when} (nyss)',
   'kioskSync.noPack': 'Inget inläst ännu',
   'kioskSync.firstAck':
     'Kontoret har inte bekräftat något paket ännu. Exportera och läs in kontorets nästa platspaket.',
@@ -159,6 +160,7 @@ export const en: Record<keyof typeof sv, string> = {
   'kioskSync.never': 'Never',
   'kioskSync.lastPack': 'Last site pack',
   'kioskSync.lastPackValue': 'Number {seq}, applied {when} ({age} ago)',
+  'kioskSync.lastPackValueNow': 'Number {seq}, applied {when} (just now)',
   'kioskSync.noPack': 'None applied yet',
   'kioskSync.firstAck': 'The office has not acknowledged a bundle yet. Export, then import the office’s next site pack.',
   'kioskSync.clockWarning':
