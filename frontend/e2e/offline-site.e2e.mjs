@@ -273,28 +273,10 @@ before(async () => {
   registerPersonalData(...PEOPLE.flatMap((p) => [p.email, p.first, p.last]));
   filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'id06desk-e2e-usb-'));
   cameraDir = fs.mkdtempSync(path.join(os.tmpdir(), 'id06desk-e2e-camera-'));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 30_000, args: LAUNCH_ARGS });
-
-  // The camera's face: pigo's passport sample enlarged on grey, 1920×1080.
-  const draw = await browser.newPage();
-  const face = await draw.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = 'data:image/jpeg;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = 1920;
-    c.height = 1080;
-    const g = c.getContext('2d');
-    g.fillStyle = '#808080';
-    g.fillRect(0, 0, c.width, c.height);
-    g.imageSmoothingQuality = 'high';
-    g.drawImage(img, (1920 - 760) / 2, (1080 - 950) / 2, 760, 950);
-    return c.toDataURL('image/jpeg', 0.92).split(',')[1];
-  }, fs.readFileSync(FACE_PHOTO).toString('base64'));
-  await draw.close();
-  fs.writeFileSync(path.join(cameraDir, FACE_FILE), Buffer.from(face, 'base64'));
-
-  [consoleApp, kiosk] = await Promise.all([
+  // The two instances start while Chromium starts and draws the camera's
+  // picture (the camera plays the plain sample until then).
+  fs.copyFileSync(FACE_PHOTO, path.join(cameraDir, '0-still.jpg'));
+  const started = Promise.allSettled([
     startBackend({
       smtp: true,
       settings: {
@@ -307,7 +289,34 @@ before(async () => {
       },
     }),
     startBackend({ kiosk: true, testCamera: cameraDir, pin: PIN, settings: { 'kiosk.idle_seconds': '600' } }),
-  ]);
+  ]).then(([c, k]) => {
+    consoleApp = c.value;
+    kiosk = k.value;
+    if (c.status === 'rejected' || k.status === 'rejected') throw c.reason ?? k.reason;
+  });
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 30_000, args: LAUNCH_ARGS });
+    // The camera's face: pigo's passport sample enlarged on grey, 1920×1080.
+    const draw = await browser.newPage();
+    const face = await draw.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = 'data:image/jpeg;base64,' + b64;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = 1920;
+      c.height = 1080;
+      const g = c.getContext('2d');
+      g.fillStyle = '#808080';
+      g.fillRect(0, 0, c.width, c.height);
+      g.imageSmoothingQuality = 'high';
+      g.drawImage(img, (1920 - 760) / 2, (1080 - 950) / 2, 760, 950);
+      return c.toDataURL('image/jpeg', 0.92).split(',')[1];
+    }, fs.readFileSync(FACE_PHOTO).toString('base64'));
+    await draw.close();
+    fs.writeFileSync(path.join(cameraDir, FACE_FILE), Buffer.from(face, 'base64'));
+  } finally {
+    await started; // after() stops whatever started
+  }
 
   const cookie = await adminCookie(consoleApp.baseURL);
   const ac = await browser.newContext({ baseURL: consoleApp.baseURL, viewport: { width: 1280, height: 800 }, locale: 'sv-SE', acceptDownloads: true });
@@ -575,6 +584,8 @@ describe('an offline site, through the UI', () => {
       const applied = await carrySitePack(3);
       assert.match(applied, /, 2 registreringar bekräftade och raderade\.$/);
       assert.equal(await site.page.getByTestId('kiosk-sync-pending').textContent(), '0');
+      // Just applied: "(nyss)", not "(0 minuter sedan)".
+      assert.match((await site.page.getByTestId('kiosk-sync-last-pack').textContent()).trim(), /^Nummer 3, inläst .+ \(nyss\)$/);
       await shot(site.page, 'kiosk-sync-pack-3');
       for (const suffix of ['', '-wal', '-shm']) {
         const file = path.join(kiosk.dataDir, 'data', 'id06desk.db' + suffix);
