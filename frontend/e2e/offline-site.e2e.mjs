@@ -613,7 +613,10 @@ describe('an offline site, through the UI', () => {
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-row"]').length >= 1);
       const rows = await page.getByTestId('order-row').allTextContents();
       assert.equal(rows.length, 2, rows.join(' | '));
-      assert.equal(rows.filter((t) => t.includes('Märta Åberg')).length, 1, `one order for person 1: ${rows.join(' | ')}`);
+      const marta = rows.filter((t) => t.includes('Märta Åberg'));
+      assert.equal(marta.length, 1, `one order for person 1: ${rows.join(' | ')}`);
+      // The kiosk's registration was kept: the order says where it was registered.
+      assert.match(marta[0], new RegExp(`Kiosk ${KIOSK_NAME}`), marta[0]);
     } catch (e) {
       await keepFailure(page, 'offline-6', e);
     }
