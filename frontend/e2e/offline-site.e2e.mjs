@@ -53,6 +53,7 @@ const problems = [];
 const mailOf = {}; // email → { code, qr (PNG), token }
 let bundleSeq = 0;
 let kioskBundle = null; // the registrations' bundle (imported once, then again)
+let pairingFile; // the pairing file the admin downloaded
 
 function watch(page, who, baseURL) {
   page.on('pageerror', (e) => problems.push(`${who} pageerror: ${e.message}`));
@@ -373,7 +374,7 @@ describe('an offline site, through the UI', () => {
       await page.getByTestId('kiosk-add-form').getByRole('button').click();
       await page.getByTestId('kiosk-paired').waitFor();
       await shot(page, 'console-pairing');
-      mailOf.pairing = await download(page, () => page.getByTestId('pairing-download').click(), 'pairing.id06sync');
+      pairingFile = await download(page, () => page.getByTestId('pairing-download').click(), 'pairing.id06sync');
       // The file names its kiosk with its letters (Väst → Vast).
       await page.getByTestId('kiosk-downloaded').filter({ hasText: 'id06desk-pairing-Grind-Vast.id06sync' }).waitFor();
       assert.match(await page.getByTestId('kiosk-state').textContent(), /Väntar på första paketet/);
@@ -389,7 +390,7 @@ describe('an offline site, through the UI', () => {
       await page.getByTestId('kiosk-sync-unpaired').waitFor();
       await assertSyncViewFits(page);
       await shot(page, 'kiosk-sync-unpaired');
-      await choose(page, () => page.getByText('Välj fil', { exact: true }).click(), mailOf.pairing);
+      await choose(page, () => page.getByText('Välj fil', { exact: true }).click(), pairingFile);
       await page.getByTestId('kiosk-sync-message').filter({ hasText: `Parkopplad som ${KIOSK_NAME} med ${COMPANY}` }).waitFor();
       await page.getByTestId('kiosk-sync-who').filter({ hasText: 'Kvarteret Vågen' }).waitFor();
       const first = await exportAtKiosk(0);
