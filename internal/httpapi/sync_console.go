@@ -11,6 +11,7 @@ import (
 
 	"id06desk/internal/consolesync"
 	"id06desk/internal/i18n"
+	"id06desk/internal/kiosksync"
 	"id06desk/internal/pairing"
 	"id06desk/internal/qr"
 	"id06desk/internal/syncwire"
@@ -199,24 +200,9 @@ func (s *Server) pairingQR(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// fileSafe keeps a name's letters and digits for a file name.
-func fileSafe(name string) string {
-	out := make([]rune, 0, len(name))
-	for _, c := range name {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
-			out = append(out, c)
-		case c == ' ':
-			out = append(out, '-')
-		}
-	}
-	if len(out) == 0 {
-		return "kiosk"
-	}
-	return string(out)
+func pairingFileName(kiosk string) string {
+	return "id06desk-pairing-" + kiosksync.FileNamePart(kiosk) + ".id06sync"
 }
-
-func pairingFileName(kiosk string) string { return "id06desk-pairing-" + fileSafe(kiosk) + ".id06sync" }
 
 func sendFile(w http.ResponseWriter, name string, data []byte) {
 	h := w.Header()
@@ -251,7 +237,7 @@ func (s *Server) downloadSitePack(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return syncError(err)
 	}
-	sendFile(w, "id06desk-sitepack-"+fileSafe(p.Kiosk.Name)+"-"+strconv.FormatUint(p.Seq, 10)+".id06sync", p.File)
+	sendFile(w, "id06desk-sitepack-"+kiosksync.FileNamePart(p.Kiosk.Name)+"-"+strconv.FormatUint(p.Seq, 10)+".id06sync", p.File)
 	return nil
 }
 

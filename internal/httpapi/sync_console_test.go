@@ -70,7 +70,7 @@ func TestSyncConsoleRoutes(t *testing.T) {
 		t.Fatalf("same name: %d %v", resp.StatusCode, m)
 	}
 	resp, file := e.raw(t, "GET", m["pairingUrl"].(string), "", nil)
-	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "id06desk-pairing-Entrn.id06sync") {
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "id06desk-pairing-Entren.id06sync") {
 		t.Fatalf("pairing file: %d %v", resp.StatusCode, resp.Header)
 	}
 	p, err := syncwire.OpenPairing(bytes.NewReader(file), t.TempDir())

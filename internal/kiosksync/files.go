@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"id06desk/internal/audit"
 	"id06desk/internal/i18n"
 	"id06desk/internal/invite"
@@ -210,11 +212,20 @@ func (s *Service) exportSeqs(ctx context.Context, w io.Writer, seqs []uint64) (*
 	return &Exported{Seq: h.Seq, Count: len(seqs), First: first}, nil
 }
 
-// BundleFileName is the name of a bundle file: the kiosk's name (letters,
-// digits, - and _), and the bundle's sequence number.
+// BundleFileName is the name of a bundle file: the kiosk's name
+// (FileNamePart), and the bundle's sequence number.
 func BundleFileName(kioskName string, seq uint64) string {
+	return fmt.Sprintf("id06desk-%s-bundle-%d.id06sync", FileNamePart(kioskName), seq)
+}
+
+// FileNamePart is a kiosk's name as part of a file name that any file
+// system and mail program takes: ASCII letters and digits, - and _, a space
+// as -. Accented letters keep their base letter (Grind Väst → Grind-Vast,
+// Åby → Aby), so that the file still names its kiosk; other characters are
+// left out, and a name with nothing left is "kiosk".
+func FileNamePart(name string) string {
 	var b strings.Builder
-	for _, r := range kioskName {
+	for _, r := range norm.NFD.String(name) {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
 			b.WriteRune(r)
@@ -222,11 +233,10 @@ func BundleFileName(kioskName string, seq uint64) string {
 			b.WriteByte('-')
 		}
 	}
-	name := b.String()
-	if name == "" {
-		name = "kiosk"
+	if b.Len() == 0 {
+		return "kiosk"
 	}
-	return fmt.Sprintf("id06desk-%s-bundle-%d.id06sync", name, seq)
+	return b.String()
 }
 
 // ExportToFile writes the bundle to file (0600), through a temporary file

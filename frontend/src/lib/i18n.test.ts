@@ -114,6 +114,16 @@ describe('errorText', () => {
     );
     expect(errorText('sv', { code: 'weird' })).toBe('Något gick fel. Försök igen.');
   });
+
+  it("shows the server's sentence for a refused sync file: it says why, the code's message only that it was refused", () => {
+    const revoked = 'Kiosken Grind Väst har fått sin parkoppling återkallad (2026-12-05 06:05 UTC); dess filer tas inte emot.';
+    const err = { code: 'sync_refused', message: revoked, details: { reason: 'sync.bundle.revoked' } };
+    expect(errorText('sv', err)).toBe(revoked);
+    expect(errorText('sv', err, 'kiosks')).toBe(revoked);
+    // Without a message: the code's own words, in the UI's language.
+    expect(errorText('sv', { code: 'sync_refused' })).toBe('Filen togs inte emot.');
+    expect(errorText('en', { code: 'sync_refused', message: '' })).toBe('The file was refused.');
+  });
 });
 
 describe('formatDateTime', () => {

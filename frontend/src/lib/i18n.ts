@@ -97,11 +97,20 @@ export interface ShowableError {
 }
 
 /**
+ * Codes whose message is the reason, written by the server for people in
+ * the language the request asked for (Accept-Language): a refused sync
+ * file ("Bundle 2 from kiosk X was imported already …", "… was revoked …").
+ * Their `error.<code>` key is the fallback for an answer without a message.
+ */
+const SERVER_SAYS_WHY = new Set(['sync_refused']);
+
+/**
  * A user-facing message for an API error: first a message specific to the
  * context (`<context>.error.<code>`), then the general one for the code
  * (`error.<code>`), then the server's own (English) message. An error whose
  * details name a reason (a 429 with `reason: "busy"`) is a case of its own:
  * `<context>.error.<code>.<reason>` and `error.<code>.<reason>` come first.
+ * For a code of SERVER_SAYS_WHY the server's message comes next.
  */
 export function errorText(locale: Locale, err: ShowableError, context?: string): string {
   const reason = err.details?.reason;
@@ -110,6 +119,13 @@ export function errorText(locale: Locale, err: ShowableError, context?: string):
     if (context) keys.push(`${context}.error.${err.code}.${reason}`);
     keys.push(`error.${err.code}.${reason}`);
   }
+  for (const key of keys) {
+    if (hasKey(key)) return translate(locale, key);
+  }
+  // The server's sentence is the reason itself (in the request's language):
+  // the code's own message would only say that something was refused.
+  if (SERVER_SAYS_WHY.has(err.code) && err.message) return err.message;
+  keys.length = 0;
   if (context) keys.push(`${context}.error.${err.code}`);
   keys.push(`error.${err.code}`);
   for (const key of keys) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ageOf, baseName, defaultFolder, mailChanges, mailFormValues, missingText, packRefusalToShow, showServerSentence, skewMinutes } from './kioskSync';
-import { dictionaries, translate, type MessageKey, type Params } from './i18n';
+import { ageOf, baseName, defaultFolder, lastPackText, mailChanges, mailFormValues, missingText, packRefusalToShow, showServerSentence, sitePackAppliedText, skewMinutes } from './kioskSync';
+import { dictionaries, translate, translatePlural, type MessageKey, type Params } from './i18n';
 
 describe('kiosk sync helpers', () => {
   it('says how long ago in minutes, hours or days', () => {
@@ -94,5 +94,44 @@ describe('refused site pack', () => {
   it('hides one a later pack made up for, and shows nothing without one', () => {
     expect(packRefusalToShow({ sitePackRefusal: r, sitePackAppliedAt: '2026-12-05T11:00:00Z' })).toBeNull();
     expect(packRefusalToShow({ sitePackAppliedAt: '2026-12-05T11:00:00Z' })).toBeNull();
+  });
+});
+
+describe('counts on the kiosk sync view and Kiosks & sync', () => {
+  const tIn = (locale: 'sv' | 'en') => (key: MessageKey, params?: Params) => translate(locale, key, params);
+  const tpIn = (locale: 'sv' | 'en') => (base: string, count: number, params?: Params) => translatePlural(locale, base, count, params);
+
+  it('says "1 inbjudan, 1 återkallad", not "1 inbjudningar, 1 återkallade"', () => {
+    const one = { seq: 2, invitations: 1, revoked: 1, forgotten: 1 };
+    const two = { seq: 3, invitations: 2, revoked: 2, forgotten: 2 };
+    expect(sitePackAppliedText(one, tIn('sv'), tpIn('sv'))).toBe('Platspaket 2 inläst: 1 inbjudan, 1 återkallad, 1 registrering bekräftad och raderad.');
+    expect(sitePackAppliedText(two, tIn('sv'), tpIn('sv'))).toBe('Platspaket 3 inläst: 2 inbjudningar, 2 återkallade, 2 registreringar bekräftade och raderade.');
+    expect(sitePackAppliedText({ ...one, revoked: 0 }, tIn('en'), tpIn('en'))).toBe('Site pack 2 applied: 1 invitation, 0 revoked, 1 registration acknowledged and deleted.');
+    expect(sitePackAppliedText(two, tIn('en'), tpIn('en'))).toBe('Site pack 3 applied: 2 invitations, 2 revoked, 2 registrations acknowledged and deleted.');
+  });
+
+  it('says a site pack applied less than a minute ago was applied "nyss", not "0 minuter sedan"', () => {
+    expect(lastPackText(3, '5 dec. 06:20', 20, tIn('sv'), tpIn('sv'))).toBe('Nummer 3, inläst 5 dec. 06:20 (nyss)');
+    expect(lastPackText(3, '5 Dec 06:20', 20, tIn('en'), tpIn('en'))).toBe('Number 3, applied 5 Dec 06:20 (just now)');
+    expect(lastPackText(3, '5 dec. 06:20', 61, tIn('sv'), tpIn('sv'))).toBe('Nummer 3, inläst 5 dec. 06:20 (1 minut sedan)');
+    expect(lastPackText(3, '5 dec. 06:20', 2 * 3600, tIn('sv'), tpIn('sv'))).toBe('Nummer 3, inläst 5 dec. 06:20 (2 timmar sedan)');
+  });
+
+  it('says "Sparade 1 registrering", and 0 and 2 in the plural', () => {
+    expect(translatePlural('sv', 'kioskSync.export.done', 1, { file: 'f.id06sync' })).toMatch(/^Sparade 1 registrering i f\.id06sync\./);
+    expect(translatePlural('sv', 'kioskSync.export.done', 0, { file: 'f.id06sync' })).toMatch(/^Sparade 0 registreringar i/);
+    expect(translatePlural('en', 'kioskSync.export.done', 1, { file: 'f.id06sync' })).toMatch(/^Saved 1 registration in/);
+    expect(translatePlural('sv', 'kioskSync.lastExportValue', 1, { when: 'i dag' })).toBe('i dag, 1 registrering');
+    expect(translatePlural('sv', 'kiosks.import.applied', 1)).toBe('ny beställning');
+    expect(translatePlural('en', 'kiosks.import.applied', 2)).toBe('new orders');
+  });
+
+  it('has no count in a sentence that is not a plural key (kioskSync.*, kiosks.*)', () => {
+    for (const locale of ['sv', 'en'] as const) {
+      const bad = Object.entries(dictionaries[locale])
+        .filter(([key, text]) => /^kiosks?(Sync)?\./.test(key) && text.includes('{count}') && !/\.(one|other)$/.test(key))
+        .map(([key]) => key);
+      expect(bad, `${locale}: counted without a plural form`).toEqual([]);
+    }
   });
 });

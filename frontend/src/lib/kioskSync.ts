@@ -61,6 +61,41 @@ export function mailChanges(original: Record<string, string>, edited: Record<str
   return out;
 }
 
+/**
+ * The last site pack in the status: "Nummer 3, inläst 5 dec. 06:20 (2
+ * timmar sedan)", and "(nyss)" within its first minute instead of "(0
+ * minuter sedan)".
+ */
+export function lastPackText(
+  seq: number,
+  when: string,
+  ageSeconds: number,
+  t: (key: MessageKey, params?: Params) => string,
+  tp: (base: string, count: number) => string,
+): string {
+  const age = ageOf(ageSeconds);
+  if (age.count === 0) return t('kioskSync.lastPackValueNow', { seq, when });
+  return t('kioskSync.lastPackValue', { seq, when, age: tp(age.base, age.count) });
+}
+
+/**
+ * What the kiosk says after a site pack was applied: "Site pack 3 applied:
+ * 1 invitation, 1 revoked, 2 registrations acknowledged and deleted." Each
+ * count in its own plural form (tp), not "1 invitations".
+ */
+export function sitePackAppliedText(
+  a: { seq: number; invitations: number; revoked: number; forgotten: number },
+  t: (key: MessageKey, params?: Params) => string,
+  tp: (base: string, count: number) => string,
+): string {
+  return t('kioskSync.import.done', {
+    seq: a.seq,
+    invitations: tp('kioskSync.import.invitations', a.invitations),
+    revoked: tp('kioskSync.import.revoked', a.revoked),
+    forgotten: tp('kioskSync.import.forgotten', a.forgotten),
+  });
+}
+
 /** What a half-filled mail transport lacks (KioskMail.missing), as the translation to show beside "Off", or '' when nothing was begun. */
 export function missingText(missing: readonly string[] | undefined, side: 'send' | 'collect', t: (key: MessageKey, params?: Params) => string): string {
   const keys = (missing ?? []).filter((k) => (side === 'send' ? k.startsWith('smtp.') || k === 'syncAddress' : k.startsWith('sync.imap.')));
