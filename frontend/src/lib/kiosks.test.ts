@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translatePlural } from './i18n';
 import { bundleFile, importCounts, importTone, kioskState, mailByKiosk, mailErrorText, problemText, roundCounts, when } from './kiosks';
 
 describe('kioskState', () => {
@@ -79,5 +80,15 @@ describe('sync by mail', () => {
     expect(mailErrorText(km, 'en')).toBe(km.lastMailError.en);
     expect(mailErrorText({}, 'sv')).toBe('');
     expect(mailErrorText({ lastMailError: undefined }, 'en')).toBe('');
+  });
+});
+
+describe('sync round counts', () => {
+  it('count in the right number in both languages', () => {
+    expect(translatePlural('sv', 'kiosks.sync.count.applied', 1)).toBe('registrering tillagd');
+    expect(translatePlural('sv', 'kiosks.sync.count.applied', 3)).toBe('registreringar tillagda');
+    expect(translatePlural('sv', 'kiosks.sync.count.bundlesImported', 1)).toBe('paket importerat');
+    expect(translatePlural('en', 'kiosks.sync.count.mailsSeen', 1)).toBe('mail read');
+    expect(translatePlural('en', 'kiosks.sync.count.packsQueued', 2)).toBe('site packs queued');
   });
 });
