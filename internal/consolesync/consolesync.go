@@ -414,7 +414,18 @@ func (s *Service) Conflicts(ctx context.Context, pending bool) ([]pairing.HeldCo
 	return s.c.Store.ListConflicts(ctx, pending)
 }
 
-func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+// fmtTime is a time in a refusal's sentence: Swedish time (the company's),
+// as people on the site read their clocks, not UTC.
+func fmtTime(t time.Time) string { return t.In(stockholm).Format("2006-01-02 15:04") }
+
+// stockholm is Europe/Stockholm (tzdata is linked into the binary by
+// internal/mail); UTC+1 should it ever be missing.
+var stockholm = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Stockholm"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CET", 3600)
+}()
 
 // MailSetup is the mail part of a kiosk's pairing (issue 14): the
 // settings that let it mail bundles to this console and collect site packs
