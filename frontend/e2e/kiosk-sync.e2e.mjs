@@ -212,6 +212,10 @@ describe('kiosk sync admin view', () => {
       const done = page.getByTestId('register-done');
       await done.waitFor();
       await page.getByTestId('sealed-step').filter({ hasText: 'Registreringen åker till kontoret vid nästa synkning' }).waitFor();
+      // The next steps side by side: their titles start at one height.
+      const tops = await page.locator('ol.next > li > strong:first-child').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+      assert.equal(tops.length, 3);
+      assert.ok(Math.max(...tops) - Math.min(...tops) <= 2, `the steps' titles start at one height: ${tops}`);
       assert.match(await done.textContent(), /förseglade så att bara E2E Platsbygg AB kan läsa dem/);
       await page.screenshot({ path: path.join(shots, 'kiosk-sync-sealed.png') });
       assert.equal(await page.getByText('E-post', { exact: true }).count(), 0, 'no empty e-mail line: the kiosk knows no address');
