@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"id06desk/internal/i18n"
 	"id06desk/internal/kiosksync"
 )
 
@@ -117,11 +116,7 @@ func (k kioskStatus) String() string {
 			(time.Duration(st.SitePackAgeSeconds) * time.Second).Round(time.Minute))
 	}
 	if r := st.SitePackRefusal; r != nil {
-		why := r.EN
-		if cliLang() == i18n.SV {
-			why = r.SV
-		}
-		fmt.Fprintf(&b, "\nlast site pack refused on %s: %s", when(r.At), why)
+		fmt.Fprintf(&b, "\nlast site pack refused on %s: %s", when(r.At), inLang(r.SV, r.EN))
 	}
 	if st.AwaitingFirstAck {
 		b.WriteString("\nno bundle acknowledged yet: export, then import the console's next site pack")

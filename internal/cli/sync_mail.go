@@ -84,13 +84,16 @@ func printProblems(w io.Writer, ps []mailsync.Problem) {
 	}
 }
 
-// problemIn is a problem's sentence in the locale's language (cliLang),
-// the other language when that one is missing.
-func problemIn(p mailsync.Problem) string {
-	if cliLang() == i18n.SV && p.SV != "" || p.EN == "" {
-		return p.SV
+// problemIn is a problem's sentence in the locale's language (inLang).
+func problemIn(p mailsync.Problem) string { return inLang(p.SV, p.EN) }
+
+// inLang picks the sentence in the locale's language (cliLang) from a
+// Swedish and an English one, the other when that one is missing.
+func inLang(sv, en string) string {
+	if cliLang() == i18n.SV && sv != "" || en == "" {
+		return sv
 	}
-	return p.EN
+	return en
 }
 
 func when(t time.Time) string {
